@@ -1,0 +1,470 @@
+"""Persian text cleaning: format noise removal + hazm's Normalizer + the repairs hazm
+does not make (issue 3).
+
+Public interface (pure functions; the only I/O is loading hazm's word list and the
+lexicons in ``seeds/lexicon/`` once per process, lazily):
+
+- ``clean_text(raw)``   text extraction reads; paragraphs separated by one "\\n".
+- ``clean_title(raw)``  the same, on one line.
+- ``match_form(s)``     matching key for names/titles (spelling-independent).
+- ``to_ascii_digits(s)``  Persian / Arabic-Indic digits -> ASCII.
+- ``clean_articles(df)``  polars frame with ``raw_text`` (and optional ``title``) ->
+  the same frame with ``clean_text`` added (and ``title`` cleaned).
+
+Digits are never converted: the text keeps its own digits for display, and hazm's
+options that touch numbers (``persian_numbers``, and ``persian_style`` whose
+``1.6 -> 1٫6`` rule and tokenizer split numbers) are off. Numbers, URLs and e-mail
+addresses are shielded from hazm's tokenizer, which would otherwise space
+``1,730.86`` into ``1 , 730.86`` and ``1403/08/12`` into ``1403 / 08 / 12``.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import sys
+import threading
+import unicodedata
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+
+import polars as pl
+
+__all__ = [
+    "clean_text",
+    "clean_title",
+    "match_form",
+    "to_ascii_digits",
+    "clean_articles",
+]
+
+ZWNJ = "\u200c"
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "seeds" / "lexicon"
+
+# Persian/Arabic letters (no digits, no diacritics, no punctuation, no ZWNJ).
+LETTERS = "\u0621-\u063a\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc"
+_L = f"[{LETTERS}]"
+
+# --------------------------------------------------------------------------- digits
+
+_DIGIT_TO_ASCII = str.maketrans(
+    "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩",
+    "01234567890123456789",
+)
+
+
+def to_ascii_digits(s: str) -> str:
+    """Persian (۰-۹) and Arabic-Indic (٠-٩) digits -> ASCII 0-9. Nothing else changes."""
+    return s.translate(_DIGIT_TO_ASCII)
+
+
+# ----------------------------------------------------------------------- match_form
+
+_MATCH_TRANSLATION = str.maketrans(
+    {
+        "ي": "ی", "ى": "ی", "ئ": "ی", "ې": "ی", "ۍ": "ی", "ێ": "ی", "ے": "ی",
+        "ك": "ک", "ڪ": "ک",
+        "ة": "ه", "ۀ": "ه", "ھ": "ه", "ە": "ه", "ہ": "ه",
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+        "ؤ": "و",
+        "ـ": None,  # tatweel
+        ZWNJ: " ", "\u200d": None, "\u200e": None, "\u200f": None, "\ufeff": None,
+        "\u00a0": " ", "\t": " ", "\n": " ", "\r": " ", "-": " ", "_": " ",
+    }
+)
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
+_EDGE_PUNCT = re.compile(r"^[\s«»\"'“”‘’()\[\]{}<>.,،؛;:!?؟…\-–—/|*#]+|[\s«»\"'“”‘’()\[\]{}<>.,،؛;:!?؟…\-–—/|*#]+$")
+_SPACES = re.compile(r"\s+")
+
+
+def match_form(s: str) -> str:
+    """Matching key for names and titles.
+
+    Arabic ي ك ى ة -> ی ک ی ه; ئ -> ی (so رئیس == رییس); ۀ and هٔ -> ه; أ إ آ ٱ -> ا;
+    ؤ -> و; diacritics and tatweel removed; ZWNJ, hyphen and whitespace runs -> one
+    space; «» quotes and punctuation stripped at both ends; digits to ASCII; Latin
+    case-folded.
+    """
+    if not s:
+        return ""
+    s = _DIACRITICS.sub("", s.translate(_MATCH_TRANSLATION))
+    s = to_ascii_digits(s).casefold()
+    s = _SPACES.sub(" ", s)
+    return _EDGE_PUNCT.sub("", s)
+
+
+# ----------------------------------------------------------------- format noise
+
+def _build_emoji_class() -> str:
+    """Character class of pictographic symbols (Unicode category So from U+2190 up,
+    i.e. arrows, dingbats, emoji, regional indicators) plus emoji modifiers/joiners."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x2190, 0x1FB00):
+        if unicodedata.category(chr(cp)) == "So":
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    parts = [
+        f"{re.escape(chr(a))}-{re.escape(chr(b))}" if a != b else re.escape(chr(a))
+        for a, b in ranges
+    ]
+    # variation selectors, ZWJ, combining keycap, skin tones, tag characters, ‼ ⁉
+    parts += ["\ufe0e\ufe0f\u200d\u20e3\u203c\u2049", "\U0001f3fb-\U0001f3ff", "\U000e0020-\U000e007f"]
+    return "[" + "".join(parts) + "]"
+
+
+_EMOJI = re.compile(_build_emoji_class())
+# invisible format characters that carry no text: bidi marks/embeddings/isolates,
+# zero-width space, BOM, soft hyphen, private-use characters (we use those internally).
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\ue000-\uf8ff]")
+_SPACE_CHARS = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
+_N_MARKER = re.compile(r"[ ]*\[n\][ ]*")
+_MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+")
+_MD_BOLD = re.compile(r"\*\*|__")
+_BULLET = re.compile(r"^[ ]*[*•▪●◾◽▫■□-][ ]+")
+_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{2,}")
+_LINK_TAIL = re.compile(r"[ ]*[|\-–—][ ]*(?:Link|لینک)[ ]*$")
+_HASHTAG = re.compile(r"(?<![\w&])#([^\s#]+)")
+_URL_ONLY = re.compile(
+    r"^(?:https?://\S+|www\.\S+|[A-Za-z0-9][A-Za-z0-9.-]*\.(?:com|ir|org|net|me|io|news|tv)(?:/\S*)?)$",
+    re.IGNORECASE,
+)
+_JUNK_LINE = re.compile(r"^[\s|\-–—_=~•·.]*(?:Link|لینک)?[\s|\-–—_=~•·.]*$")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+# a line ending with one of these words, or the next one starting with one, is a
+# sentence a scraper broke: join them.
+_CONT_END = frozenset(
+    "و در به از که تا با را برای این آن بر یا اما چون های ها یک هر بین میان روی زیر "
+    "پس پیش ضمن درباره طی علیه توسط".split()
+)
+_CONT_START = frozenset("را نیز و است بود شد کرد کردند گفت ،".split())
+_TERMINAL = tuple(".!?؟:…»)")
+
+
+def _html_to_text(s: str) -> str:
+    if "<" in s and _HTML_TAG.search(s):
+        try:
+            import lxml.html  # trafilatura's dependency; a real parser, not a regex
+
+            root = lxml.html.fromstring(s)
+            for br in root.iter("br", "p", "div", "li", "h1", "h2", "h3", "h4", "tr"):
+                br.tail = "\n" + (br.tail or "")
+            s = root.text_content()
+        except Exception:  # not HTML after all (e.g. a "<" in prose)
+            pass
+    if "&" in s:
+        s = html.unescape(s)
+    return s
+
+
+def _strip_noise(raw: str) -> list[str]:
+    """Remove format noise; return paragraphs (lines joined where a scraper broke a
+    sentence)."""
+    s = _html_to_text(raw)
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    s = _INVISIBLE.sub("", s)
+    s = _SPACE_CHARS.sub(" ", s)
+    s = _N_MARKER.sub("\n", s)
+    s = s.replace("《", "«").replace("》", "»")
+
+    lines: list[str | None] = []  # None = paragraph break
+    signature_at = -1
+    for line in s.split("\n"):
+        line = _EMOJI.sub(" ", line)
+        had_handle = _HANDLE.search(line) is not None
+        line = _HANDLE.sub(" ", line)
+        line = _LINK_TAIL.sub("", line)
+        line = _MD_HEADING.sub("", line)
+        line = _MD_BOLD.sub("", line)
+        line = _BULLET.sub("", line)
+        line = _HASHTAG.sub(lambda m: m.group(1).replace("_", " "), line)
+        line = " ".join(line.split())
+        if not line or _JUNK_LINE.match(line) or _URL_ONLY.match(line):
+            if had_handle:
+                signature_at = len(lines)
+            lines.append(None)
+            continue
+        lines.append(line)
+
+    # Telegram footer after a channel signature ("@AloNews\nخبر جنگ"): short label lines
+    if signature_at >= 0:
+        tail = [x for x in lines[signature_at + 1 :] if x is not None]
+        if tail and all(len(x.split()) <= 4 and not x.endswith(_TERMINAL) for x in tail):
+            lines = lines[: signature_at + 1]
+
+    paragraphs: list[str] = []
+    current: str | None = None
+    for line in lines:
+        if line is None:
+            if current is not None:
+                paragraphs.append(current)
+            current = None
+            continue
+        if current is None:
+            current = line
+            continue
+        last = current.rsplit(" ", 1)[-1]
+        first = line.split(" ", 1)[0]
+        if not current.endswith(_TERMINAL) and (last in _CONT_END or first in _CONT_START or current.endswith("،")):
+            current = current + " " + line
+        else:
+            paragraphs.append(current)
+            current = line
+    if current is not None:
+        paragraphs.append(current)
+    return paragraphs
+
+
+# ------------------------------------------------------------------ shielding
+
+# spans hazm's tokenizer would break apart: URLs, e-mails, numbers with separators,
+# dotted Latin abbreviations.
+_SHIELD = re.compile(
+    r"(?:https?://|www\.)[^\s«»\"]+[^\s«»\".,،؛:!?؟)\]]"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
+    r"|\b[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|ir|org|net|me|io|news|tv)(?:/[^\s«»\"]*[^\s«»\".,،؛:!?؟)\]])?"
+    r"|\d+(?:[.,٫٬/:\-]\d+)+"
+    r"|\b[A-Za-z](?:\.[A-Za-z])+\.?"
+)
+_PUA0 = 0xE000
+_PUA_RE = re.compile("[\ue000-\uf8ff]")
+_DIGIT_LETTER = re.compile(rf"(\d)({_L})")
+_LETTER_DIGIT = re.compile(rf"({_L})(\d)")
+
+
+# ------------------------------------------------------------------ lexicons
+
+class _Resources:
+    """Everything built once per process: hazm's Normalizer, its word list, the verb
+    forms, and our lexicons with their compiled regexes."""
+
+    def __init__(self) -> None:
+        from hazm import Normalizer
+
+        self.normalizer = Normalizer(
+            correct_spacing=True,
+            remove_diacritics=True,
+            remove_specials_chars=True,
+            decrease_repeated_chars=True,
+            persian_style=False,  # its 1.6 -> 1٫6 rule changes digits; quotes done below
+            persian_numbers=False,  # keep the text's own digits
+            unicodes_replacement=True,
+            seperate_mi=True,
+        )
+        words = self.normalizer.words  # {word: (count, pos-tags)}
+        verbs = self.normalizer.verbs  # conjugated verb forms
+        self.lex: frozenset[str] = frozenset(words)
+        self.adjectives: frozenset[str] = frozenset(w for w, (_, tags) in words.items() if "AJ" in tags)
+        self.verbs: frozenset[str] = frozenset(verbs)
+
+        # glued form (ZWNJ dropped) -> standard ZWNJ form, for hazm lexicon words and
+        # verb forms, unless the glued form is itself a word.
+        joined: dict[str, tuple[int, str]] = {}
+        for w, (count, _) in words.items():
+            if ZWNJ in w:
+                key = w.replace(ZWNJ, "")
+                if key not in self.lex and (key not in joined or joined[key][0] < count):
+                    joined[key] = (count, w)
+        self.joined = {k: v for k, (_, v) in joined.items()}
+        for v in verbs:
+            if ZWNJ in v and (v.startswith("می" + ZWNJ) or v.startswith("نمی" + ZWNJ)):
+                key = v.replace(ZWNJ, "")
+                if key not in self.lex and key not in self.joined:
+                    self.joined[key] = v
+
+        self.keep = frozenset(_read_list(LEXICON_DIR / "keep.txt"))
+
+        spellings = _read_csv(LEXICON_DIR / "spellings.csv")
+        self.spelling_map = {r["variant"]: r["standard"] for r in spellings}
+        self.spelling_re = re.compile(
+            rf"(?<!{_L})(" + "|".join(sorted(map(re.escape, self.spelling_map), key=len, reverse=True)) + ")"
+        )
+
+        # compounds: every join of the parts -> standard form
+        self.compound_map: dict[str, str] = {}
+        for row in _read_csv(LEXICON_DIR / "compounds.csv"):
+            standard = row["standard"].strip()
+            parts = [p.strip() for p in row["parts"].split("|") if p.strip()]
+            variants = set()
+            for seps in product(("", " ", ZWNJ), repeat=len(parts) - 1):
+                v = parts[0]
+                for sep, part in zip(seps, parts[1:]):
+                    v += sep + part
+                variants.add(v)
+            for extra in (row.get("extra_variants") or "").split(";"):
+                if extra.strip():
+                    variants.add(extra.strip())
+            for v in variants:
+                if v != standard:
+                    self.compound_map[v] = standard
+        alternation = "|".join(sorted(map(re.escape, self.compound_map), key=len, reverse=True))
+        # a compound may carry a glued suffix (رئیس جمهوری, گفت و گوها); otherwise it
+        # must end at a word boundary (so گفت و گوش stays).
+        self.compound_re = re.compile(
+            rf"(?<![{LETTERS}{ZWNJ}])({alternation})((?:هایی|های|ها|یان|ان|ای|ی)?)(?!{_L})"
+        )
+
+        agency_tails = set()
+        for name in _read_list(LEXICON_DIR / "agencies.txt"):
+            tail = name.split()[-1]
+            if len(tail) >= 3:
+                agency_tails.add(tail)
+        self.agency_re = re.compile(
+            rf"(?<!{_L})(" + "|".join(sorted(map(re.escape, agency_tails), key=len, reverse=True)) + rf")({_L}+)"
+        )
+
+        self.token_re = re.compile(f"{_L}+")
+
+
+def _read_list(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+_RES: _Resources | None = None
+_RES_LOCK = threading.Lock()
+
+
+def _resources() -> _Resources:
+    global _RES
+    if _RES is None:
+        with _RES_LOCK:
+            if _RES is None:
+                _RES = _Resources()
+    return _RES
+
+
+# ------------------------------------------------------------------ repairs
+
+_SUFFIXES = ("هایی", "های", "ها", "ترین", "تر")
+_QUOTES = re.compile(r'"([^\n"]+)"')
+_MULTISPACE = re.compile(r"[ ]{2,}")
+_SPACE_ZWNJ = re.compile(rf"[ ]*{ZWNJ}+[ ]*")
+
+
+def _repair_token(w: str, r: _Resources) -> str:
+    """One maximal run of letters (no ZWNJ inside). Returns it repaired."""
+    if w in r.lex or w in r.keep or len(w) < 4:
+        return w
+    j = r.joined.get(w)
+    if j is not None:
+        return j
+    for suf in _SUFFIXES:
+        if w.endswith(suf):
+            stem = w[: -len(suf)]
+            if len(stem) < 2:
+                continue
+            ok_stem = stem in r.adjectives if suf.startswith("تر") else stem in r.lex
+            if ok_stem:
+                return stem + ZWNJ + suf
+            j = r.joined.get(stem)
+            if j is not None:
+                return j + ZWNJ + suf
+    return w
+
+
+def _repairs(text: str, r: _Resources) -> str:
+    # compounds from the lexicon (glued or spaced -> standard)
+    def compound(m: re.Match) -> str:
+        std, suf = r.compound_map[m.group(1)], m.group(2)
+        if not suf:
+            return std
+        if suf.startswith("ها"):
+            return std + ZWNJ + suf
+        if suf in ("ی", "ای") and std.endswith("ه"):
+            return std + ZWNJ + ("ای" if suf == "ی" else suf)
+        return std + suf
+
+    text = r.compound_re.sub(compound, text)
+
+    # agency name + glued word: "نیوزبه" -> "نیوز به"
+    def agency(m: re.Match) -> str:
+        whole = m.group(0)
+        rest = m.group(2)
+        if whole in r.lex or whole in r.joined or rest not in r.lex or len(rest) < 2:
+            return whole
+        return m.group(1) + " " + rest
+
+    text = r.agency_re.sub(agency, text)
+
+    # glued plural/comparative suffixes, می/نمی prefixes, ZWNJ compounds of hazm's lexicon
+    text = r.token_re.sub(lambda m: _repair_token(m.group(0), r), text)
+    return text
+
+
+def _clean_paragraphs(paragraphs: list[str], r: _Resources) -> str:
+    text = "\n".join(paragraphs)
+    if not text:
+        return ""
+    # spelling variants before hazm so its own joins see the standard form
+    text = r.spelling_re.sub(lambda m: r.spelling_map[m.group(1)], text)
+    text = text.replace("ۀ", "ه")  # ezafe: hazm already turns هٔ into ه; same for ۀ
+
+    # shield numbers/URLs from hazm's tokenizer
+    shielded: list[str] = []
+
+    def shield(m: re.Match) -> str:
+        if len(shielded) >= 6400:  # private-use range exhausted: leave the rest
+            return m.group(0)
+        shielded.append(m.group(0))
+        return chr(_PUA0 + len(shielded) - 1)
+
+    text = _SHIELD.sub(shield, text)
+    text = _QUOTES.sub(r"«\1»", text)
+    text = r.normalizer.normalize(text)
+    if shielded:
+        text = _PUA_RE.sub(lambda m: shielded[ord(m.group(0)) - _PUA0], text)
+        text = _DIGIT_LETTER.sub(r"\1 \2", text)
+        text = _LETTER_DIGIT.sub(r"\1 \2", text)
+
+    text = _repairs(text, r)
+
+    # tidy: hazm's spacing never leaves ZWNJ next to a space; keep it so
+    text = _SPACE_ZWNJ.sub(lambda m: " " if " " in m.group(0) else ZWNJ, text)
+    text = _MULTISPACE.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
+def clean_text(raw: str) -> str:
+    """The text extraction reads: noise removed, hazm-normalised, repaired.
+    Paragraphs are separated by a single "\\n". Idempotent."""
+    if not raw:
+        return ""
+    r = _resources()
+    return _clean_paragraphs(_strip_noise(raw), r)
+
+
+def clean_title(raw: str) -> str:
+    """clean_text on one line."""
+    if not raw:
+        return ""
+    return " ".join(clean_text(raw).split("\n"))
+
+
+def clean_articles(df: pl.DataFrame) -> pl.DataFrame:
+    """Add ``clean_text`` (from ``raw_text``) and clean ``title`` if present."""
+    out = df.with_columns(
+        pl.Series("clean_text", [clean_text(x) if x else "" for x in df["raw_text"].to_list()], dtype=pl.Utf8)
+    )
+    if "title" in df.columns:
+        out = out.with_columns(
+            pl.Series("title", [clean_title(x) if x else x for x in df["title"].to_list()], dtype=pl.Utf8)
+        )
+    return out
