@@ -1,0 +1,278 @@
+"""Tests for the reference data (seeds/reference) and its loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from transforms.reference import DEFAULT_DIR, Reference, load_reference
+
+FILES = [
+    "countries.csv",
+    "officials.csv",
+    "official_roles.csv",
+    "titles.csv",
+    "honorifics.csv",
+    "occasions.csv",
+]
+
+
+@pytest.fixture(scope="module")
+def ref() -> Reference:
+    return load_reference()
+
+
+def holders(ref: Reference, country: str, role: str, on: dt.date) -> set[str]:
+    r = ref.official_roles.filter(
+        (pl.col("country_code") == country)
+        & (pl.col("role_code") == role)
+        & (pl.col("valid_from") <= on)
+        & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on))
+    )
+    return set(r["official_id"].to_list())
+
+
+def official(ref: Reference, oid: str) -> dict:
+    rows = ref.officials.filter(pl.col("official_id") == oid).to_dicts()
+    assert len(rows) == 1, oid
+    return rows[0]
+
+
+# --- shape and types ---------------------------------------------------------------
+
+
+def test_default_directory_is_repo_seeds():
+    assert DEFAULT_DIR == Path(__file__).resolve().parents[1] / "seeds" / "reference"
+    for f in FILES:
+        assert (DEFAULT_DIR / f).is_file(), f
+
+
+def test_types(ref: Reference):
+    assert ref.officials.schema["aliases"] == pl.List(pl.String)
+    assert ref.official_roles.schema["valid_from"] == pl.Date
+    assert ref.official_roles.schema["valid_to"] == pl.Date
+    assert ref.countries.schema["forms"] == pl.List(pl.String)
+    assert ref.occasions.schema["cues"] == pl.List(pl.String)
+    assert ref.titles.schema["needs_complement"] == pl.Boolean
+
+
+def test_cached(ref: Reference):
+    assert load_reference() is ref
+    assert load_reference(DEFAULT_DIR) is ref
+
+
+# --- countries -------------------------------------------------------------------
+
+
+def test_all_iso_countries_present(ref: Reference):
+    c = ref.countries.filter(pl.col("kind") == "country")
+    assert c.height >= 249
+    codes = set(c["country_code"])
+    for code in ["IR", "AZ", "US", "GB", "RU", "TR", "SA", "PS", "VA", "IL", "ZW"]:
+        assert code in codes
+    assert c.filter(pl.col("name_fa") == "").height == 0
+    assert c.filter(pl.col("name_en") == "").height == 0
+
+
+def test_country_forms(ref: Reference):
+    def row(code: str) -> dict:
+        return ref.countries.filter(pl.col("country_code") == code).to_dicts()[0]
+
+    assert "جمهوری آذربایجان" in row("AZ")["forms"]
+    assert "آذربایجانی" in row("AZ")["demonyms"]
+    assert "باکو" in row("AZ")["capitals"]
+    assert {"آمریکا", "ایالات متحده"} <= set(row("US")["forms"])
+    assert {"انگلیس", "بریتانیا"} <= set(row("GB")["forms"])
+    assert "ترکیه‌ای" in row("TR")["demonyms"]
+    assert "مسکو" in row("RU")["capitals"]
+    assert "فلسطین" in row("PS")["forms"]
+    assert ref.countries.filter(pl.col("forms").list.len() > 0).height >= 80
+
+
+def test_orgs(ref: Reference):
+    orgs = set(ref.countries.filter(pl.col("kind") == "org")["country_code"])
+    assert {"UN", "EU", "IAEA", "OIC", "ECO", "SCO", "GCC", "LAS", "NATO", "CIS", "BRICS", "OPEC"} <= orgs
+    un = ref.countries.filter(pl.col("country_code") == "UN").to_dicts()[0]
+    assert "سازمان ملل" in un["forms"]
+
+
+# --- officials and roles ---------------------------------------------------------
+
+
+def test_no_duplicate_ids(ref: Reference):
+    assert ref.officials["official_id"].is_duplicated().sum() == 0
+
+
+def test_roles_reference_known_officials_and_roles(ref: Reference):
+    ids = set(ref.officials["official_id"])
+    assert set(ref.official_roles["official_id"]) <= ids
+    assert set(ref.official_roles["role_code"]) <= set(ref.titles["role_code"])
+    codes = set(ref.countries["country_code"])
+    assert set(ref.official_roles["country_code"]) <= codes
+    assert set(ref.officials["country_code"]) <= codes
+    bad = ref.official_roles.filter(
+        pl.col("valid_to").is_not_null() & (pl.col("valid_from") > pl.col("valid_to"))
+    )
+    assert bad.height == 0
+
+
+def test_ids_are_ascii_slugs(ref: Reference):
+    assert ref.officials.filter(~pl.col("official_id").str.contains(r"^[a-z0-9]+(-[a-z0-9]+)*$")).height == 0
+
+
+def test_rouhani_president(ref: Reference):
+    assert "hassan-rouhani" in holders(ref, "IR", "head_of_state", dt.date(2020, 7, 31))
+    assert "hassan-rouhani" not in holders(ref, "IR", "head_of_state", dt.date(2022, 1, 1))
+    assert holders(ref, "IR", "head_of_state", dt.date(2022, 1, 1)) == {"ebrahim-raisi"}
+    assert holders(ref, "IR", "head_of_state", dt.date(2024, 6, 15)) == {"mohammad-mokhber"}
+    assert holders(ref, "IR", "head_of_state", dt.date(2026, 6, 1)) == {"masoud-pezeshkian"}
+    rouhani = official(ref, "hassan-rouhani")
+    assert rouhani["name_fa"] == "حسن روحانی"
+    assert "حسین روحانی" in rouhani["aliases"]
+
+
+def test_aliyev(ref: Reference):
+    a = official(ref, "ilham-aliyev")
+    assert a["name_fa"] == "الهام علی‌اف"
+    assert a["country_code"] == "AZ"
+    assert "الهام علی اف" in a["aliases"]
+    assert "ilham-aliyev" in holders(ref, "AZ", "head_of_state", dt.date(2020, 7, 31))
+
+
+def test_seed_article_people(ref: Reference):
+    m = official(ref, "shahin-mustafayev")
+    assert m["name_fa"] == "شاهین مصطفی‌اف"
+    assert "شاهین مصطفی" in m["aliases"]
+    assert "shahin-mustafayev" in holders(ref, "AZ", "deputy_pm", dt.date(2021, 3, 20))
+    assert "mahmoud-vaezi" in holders(ref, "IR", "chief_of_staff", dt.date(2021, 3, 20))
+
+
+def test_foreign_ministers(ref: Reference):
+    assert holders(ref, "IR", "foreign_minister", dt.date(2015, 7, 14)) == {"mohammad-javad-zarif"}
+    assert holders(ref, "IR", "foreign_minister", dt.date(2024, 7, 1)) == {"ali-bagheri-kani"}
+    assert holders(ref, "IR", "foreign_minister", dt.date(2026, 5, 1)) == {"abbas-araghchi"}
+    assert holders(ref, "RU", "foreign_minister", dt.date(2026, 5, 1)) == {"sergey-lavrov"}
+    assert holders(ref, "US", "foreign_minister", dt.date(2026, 5, 1)) == {"marco-rubio"}
+    assert holders(ref, "SA", "foreign_minister", dt.date(2026, 5, 1)) == {"faisal-bin-farhan"}
+
+
+def test_org_heads(ref: Reference):
+    assert holders(ref, "UN", "secretary_general", dt.date(2026, 5, 1)) == {"antonio-guterres"}
+    assert holders(ref, "EU", "foreign_policy_chief", dt.date(2026, 5, 1)) == {"kaja-kallas"}
+
+
+def test_multiple_roles_over_time(ref: Reference):
+    raisi = ref.official_roles.filter(pl.col("official_id") == "ebrahim-raisi")
+    assert {"judiciary_chief", "head_of_state"} <= set(raisi["role_code"])
+    mokhber = ref.official_roles.filter(pl.col("official_id") == "mohammad-mokhber")
+    assert {"vice_president", "head_of_state"} <= set(mokhber["role_code"])
+
+
+def test_titles_and_honorifics(ref: Reference):
+    t = dict(zip(ref.titles["title_fa"], ref.titles["role_code"]))
+    assert t["رئیس‌جمهور"] == "head_of_state"
+    assert t["نخست‌وزیر"] == "head_of_government"
+    assert t["وزیر امور خارجه"] == "foreign_minister"
+    assert t["رئیس دفتر رئیس‌جمهور"] == "chief_of_staff"
+    assert t["معاون نخست‌وزیر"] == "deputy_pm"
+    assert t["رهبر انقلاب"] == "supreme_leader"
+    h = set(ref.honorifics["honorific"])
+    assert {"حجت‌الاسلام والمسلمین", "آیت‌الله", "دکتر", "سردار"} <= h
+    assert "امیر" not in h  # a title (emir), not an honorific on its own
+
+
+def test_occasions(ref: Reference):
+    o = {r["occasion_code"]: r for r in ref.occasions.to_dicts()}
+    assert (o["nowruz"]["calendar"], o["nowruz"]["month"], o["nowruz"]["day"]) == ("jalali", 1, 1)
+    assert (o["eid_al_adha"]["calendar"], o["eid_al_adha"]["month"], o["eid_al_adha"]["day"]) == ("hijri", 12, 10)
+    assert "عید قربان" in o["eid_al_adha"]["cues"]
+    assert o["national_day_az"]["country_code"] == "AZ"
+
+
+# --- validation ------------------------------------------------------------------
+
+
+def _copy_seeds(tmp_path: Path) -> Path:
+    d = tmp_path / "ref"
+    d.mkdir()
+    for f in FILES:
+        (d / f).write_text((DEFAULT_DIR / f).read_text(encoding="utf-8"), encoding="utf-8")
+    return d
+
+
+def _tiny(tmp_path: Path, officials: str, roles: str) -> Path:
+    d = tmp_path / "tiny"
+    d.mkdir()
+    (d / "countries.csv").write_text(
+        "# tiny\ncountry_code,kind,name_en,name_fa,forms,demonyms,capitals\n"
+        "IR,country,Iran,ایران,ایران,ایرانی,تهران\nUN,org,United Nations,سازمان ملل متحد,,,\n",
+        encoding="utf-8",
+    )
+    (d / "titles.csv").write_text(
+        "title_fa,role_code,needs_complement\nرئیس‌جمهور,head_of_state,1\n", encoding="utf-8"
+    )
+    (d / "honorifics.csv").write_text("honorific\nدکتر\n", encoding="utf-8")
+    (d / "occasions.csv").write_text(
+        "occasion_code,name_fa,cues,calendar,month,day,country_code\nnowruz,نوروز,نوروز,jalali,1,1,\n",
+        encoding="utf-8",
+    )
+    (d / "officials.csv").write_text(
+        "official_id,name_fa,name_en,country_code,aliases\n" + officials, encoding="utf-8"
+    )
+    (d / "official_roles.csv").write_text(
+        "official_id,country_code,role_code,title_fa,valid_from,valid_to\n" + roles, encoding="utf-8"
+    )
+    return d
+
+
+GOOD_OFFICIAL = "hassan-rouhani,حسن روحانی,Hassan Rouhani,IR,روحانی\n"
+GOOD_ROLE = "hassan-rouhani,IR,head_of_state,رئیس‌جمهور,2013-08-03,2021-08-03\n"
+
+
+def test_tiny_valid(tmp_path: Path):
+    r = load_reference(_tiny(tmp_path, GOOD_OFFICIAL, GOOD_ROLE))
+    assert r.officials["aliases"].to_list() == [["روحانی"]]
+    assert r.official_roles["valid_to"].to_list() == [dt.date(2021, 8, 3)]
+
+
+@pytest.mark.parametrize(
+    "officials, roles, file, line, words",
+    [
+        (GOOD_OFFICIAL * 2, GOOD_ROLE, "officials.csv", 3, "duplicate official_id"),
+        (GOOD_OFFICIAL, "nobody,IR,head_of_state,رئیس‌جمهور,2013-08-03,\n", "official_roles.csv", 2, "unknown official_id"),
+        (GOOD_OFFICIAL, "hassan-rouhani,IR,emperor,امپراتور,2013-08-03,\n", "official_roles.csv", 2, "unknown role_code"),
+        (GOOD_OFFICIAL, "hassan-rouhani,XX,head_of_state,رئیس‌جمهور,2013-08-03,\n", "official_roles.csv", 2, "XX"),
+        ("hassan-rouhani,حسن روحانی,Hassan Rouhani,QQ,\n", "", "officials.csv", 2, "QQ"),
+        (GOOD_OFFICIAL, "hassan-rouhani,IR,head_of_state,رئیس‌جمهور,2021-08-03,2013-08-03\n", "official_roles.csv", 2, "valid_from"),
+        (GOOD_OFFICIAL, "hassan-rouhani,IR,head_of_state,رئیس‌جمهور,1392/05/12,\n", "official_roles.csv", 2, "ISO date"),
+    ],
+)
+def test_invalid_raises_naming_file_and_line(tmp_path, officials, roles, file, line, words):
+    d = _tiny(tmp_path, officials, roles)
+    with pytest.raises(ValueError) as e:
+        load_reference(d)
+    msg = str(e.value)
+    assert f"{file}:{line}" in msg
+    assert words in msg
+
+
+def test_comment_lines_do_not_shift_line_numbers(tmp_path: Path):
+    d = _tiny(tmp_path, "# a note\n# another\n" + GOOD_OFFICIAL + GOOD_OFFICIAL, GOOD_ROLE)
+    with pytest.raises(ValueError, match=r"officials\.csv:5: duplicate official_id"):
+        load_reference(d)
+
+
+def test_real_seeds_copy_loads_and_broken_copy_fails(tmp_path: Path):
+    d = _copy_seeds(tmp_path)
+    assert load_reference(d).officials.height == load_reference().officials.height
+    roles = d / "official_roles.csv"
+    roles.write_text(
+        roles.read_text(encoding="utf-8") + "ghost-person,IR,head_of_state,رئیس‌جمهور,2020-01-01,\n",
+        encoding="utf-8",
+    )
+    load_reference.cache_clear()
+    with pytest.raises(ValueError, match=r"official_roles\.csv:\d+: unknown official_id 'ghost-person'"):
+        load_reference(d)
