@@ -77,6 +77,7 @@ _MATCH_TRANSLATION = str.maketrans(
 _DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _EDGE_PUNCT = re.compile(r"^[\s«»\"'“”‘’()\[\]{}<>.,،؛;:!?؟…\-–—/|*#]+|[\s«»\"'“”‘’()\[\]{}<>.,،؛;:!?؟…\-–—/|*#]+$")
 _SPACES = re.compile(r"\s+")
+_SEYYED = re.compile(r"(?<![\w])(سید|سیده) (?=\w)")
 
 
 def match_form(s: str) -> str:
@@ -92,6 +93,7 @@ def match_form(s: str) -> str:
     s = _DIACRITICS.sub("", s.translate(_MATCH_TRANSLATION))
     s = to_ascii_digits(s).casefold()
     s = _SPACES.sub(" ", s)
+    s = _SEYYED.sub(r"\1", s)  # "سید عباس" and "سیدعباس" give one key
     return _EDGE_PUNCT.sub("", s)
 
 
@@ -260,6 +262,11 @@ class _Resources:
         self.lex: frozenset[str] = frozenset(words)
         self.adjectives: frozenset[str] = frozenset(w for w, (_, tags) in words.items() if "AJ" in tags)
         self.verbs: frozenset[str] = frozenset(verbs)
+        self.pos = {w: tags for w, (_, tags) in words.items()}
+        # attested, frequent words: the only ones a glued function word is split from
+        self.frequent: frozenset[str] = frozenset(
+            w for w, (count, tags) in words.items() if count >= 20000 and tags != ("0",)
+        )
 
         # glued form (ZWNJ dropped) -> standard ZWNJ form, for hazm lexicon words and
         # verb forms, unless the glued form is itself a word.
@@ -354,29 +361,66 @@ def _resources() -> _Resources:
 # ------------------------------------------------------------------ repairs
 
 _SUFFIXES = ("هایی", "های", "ها", "ترین", "تر")
+# suffixes Persian orthography writes attached: a lexicon word + one of them is a word
+_ATTACHED = ("ی", "ای", "ان", "یان", "گان", "ات", "ین", "م", "ت", "ش", "مان", "تان", "شان", "یم", "ید", "ند", "ام", "اش", "ست", "انه")
+# closed-class words that copy glues to the following word
+_GLUE_FIRST = ("این", "آن", "چند", "با", "بر", "در", "هر", "یک", "سید")
 _QUOTES = re.compile(r'"([^\n"]+)"')
 _MULTISPACE = re.compile(r"[ ]{2,}")
 _SPACE_ZWNJ = re.compile(rf"[ ]*{ZWNJ}+[ ]*")
 
 
+def _is_word(w: str, r: _Resources) -> bool:
+    """A lexicon word, a verb form, or a lexicon word with a suffix Persian writes
+    attached (ی ان ات ش مان ...), up to two of them (شهدایمان)."""
+    if w in r.lex or w in r.verbs or w + "\u064b" in r.lex:
+        return True
+    for s in _ATTACHED:
+        if w.endswith(s) and len(w) > len(s) + 1:
+            stem = w[: -len(s)]
+            if stem in r.lex or stem + "\u064b" in r.lex:
+                return True
+            for s2 in _ATTACHED:
+                if stem.endswith(s2) and len(stem) > len(s2) + 1 and stem[: -len(s2)] in r.lex:
+                    return True
+    return False
+
+
+def _stem_ok(stem: str, r: _Resources, comparative: bool) -> bool:
+    if len(stem) < 2:
+        return False
+    if comparative:  # تر/ترین after adjectives (also ؤ-less spellings: موثر -> مؤثر)
+        return stem in r.adjectives or stem.replace("و", "ؤ", 1) in r.adjectives or (
+            len(stem) >= 3 and stem in r.lex and r.pos.get(stem) == ("0",)
+        )
+    return stem in r.lex or (stem.endswith("ی") and stem[:-1] in r.lex) or stem in r.verbs
+
+
 def _repair_token(w: str, r: _Resources) -> str:
     """One maximal run of letters (no ZWNJ inside). Returns it repaired."""
-    if w in r.lex or w in r.keep or len(w) < 4:
+    if len(w) < 4 or w in r.lex or w in r.keep:
         return w
     j = r.joined.get(w)
     if j is not None:
         return j
+    if _is_word(w, r):  # an inflected word (انتهای = انتها + ی), not a glued one
+        return w
     for suf in _SUFFIXES:
         if w.endswith(suf):
             stem = w[: -len(suf)]
-            if len(stem) < 2:
+            if stem in r.keep:
                 continue
-            ok_stem = stem in r.adjectives if suf.startswith("تر") else stem in r.lex
-            if ok_stem:
+            if _stem_ok(stem, r, suf.startswith("تر")):
                 return stem + ZWNJ + suf
             j = r.joined.get(stem)
             if j is not None:
                 return j + ZWNJ + suf
+    # a function word glued to the next word: "بایکدیگر" -> "با یکدیگر"
+    for fw in _GLUE_FIRST:
+        if w.startswith(fw):
+            rest = w[len(fw):]
+            if len(rest) >= 3 and rest in r.frequent:
+                return fw + " " + rest
     return w
 
 
