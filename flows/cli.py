@@ -1,0 +1,138 @@
+"""The ``tamas`` command line.
+
+Exit status: 0 when a run completed (rejected files included), 1 when a run failed,
+2 for bad input (missing path, unwritable warehouse, bad query), 75 when another run
+holds the warehouse. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from flows import runtime
+
+EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"tamas: error: {message}", file=sys.stderr)
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tamas",
+        description="Ingest Persian news articles into a DuckDB warehouse of diplomatic phone calls.",
+    )
+    parser.add_argument("--verbose", action="store_true", help="show Prefect's own log lines")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="ingest article files and folders into the warehouse",
+        description=(
+            "Run the ingest_articles flow over files and folders (recursive): .txt, .md, .json, "
+            ".jsonl, .html. Unchanged files are skipped without being read; every file seen gets "
+            "one ingest_file row (loaded, duplicate, unchanged or rejected with a reason)."
+        ),
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    _warehouse_option(ingest)
+    ingest.add_argument(
+        "--max-file-mb", type=float, default=5.0, metavar="MB",
+        help="reject files larger than this many megabytes (default: 5)",
+    )
+    ingest.add_argument(
+        "--workers", type=int, default=None, metavar="N",
+        help="processes for cleaning and extraction (default: number of CPU cores)",
+    )
+    ingest.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS",
+        help="if another run is writing the warehouse, wait up to SECONDS for it (default: 0, exit at once with status 75)",
+    )
+
+    sql = commands.add_parser(
+        "sql",
+        help="run one read-only SQL query and print the result",
+        description="Run one read-only SQL query against the warehouse and print it as a table.",
+    )
+    sql.add_argument("query", help='the query, e.g. "SELECT * FROM v_calls"')
+    _warehouse_option(sql)
+    sql.add_argument("--max-rows", type=int, default=100, metavar="N", help="print at most N rows (default: 100)")
+    return parser
+
+
+def _warehouse_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse", type=Path, default=None, metavar="FILE",
+        help="DuckDB warehouse file (default: $TAMAS_WAREHOUSE, else data/tamas.duckdb)",
+    )
+
+
+def cmd_ingest(args) -> int:
+    from flows.files import InputError
+    from warehouse.store import WarehouseBusy, WarehouseUnavailable, check_writable
+
+    warehouse = args.warehouse or runtime.default_warehouse()
+    for path in args.paths:
+        if not Path(path).exists():
+            return _fail(f"no such file or folder: {path}", EXIT_USAGE)
+    try:
+        check_writable(warehouse)
+    except WarehouseUnavailable as exc:
+        return _fail(str(exc), EXIT_USAGE)
+
+    from flows.ingest import ingest_articles
+
+    try:
+        summary = ingest_articles(
+            paths=[str(Path(p).resolve()) for p in args.paths],
+            warehouse=str(warehouse.resolve()),
+            max_bytes=int(args.max_file_mb * 1024 * 1024),
+            workers=args.workers,
+            lock_wait_seconds=args.wait,
+        )
+    except WarehouseBusy as exc:
+        return _fail(str(exc), EXIT_BUSY)
+    except (InputError, WarehouseUnavailable) as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except Exception as exc:  # the run failed: ingest_run records it; the user gets one line
+        return _fail(f"run failed: {type(exc).__name__}: {exc}", EXIT_FAILED)
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+def cmd_sql(args) -> int:
+    import duckdb
+
+    from warehouse.store import connect_readonly
+
+    warehouse = args.warehouse or runtime.default_warehouse()
+    try:
+        con = connect_readonly(warehouse)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        return _fail(str(exc).splitlines()[0], EXIT_USAGE)
+    try:
+        relation = con.sql(args.query)
+        if relation is None:
+            return _fail("the query returned no result set", EXIT_USAGE)
+        relation.show(max_rows=args.max_rows, max_width=200)
+    except duckdb.Error as exc:
+        return _fail(str(exc).splitlines()[0], EXIT_USAGE)
+    finally:
+        con.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    runtime.configure(verbose=args.verbose)
+    handlers = {"ingest": cmd_ingest, "sql": cmd_sql}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""File-system side of ingestion: find article files and read their bytes.
+
+Discovery only stats files, so that unchanged files (same path, size and mtime as when
+they were last loaded) are skipped without ever being opened.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+DISCOVERED_SCHEMA = {
+    "source_path": pl.String,
+    "size_bytes": pl.Int64,
+    "mtime_ns": pl.Int64,
+    "skip_reason": pl.String,  # set when the file must be rejected without reading
+}
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class InputError(Exception):
+    """The run cannot start: a path the user gave does not exist or cannot be listed."""
+
+
+def _entry(path: str, root: str, max_bytes: int) -> dict:
+    row = {"source_path": path, "size_bytes": None, "mtime_ns": None, "skip_reason": None}
+    if os.path.islink(path):
+        target = os.path.realpath(path)
+        if os.path.commonpath([target, root]) != root:
+            row["skip_reason"] = "symlink_outside_root"
+            return row
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        row["skip_reason"] = "vanished"
+        return row
+    except OSError:
+        row["skip_reason"] = "unreadable"
+        return row
+    row["size_bytes"], row["mtime_ns"] = st.st_size, st.st_mtime_ns
+    if st.st_size > max_bytes:
+        row["skip_reason"] = f"too_large:{st.st_size} bytes > {max_bytes}"
+    return row
+
+
+def discover_files(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
+    """Every regular file under the given files and folders (recursive), with its stat.
+
+    Hidden files and folders (name starting with '.') are not article input and are not
+    listed. Symbolic links are not followed out of the folder they were found in.
+    """
+    rows: dict[str, dict] = {}
+    for given in paths:
+        given = Path(given)
+        if not given.exists() and not given.is_symlink():
+            raise InputError(f"no such file or folder: {given}")
+        absolute = os.path.abspath(given)
+        if given.is_file():
+            root = os.path.dirname(os.path.realpath(absolute))
+            rows.setdefault(absolute, _entry(absolute, root, max_bytes))
+            continue
+        if not os.access(absolute, os.R_OK | os.X_OK):
+            raise InputError(f"cannot list folder: {given}")
+        root = os.path.realpath(absolute)
+        for folder, dirs, names in os.walk(absolute, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d)))
+            for name in sorted(names):
+                if name.startswith("."):
+                    continue
+                path = os.path.join(folder, name)
+                rows.setdefault(path, _entry(path, root, max_bytes))
+    if not rows:
+        return pl.DataFrame(schema=DISCOVERED_SCHEMA)
+    return pl.DataFrame(list(rows.values()), schema=DISCOVERED_SCHEMA).sort("source_path")
+
+
+def read_files(files: pl.DataFrame) -> pl.DataFrame:
+    """Add ``data`` (bytes) and ``read_error`` to a frame of discovered files."""
+    data, errors = [], []
+    for path, skip in files.select("source_path", "skip_reason").iter_rows():
+        if skip:
+            data.append(None)
+            errors.append(skip)
+            continue
+        try:
+            with open(path, "rb") as handle:
+                data.append(handle.read())
+            errors.append(None)
+        except FileNotFoundError:
+            data.append(None)
+            errors.append("vanished")
+        except OSError as exc:
+            data.append(None)
+            errors.append(f"unreadable:{exc.strerror or type(exc).__name__}")
+    return files.with_columns(pl.Series("data", data, dtype=pl.Binary), pl.Series("read_error", errors, dtype=pl.String))

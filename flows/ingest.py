@@ -1,0 +1,303 @@
+"""The ``ingest_articles`` flow: discover → read/decode → clean → extract → load.
+
+Orchestration only: every stage is a plain function from transforms/, warehouse/ or
+flows/files.py, wrapped in a Prefect task that works on a batch of files (never one
+task per article). CPU-bound stages (clean, extract) run in a process pool so that
+batches use every core; the load runs in the flow's own thread, one batch at a time,
+into a private copy of the warehouse that is published atomically at the end
+(warehouse/store.py).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections import deque
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.files import DEFAULT_MAX_BYTES, discover_files, read_files
+from flows.progress import ProgressReporter
+from transforms.parsing import ParsedFiles, parse_files
+from warehouse import load, store
+
+BATCH_FILES = 256
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    warehouse: str
+    status: str = "completed"
+    counts: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    error: str | None = None
+
+    def lines(self) -> list[str]:
+        c = self.counts
+        return [
+            f"run {self.run_id}: {self.status} in {self.seconds:.1f} s → {self.warehouse}",
+            f"files seen {c.get('files_seen', 0)} / loaded {c.get('loaded', 0)} / duplicate {c.get('duplicate', 0)}"
+            f" / unchanged {c.get('unchanged', 0)} / rejected {c.get('rejected', 0)}",
+            f"articles loaded {c.get('loaded_articles', 0)}, calls found {c.get('calls_found', 0)}"
+            f" (calls in warehouse {c.get('calls_total', 0)})",
+        ]
+
+
+# ---------------------------------------------------------------- worker functions
+# Run inside pool processes: module-level so they pickle by reference.
+
+
+def _clean_in_worker(articles: pl.DataFrame) -> pl.DataFrame:
+    from transforms.cleaning import clean_articles
+
+    return clean_articles(articles)
+
+
+def _extract_in_worker(articles: pl.DataFrame):
+    from transforms.extraction import extract_calls
+    from transforms.reference import load_reference
+
+    return extract_calls(articles.select("article_id", "clean_text", "title", "published_at"), load_reference())
+
+
+def _run(executor: Executor | None, fn, *args):
+    return executor.submit(fn, *args).result() if executor is not None else fn(*args)
+
+
+# ---------------------------------------------------------------- tasks
+
+
+@task(name="discover", cache_policy=NO_CACHE)
+def discover_task(paths: list[str], max_bytes: int) -> pl.DataFrame:
+    return discover_files(paths, max_bytes)
+
+
+@dataclass(frozen=True)
+class ReadBatch:
+    files: pl.DataFrame  # the batch's discovered files, with read_error (bytes dropped)
+    parsed: ParsedFiles
+
+
+@task(name="read-decode", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def read_decode_task(batch: pl.DataFrame) -> ReadBatch:
+    read = read_files(batch)
+    return ReadBatch(files=read.drop("data"), parsed=parse_files(read))
+
+
+@task(name="clean", cache_policy=NO_CACHE)
+def clean_task(batch: ReadBatch, executor: Executor | None) -> pl.DataFrame:
+    return _run(executor, _clean_in_worker, batch.parsed.articles)
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(articles: pl.DataFrame, executor: Executor | None):
+    return _run(executor, _extract_in_worker, articles)
+
+
+# ---------------------------------------------------------------- incremental check
+
+
+def split_unchanged(discovered: pl.DataFrame, state: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Files whose path, size and mtime match the last completed run are not read."""
+    joined = discovered.join(
+        state.select("source_path", pl.col("size_bytes").alias("_size"), pl.col("mtime_ns").alias("_mtime"), pl.col("content_sha256").alias("_sha")),
+        on="source_path",
+        how="left",
+    )
+    same = (
+        pl.col("skip_reason").is_null()
+        & (pl.col("size_bytes") == pl.col("_size"))
+        & (pl.col("mtime_ns") == pl.col("_mtime"))
+    ).fill_null(False)
+    unchanged = joined.filter(same).select(
+        "source_path", "size_bytes", "mtime_ns", pl.col("_sha").alias("content_sha256")
+    )
+    to_read = joined.filter(~same).drop("_size", "_mtime").rename({"_sha": "previous_sha256"})
+    return unchanged, to_read
+
+
+# ---------------------------------------------------------------- the flow
+
+
+class IngestState:
+    """What the loading thread accumulates over the batches of one run."""
+
+    def __init__(self, con, run_id: str):
+        self.con = con
+        self.run_id = run_id
+        self.seen_articles: set[str] = set()
+        self.file_rows: list[pl.DataFrame] = []
+        self.counts = {"files_seen": 0, "loaded": 0, "duplicate": 0, "unchanged": 0, "rejected": 0, "loaded_articles": 0, "calls_found": 0}
+
+    def add_files(self, frame: pl.DataFrame) -> None:
+        self.file_rows.append(frame)
+        for outcome, n in frame.group_by("outcome").len().iter_rows():
+            self.counts[outcome] += n
+        self.counts["files_seen"] += frame.height
+
+
+def _file_rows(read: pl.DataFrame, parsed: ParsedFiles, loaded_ids: set[str]) -> pl.DataFrame:
+    """One ingest_file row per file of a batch, deciding loaded / duplicate / unchanged / rejected."""
+    rows = read.select("source_path", "size_bytes", "mtime_ns", "previous_sha256").join(
+        parsed.outcomes, on="source_path", how="left"
+    )
+    outcome = (
+        pl.when(pl.col("rejected"))
+        .then(pl.lit("rejected"))
+        .when(pl.col("content_sha256") == pl.col("previous_sha256"))
+        .then(pl.lit("unchanged"))
+        .when(pl.col("article_ids").list.eval(pl.element().is_in(list(loaded_ids))).list.any())
+        .then(pl.lit("loaded"))
+        .otherwise(pl.lit("duplicate"))
+    )
+    reason = (
+        pl.when(pl.col("content_sha256") == pl.col("previous_sha256"))
+        .then(pl.lit("touched, content unchanged"))
+        .when(outcome.eq("duplicate") & pl.col("reason").is_null())
+        .then(pl.lit("same content as an article already loaded"))
+        .otherwise(pl.col("reason"))
+    )
+    return rows.with_columns(outcome.alias("outcome"), reason.alias("reason")).select(
+        "source_path", "content_sha256", "outcome", "reason", "size_bytes", "mtime_ns", "article_ids"
+    )
+
+
+@task(name="load-batch", cache_policy=NO_CACHE)
+def load_batch_task(state: IngestState, batch: ReadBatch, articles: pl.DataFrame, extraction) -> None:
+    """Append a batch's new articles and their staging rows; account for its files."""
+    read, parsed = batch.files, batch.parsed
+    # A touched file with the same bytes is unchanged: its articles are already loaded.
+    unchanged_paths = read.filter(pl.col("previous_sha256").is_not_null()).join(
+        parsed.outcomes.select("source_path", "content_sha256"), on="source_path"
+    ).filter(pl.col("content_sha256") == pl.col("previous_sha256"))["source_path"]
+    candidates = articles.filter(~pl.col("file_path").is_in(unchanged_paths.implode()))
+    known = load.known_articles(state.con, candidates["article_id"].unique().to_list()) | state.seen_articles
+    new = candidates.filter(~pl.col("article_id").is_in(list(known))).unique("article_id", keep="first", maintain_order=True)
+    new_ids = set(new["article_id"].to_list())
+    state.seen_articles |= new_ids
+    if new.height:
+        meta = extraction.article_meta.select("article_id", "outlet_in_text", "cited_outlet")
+        new = new.join(meta, on="article_id", how="left").with_columns(
+            pl.coalesce("outlet", "outlet_in_text").alias("outlet")
+        )
+        load.append_articles(state.con, new, state.run_id)
+        load.append_staging(state.con, _only(extraction, new_ids))
+        state.counts["loaded_articles"] += new.height
+        state.counts["calls_found"] += extraction.mentions.filter(pl.col("article_id").is_in(list(new_ids))).height
+    state.add_files(_file_rows(read, parsed, new_ids))
+
+
+def _only(extraction, article_ids: set[str]):
+    """The extraction restricted to the given articles."""
+    ids = list(article_ids)
+    return type(extraction)(
+        **{
+            name: frame.filter(pl.col("article_id").is_in(ids))
+            for name in extraction.__dataclass_fields__
+            for frame in [getattr(extraction, name)]
+        }
+    )
+
+
+@task(name="finish-load", cache_policy=NO_CACHE)
+def finish_load_task(state: IngestState, unchanged: pl.DataFrame, started_at: datetime, paths: list[str]) -> None:
+    from transforms.reference import load_reference
+
+    if unchanged.height:
+        state.add_files(
+            unchanged.with_columns(
+                pl.lit("unchanged").alias("outcome"),
+                pl.lit("path, size and mtime unchanged: not read").alias("reason"),
+                pl.lit(None, dtype=pl.List(pl.String)).alias("article_ids"),
+            )
+        )
+    load.load_reference_dimensions(state.con, load_reference())
+    state.counts["calls_total"] = load.rebuild_facts(state.con)
+    files = pl.concat(state.file_rows, how="diagonal_relaxed") if state.file_rows else None
+    if files is not None:
+        load.record_files(state.con, state.run_id, files)
+    load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
+
+
+def _batches(frame: pl.DataFrame, size: int):
+    for offset in range(0, frame.height, size):
+        yield frame.slice(offset, size)
+
+
+@flow(name="ingest_articles", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
+def ingest_articles(
+    paths: list[str],
+    warehouse: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int | None = None,
+    lock_wait_seconds: float = 0.0,
+    batch_files: int = BATCH_FILES,
+) -> RunSummary:
+    """Ingest article files and folders into the DuckDB warehouse at ``warehouse``."""
+    started = time.monotonic()
+    started_at = datetime.now(timezone.utc)
+    run_id = str(uuid.uuid4())
+    target = Path(warehouse)
+    summary = RunSummary(run_id=run_id, warehouse=str(target))
+    with store.writer_lock(target, lock_wait_seconds):
+        try:
+            with store.staged_copy(target) as con:
+                con.execute("BEGIN TRANSACTION")
+                state = IngestState(con, run_id)
+                discovered = discover_task(paths, max_bytes)
+                unchanged, to_read = split_unchanged(discovered, load.file_state(con))
+                progress = ProgressReporter(total_files=discovered.height, already_done=unchanged.height)
+                workers = workers or os.cpu_count() or 1
+                executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 and to_read.height > batch_files else None
+                try:
+                    pending: deque = deque()
+                    for batch in _batches(to_read, batch_files):
+                        read = read_decode_task.submit(batch)
+                        cleaned = clean_task.submit(read, executor)
+                        extracted = extract_task.submit(cleaned, executor)
+                        pending.append((read, cleaned, extracted))
+                        # Keep a bounded number of batches in flight: memory stays flat
+                        # however large the input.
+                        while len(pending) > 2 * workers:
+                            _drain_one(pending, state, progress)
+                    while pending:
+                        _drain_one(pending, state, progress)
+                finally:
+                    if executor is not None:
+                        executor.shutdown(cancel_futures=True)
+                finish_load_task(state, unchanged, started_at, [str(p) for p in paths])
+                con.execute("COMMIT")
+                progress.close()
+        except BaseException as exc:
+            summary.status = "failed"
+            summary.error = f"{type(exc).__name__}: {exc}"
+            _record_failure(target, run_id, started_at, paths, summary.error)
+            raise
+    summary.counts = state.counts
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _drain_one(pending: deque, state: IngestState, progress: ProgressReporter) -> None:
+    """Load the oldest batch in flight (batches load in discovery order)."""
+    read, cleaned, extracted = (future.result() for future in pending.popleft())
+    load_batch_task(state, read, cleaned, extracted)
+    progress.advance(read.files.height, cleaned.height)
+
+
+def _record_failure(target: Path, run_id: str, started_at: datetime, paths: list, error: str) -> None:
+    """A failed run still leaves its trace in ingest_run (status failed, the error)."""
+    try:
+        with store.staged_copy(target) as con:
+            load.record_run(con, run_id, started_at, "failed", {}, [str(p) for p in paths], error[:2000])
+    except Exception:  # the original error matters more than a failure to record it
+        pass

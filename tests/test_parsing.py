@@ -1,0 +1,126 @@
+"""Reading each input format into article records (transforms/parsing.py)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+
+import polars as pl
+import pytest
+
+from transforms.parsing import Rejected, article_key, decode_bytes, detect_language, parse_files
+
+ARTICLE = (
+    "گفت‌وگوی تلفنی وزیران خارجه ایران و ترکیه\n\n"
+    "به گزارش خبرگزاری ایرنا، سید عباس عراقچی وزیر امور خارجه کشورمان روز دوشنبه در تماس تلفنی "
+    "با هاکان فیدان وزیر امور خارجه ترکیه درباره آخرین تحولات منطقه گفت‌وگو کرد."
+)
+
+
+def _files(**named: bytes) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"source_path": list(named), "data": list(named.values()), "read_error": [None] * len(named)},
+        schema={"source_path": pl.String, "data": pl.Binary, "read_error": pl.String},
+    )
+
+
+def _parse(name: str, data: bytes):
+    parsed = parse_files(_files(**{name: data}))
+    assert parsed.outcomes.height == 1
+    return parsed
+
+
+def test_txt_and_md_title_is_first_non_empty_line():
+    for name, body in (("/in/a.txt", "\n\n" + ARTICLE), ("/in/a.md", "## " + ARTICLE)):
+        parsed = _parse(name, body.encode())
+        row = parsed.articles.row(0, named=True)
+        assert row["title"] == "گفت‌وگوی تلفنی وزیران خارجه ایران و ترکیه"
+        assert row["raw_text"] == body  # raw text is kept exactly as read
+        assert row["published_date"] is None
+
+
+def test_json_record_fields_and_tehran_publication_date():
+    record = {"text": ARTICLE, "title": "عنوان", "published_at": "2026-05-12T01:30:00+03:30", "url": "https://example.org/1", "outlet": "ایرنا"}
+    row = _parse("/in/a.json", json.dumps(record, ensure_ascii=False).encode()).articles.row(0, named=True)
+    assert (row["title"], row["url"], row["outlet"]) == ("عنوان", "https://example.org/1", "ایرنا")
+    assert row["published_at"] == datetime(2026, 5, 11, 22, 0, tzinfo=timezone.utc)
+    assert row["published_date"] == date(2026, 5, 12)  # Tehran date, not the UTC one
+
+
+@pytest.mark.parametrize("field", ["body", "content"])
+def test_json_text_may_be_called_body_or_content(field):
+    parsed = _parse("/in/a.json", json.dumps({field: ARTICLE}, ensure_ascii=False).encode())
+    assert parsed.articles.height == 1
+
+
+def test_jsonl_keeps_good_lines_and_names_the_bad_one():
+    lines = [
+        json.dumps({"text": ARTICLE}, ensure_ascii=False),
+        "{not json",
+        json.dumps({"text": ARTICLE + " دوم"}, ensure_ascii=False),
+    ]
+    parsed = _parse("/in/feed.jsonl", "\n".join(lines).encode())
+    assert parsed.articles["source_path"].to_list() == ["/in/feed.jsonl#L1", "/in/feed.jsonl#L3"]
+    outcome = parsed.outcomes.row(0, named=True)
+    assert not outcome["rejected"]
+    assert "line 2" in outcome["reason"]
+    assert len(outcome["article_ids"]) == 2
+
+
+def test_html_main_text_is_extracted_without_markup():
+    html = f"""<html><head><title>تماس تلفنی</title></head><body>
+    <nav><a href="/">صفحه اصلی</a> | <a href="/sport">ورزشی</a></nav>
+    <article><h1>گفت‌وگوی تلفنی</h1><p>{ARTICLE}</p><p>{ARTICLE}</p></article>
+    <footer>تمامی حقوق محفوظ است</footer></body></html>"""
+    row = _parse("/in/page.html", html.encode()).articles.row(0, named=True)
+    assert "عراقچی" in row["raw_text"]
+    assert "<p>" not in row["raw_text"]
+
+
+@pytest.mark.parametrize(
+    "name,data,reason",
+    [
+        ("/in/empty.txt", b"  \n", "empty_file"),
+        ("/in/bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary_content"),
+        ("/in/bad.json", b'{"text": ', "invalid_json"),
+        ("/in/notext.json", json.dumps({"title": "x"}).encode(), "no_text_field"),
+        ("/in/en.txt", b"The foreign ministers of two countries spoke by phone on Monday about the region.", "not_persian:en"),
+        ("/in/photo.jpg", b"\xff\xd8\xff", "unsupported_extension"),
+    ],
+)
+def test_rejected_files_carry_a_reason(name, data, reason):
+    outcome = _parse(name, data).outcomes.row(0, named=True)
+    assert outcome["rejected"]
+    assert outcome["reason"].startswith(reason)
+
+
+def test_windows_1256_and_utf16_decode_to_the_same_persian():
+    # Windows-1256 has no Persian yeh/keheh or ZWNJ: old archives use the Arabic letters.
+    arabic_letters = ARTICLE.replace("ی", "ي").replace("ک", "ك").replace("\u200c", " ")
+    assert decode_bytes(arabic_letters.encode("cp1256")) == arabic_letters
+    assert decode_bytes(ARTICLE.encode("utf-16")) == ARTICLE
+
+
+def test_a_utf8_character_cut_at_the_end_is_dropped_and_noted():
+    data = ARTICLE.encode()[:-2]  # drops the final "." and half of the last letter
+    parsed = _parse("/in/cut.txt", data)
+    assert parsed.articles["raw_text"][0] == ARTICLE[:-2]
+    assert "truncated" in parsed.outcomes["reason"][0]
+
+
+def test_invalid_utf8_inside_the_text_is_rejected_with_the_byte_offset():
+    head = ARTICLE[:20].encode()
+    data = head + b"\xff\xfe\xfd" + ARTICLE[20:].encode()
+    with pytest.raises(Rejected) as raised:
+        decode_bytes(data)
+    assert raised.value.reason == f"undecodable:invalid UTF-8 at byte {len(head)}"
+
+
+def test_article_key_ignores_spacing_but_not_words():
+    assert article_key("سلام  دنیا\n") == article_key("سلام دنیا")
+    assert article_key("سلام دنیا") != article_key("سلام دنیای")
+
+
+def test_language_detection():
+    assert detect_language(ARTICLE) == "fa"
+    assert detect_language("اتصل وزير الخارجية هاتفيا بنظيره التركي لبحث العلاقات الثنائية") == "ar"

@@ -1,0 +1,296 @@
+"""Turn the bytes of article files into article records.
+
+Pure functions: the flow reads the bytes (flows/files.py) and hands them here as a
+polars frame; nothing in this module touches the file system.
+
+Every file ends in exactly one outcome row (``file_outcomes``): either it yielded
+articles, or it is rejected with a reason from ``REJECT_REASONS``. A ``.jsonl`` file
+with some bad lines still yields its good lines; the bad ones are named in the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+TEXT_FIELDS = ("text", "body", "content")
+
+# Reasons a file is rejected (documented in the README; the load checks membership).
+REJECT_REASONS = {
+    "empty_file": "the file has no bytes or only white space",
+    "binary_content": "the bytes are not text (NUL bytes or control characters)",
+    "undecodable": "no text encoding decodes the bytes",
+    "invalid_json": "a .json file that does not parse",
+    "no_text_field": "a JSON record without text/body/content",
+    "no_article_text": "an HTML page with no main text",
+    "no_valid_lines": "a .jsonl file none of whose lines is a valid record",
+    "not_persian": "the text is in another language (reason names it: not_persian:en)",
+    "too_large": "the file is above the size limit",
+    "unreadable": "the file could not be read (permissions, I/O error)",
+    "vanished": "the file was removed between discovery and reading",
+    "symlink_outside_root": "a symbolic link pointing outside the input folder",
+    "unsupported_extension": "not .txt, .md, .json, .jsonl, .html or .htm",
+}
+
+SUPPORTED_EXTENSIONS = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
+
+ARTICLE_SCHEMA = {
+    "article_id": pl.String,
+    "source_path": pl.String,
+    "file_path": pl.String,
+    "content_sha256": pl.String,
+    "raw_text": pl.String,
+    "title": pl.String,
+    "url": pl.String,
+    "outlet": pl.String,
+    "published_at": pl.Datetime("us", "UTC"),
+    "published_date": pl.Date,
+}
+OUTCOME_SCHEMA = {
+    "source_path": pl.String,
+    "content_sha256": pl.String,
+    "rejected": pl.Boolean,
+    "reason": pl.String,
+    "article_ids": pl.List(pl.String),
+}
+
+
+class Rejected(Exception):
+    """A file that cannot yield an article; ``reason`` is a key of REJECT_REASONS."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = f"{reason}:{detail}" if detail else reason
+
+
+@dataclass(frozen=True)
+class ParsedFiles:
+    articles: pl.DataFrame  # ARTICLE_SCHEMA, one row per article
+    outcomes: pl.DataFrame  # OUTCOME_SCHEMA, one row per file
+
+
+def article_key(text: str) -> str:
+    """Content key of an article: the same text, however spaced or composed, same key."""
+    folded = " ".join(unicodedata.normalize("NFKC", text).split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode article bytes (see ``decode_with_note``)."""
+    return decode_with_note(data)[0]
+
+
+def decode_with_note(data: bytes) -> tuple[str, str | None]:
+    """Decode article bytes: BOMs first, then strict UTF-8, then charset detection.
+
+    Returns the text and a note when something was repaired. Windows-1256 Persian is
+    common in older archives; charset-normalizer recognises it. A UTF-8 file whose last
+    character was cut in half (an interrupted download) loses only that character.
+    """
+    if not data.strip():
+        raise Rejected("empty_file")
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), f"decoded as {encoding} (byte order mark)"
+            except UnicodeDecodeError as exc:
+                raise Rejected("undecodable", f"{encoding} at byte {exc.start}") from None
+    if b"\x00" in data:
+        raise Rejected("binary_content", "NUL bytes")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if utf8_error.end == len(data) and len(data) - utf8_error.start < 4:
+        return data[: utf8_error.start].decode("utf-8"), f"truncated UTF-8 character at byte {utf8_error.start} dropped"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["cp1256", "utf_8", "iso8859_6", "cp1252", "latin_1"]).best()
+    # A UTF-8 file cut in the middle of a multi-byte character decodes as something
+    # else entirely; only accept a detected single-byte encoding when most of the text
+    # is Arabic script or ASCII, otherwise report where UTF-8 failed.
+    if best is None or best.encoding in ("utf_8", "ascii"):
+        raise Rejected("undecodable", f"invalid UTF-8 at byte {utf8_error.start}")
+    text = str(best)
+    if _control_share(text) > 0.01:
+        raise Rejected("binary_content", "control characters")
+    if best.encoding != "cp1256" and arabic_script_share(text) < 0.3:
+        raise Rejected("undecodable", f"invalid UTF-8 at byte {utf8_error.start}")
+    return text, f"decoded as {best.encoding}"
+
+
+def _control_share(text: str) -> float:
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return controls / max(len(text), 1)
+
+
+def arabic_script_share(text: str) -> float:
+    """Share of letters that are Arabic-script (Persian and Arabic) among all letters."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    arabic = sum(1 for ch in letters if "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff")
+    return arabic / len(letters)
+
+
+# Letters Persian has and Arabic lacks; an Arabic-script text with none is not Persian.
+PERSIAN_ONLY = set("پچژگ")
+
+
+def detect_language(text: str) -> str:
+    """'fa' for Persian, else an ISO 639-1 code (langdetect) or 'und'."""
+    sample = text[:5000]
+    if arabic_script_share(sample) >= 0.5:
+        if any(ch in PERSIAN_ONLY for ch in sample) or "ی" in sample or "ک" in sample:
+            return "fa"
+        return "ar"
+    try:
+        from langdetect import DetectorFactory, detect
+
+        DetectorFactory.seed = 0  # langdetect is random unless seeded
+        return detect(sample)
+    except Exception:  # langdetect raises on text with no features (digits only)
+        return "und"
+
+
+def html_to_text(html: str) -> tuple[str, str | None]:
+    """Main text and title of an HTML page (trafilatura), '' when it has none."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True) or ""
+    meta = trafilatura.extract_metadata(html)
+    return text, (meta.title if meta is not None else None)
+
+
+def first_line(text: str) -> str | None:
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip().strip("*").strip()
+        if line:
+            return line
+    return None
+
+
+def parse_published_at(value) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=TEHRAN)  # a naive time in a Persian feed is Tehran time
+    return moment.astimezone(timezone.utc)
+
+
+def record_from_json(obj) -> dict:
+    if not isinstance(obj, dict):
+        raise Rejected("no_text_field", "record is not an object")
+    text = next((obj[k] for k in TEXT_FIELDS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+    if text is None:
+        raise Rejected("no_text_field")
+    return {
+        "raw_text": text,
+        "title": obj.get("title") if isinstance(obj.get("title"), str) else None,
+        "url": obj.get("url") if isinstance(obj.get("url"), str) else None,
+        "outlet": obj.get("outlet") if isinstance(obj.get("outlet"), str) else None,
+        "published_at": parse_published_at(obj.get("published_at")),
+    }
+
+
+def parse_file(path: str, data: bytes) -> tuple[list[dict], str | None]:
+    """Records of one file and a note (bad .jsonl lines); raises Rejected."""
+    suffix = path[path.rfind(".") :].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    if suffix not in SUPPORTED_EXTENSIONS:
+        raise Rejected("unsupported_extension", suffix or "none")
+    text, note = decode_with_note(data)
+    if suffix in (".txt", ".md"):
+        return [{"raw_text": text, "title": None, "url": None, "outlet": None, "published_at": None}], note
+    if suffix in (".html", ".htm"):
+        body, title = html_to_text(text)
+        if not body.strip():
+            raise Rejected("no_article_text")
+        return [{"raw_text": body, "title": title, "url": None, "outlet": None, "published_at": None}], note
+    if suffix == ".json":
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise Rejected("invalid_json", f"line {exc.lineno} column {exc.colno}") from None
+        return [record_from_json(obj)], note
+    records, bad = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = record_from_json(json.loads(line))
+        except json.JSONDecodeError:
+            bad.append(f"line {number}: invalid_json")
+            continue
+        except Rejected as exc:
+            bad.append(f"line {number}: {exc.reason}")
+            continue
+        record["line"] = number
+        records.append(record)
+    if not records:
+        raise Rejected("no_valid_lines", "; ".join(bad[:5]))
+    return records, ("; ".join(filter(None, [note, *bad])) or None)
+
+
+def parse_files(files: pl.DataFrame) -> ParsedFiles:
+    """Parse a batch of read files.
+
+    ``files`` has ``source_path`` (str), ``data`` (binary, null when reading failed) and
+    ``read_error`` (str, a REJECT_REASONS key, null when read). Returns one article row per
+    Persian record and one outcome row per file.
+    """
+    articles: list[dict] = []
+    outcomes: list[dict] = []
+    for path, data, read_error in files.select("source_path", "data", "read_error").iter_rows():
+        sha = hashlib.sha256(data).hexdigest() if data is not None else None
+        try:
+            if read_error:
+                raise Rejected(read_error)
+            records, note = parse_file(path, data)
+            ids, kept, languages = [], 0, []
+            for record in records:
+                language = detect_language(record["raw_text"])
+                if language != "fa":
+                    languages.append(language)
+                    continue
+                line = record.pop("line", None)
+                record["title"] = record["title"] or first_line(record["raw_text"])
+                published = record["published_at"]
+                record.update(
+                    article_id=article_key(record["raw_text"]),
+                    source_path=f"{path}#L{line}" if line else path,
+                    file_path=path,
+                    content_sha256=sha,
+                    published_date=published.astimezone(TEHRAN).date() if published else None,
+                )
+                articles.append(record)
+                ids.append(record["article_id"])
+                kept += 1
+            if not kept:
+                raise Rejected("not_persian", languages[0] if languages else "und")
+            if languages:
+                note = "; ".join(filter(None, [note, f"{len(languages)} non-Persian records skipped"]))
+            outcomes.append({"source_path": path, "content_sha256": sha, "rejected": False, "reason": note, "article_ids": ids})
+        except Rejected as exc:
+            outcomes.append({"source_path": path, "content_sha256": sha, "rejected": True, "reason": exc.reason, "article_ids": []})
+    return ParsedFiles(
+        articles=pl.DataFrame(articles, schema=ARTICLE_SCHEMA) if articles else pl.DataFrame(schema=ARTICLE_SCHEMA),
+        outcomes=pl.DataFrame(outcomes, schema=OUTCOME_SCHEMA) if outcomes else pl.DataFrame(schema=OUTCOME_SCHEMA),
+    )

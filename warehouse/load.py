@@ -1,0 +1,161 @@
+"""Loading a run into the (staged copy of the) warehouse.
+
+Every function takes an open read-write connection inside ``store.staged_copy`` and
+polars frames; the flow calls them in order. Article-level rows are appended once per
+article; reference dimensions and facts are rebuilt from seeds and staging on every
+load (see transforms/calls.py for why facts are rebuilt, not appended).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from transforms.calendar import calendar_days
+from transforms.calls import consolidate_calls
+from transforms.reference import Reference
+from warehouse.store import read_sql
+
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "seeds" / "lexicon"
+
+STAGING_TABLES = {
+    "mentions": "stg_call_mention",
+    "participants": "stg_call_participant",
+    "topics": "stg_call_topic",
+    "statements": "stg_statement",
+    "officials": "stg_official",
+}
+FACT_TABLES = ("fact_call", "call_participant", "call_topic", "call_mention", "statement")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Append a polars frame by column name (columns the table lacks are an error)."""
+    if frame.height == 0:
+        return
+    con.register("_incoming", frame.to_arrow())
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    con.execute(f"DELETE FROM {table}")
+    _insert(con, table, frame)
+
+
+def _replace_from_model(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Rebuild ``table`` from the SELECT in warehouse/sql/marts/<table>.sql."""
+    con.execute(f"DELETE FROM {table}")
+    con.execute(f"INSERT INTO {table} BY NAME ({read_sql('marts', table)})")
+
+
+def load_topics(directory: Path = LEXICON_DIR) -> pl.DataFrame:
+    return pl.read_csv(directory / "topics.csv", comment_prefix="#", schema_overrides={"topic_code": pl.String})
+
+
+def load_reference_dimensions(con: duckdb.DuckDBPyConnection, reference: Reference) -> None:
+    """dim_country, dim_topic, dim_date from seeds; dim_official and official_role from
+    seeds plus what articles revealed (stg_official)."""
+    _replace(con, "dim_country", reference.countries.select("country_code", "kind", "name_fa", "name_en"))
+    _replace(con, "dim_topic", load_topics().select("topic_code", "name_fa", "name_en"))
+    if con.execute("SELECT count(*) FROM dim_date").fetchone()[0] == 0:
+        _insert(con, "dim_date", calendar_days(date(2000, 1, 1), date(2040, 12, 31)))
+    con.register("ref_officials", reference.officials.select("official_id", "name_fa", "name_en", "country_code", "aliases").to_arrow())
+    con.register(
+        "ref_official_roles",
+        reference.official_roles.select("official_id", "title_fa", "role_code", "country_code", "valid_from", "valid_to").to_arrow(),
+    )
+    try:
+        _replace_from_model(con, "dim_official")
+        _replace_from_model(con, "official_role")
+    finally:
+        con.unregister("ref_officials")
+        con.unregister("ref_official_roles")
+
+
+def known_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> set[str]:
+    if not article_ids:
+        return set()
+    con.register("_ids", pl.DataFrame({"article_id": article_ids}).to_arrow())
+    try:
+        rows = con.execute("SELECT a.article_id FROM dim_article a JOIN _ids USING (article_id)").fetchall()
+    finally:
+        con.unregister("_ids")
+    return {r[0] for r in rows}
+
+
+def append_articles(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame, run_id: str) -> None:
+    _insert(
+        con,
+        "dim_article",
+        articles.select(
+            "article_id", "source_path", "content_sha256", "title", "outlet", "cited_outlet", "url",
+            "published_at", "published_date", "raw_text", "clean_text",
+        ).with_columns(pl.lit(run_id).alias("run_id")),
+    )
+
+
+def append_staging(con: duckdb.DuckDBPyConnection, extraction) -> None:
+    """Staging rows of newly loaded articles (an ``Extraction`` from transforms.extraction)."""
+    for attribute, table in STAGING_TABLES.items():
+        frame: pl.DataFrame = getattr(extraction, attribute)
+        columns = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+        _insert(con, table, frame.select([c for c in columns if c in frame.columns]))
+
+
+def rebuild_facts(con: duckdb.DuckDBPyConnection) -> int:
+    """Replace the fact tables with the consolidation of all staging rows; returns #calls."""
+    mentions = con.execute(
+        "SELECT m.*, a.published_date FROM stg_call_mention m JOIN dim_article a USING (article_id)"
+    ).pl()
+    participants = con.execute("SELECT * FROM stg_call_participant").pl()
+    topics = con.execute("SELECT * FROM stg_call_topic").pl()
+    statements = con.execute("SELECT * FROM stg_statement").pl()
+    facts = consolidate_calls(mentions, participants, topics, statements)
+    for table in FACT_TABLES:
+        _replace(con, table, getattr(facts, table))
+    return facts.fact_call.height
+
+
+def file_state(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Last known size, mtime and hash of every file a completed run loaded or skipped."""
+    return con.execute(
+        """
+        SELECT f.source_path, f.size_bytes, f.mtime_ns, f.content_sha256, f.outcome
+        FROM ingest_file f JOIN ingest_run r USING (run_id)
+        WHERE r.status = 'completed' AND f.outcome <> 'rejected'
+        QUALIFY row_number() OVER (PARTITION BY f.source_path ORDER BY r.started_at DESC) = 1
+        """
+    ).pl()
+
+
+def record_files(con: duckdb.DuckDBPyConnection, run_id: str, files: pl.DataFrame) -> None:
+    _insert(con, "ingest_file", files.with_columns(pl.lit(run_id).alias("run_id")))
+
+
+def record_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    started_at: datetime,
+    status: str,
+    counts: dict,
+    input_paths: list[str],
+    error: str | None = None,
+) -> None:
+    con.execute(
+        """
+        INSERT INTO ingest_run (run_id, started_at, finished_at, status, files_seen, articles_loaded,
+                                duplicates, unchanged, rejected, calls_found, input_paths, error)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            run_id, started_at, datetime.now(timezone.utc), status,
+            counts.get("files_seen", 0), counts.get("loaded_articles", 0), counts.get("duplicate", 0),
+            counts.get("unchanged", 0), counts.get("rejected", 0), counts.get("calls_found", 0),
+            input_paths, error,
+        ],
+    )
