@@ -1,0 +1,230 @@
+"""Call dates: stated (Jalali month names / digits, Gregorian, Hijri lunar), relative to
+published_at in Asia/Tehran (امروز، دیروز، دیشب، روز جمعه، ساعتی پیش), occasion-based
+(Eid al-Adha on a Friday, the arrival of 1400) and the publication date as a last resort.
+Calendars through jdatetime and hijridate.
+
+Returns (call_date, precision 'day'|'month'|'year'|None, basis 'stated'|'inferred'|'published'|None).
+A month-precision date is stored as the first day of that month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import jdatetime
+from hijridate import Gregorian, Hijri
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+
+JALALI_MONTHS = {"فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5, "شهریور": 6,
+                 "مهر": 7, "آبان": 8, "ابان": 8, "آذر": 9, "اذر": 9, "دی": 10, "بهمن": 11, "اسفند": 12}
+GREG_MONTHS = {"ژانویه": 1, "ژانویهٔ": 1, "فوریه": 2, "مارس": 3, "آوریل": 4, "اوریل": 4, "آپریل": 4, "اپریل": 4, "مه": 5, "مى": 5, "می": 5,
+               "ژوئن": 6, "جون": 6, "ژوئیه": 7, "جولای": 7, "ژوییه": 7, "اوت": 8, "آگوست": 8, "اگوست": 8, "اوگوست": 8,
+               "سپتامبر": 9, "اکتبر": 10, "نوامبر": 11, "دسامبر": 12}
+HIJRI_MONTHS = {"محرم": 1, "صفر": 2, "ربیع الاول": 3, "ربیع الثانی": 4, "ربیع الآخر": 4, "جمادی الاول": 5,
+                "جمادی الاولی": 5, "جمادی الثانی": 6, "جمادی الثانیه": 6, "جمادی الآخر": 6, "رجب": 7, "شعبان": 8,
+                "رمضان": 9, "شوال": 10, "ذی القعده": 11, "ذیقعده": 11, "ذی الحجه": 12, "ذیحجه": 12, "ذی حجه": 12}
+WEEKDAYS = {"شنبه": 5, "یکشنبه": 6, "یک شنبه": 6, "دوشنبه": 0, "دو شنبه": 0, "سه شنبه": 1, "سهشنبه": 1,
+            "چهارشنبه": 2, "چهار شنبه": 2, "پنجشنبه": 3, "پنج شنبه": 3, "جمعه": 4}
+TODAY = ["امروز", "امشب", "ساعتی پیش", "ساعاتی پیش", "دقایقی پیش", "لحظاتی پیش", "دقایقی قبل", "ساعتی قبل", "عصر امروز",
+         "صبح امروز", "ظهر امروز", "بامداد امروز", "امروز صبح", "امروز عصر"]
+YESTERDAY = ["دیروز", "روز گذشته", "دیشب", "شب گذشته", "نیمه شب دیشب", "نیمه شب گذشته", "عصر دیروز", "صبح دیروز"]
+ERA_CUES = {"کرونا": dt.date(2020, 1, 1), "کووید": dt.date(2020, 1, 1)}
+
+
+def _norm_words(s: str) -> str:
+    return f" {s} "
+
+
+def local_published(published_at) -> dt.datetime | None:
+    if published_at is None:
+        return None
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=dt.timezone.utc)
+    return published_at.astimezone(TEHRAN)
+
+
+def _has(s: str, w: str) -> int:
+    m = re.search(r"(?<![\w\u0600-\u06FF])" + re.escape(w) + r"(?![\w\u0600-\u06FF])", s)
+    return m.start() if m else -1
+
+
+def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
+    # Jalali: 10 مرداد 1399
+    jm = "|".join(sorted(JALALI_MONTHS, key=len, reverse=True))
+    for m in re.finditer(r"(?<!\d)(\d{1,2}) (" + jm + r")(?: ماه)?(?: (?:سال )?(\d{4}))?(?![\u0600-\u06FF])", s):
+        d, mo, y = int(m.group(1)), JALALI_MONTHS[m.group(2)], m.group(3)
+        try:
+            if y:
+                return jdatetime.date(int(y), mo, d).togregorian()
+            if pub:
+                jy = jdatetime.date.fromgregorian(date=pub).year
+                g = jdatetime.date(jy, mo, d).togregorian()
+                if g > pub + dt.timedelta(days=2):
+                    g = jdatetime.date(jy - 1, mo, d).togregorian()
+                return g
+        except ValueError:
+            continue
+    gm = "|".join(sorted(GREG_MONTHS, key=len, reverse=True))
+    for m in re.finditer(r"(?<!\d)(\d{1,2}) (" + gm + r")(?: (\d{4}))?(?![\u0600-\u06FF])", s):
+        d, mo, y = int(m.group(1)), GREG_MONTHS[m.group(2)], m.group(3)
+        try:
+            if y:
+                return dt.date(int(y), mo, d)
+            if pub:
+                g = dt.date(pub.year, mo, d)
+                if g > pub + dt.timedelta(days=2):
+                    g = dt.date(pub.year - 1, mo, d)
+                return g
+        except ValueError:
+            continue
+    hm = "|".join(sorted(HIJRI_MONTHS, key=len, reverse=True))
+    for m in re.finditer(r"(?<!\d)(\d{1,2}) (" + hm + r")(?: (\d{4}))?(?![\u0600-\u06FF])", s):
+        d, mo, y = int(m.group(1)), HIJRI_MONTHS[m.group(2)], m.group(3)
+        try:
+            if y:
+                return Hijri(int(y), mo, d).to_gregorian().datetuple() and dt.date(*Hijri(int(y), mo, d).to_gregorian().datetuple())
+            if pub:
+                hy = Gregorian(pub.year, pub.month, pub.day).to_hijri().year
+                g = dt.date(*Hijri(hy, mo, d).to_gregorian().datetuple())
+                if g > pub + dt.timedelta(days=2):
+                    g = dt.date(*Hijri(hy - 1, mo, d).to_gregorian().datetuple())
+                return g
+        except (ValueError, OverflowError):
+            continue
+    # numeric Jalali 1399/05/10
+    for m in re.finditer(r"(?<!\d)(1[34]\d\d)/(\d{1,2})/(\d{1,2})(?!\d)", s):
+        try:
+            return jdatetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).togregorian()
+        except ValueError:
+            continue
+    return None
+
+
+def weekday_of(s: str) -> int | None:
+    for w in sorted(WEEKDAYS, key=len, reverse=True):
+        i = _has(s, w)
+        if i >= 0:
+            after = s[i + len(w): i + len(w) + 8]
+            if "آینده" in after or "اینده" in after:
+                continue
+            return WEEKDAYS[w]
+    return None
+
+
+def relative_date(s: str, pub: dt.date) -> dt.date | None:
+    for w in sorted(YESTERDAY, key=len, reverse=True):
+        if _has(s, w) >= 0:
+            return pub - dt.timedelta(days=1)
+    if _has(s, "پریروز") >= 0:
+        return pub - dt.timedelta(days=2)
+    for w in sorted(TODAY, key=len, reverse=True):
+        if _has(s, w) >= 0:
+            return pub
+    wd = weekday_of(s)
+    if wd is not None:
+        delta = (pub.weekday() - wd) % 7
+        return pub - dt.timedelta(days=delta)
+    return None
+
+
+def occasion_dates(occ_row: dict, years: range) -> list[dt.date]:
+    out = []
+    cal, mo, d = occ_row["calendar"], int(occ_row["month"]), int(occ_row["day"])
+    for y in years:
+        try:
+            if cal == "gregorian":
+                out.append(dt.date(y, mo, d))
+            elif cal == "jalali":
+                out.append(jdatetime.date(y - 621, mo, d).togregorian())
+            else:
+                hy0 = Gregorian(y, 1, 1).to_hijri().year
+                for hy in (hy0, hy0 + 1):
+                    g = dt.date(*Hijri(hy, mo, d).to_gregorian().datetuple())
+                    if g.year == y:
+                        out.append(g)
+        except (ValueError, OverflowError):
+            continue
+    return sorted(set(out))
+
+
+def find_occasions(s_all: str, occasions, countries: set) -> list[dict]:
+    from .text import norm
+
+    found = []
+    for r in occasions.iter_rows(named=True):
+        cc = r.get("country_code")
+        if cc and cc not in countries:
+            continue
+        for cue in r.get("cues") or []:
+            c = norm(cue)
+            if len(c) < 3:
+                continue
+            if _has(s_all, c) >= 0:
+                found.append(r)
+                break
+    # national days: keep only occasions whose specific cue is present; prefer specific names
+    return found
+
+
+def call_date(scope: str, article: str, pub_local: dt.datetime | None, occasions, countries: set,
+              window: tuple[dt.date, dt.date] | None):
+    """scope: matching-form text of the call's sentences; article: whole matching-form text."""
+    pub = pub_local.date() if pub_local else None
+    sd = stated_date(scope, pub)
+    if sd:
+        return sd, "day", "stated"
+    if pub:
+        rd = relative_date(scope, pub)
+        if rd:
+            return rd, "day", "inferred"
+    occ = find_occasions(article, occasions, countries)
+    wd = weekday_of(scope)
+    if occ:
+        if pub:
+            years = range(pub.year - 1, pub.year + 1)
+            best = None
+            for r in occ:
+                for d in occasion_dates(r, years):
+                    if pub - dt.timedelta(days=2) <= d <= pub and (best is None or d > best):
+                        best = d
+            if best and (pub_local.hour < 6 or best == pub):
+                return best, "day", "inferred"
+        else:
+            ymin, ymax = (window or (dt.date(2000, 1, 1), dt.date(2026, 12, 31)))
+            for cue, d0 in ERA_CUES.items():
+                if _has(article, cue) >= 0:
+                    ymin = max(ymin, d0)
+            # explicit year: "سال 1400" (Jalali) / "1441" (Hijri)
+            jy = re.search(r"سال (1[34]\d\d)(?!\d)", article)
+            cands = []
+            for r in occ:
+                for d in occasion_dates(r, range(ymin.year, ymax.year + 1)):
+                    if not (ymin <= d <= ymax):
+                        continue
+                    if jy and r["calendar"] == "jalali" and jdatetime.date.fromgregorian(date=d).year != int(jy.group(1)):
+                        continue
+                    cands.append((r, d))
+            if wd is not None:
+                hits = set()
+                for r, d in cands:
+                    for k in range(-3, 4):
+                        x = d + dt.timedelta(days=k)
+                        if x.weekday() == wd:
+                            hits.add(x)
+                if len(hits) == 1:
+                    return hits.pop(), "day", "inferred"
+                exact = {d for r, d in cands if d.weekday() == wd}
+                if len(exact) == 1:
+                    return exact.pop(), "day", "inferred"
+            months = {(d.year, d.month) for r, d in cands}
+            if len(months) == 1:
+                y, m = months.pop()
+                return dt.date(y, m, 1), "month", "inferred"
+    if pub:
+        if pub_local.hour < 6:
+            return dt.date(pub.year, pub.month, 1), "month", "published"
+        return pub, "day", "published"
+    return None, None, None

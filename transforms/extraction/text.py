@@ -1,0 +1,166 @@
+"""Text utilities for extraction: a matching form that keeps offsets into clean_text,
+sentence / paragraph segmentation with offsets, and token helpers.
+
+All matching runs on ``NormText.s`` (Arabic letter variants unified, ئ→ی, ZWNJ→space,
+diacritics and tatweel dropped, digits ASCII, whitespace collapsed). ``NormText.orig(i, j)``
+maps a span of the matching form back to ``clean_text`` offsets, so every piece of
+evidence is an exact substring of the article's ``clean_text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CHAR_MAP = {
+    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "ہ": "ه", "ھ": "ه",
+    "أ": "ا", "إ": "ا", "ٱ": "ا", "آ": "ا", "-": " ", "_": " ", "–": " ", "ؤ": "و", "‌": " ", "‍": " ", "\u00a0": " ",
+    "\u200e": "", "\u200f": "", "ـ": "", "\u202a": "", "\u202b": "", "\u202c": "",
+    "\t": " ", "\r": " ", "\n": " ", "\u2009": " ", "\u202f": " ",
+}
+for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
+    _CHAR_MAP[_d] = str(_i)
+for _i, _d in enumerate("٠١٢٣٤٥٦٧٨٩"):
+    _CHAR_MAP[_d] = str(_i)
+_DIACRITICS = set(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0654", "\u0655"}
+
+LETTER_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]")
+
+
+def norm_char(ch: str) -> str:
+    if ch in _DIACRITICS:
+        return ""
+    return _CHAR_MAP.get(ch, ch)
+
+
+def norm(s: str) -> str:
+    """Matching form of a short string (no offsets): used for lexicon keys."""
+    out = "".join(norm_char(c) for c in (s or ""))
+    return re.sub(r" +", " ", out).strip()
+
+
+def is_letter(ch: str) -> bool:
+    return bool(ch) and bool(LETTER_RE.match(ch))
+
+
+@dataclass
+class NormText:
+    s: str            # matching form
+    idx: list[int]    # idx[k] = offset in the original of s[k]; idx[len(s)] = len(original)
+
+    def orig(self, i: int, j: int) -> tuple[int, int]:
+        """Original span [a, b) covering normalized span [i, j)."""
+        if j <= i:
+            a = self.idx[min(i, len(self.idx) - 1)]
+            return a, a
+        return self.idx[i], self.idx[j - 1] + 1
+
+    def to_norm(self, a: int) -> int:
+        """First normalized index whose original offset is >= a."""
+        import bisect
+
+        return bisect.bisect_left(self.idx, a, 0, len(self.idx) - 1)
+
+
+def normalize_with_map(text: str) -> NormText:
+    chars: list[str] = []
+    idx: list[int] = []
+    prev_space = True
+    for k, ch in enumerate(text or ""):
+        m = norm_char(ch)
+        if not m:
+            continue
+        for c in m:
+            if c == " ":
+                if prev_space:
+                    continue
+                prev_space = True
+            else:
+                prev_space = False
+            chars.append(c)
+            idx.append(k)
+    idx.append(len(text or ""))
+    return NormText("".join(chars), idx)
+
+
+# --- segmentation ---------------------------------------------------------------------
+
+_SENT_END = re.compile(r"[.!?؟!]+(?=\s|$)|\n+")
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    index: int
+
+
+def paragraphs(text: str) -> list[Span]:
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        seg = m.group(0)
+        if seg.strip():
+            lead = len(seg) - len(seg.lstrip())
+            trail = len(seg.rstrip())
+            out.append(Span(m.start() + lead, m.start() + trail, len(out)))
+    return out
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentences as spans over ``text`` (split on newlines and . ! ? ؟ followed by space).
+    A colon does not split (``X در تماس تلفنی با Y: ...`` stays one sentence)."""
+    out: list[Span] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        end = m.end() if m.group(0).strip() else m.start()
+        _add(text, start, end, out)
+        start = m.end()
+    _add(text, start, len(text), out)
+    return out
+
+
+def _add(text: str, a: int, b: int, out: list[Span]) -> None:
+    seg = text[a:b]
+    if not seg.strip():
+        return
+    lead = len(seg) - len(seg.lstrip())
+    trail = len(seg.rstrip())
+    # skip pure-noise segments (no letters)
+    if not LETTER_RE.search(seg):
+        return
+    out.append(Span(a + lead, a + trail, len(out)))
+
+
+def words_before(s: str, i: int, n: int) -> list[tuple[int, int, str]]:
+    """Up to n tokens (start, end, token) of normalized string s ending before index i,
+    nearest first; stops at punctuation other than spaces."""
+    toks = []
+    j = i
+    while len(toks) < n:
+        while j > 0 and s[j - 1] in " «»\"":
+            j -= 1
+        if j == 0 or not is_letter(s[j - 1]):
+            break
+        k = j
+        while k > 0 and is_letter(s[k - 1]):
+            k -= 1
+        toks.append((k, j, s[k:j]))
+        j = k
+    return toks
+
+
+def words_after(s: str, i: int, n: int) -> list[tuple[int, int, str]]:
+    toks = []
+    j = i
+    L = len(s)
+    while len(toks) < n:
+        while j < L and s[j] in " «»\"":
+            j += 1
+        if j >= L or not is_letter(s[j]):
+            break
+        k = j
+        while k < L and is_letter(s[k]):
+            k += 1
+        toks.append((j, k, s[j:k]))
+        j = k
+    return toks

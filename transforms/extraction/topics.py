@@ -1,0 +1,56 @@
+"""Topics of a call: cue phrases of seeds/lexicon/topic_cues.csv found in the sentences
+about the call (its cue sentences, sentences naming a participant or referring back to
+the call, and Telegram-style lines that follow a "SPEAKER:" line). Cues inside a
+participant's title are not evidence. Each topic keeps the first sentence that shows it."""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import Lexicon
+from .text import NormText, Span, is_letter
+
+ANAPHORA = ("این تماس", "این گفتگو", "این گفت وگو", "این گفت و گو", "این مکالمه", "این رایزنی", "دو طرف", "طرفین",
+            "دو کشور", "در ادامه", "وی ", "او ", "همچنین")
+
+
+def scope_sentences(nt: NormText, sents: list[Span], sent_n: list[tuple[int, int]], call_positions: set[int],
+                    cue_sents: set[int], long_article: bool) -> list[int]:
+    s = nt.s
+    out = []
+    prev_in, prev_colon = False, False
+    for i, (a, b) in enumerate(sent_n):
+        seg = s[a:b]
+        inside = i in cue_sents or any(a <= p < b for p in call_positions)
+        if not inside and not long_article:
+            inside = any(x in seg for x in ANAPHORA[:7]) or (prev_in and prev_colon)
+        elif not inside:
+            inside = any(x in seg for x in ANAPHORA[:7])
+        if inside:
+            out.append(i)
+        prev_in = inside or (prev_in and prev_colon)
+        prev_colon = seg.rstrip().endswith(":")
+    return out
+
+
+def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: Lexicon, excluded: list[tuple[int, int]]):
+    s = nt.s
+    got: dict[str, tuple[int, int]] = {}
+    for i in scope:
+        a, b = sent_n[i]
+        seg = s[a:b]
+        for code, cue, prefix in lex.topic_cues:
+            if code in got:
+                continue
+            for m in re.finditer(re.escape(cue), seg):
+                x, y = a + m.start(), a + m.end()
+                if x > 0 and is_letter(s[x - 1]):
+                    continue
+                if not prefix and y < len(s) and is_letter(s[y]):
+                    # allow plural/adjectival suffix written with a space (ZWNJ): "تحریم ها"
+                    continue
+                if any(ex_a <= x < ex_b for ex_a, ex_b in excluded):
+                    continue
+                got[code] = (sents[i].start, sents[i].end)
+                break
+    return got
