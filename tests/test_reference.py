@@ -276,3 +276,89 @@ def test_real_seeds_copy_loads_and_broken_copy_fails(tmp_path: Path):
     load_reference.cache_clear()
     with pytest.raises(ValueError, match=r"official_roles\.csv:\d+: unknown official_id 'ghost-person'"):
         load_reference(d)
+
+
+# --- data quality ------------------------------------------------------------------
+
+UNIQUE_ROLES = ["head_of_state", "head_of_government", "foreign_minister", "supreme_leader",
+                "security_council_secretary", "speaker", "chief_of_staff"]
+# countries where two holders at once are real (rival governments) or dates were widened
+OVERLAP_OK = {"YE", "PS", "KZ", "UZ", "BY", "OIC", "ECO", "RU"}
+
+
+def test_no_two_holders_of_a_unique_office_at_once(ref: Reference):
+    far = dt.date(2100, 1, 1)
+    r = ref.official_roles.filter(
+        pl.col("role_code").is_in(UNIQUE_ROLES) & ~pl.col("country_code").is_in(list(OVERLAP_OK))
+    ).with_columns(pl.col("valid_to").fill_null(far))
+    j = r.join(r, on=["country_code", "role_code"], suffix="_b").filter(
+        (pl.col("official_id") < pl.col("official_id_b"))
+        & (pl.col("valid_from") < pl.col("valid_to_b"))
+        & (pl.col("valid_from_b") < pl.col("valid_to"))
+    )
+    assert j.height == 0, j.select("country_code", "role_code", "official_id", "official_id_b").to_dicts()
+
+
+@pytest.mark.parametrize(
+    "oid, country, role",
+    [
+        ("abbas-araghchi", "IR", "foreign_minister"),
+        ("masoud-pezeshkian", "IR", "head_of_state"),
+        ("mohammad-bagher-ghalibaf", "IR", "speaker"),
+        ("hakan-fidan", "TR", "foreign_minister"),
+        ("faisal-bin-farhan", "SA", "foreign_minister"),
+        ("mohammed-bin-salman", "SA", "crown_prince"),
+        ("ishaq-dar", "PK", "foreign_minister"),
+        ("shehbaz-sharif", "PK", "head_of_government"),
+        ("asim-munir", "PK", "military_commander"),
+        ("wang-yi", "CN", "foreign_minister"),
+        ("antonio-tajani", "IT", "foreign_minister"),
+        ("jean-noel-barrot", "FR", "foreign_minister"),
+        ("johann-wadephul", "DE", "foreign_minister"),
+        ("yvette-cooper", "GB", "foreign_minister"),
+        ("badr-albusaidi", "OM", "foreign_minister"),
+        ("tamim-bin-hamad-al-thani", "QA", "head_of_state"),
+        ("mohammed-bin-abdulrahman-al-thani", "QA", "head_of_government"),
+        ("mohamed-bin-zayed", "AE", "head_of_state"),
+        ("donald-trump", "US", "head_of_state"),
+        ("benjamin-netanyahu", "IL", "head_of_government"),
+        ("vladimir-putin", "RU", "head_of_state"),
+        ("volodymyr-zelensky", "UA", "head_of_state"),
+        ("ahmed-al-sharaa", "SY", "head_of_state"),
+        ("sanae-takaichi", "JP", "head_of_government"),
+        ("nabih-berri", "LB", "speaker"),
+        ("naim-qassem", "LB", "party_leader"),
+        ("antonio-guterres", "UN", "secretary_general"),
+        ("rafael-grossi", "IAEA", "director_general"),
+        ("mark-rutte", "NATO", "secretary_general"),
+    ],
+)
+def test_office_holders_mid_2026(ref: Reference, oid: str, country: str, role: str):
+    assert oid in holders(ref, country, role, dt.date(2026, 6, 1))
+
+
+def test_historic_office_holders(ref: Reference):
+    assert holders(ref, "UN", "secretary_general", dt.date(2015, 1, 1)) == {"ban-ki-moon"}
+    assert holders(ref, "EU", "foreign_policy_chief", dt.date(2015, 7, 14)) == {"federica-mogherini"}
+    assert holders(ref, "EU", "foreign_policy_chief", dt.date(2013, 11, 24)) == {"catherine-ashton"}
+    assert holders(ref, "IAEA", "director_general", dt.date(2016, 1, 16)) == {"yukiya-amano"}
+    assert holders(ref, "IR", "security_council_secretary", dt.date(2020, 1, 1)) == {"ali-shamkhani"}
+    assert holders(ref, "IR", "speaker", dt.date(2016, 1, 1)) == {"ali-larijani"}
+    assert "mohammad-mokhber" in holders(ref, "IR", "vice_president", dt.date(2022, 1, 1))
+    assert holders(ref, "LB", "party_leader", dt.date(2020, 1, 1)) == {"hassan-nasrallah"}
+    assert holders(ref, "PS", "party_leader", dt.date(2020, 1, 1)) >= {"ismail-haniyeh"}
+    assert holders(ref, "US", "foreign_minister", dt.date(2015, 7, 14)) == {"john-kerry"}
+
+
+def test_aliases_include_spaced_variant_and_no_ambiguous_bare_surnames(ref: Reference):
+    for row in ref.officials.iter_rows(named=True):
+        if "\u200c" in row["name_fa"]:
+            assert row["name_fa"].replace("\u200c", " ") in row["aliases"], row["official_id"]
+        assert row["name_fa"] not in row["aliases"]
+    all_aliases = {a for al in ref.officials["aliases"] for a in al}
+    for ambiguous in ["محمدی", "موسوی", "حسینی", "احمدی", "رضایی"]:
+        assert ambiguous not in all_aliases
+
+
+def test_official_count(ref: Reference):
+    assert ref.officials.height >= 500
