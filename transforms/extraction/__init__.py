@@ -36,7 +36,7 @@ SCHEMAS = {
         "title_fa": pl.Utf8, "role_code": pl.Utf8, "is_initiator": pl.Boolean, "dq_flag": pl.Utf8,
     },
     "officials": {
-        "official_id": pl.Utf8, "name_fa": pl.Utf8, "name_en": pl.Utf8, "country_code": pl.Utf8,
+        "article_id": pl.Utf8, "official_id": pl.Utf8, "name_fa": pl.Utf8, "name_en": pl.Utf8, "country_code": pl.Utf8,
         "aliases": pl.List(pl.Utf8), "title_fa": pl.Utf8, "role_code": pl.Utf8, "source": pl.Utf8,
     },
     "topics": {
@@ -83,7 +83,8 @@ def extract_calls(articles: pl.DataFrame, reference) -> Extraction:
                           r.get("published_at") if "published_at" in cols else None, reference)
         rows["mentions"].extend(out["mentions"])
         rows["participants"].extend(out["participants"])
-        rows["officials"].extend(out["officials"])
+        # The loader keeps which article revealed an official (stg_official.article_id).
+        rows["officials"].extend({**o, "article_id": r["article_id"]} for o in out["officials"])
         rows["topics"].extend(out["topics"])
         rows["statements"].extend(out["statements"])
         aid, outlet, cited = out["meta"]
@@ -92,7 +93,7 @@ def extract_calls(articles: pl.DataFrame, reference) -> Extraction:
     if officials.height:
         officials = (
             officials.explode("aliases")
-            .group_by(["official_id", "source"], maintain_order=True)
+            .group_by(["article_id", "official_id", "source"], maintain_order=True)
             .agg(
                 pl.col("name_fa").first(), pl.col("name_en").first(), pl.col("country_code").first(),
                 pl.col("aliases").drop_nulls().unique(maintain_order=True), pl.col("title_fa").first(),

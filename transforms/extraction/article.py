@@ -11,7 +11,7 @@ from .lexicon import Lexicon
 from .metadata import article_meta
 from .officials import Gazetteer, find_mentions, roles_of
 from .statements import find_statements
-from .text import normalize_with_map, sentences
+from .text import normalize_with_map, sentences, words_before
 from .topics import find_topics, scope_sentences
 
 
@@ -55,6 +55,8 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
         if cue.cue.kind == "weak" and len({p.key for p, _ in cand.parts}) < 2 and not cand.parts:
             continue
         cand.sentence_index = si
+        prev = words_before(nt.s, cue.start, 1)
+        cand.anaphoric = bool(prev and prev[0][2] in {"این", "همین", "آن"})
         candidates.append(cand)
 
     calls: list[Call] = []
@@ -64,7 +66,7 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
         for p, _ in cand.parts:
             if p.key not in keys:
                 keys.append(p.key)
-        if len(keys) < 2:
+        if len(keys) < 2 or (getattr(cand, "anaphoric", False) and calls):
             pending.append(cand)
             continue
         for sub, init in _split(nt, cand):
@@ -115,6 +117,10 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
         positions = set()
         for p in call.participants.values():
             positions.update(p.positions)
+        for m in mentions:
+            if m.kind in {"person", "title", "text", "group"} and not m.private:
+                if any(q.key in call.participants for q in resolver.resolve(m, [], set())):
+                    positions.add(m.start)
         scope = scope_sentences(nt, sents, sent_n, positions, cue_sents, long_article)
         scope_txt = " ".join(s[sent_n[i][0]:sent_n[i][1]] for i in sorted(cue_sents))
         window = _role_window(g, call)

@@ -79,6 +79,15 @@ def find_cues(nt: NormText, lex: Lexicon) -> list[tuple[int, int, CallCue]]:
                 continue
             taken.append((a, b))
             out.append((a, b, c))
+    # "تلفنی درباره ... گفتگو کردند" : تلفنی with a conversation verb further on
+    for m in re.finditer(r"(?<![\u0600-\u06FF])(?:به صورت |بصورت )?تلفنی(?![\u0600-\u06FF])", s):
+        a, b = m.start(), m.end()
+        if any(not (b <= x or a >= y) for x, y in taken):
+            continue
+        tail = s[b:b + 90]
+        if re.search(r"(گفتگو|گفت و گو|گفت وگو|صحبت|رایزنی|تبادل نظر)( و تبادل نظر)? ?(کرد|کردند|کرده|داشت|داشتند)", tail) and "." not in tail.split("کرد")[0]:
+            taken.append((a, b))
+            out.append((a, b, CallCue(s[a:b], "strong", "phone", False)))
     out.sort(key=lambda x: x[0])
     return out
 
@@ -175,7 +184,7 @@ class Resolver:
 
     def resolve(self, m: Mention, sentence_ms: list[Mention], other_country: set) -> list[Participant]:
         g = self.g
-        if m.private or m.source or m.absorbed:
+        if m.private or m.source or m.absorbed or m.merged:
             return []
         if m.kind == "person":
             if m.official_id is None and m.countries:

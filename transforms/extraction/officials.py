@@ -237,6 +237,7 @@ class Mention:
     private: bool = False
     source: bool = False
     absorbed: bool = False    # part of another mention's complement
+    merged: bool = False      # a title merged into the person it describes
     bare: bool = False        # title with no country complement
 
 
@@ -451,20 +452,38 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
             if t.country is None or t.country == pc or t.bare:
                 partner.title_fa = partner.title_fa or t.title_fa
                 partner.role_code = partner.role_code or t.role_code
-                t.absorbed = True
+                t.merged = True
                 continue
         if partner is not None:
             continue
         # unknown name before the title
         name = _name_before(g, s, t.start, honor_ends)
+        if name is not None and not _name_ok(nt, text, ms, t, name):
+            name = None
         if name is None:
             name = _name_after(g, s, t.end)
+            if name is not None and not _name_ok(nt, text, ms, t, name):
+                name = None
         if name is not None and (t.country or not t.bare):
             a, b = name
             t.kind = "text"
             t.name_text = text[slice(*nt.orig(a, b))]
             t.start = min(t.start, a)
             t.end = max(t.end, b)
+
+
+def _name_ok(nt: NormText, text: str, ms: list, t, name) -> bool:
+    a, b = name
+    lo, hi = (a, t.start) if a < t.start else (t.end, b)
+    x, y = nt.orig(lo, hi)
+    if "\n" in text[x:y] or ":" in text[x:y]:
+        return False
+    for m in ms:
+        if m is t:
+            continue
+        if m.start < b and a < m.end:
+            return False
+    return True
 
 
 def _is_apposition_gap(g: str, after: bool = False) -> bool:
