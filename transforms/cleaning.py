@@ -122,6 +122,16 @@ _EMOJI = re.compile(_build_emoji_class())
 # invisible format characters that carry no text: bidi marks/embeddings/isolates,
 # zero-width space, BOM, soft hyphen, private-use characters (we use those internally).
 _INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\ue000-\uf8ff]")
+_ZWNJ_BY_ALNUM = re.compile(rf"(?<=[A-Za-z\d]){ZWNJ}+|{ZWNJ}+(?=[A-Za-z\d])")
+_ZWNJ_STRAY = re.compile(rf"{ZWNJ}+(?!{_L})|(?<!{_L}){ZWNJ}+")
+
+
+def _fix_edge_zwnj(s: str) -> str:
+    """A ZWNJ only joins two letters: next to a digit or Latin it is a space, next to
+    anything else (punctuation, space, line end) nothing."""
+    return _ZWNJ_STRAY.sub("", _ZWNJ_BY_ALNUM.sub(" ", s))
+
+
 _SPACE_CHARS = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 _N_MARKER = re.compile(r"[ ]*\[n\][ ]*")
 _MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+")
@@ -170,6 +180,8 @@ def _strip_noise(raw: str) -> list[str]:
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     s = _INVISIBLE.sub("", s)
     s = _SPACE_CHARS.sub(" ", s)
+    if ZWNJ in s:  # a ZWNJ not between two letters is a space (digits) or nothing
+        s = _fix_edge_zwnj(s)
     s = _N_MARKER.sub("\n", s)
     s = s.replace("《", "«").replace("》", "»")
 
@@ -198,26 +210,28 @@ def _strip_noise(raw: str) -> list[str]:
         if tail and all(len(x.split()) <= 4 and not x.endswith(_TERMINAL) for x in tail):
             lines = lines[: signature_at + 1]
 
+    return _join_broken([x for x in lines if x is not None])
+
+
+def _should_join(prev: str, line: str) -> bool:
+    """A sentence a scraper broke across lines: the first part has no terminal
+    punctuation and ends with a connective, or the next starts with one."""
+    if prev.endswith(_TERMINAL):
+        return False
+    if prev.endswith("،"):
+        return True
+    return prev.rsplit(" ", 1)[-1] in _CONT_END or line.split(" ", 1)[0] in _CONT_START
+
+
+def _join_broken(lines: list[str]) -> list[str]:
+    # applied the same way to every line break (blank line, noise line or not), and
+    # again on the cleaned lines, so that clean_text stays idempotent
     paragraphs: list[str] = []
-    current: str | None = None
     for line in lines:
-        if line is None:
-            if current is not None:
-                paragraphs.append(current)
-            current = None
-            continue
-        if current is None:
-            current = line
-            continue
-        last = current.rsplit(" ", 1)[-1]
-        first = line.split(" ", 1)[0]
-        if not current.endswith(_TERMINAL) and (last in _CONT_END or first in _CONT_START or current.endswith("،")):
-            current = current + " " + line
+        if paragraphs and _should_join(paragraphs[-1], line):
+            paragraphs[-1] = paragraphs[-1] + " " + line
         else:
-            paragraphs.append(current)
-            current = line
-    if current is not None:
-        paragraphs.append(current)
+            paragraphs.append(line)
     return paragraphs
 
 
@@ -370,20 +384,54 @@ _MULTISPACE = re.compile(r"[ ]{2,}")
 _SPACE_ZWNJ = re.compile(rf"[ ]*{ZWNJ}+[ ]*")
 
 
-def _is_word(w: str, r: _Resources) -> bool:
-    """A lexicon word, a verb form, or a lexicon word with a suffix Persian writes
-    attached (ی ان ات ش مان ...), up to two of them (شهدایمان)."""
-    if w in r.lex or w in r.verbs or w + "\u064b" in r.lex:
-        return True
+
+def _good(w: str, r: _Resources) -> bool:
+    """An attested lexicon word: tagged in hazm's list (not one of its untagged
+    count-0 entries, which include fragments like انت, بخشه, ساله)."""
+    return r.pos.get(w, ("0",)) != ("0",)
+
+
+def _inflected(w: str, r: _Resources, good_only: bool) -> bool:
+    """w is a lexicon word plus one or two suffixes Persian writes attached."""
     for s in _ATTACHED:
         if w.endswith(s) and len(w) > len(s) + 1:
             stem = w[: -len(s)]
-            if stem in r.lex or stem + "\u064b" in r.lex:
+            if (_good(stem, r) if good_only else stem in r.lex) or stem + "\u064b" in r.lex:
                 return True
-            for s2 in _ATTACHED:
-                if stem.endswith(s2) and len(stem) > len(s2) + 1 and stem[: -len(s2)] in r.lex:
-                    return True
+            if not good_only:
+                for s2 in _ATTACHED:
+                    if stem.endswith(s2) and len(stem) > len(s2) + 1 and stem[: -len(s2)] in r.lex:
+                        return True
     return False
+
+
+def _glued_suffix(w: str, r: _Resources) -> str | None:
+    """w with a glued ها/های/هایی/تر/ترین re-joined by ZWNJ, or None."""
+    for suf in _SUFFIXES:
+        if w.endswith(suf):
+            stem = w[: -len(suf)]
+            if len(stem) < 2 or stem in r.keep:
+                continue
+            comparative = suf.startswith("تر")
+            if _stem_ok(stem, r, comparative):
+                # انتهای is انتها + ی, not انت + های: an attested stem wins
+                if _good(stem, r) or comparative or not _inflected(w, r, good_only=True):
+                    return stem + ZWNJ + suf
+            j = r.joined.get(stem)
+            if j is not None:
+                return j + ZWNJ + suf
+    return None
+
+
+def _is_word(w: str, r: _Resources) -> bool:
+    """A lexicon word, a verb form, or a lexicon word with suffixes Persian writes
+    attached (ی ان ات ش مان ...; شهدایمان) -- unless it reads as a glued
+    ها/های/تر (بخشهای is بخش + های, not the fragment بخشه + ای)."""
+    if w in r.lex or w in r.verbs or w + "\u064b" in r.lex:
+        return True
+    if _glued_suffix(w, r) is not None:
+        return False
+    return _inflected(w, r, good_only=False)
 
 
 def _stem_ok(stem: str, r: _Resources, comparative: bool) -> bool:
@@ -403,18 +451,11 @@ def _repair_token(w: str, r: _Resources) -> str:
     j = r.joined.get(w)
     if j is not None:
         return j
-    if _is_word(w, r):  # an inflected word (انتهای = انتها + ی), not a glued one
+    g = _glued_suffix(w, r)
+    if g is not None:
+        return g
+    if _is_word(w, r):
         return w
-    for suf in _SUFFIXES:
-        if w.endswith(suf):
-            stem = w[: -len(suf)]
-            if stem in r.keep:
-                continue
-            if _stem_ok(stem, r, suf.startswith("تر")):
-                return stem + ZWNJ + suf
-            j = r.joined.get(stem)
-            if j is not None:
-                return j + ZWNJ + suf
     # a function word glued to the next word: "بایکدیگر" -> "با یکدیگر"
     for fw in _GLUE_FIRST:
         if w.startswith(fw):
@@ -482,8 +523,11 @@ def _clean_paragraphs(paragraphs: list[str], r: _Resources) -> str:
 
     # tidy: hazm's spacing never leaves ZWNJ next to a space; keep it so
     text = _SPACE_ZWNJ.sub(lambda m: " " if " " in m.group(0) else ZWNJ, text)
+    # ZWNJ only joins two letters: next to a digit or Latin it is a space, next to
+    # punctuation nothing (hazm's affix rule can leave "می‌0")
+    text = _fix_edge_zwnj(text)
     text = _MULTISPACE.sub(" ", text)
-    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    return "\n".join(_join_broken([line.strip() for line in text.split("\n") if line.strip()]))
 
 
 def clean_text(raw: str) -> str:

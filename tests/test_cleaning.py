@@ -1,0 +1,302 @@
+"""Tests of transforms.cleaning (issue 3): targeted repairs and noise kinds, hypothesis
+properties (idempotence, numbers keep their value, no Persian letter lost outside the
+noise), and the golden cleaned seeds."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from transforms.cleaning import (
+    clean_articles,
+    clean_text,
+    clean_title,
+    match_form,
+    to_ascii_digits,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+ZWNJ = "\u200c"
+SEEDS = ["000_2f86701612290e3d", "001_48a1204ac61837a3"]
+
+
+# ----------------------------------------------------------------------- golden
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_golden_seeds(name: str) -> None:
+    raw = (ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8")
+    golden = (ROOT / "tests" / "golden" / f"{name}.clean.txt").read_text(encoding="utf-8")
+    assert clean_text(raw) == golden.rstrip("\n")
+
+
+def test_seed_acceptance_points() -> None:
+    raw0 = (ROOT / "seeds" / "articles" / f"{SEEDS[0]}.txt").read_text(encoding="utf-8")
+    raw1 = (ROOT / "seeds" / "articles" / f"{SEEDS[1]}.txt").read_text(encoding="utf-8")
+    c0, c1 = clean_text(raw0), clean_text(raw1)
+    assert "نیوزبه" in raw0 and "آران نیوز به نقل از" in c0
+    assert "رئیسجمهور" in raw1 and "رئیسجمهور" not in c1 and f"رئیس{ZWNJ}جمهور" in c1
+    assert "همکاریها" in raw1 and "همکاریها" not in c1 and f"همکاری{ZWNJ}ها" in c1
+    assert "**حسین روحانی**" in raw1 and "حسین روحانی" in c1 and "**" not in c1
+    assert "##" not in c1
+    # paragraphs kept, no blank lines
+    raw_paragraphs = [p for p in raw1.split("\n") if p.strip()]
+    assert c1.count("\n") == len(raw_paragraphs) - 1 and "\n\n" not in c1
+
+
+# ------------------------------------------------------------------- repairs
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        # glued plural / comparative suffixes
+        ("همکاریها ادامه دارد.", f"همکاری{ZWNJ}ها ادامه دارد."),
+        ("در بخشهای مختلف", f"در بخش{ZWNJ}های مختلف"),
+        ("در سالهای اخیر", f"در سال{ZWNJ}های اخیر"),
+        ("این خطرناکترین موضوع است.", f"این خطرناک{ZWNJ}ترین موضوع است."),
+        ("مهمترین موضوع", "مهمترین موضوع"),  # a lexicon word itself: kept
+        ("این موضوع مهمتر است.", f"این موضوع مهم{ZWNJ}تر است."),
+        # می / نمی
+        ("آنها میتوانند بیایند.", f"آنها می{ZWNJ}توانند بیایند."),
+        ("او نمیخواهد برود.", f"او نمی{ZWNJ}خواهد برود."),
+        # compounds, glued or spaced
+        ("رئیسجمهور گفت.", f"رئیس{ZWNJ}جمهور گفت."),
+        ("رئیس جمهور گفت.", f"رئیس{ZWNJ}جمهور گفت."),
+        ("نخست وزیر آمد.", f"نخست{ZWNJ}وزیر آمد."),
+        ("نخستوزیر آمد.", f"نخست{ZWNJ}وزیر آمد."),
+        ("روابط همهجانبه", f"روابط همه{ZWNJ}جانبه"),
+        ("توافقات فی مابین", f"توافقات فی{ZWNJ}مابین"),
+        ("در این گفت و گو", f"در این گفت{ZWNJ}وگو"),
+        ("در این گفتگو", f"در این گفت{ZWNJ}وگو"),
+        ("گفت و گوهای تلفنی", f"گفت{ZWNJ}وگو{ZWNJ}های تلفنی"),
+        ("وزیر امورخارجه ایران", "وزیر امور خارجه ایران"),
+        # رییس -> رئیس
+        ("رییس مجلس", "رئیس مجلس"),
+        ("رییس جمهوری", f"رئیس{ZWNJ}جمهوری"),
+        # agency name + glued word
+        ("به گزارش آران نیوزبه نقل از ایرنا", "به گزارش آران نیوز به نقل از ایرنا"),
+        ("به گزارش ایرنابه نقل از", "به گزارش ایرنا به نقل از"),
+        # function word glued to the next word
+        ("آنها بایکدیگر دیدار کردند.", "آنها با یکدیگر دیدار کردند."),
+    ],
+)
+def test_repairs(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["تماشا", "آنها", "دفتر", "بیشتر", "انتهای", "کارتر", "پیتر", "برجام", "میز", "میلاد", "مهربان"],
+)
+def test_lexicon_words_are_not_split(word: str) -> None:
+    assert clean_text(f"این {word} است.") == f"این {word} است."
+
+
+def test_spaced_compound_needs_word_boundary() -> None:
+    # "گفت و گوش داد" is "said and listened", not گفت‌وگو
+    assert clean_text("او گفت و گوش داد.") == "او گفت و گوش داد."
+
+
+def test_ezafe_forms() -> None:
+    assert clean_text("خاتمۀ جنگ") == "خاتمه جنگ"
+    assert clean_text("خانهٔ ما") == "خانه ما"
+
+
+def test_arabic_letters() -> None:
+    assert clean_text("رئيس جمهور آمريكا") == f"رئیس{ZWNJ}جمهور آمریکا"
+
+
+# --------------------------------------------------------------------- digits
+
+def test_digits_kept_as_written() -> None:
+    assert clean_text("سال ۱۴۰۰ و 2024") == "سال ۱۴۰۰ و 2024"
+    assert clean_text("۷ شهروند و 10 درصد") == "۷ شهروند و 10 درصد"
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["1,730.86", "۱٫۷۳۰.۸۶", "1403/08/12", "۱۴۰۳/۰۸/۱۲", "10:37", "۱.۶", "0.22", "12-15"],
+)
+def test_number_not_split_or_converted(number: str) -> None:
+    out = clean_text(f"قیمت به {number} دلار رسید.")
+    assert number in out
+
+
+def test_number_glued_to_word_gets_space() -> None:
+    assert clean_text("از تاریخ 1403/08/12الی امروز") == "از تاریخ 1403/08/12 الی امروز"
+
+
+def test_to_ascii_digits() -> None:
+    assert to_ascii_digits("۱۴۰۳/۰۸/۱۲ و ٢٠٢٤ و 15") == "1403/08/12 و 2024 و 15"
+    assert to_ascii_digits("متن") == "متن"
+
+
+# ---------------------------------------------------------------------- noise
+
+def test_markdown_removed() -> None:
+    assert clean_text("## عنوان خبر\n\nمتن **مهم** خبر.") == "عنوان خبر\nمتن مهم خبر."
+
+
+def test_telegram_post() -> None:
+    raw = (
+        "♦️\nتماس تلفنی وزیر امور خارجه با همتای عمانی\n🔹\n"
+        "وزیر امور خارجه در تماس تلفنی با همتای عمانی گفت‌وگو کرد.\n"
+        "🇮🇷\n✊\n@AkhbareFori\n|\nLink"
+    )
+    assert clean_text(raw) == (
+        "تماس تلفنی وزیر امور خارجه با همتای عمانی\n"
+        f"وزیر امور خارجه در تماس تلفنی با همتای عمانی گفت{ZWNJ}وگو کرد."
+    )
+
+
+def test_signature_footer_removed() -> None:
+    raw = "👈\nعراقچی با همتای ترکیه گفت‌وگو کرد.\n✅\n@AloNews\nخبر جنگ"
+    assert clean_text(raw) == f"عراقچی با همتای ترکیه گفت{ZWNJ}وگو کرد."
+
+
+def test_inline_emoji_and_handle() -> None:
+    assert clean_text("🔴 خبر فوری از تهران @Farsna") == "خبر فوری از تهران"
+    assert clean_text("خبر از تهران | Link") == "خبر از تهران"
+
+
+def test_email_is_not_a_handle() -> None:
+    assert "info@example.com" in clean_text("نشانی info@example.com است.")
+
+
+def test_paragraph_markers_and_nbsp() -> None:
+    raw = "بند اول خبر است. [n] بند\u00a0دوم خبر است."
+    assert clean_text(raw) == "بند اول خبر است.\nبند دوم خبر است."
+
+
+def test_invisible_marks_removed() -> None:
+    assert clean_text("سلام\u200f دنیا\u200b") == "سلام دنیا"
+
+
+def test_broken_lines_joined_paragraphs_kept() -> None:
+    raw = "وزیر خارجه گفت که این همکاری در\nزمینه اقتصادی ادامه دارد.\n\nبند دوم خبر است."
+    assert clean_text(raw) == "وزیر خارجه گفت که این همکاری در زمینه اقتصادی ادامه دارد.\nبند دوم خبر است."
+    # a title line (no connective at the break) stays its own paragraph
+    raw = "گفت‌وگوی تلفنی وزرای خارجه ایران و عراق\nعراقچی با همتای عراقی گفت‌وگو کرد."
+    assert clean_text(raw).count("\n") == 1
+
+
+def test_html_to_text() -> None:
+    assert clean_text("<p>بند اول.</p><p>بند &amp; دوم.</p>") == "بند اول.\nبند & دوم."
+
+
+def test_quotes() -> None:
+    assert clean_text('او گفت: "سلام"') == "او گفت: «سلام»"
+
+
+# ------------------------------------------------------------ other functions
+
+def test_clean_title_single_line() -> None:
+    assert clean_title("## رئیسجمهور\nبا همتای ترکیه گفتگو کرد") == (
+        f"رئیس{ZWNJ}جمهور با همتای ترکیه گفت{ZWNJ}وگو کرد"
+    )
+    assert clean_title("") == ""
+
+
+def test_match_form() -> None:
+    assert match_form("رییس‌جمهور") == match_form("رئيس جمهور") == "رییس جمهور"
+    assert match_form("«خاتمۀ»") == match_form("خاتمهٔ") == "خاتمه"
+    assert match_form("آمریكا") == match_form("امريكا") == "امریکا"
+    assert match_form("  علی   اف. ") == "علی اف"
+    assert match_form("مُحَمَّد") == "محمد"
+    assert match_form("سیدعباس عراقچی") == match_form("سید عباس عراقچی")
+    assert match_form("مؤسسه") == match_form("موسسه")
+    assert match_form("") == ""
+
+
+def test_clean_articles() -> None:
+    df = pl.DataFrame(
+        {"id": [1, 2, 3], "raw_text": ["همکاریها ادامه دارد.", "", None], "title": ["## رئیسجمهور", None, "x"]}
+    )
+    out = clean_articles(df)
+    assert out.columns == ["id", "raw_text", "title", "clean_text"]
+    assert out["clean_text"].to_list() == [f"همکاری{ZWNJ}ها ادامه دارد.", "", ""]
+    assert out["title"].to_list() == [f"رئیس{ZWNJ}جمهور", None, "x"]
+    assert out["raw_text"].to_list() == df["raw_text"].to_list()  # raw kept as read
+
+
+# ------------------------------------------------------------------ properties
+
+WORDS = (
+    "رئیس جمهور وزیر امور خارجه ایران آذربایجان تماس تلفنی گفت همکاری همکاریها رئیسجمهور "
+    "نخست وزیر همهجانبه فی مابین گفتگو روابط سال سالهای بخشهای میتوانند نمیتوان مهمترین "
+    "رییس مسوولان کشور دو و در به از با که را این آن است شد کرد خبر آران نیوزبه نقل "
+    "خانهٔ خاتمۀ تماشا آنها بیشتر دفتر علی اف الهام روحانی واعظی ترکیه عمان گفت‌وگو "
+    "همکاری‌ها مي كشور رئيس"
+).split()
+NUMBERS = st.one_of(
+    st.integers(0, 10**7).map(str),
+    st.integers(0, 10**5).map(lambda n: to_persian(str(n))),
+    st.tuples(st.integers(0, 9999), st.integers(0, 99)).map(lambda t: f"{t[0]}.{t[1]}"),
+    st.tuples(st.integers(1, 999), st.integers(100, 999)).map(lambda t: f"{t[0]},{t[1]}"),
+    st.tuples(st.integers(1300, 1500), st.integers(1, 12), st.integers(1, 30)).map(
+        lambda t: to_persian(f"{t[0]}/{t[1]:02d}/{t[2]:02d}")
+    ),
+)
+SEPARATORS = st.sampled_from([" ", " ", " ", "  ", "\n", "\n\n", "، ", ". ", ": ", ZWNJ, "\u00a0", " - "])
+NOISE = st.sampled_from(["", "", "", "🔹\n", "**", "♦️ ", "[n] ", "## "])
+
+
+def to_persian(s: str) -> str:
+    return s.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+@st.composite
+def persian_texts(draw) -> str:
+    n = draw(st.integers(1, 30))
+    parts = []
+    for _ in range(n):
+        parts.append(draw(NOISE))
+        parts.append(draw(st.one_of(st.sampled_from(WORDS), st.sampled_from(WORDS), NUMBERS)))
+        parts.append(draw(SEPARATORS))
+    return "".join(parts)
+
+
+NUMBER_RE = re.compile(r"\d+(?:[.,٫٬/:]\d+)*")
+PERSIAN_LETTERS = re.compile("[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0]")
+FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا", "ؤ": "و"})
+
+PROPS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPS
+@given(persian_texts())
+def test_idempotent(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once
+
+
+@PROPS
+@given(persian_texts())
+def test_numbers_keep_their_value(text: str) -> None:
+    before = [m for m in NUMBER_RE.findall(to_ascii_digits(text))]
+    after = [m for m in NUMBER_RE.findall(to_ascii_digits(clean_text(text)))]
+    assert after == before
+
+
+@PROPS
+@given(persian_texts())
+def test_no_persian_letter_lost(text: str) -> None:
+    # noise in the generator has no Persian letters, so every letter must survive
+    # (up to spelling unification: Arabic ي/ك, ئ in رییس->رئیس, ۀ->ه; compounds may add و)
+    text = text.replace("رییس", "رئیس").replace("مسوول", "مسئول")
+    before = Counter(PERSIAN_LETTERS.findall(text.translate(FOLD)))
+    after = Counter(PERSIAN_LETTERS.findall(clean_text(text).translate(FOLD)))
+    assert not (before - after), before - after
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=80))
+def test_any_unicode_is_idempotent(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once
+    assert "\n\n" not in once
