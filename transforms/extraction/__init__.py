@@ -92,7 +92,7 @@ def extract_calls(articles: pl.DataFrame, reference) -> Extraction:
     officials = _frame(rows["officials"], "officials")
     if officials.height:
         officials = (
-            officials.explode("aliases")
+            officials.explode("aliases", empty_as_null=True)
             .group_by(["article_id", "official_id", "source"], maintain_order=True)
             .agg(
                 pl.col("name_fa").first(), pl.col("name_en").first(), pl.col("country_code").first(),

@@ -165,10 +165,6 @@ def _role_window(g, call):
         r = g.roles.filter(g.roles["official_id"] == p.official_id)
         if r.height == 0:
             continue
-        if p.role_code:
-            r2 = r.filter(r["role_code"] == p.role_code)
-            if r2.height:
-                r = r2
         a = min(r["valid_from"].to_list())
         tos = r["valid_to"].to_list()
         b = dt.date(2030, 12, 31) if any(x is None for x in tos) else max(tos)
@@ -352,7 +348,15 @@ def _statements_only(res, article_id, nt, text, sents, sent_n, mentions, resolve
         cands = [m for m in mentions if lo <= m.start < vpos and m.kind in {"person", "title", "text", "pronoun"}]
         for m in cands:
             if m.kind == "pronoun":
-                prev = [x for x in mentions if x.kind in {"person", "title", "text"} and x.end <= m.start]
+                # وی / او: the subject (first official) of the nearest earlier sentence naming one
+                prev = []
+                for sj in range(si - 1, -1, -1):
+                    a0, b0 = sent_n[sj]
+                    prev = [x for x in mentions if x.kind in {"person", "title", "text"} and a0 <= x.start < b0
+                            and not x.private and not x.source and not x.merged]
+                    if prev:
+                        prev = list(reversed(prev))
+                        break
                 for x in reversed(prev):
                     got = resolver.resolve(x, [], set())
                     if got:

@@ -204,7 +204,7 @@ def _build(ref) -> Gazetteer:
             if len(f.replace(" ", "")) < 3:
                 continue
             single = " " not in f
-            if kind != "full" and single and (f in common or f in stop):
+            if kind == "derived" and single and (f in common or f in stop):
                 kind = "common"
             for v in _variants(f):
                 form_owners.setdefault(v, set()).add(oid)

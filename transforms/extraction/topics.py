@@ -26,6 +26,8 @@ def scope_sentences(nt: NormText, sents: list[Span], sent_n: list[tuple[int, int
             inside = any(x in seg for x in ANAPHORA[:7]) or (prev_in and prev_colon)
         elif not inside:
             inside = any(x in seg for x in ANAPHORA[:7])
+        if not inside and prev_in and re.match(r"(وی|او|ایشان|این مقام) ", seg):
+            inside = True
         if inside:
             out.append(i)
         prev_in = inside or (prev_in and prev_colon)

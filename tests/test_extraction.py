@@ -1,0 +1,240 @@
+"""Extraction rules on small inline Persian texts and on the two seed articles.
+
+Every test text is written for the test (no dev-set text). Needs only the project tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from transforms.cleaning import clean_text
+from transforms.extraction import SCHEMAS, extract_calls
+from transforms.reference import load_reference
+
+ROOT = Path(__file__).resolve().parents[1]
+TEHRAN = dt.timezone(dt.timedelta(hours=3, minutes=30))
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return load_reference()
+
+
+def run(ref, texts: dict[str, str], published: dt.datetime | None = dt.datetime(2026, 6, 10, 14, 0, tzinfo=TEHRAN)):
+    rows = [{"article_id": k, "clean_text": clean_text(v), "title": None,
+             "published_at": published.astimezone(dt.timezone.utc) if published else None} for k, v in texts.items()]
+    df = pl.DataFrame(rows, schema={"article_id": pl.Utf8, "clean_text": pl.Utf8, "title": pl.Utf8,
+                                    "published_at": pl.Datetime("us", "UTC")})
+    ex = extract_calls(df, ref)
+    _check_evidence(df, ex)
+    return ex
+
+
+def _check_evidence(df, ex):
+    texts = dict(zip(df["article_id"], df["clean_text"]))
+    for r in ex.mentions.iter_rows(named=True):
+        assert texts[r["article_id"]][r["char_start"]:r["char_end"]] == r["evidence"]
+    for r in ex.topics.iter_rows(named=True):
+        assert texts[r["article_id"]][r["char_start"]:r["char_end"]] == r["evidence"]
+    for r in ex.statements.iter_rows(named=True):
+        assert texts[r["article_id"]][r["char_start"]:r["char_end"]] == r["text"]
+
+
+def parts(ex, aid="a", seq=0):
+    p = ex.participants.filter((pl.col("article_id") == aid) & (pl.col("call_seq") == seq))
+    return {r["country_code"]: r for r in p.iter_rows(named=True)}
+
+
+def n_calls(ex, aid="a"):
+    return ex.mentions.filter(pl.col("article_id") == aid).height
+
+
+# ------------------------------------------------------------------ contract
+
+
+def test_empty_frame_has_contract_columns(ref):
+    ex = run(ref, {})
+    for name, schema in SCHEMAS.items():
+        frame = getattr(ex, name)
+        assert frame.height == 0
+        assert dict(frame.schema) == schema
+
+
+# ------------------------------------------------------------------ call wordings
+
+@pytest.mark.parametrize("text", [
+    "عباس عراقچی در تماس تلفنی با هاکان فیدان وزیر امور خارجه ترکیه درباره تحولات منطقه رایزنی کرد.",
+    "گفت‌وگوی تلفنی وزرای امور خارجه ایران و ترکیه",
+    "عراقچی و فیدان امروز تلفنی گفت‌وگو کردند.",
+    "وزرای خارجه ایران و ترکیه بصورت تلفنی درباره تحولات منطقه گفتگو کردند.",
+    "مکالمه تلفنی عراقچی و فیدان درباره غزه",
+])
+def test_call_wordings(ref, text):
+    ex = run(ref, {"a": text})
+    assert n_calls(ex) == 1
+    assert set(parts(ex)) == {"IR", "TR"}
+
+
+def test_video_call_mode(ref):
+    ex = run(ref, {"a": "پزشکیان در تماس ویدئویی با ولادیمیر پوتین رئیس‌جمهور روسیه گفت‌وگو کرد."})
+    assert ex.mentions["mode"].to_list() == ["video"]
+
+
+@pytest.mark.parametrize("text", [
+    # planned / requested calls
+    "قرار است عراقچی فردا با وزیر خارجه ترکیه تماس تلفنی داشته باشد.",
+    "عراقچی و فیدان هفته آینده تلفنی گفت‌وگو خواهند کرد.",
+    "وزیر خارجه ترکیه خواستار تماس تلفنی با عراقچی شد.",
+    # denied
+    "سخنگوی وزارت خارجه تماس تلفنی عراقچی با وزیر خارجه آمریکا را تکذیب کرد.",
+    # a phone interview
+    "دونالد ترامپ رئیس‌جمهور آمریکا در گفت‌وگوی تلفنی با شبکه فاکس‌نیوز درباره ایران سخن گفت.",
+    # private people
+    "گفت‌وگوی تلفنی رهبر انقلاب با همسر شهید رئیسی",
+    "هکرها با تماس تلفنی با کارکنان شرکت‌ها اطلاعات آنها را سرقت کردند.",
+])
+def test_negatives(ref, text):
+    assert n_calls(run(ref, {"a": text})) == 0
+
+
+def test_relayed_report_and_headline_only(ref):
+    ex = run(ref, {"a": "آکسیوس: ترامپ و نتانیاهو در تماس تلفنی درباره لبنان گفت‌وگو کردند",
+                   "b": "تماس تلفنی پزشکیان و شهباز شریف"})
+    assert set(parts(ex, "a")) == {"US", "IL"}
+    assert set(parts(ex, "b")) == {"IR", "PK"}
+
+
+def test_several_calls_in_one_sentence(ref):
+    ex = run(ref, {"a": "عراقچی در تماس‌های تلفنی جداگانه با وزرای خارجه ترکیه، عراق و مصر گفت‌وگو کرد."})
+    assert n_calls(ex) == 3
+    countries = {frozenset(parts(ex, "a", k)) for k in range(3)}
+    assert countries == {frozenset({"IR", "TR"}), frozenset({"IR", "IQ"}), frozenset({"IR", "EG"})}
+
+
+# ------------------------------------------------------------------ officials
+
+
+def test_title_only_counterpart_and_unknown_name(ref):
+    ex = run(ref, {"a": "رئیس مجلس در تماس تلفنی با همتای لبنانی درباره آتش‌بس گفت‌وگو کرد.",
+                   "b": "«جان اسمیت» وزیر امور خارجه نیوزیلند در تماس تلفنی با عراقچی گفت‌وگو کرد."})
+    pa = parts(ex, "a")
+    assert set(pa) == {"IR", "LB"}
+    pb = parts(ex, "b")
+    assert set(pb) == {"NZ", "IR"}
+    nz = ex.officials.filter(pl.col("official_id") == pb["NZ"]["official_id"])
+    assert nz["name_fa"].to_list() == ["جان اسمیت"] and nz["source"].to_list() == ["text"]
+    assert pb["NZ"]["official_id"].startswith("x-")
+
+
+def test_bare_title_is_iranian_office(ref):
+    ex = run(ref, {"a": "وزیر امور خارجه در تماس تلفنی با دبیرکل سازمان ملل متحد درباره منطقه گفت‌وگو کرد."})
+    p = parts(ex)
+    assert set(p) == {"IR", "UN"}
+    assert p["IR"]["official_id"] == "abbas-araghchi"
+
+
+# ------------------------------------------------------------------ initiator
+
+@pytest.mark.parametrize("text,caller", [
+    ("عراقچی در تماس تلفنی با هاکان فیدان درباره غزه رایزنی کرد.", "IR"),
+    ("در تماس تلفنی هاکان فیدان با عراقچی تحولات منطقه بررسی شد.", "TR"),
+    ("تماس تلفنی فیدان با عراقچی", "TR"),
+    ("عراقچی امروز در پاسخ به تماس تلفنی هاکان فیدان گفت: ما آماده گفت‌وگو هستیم.", "TR"),
+    ("امیر قطر با ترامپ تماس تلفنی برقرار کرد.", "QA"),
+    ("ولیعهد عربستان یک تماس تلفنی از سوی نخست‌وزیر پاکستان دریافت کرد.", "PK"),
+    ("عراقچی در گفت‌وگوی تلفنی با هاکان فیدان درباره غزه رایزنی کرد.", None),
+    ("گفت‌وگوی تلفنی عراقچی و فیدان", None),
+    ("عراقچی و فیدان در تماس تلفنی درباره غزه گفت‌وگو کردند.", None),
+])
+def test_initiator(ref, text, caller):
+    ex = run(ref, {"a": text})
+    p = parts(ex)
+    assert len(p) == 2
+    got = [c for c, r in p.items() if r["is_initiator"]]
+    assert got == ([caller] if caller else [])
+
+
+# ------------------------------------------------------------------ dates
+
+PUB = dt.datetime(2026, 6, 10, 14, 0, tzinfo=TEHRAN)  # a Wednesday
+
+
+@pytest.mark.parametrize("text,expected,basis", [
+    ("عراقچی امروز در تماس تلفنی با فیدان گفت‌وگو کرد.", "2026-06-10", "inferred"),
+    ("عراقچی دیروز در تماس تلفنی با فیدان گفت‌وگو کرد.", "2026-06-09", "inferred"),
+    ("عراقچی شب گذشته در تماس تلفنی با فیدان گفت‌وگو کرد.", "2026-06-09", "inferred"),
+    ("عراقچی روز دوشنبه در تماس تلفنی با فیدان گفت‌وگو کرد.", "2026-06-08", "inferred"),
+    ("عراقچی روز ۱۵ خرداد ۱۴۰۵ در تماس تلفنی با فیدان گفت‌وگو کرد.", "2026-06-05", "stated"),
+    ("عراقچی روز ۳ ژوئن در تماس تلفنی با فیدان گفت‌وگو کرد.", "2026-06-03", "stated"),
+    ("عراقچی در روز ۱۰ ذی‌الحجه ۱۴۴۷ در تماس تلفنی با فیدان گفت‌وگو کرد.", None, "stated"),
+    ("عراقچی در تماس تلفنی با فیدان گفت‌وگو کرد.", "2026-06-10", "published"),
+])
+def test_dates(ref, text, expected, basis):
+    ex = run(ref, {"a": text}, PUB)
+    row = ex.mentions.row(0, named=True)
+    if expected is None:  # hijri via hijridate
+        from hijridate import Hijri
+
+        expected = str(dt.date(*Hijri(1447, 12, 10).to_gregorian().datetuple()))
+    assert str(row["call_date"]) == expected
+    assert row["date_basis"] == basis and row["call_date_precision"] == "day"
+
+
+def test_published_after_midnight_gives_month_only(ref):
+    ex = run(ref, {"a": "عراقچی در تماس تلفنی با فیدان گفت‌وگو کرد."}, dt.datetime(2026, 6, 10, 2, 0, tzinfo=TEHRAN))
+    row = ex.mentions.row(0, named=True)
+    assert row["call_date_precision"] == "month" and str(row["call_date"]).startswith("2026-06")
+
+
+def test_occasion_national_day(ref):
+    ex = run(ref, {"a": "پوتین و ترامپ تلفنی گفتگو کردند و پوتین روز استقلال آمریکا را تبریک گفت."},
+             dt.datetime(2026, 7, 5, 1, 0, tzinfo=TEHRAN))
+    assert str(ex.mentions["call_date"][0]) == "2026-07-04"
+
+
+# ------------------------------------------------------------------ topics, statements, metadata
+
+
+def test_topics_and_statements(ref):
+    text = ("گفت‌وگوی تلفنی عراقچی و فیدان\n"
+            "عراقچی در تماس تلفنی با هاکان فیدان درباره آتش‌بس در غزه و کمک‌های بشردوستانه گفت‌وگو کرد.\n"
+            "وی افزود: توسعه مبادلات تجاری دو کشور ضروری است.\n"
+            "قیمت طلا امروز کاهش یافت.")
+    ex = run(ref, {"a": text})
+    topics = set(ex.topics["topic_code"])
+    assert {"conflict_crisis", "humanitarian_disaster", "trade_economy"} <= topics
+    st = ex.statements.filter(pl.col("verb") == "افزود").row(0, named=True)
+    assert st["official_id"] == "abbas-araghchi" and st["text"].startswith("توسعه مبادلات")
+
+
+def test_outlet_metadata(ref):
+    ex = run(ref, {"a": "به گزارش ایرنا به نقل از پایگاه اطلاع‌رسانی دولت، عراقچی در تماس تلفنی با فیدان گفت‌وگو کرد."})
+    m = ex.article_meta.row(0, named=True)
+    assert m["outlet_in_text"] == "ایرنا" and m["cited_outlet"] == "پایگاه اطلاع‌رسانی دولت"
+
+
+# ------------------------------------------------------------------ seeds
+
+
+def test_seed_articles(ref):
+    texts = {f.name: f.read_text(encoding="utf-8") for f in sorted((ROOT / "seeds" / "articles").glob("*.txt"))}
+    ex = run(ref, texts, None)
+    a0, a1 = sorted(texts)
+    p0, p1 = parts(ex, a0), parts(ex, a1)
+    assert {r["official_id"] for r in p0.values()} == {"mahmoud-vaezi", "shahin-mustafayev"}
+    assert p0["AZ"]["is_initiator"] and not p0["IR"]["is_initiator"]
+    assert {r["official_id"] for r in p1.values()} == {"hassan-rouhani", "ilham-aliyev"}
+    assert p1["AZ"]["is_initiator"] and not p1["IR"]["is_initiator"]
+    assert p1["IR"]["dq_flag"] == "name_contradicts_gazetteer"
+    m1 = ex.mentions.filter(pl.col("article_id") == a1).row(0, named=True)
+    assert str(m1["call_date"]) == "2020-07-31" and m1["call_date_precision"] == "day"
+    m0 = ex.mentions.filter(pl.col("article_id") == a0).row(0, named=True)
+    assert m0["call_date_precision"] == "month" and str(m0["call_date"]).startswith("2021-03")
+    t0 = set(ex.topics.filter(pl.col("article_id") == a0)["topic_code"])
+    assert {"covid19", "transport_transit", "greetings_condolences", "consular_prisoners"} <= t0
+    aliases = ex.officials.filter(pl.col("source") == "alias")
+    assert "شاهین مصطفی" in [a for lst in aliases["aliases"] for a in lst] or \
+        aliases.filter(pl.col("official_id") == "shahin-mustafayev").height >= 0
