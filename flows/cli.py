@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
 from flows import runtime
@@ -99,7 +100,10 @@ def cmd_ingest(args) -> int:
     except (InputError, WarehouseUnavailable) as exc:
         return _fail(str(exc), EXIT_USAGE)
     except Exception as exc:  # the run failed: ingest_run records it; the user gets one line
-        return _fail(f"run failed: {type(exc).__name__}: {exc}", EXIT_FAILED)
+        log = runtime.log_dir() / "last-failure.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        return _fail(f"run failed: {type(exc).__name__}: {first} (traceback in {log})", EXIT_FAILED)
     for line in summary.lines():
         print(line)
     return 0

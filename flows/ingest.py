@@ -95,7 +95,9 @@ def read_decode_task(batch: pl.DataFrame) -> ReadBatch:
 
 @task(name="clean", cache_policy=NO_CACHE)
 def clean_task(batch: ReadBatch, executor: Executor | None) -> pl.DataFrame:
-    return _run(executor, _clean_in_worker, batch.parsed.articles)
+    # The same article under two names in one batch is cleaned and extracted once.
+    articles = batch.parsed.articles.unique("article_id", keep="first", maintain_order=True)
+    return _run(executor, _clean_in_worker, articles)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -145,7 +147,7 @@ class IngestState:
         self.counts["files_seen"] += frame.height
 
 
-def _file_rows(read: pl.DataFrame, parsed: ParsedFiles, loaded_ids: set[str]) -> pl.DataFrame:
+def _file_rows(read: pl.DataFrame, parsed: ParsedFiles, loaded_paths: list[str]) -> pl.DataFrame:
     """One ingest_file row per file of a batch, deciding loaded / duplicate / unchanged / rejected."""
     rows = read.select("source_path", "size_bytes", "mtime_ns", "previous_sha256").join(
         parsed.outcomes, on="source_path", how="left"
@@ -155,7 +157,7 @@ def _file_rows(read: pl.DataFrame, parsed: ParsedFiles, loaded_ids: set[str]) ->
         .then(pl.lit("rejected"))
         .when(pl.col("content_sha256") == pl.col("previous_sha256"))
         .then(pl.lit("unchanged"))
-        .when(pl.col("article_ids").list.eval(pl.element().is_in(list(loaded_ids))).list.any())
+        .when(pl.col("source_path").is_in(loaded_paths))
         .then(pl.lit("loaded"))
         .otherwise(pl.lit("duplicate"))
     )
@@ -185,7 +187,7 @@ def load_batch_task(state: IngestState, batch: ReadBatch, articles: pl.DataFrame
     new_ids = set(new["article_id"].to_list())
     state.seen_articles |= new_ids
     if new.height:
-        meta = extraction.article_meta.select("article_id", "outlet_in_text", "cited_outlet")
+        meta = extraction.article_meta.select("article_id", "outlet_in_text", "cited_outlet").unique("article_id", keep="first")
         new = new.join(meta, on="article_id", how="left").with_columns(
             pl.coalesce("outlet", "outlet_in_text").alias("outlet")
         )
@@ -193,7 +195,7 @@ def load_batch_task(state: IngestState, batch: ReadBatch, articles: pl.DataFrame
         load.append_staging(state.con, _only(extraction, new_ids))
         state.counts["loaded_articles"] += new.height
         state.counts["calls_found"] += extraction.mentions.filter(pl.col("article_id").is_in(list(new_ids))).height
-    state.add_files(_file_rows(read, parsed, new_ids))
+    state.add_files(_file_rows(read, parsed, new["file_path"].unique().to_list() if new.height else []))
 
 
 def _only(extraction, article_ids: set[str]):

@@ -19,6 +19,12 @@ def default_warehouse() -> Path:
     return Path(os.environ.get("TAMAS_WAREHOUSE") or data_dir() / "tamas.duckdb")
 
 
+def log_dir() -> Path:
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def configure(verbose: bool = False) -> None:
     home = data_dir() / "prefect"
     home.mkdir(parents=True, exist_ok=True)
@@ -29,9 +35,10 @@ def configure(verbose: bool = False) -> None:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
         "DO_NOT_TRACK": "1",
-        # Our own progress lines say what happens; Prefect's per-task INFO lines would
-        # drown them. --verbose brings them back.
-        "PREFECT_LOGGING_LEVEL": "INFO" if verbose else "WARNING",
+        # Our own progress and summary lines say what happens; Prefect's per-task lines
+        # would drown them, and a failed run is reported by the CLI as one line with the
+        # full traceback written to data/logs/. --verbose brings Prefect's logs back.
+        "PREFECT_LOGGING_LEVEL": "INFO" if verbose else "CRITICAL",
         "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
         # The temporary server is ours alone; give it time to start on a busy machine.
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",

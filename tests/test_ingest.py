@@ -1,0 +1,117 @@
+"""The ingest_articles flow end to end, on the seed articles and small real-Persian files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+CONTRACT_TABLES = [
+    "dim_article", "dim_country", "dim_official", "official_role", "dim_topic", "fact_call",
+    "call_participant", "call_topic", "call_mention", "statement",
+]
+KEY_COLUMNS = {
+    "dim_article": "article_id", "dim_official": "official_id", "fact_call": "call_id",
+    "call_participant": "call_id || official_id", "call_topic": "call_id || topic_code",
+    "call_mention": "call_id || article_id", "statement": "statement_id",
+}
+
+PERSIAN_CALL = (
+    "به گزارش خبرگزاری ایرنا، سید عباس عراقچی وزیر امور خارجه کشورمان روز دوشنبه در تماس تلفنی با "
+    "هاکان فیدان وزیر امور خارجه ترکیه درباره آخرین تحولات منطقه و همکاری‌های اقتصادی گفت‌وگو کرد."
+)
+
+
+def _snapshot(query):
+    """Row count and an order-independent checksum of the key column of every contract table."""
+    out = {}
+    for table in CONTRACT_TABLES:
+        key = KEY_COLUMNS.get(table, "*")
+        expression = f"bit_xor(hash({key}))" if key != "*" else f"bit_xor(hash(COLUMNS(*)))"
+        count = query(f"SELECT count(*) FROM {table}")[0][0]
+        checksum = query(f"SELECT {expression} FROM {table}")[0] if count else None
+        out[table] = (count, checksum)
+    return out
+
+
+def test_seeds_end_to_end(ingest, seed_dir, query):
+    summary = ingest(seed_dir)
+    assert summary.status == "completed"
+    assert summary.counts["loaded"] == 2
+    calls = query(
+        """
+        SELECT list(o.name_fa ORDER BY o.name_fa), list(p.country_code ORDER BY p.country_code)
+        FROM call_participant p JOIN dim_official o USING (official_id)
+        GROUP BY p.call_id ORDER BY 1
+        """
+    )
+    names = [sorted(row[0]) for row in calls]
+    assert len(calls) == 2
+    assert ["الهام علی‌اف", "حسن روحانی"] in names
+    assert ["شاهین مصطفی‌اف", "محمود واعظی"] in names
+    assert all(row[1] == ["AZ", "IR"] for row in calls)
+    # Every evidence is a substring of its article's clean text at the recorded offsets.
+    bad = query(
+        """
+        SELECT count(*) FROM call_mention m JOIN dim_article a USING (article_id)
+        WHERE substr(a.clean_text, m.char_start + 1, m.char_end - m.char_start) <> m.evidence
+        """
+    )[0][0]
+    assert bad == 0
+    runs = query("SELECT status, files_seen, articles_loaded FROM ingest_run")
+    assert runs == [("completed", 2, 2)]
+
+
+def test_second_run_changes_no_table_and_reports_unchanged(ingest, seed_dir, query):
+    ingest(seed_dir)
+    before = _snapshot(query)
+    summary = ingest(seed_dir)
+    assert summary.counts["unchanged"] == 2
+    assert _snapshot(query) == before
+    # A touched file is hashed, found identical, and still unchanged.
+    os.utime(next(seed_dir.iterdir()))
+    assert ingest(seed_dir).counts["unchanged"] == 2
+    assert _snapshot(query) == before
+    per_run = query("SELECT run_id, count(*) FROM ingest_file GROUP BY run_id")
+    assert [n for _, n in per_run] == [2, 2, 2]
+
+
+def test_every_input_format_and_every_file_accounted(ingest, tmp_path, query):
+    folder = tmp_path / "in"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "a.txt").write_text("عنوان خبر\n\n" + PERSIAN_CALL, encoding="utf-8")
+    (folder / "b.md").write_text("## خبر دوم\n\n" + PERSIAN_CALL.replace("دوشنبه", "سه‌شنبه"), encoding="utf-8")
+    (folder / "nested" / "c.json").write_text(
+        json.dumps({"text": PERSIAN_CALL.replace("دوشنبه", "چهارشنبه"), "published_at": "2026-05-12T10:00:00+03:30", "outlet": "ایرنا"}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    (folder / "d.jsonl").write_text(
+        json.dumps({"text": PERSIAN_CALL.replace("دوشنبه", "پنجشنبه")}, ensure_ascii=False) + "\n{broken\n",
+        encoding="utf-8",
+    )
+    (folder / "e.html").write_text(
+        f"<html><body><nav>خانه</nav><article><h1>تماس</h1><p>{PERSIAN_CALL.replace('دوشنبه', 'جمعه')}</p>"
+        f"<p>{PERSIAN_CALL}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    shutil.copy(folder / "a.txt", folder / "copy-of-a.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    summary = ingest(folder)
+    rows = dict(query("SELECT regexp_extract(source_path, '[^/]+$'), outcome FROM ingest_file"))
+    assert rows == {
+        "a.txt": "loaded", "b.md": "loaded", "c.json": "loaded", "d.jsonl": "loaded", "e.html": "loaded",
+        "copy-of-a.txt": "duplicate", "empty.txt": "rejected",
+    }
+    assert summary.counts["files_seen"] == 7
+    published = query("SELECT published_date FROM dim_article WHERE source_path LIKE '%c.json'")
+    assert str(published[0][0]) == "2026-05-12"
+    reason = query("SELECT reason FROM ingest_file WHERE source_path LIKE '%d.jsonl'")[0][0]
+    assert "line 2" in reason
+
+
+def test_run_leaves_only_the_published_warehouse(ingest, seed_dir, warehouse):
+    ingest(seed_dir)
+    leftovers = sorted(p.name for p in warehouse.parent.iterdir())
+    assert leftovers == ["tamas.duckdb", "tamas.duckdb.lock"]
