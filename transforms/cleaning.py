@@ -99,37 +99,72 @@ def match_form(s: str) -> str:
 
 # ----------------------------------------------------------------- format noise
 
-def _build_emoji_class() -> str:
-    """Character class of pictographic symbols (Unicode category So from U+2190 up,
-    i.e. arrows, dingbats, emoji, regional indicators) plus emoji modifiers/joiners."""
-    ranges: list[tuple[int, int]] = []
-    for cp in range(0x2190, 0x1FB00):
-        if unicodedata.category(chr(cp)) == "So":
-            if ranges and ranges[-1][1] == cp - 1:
-                ranges[-1] = (ranges[-1][0], cp)
-            else:
-                ranges.append((cp, cp))
-    parts = [
-        f"{re.escape(chr(a))}-{re.escape(chr(b))}" if a != b else re.escape(chr(a))
-        for a, b in ranges
-    ]
-    # variation selectors, ZWJ, combining keycap, skin tones, tag characters, ‼ ⁉
-    parts += ["\ufe0e\ufe0f\u200d\u20e3\u203c\u2049", "\U0001f3fb-\U0001f3ff", "\U000e0020-\U000e007f"]
-    return "[" + "".join(parts) + "]"
+_EMOJI_CANDIDATE = re.compile(
+    "[\u2190-\u2bff\u2e00-\u2e7f\u3000-\u303f\ufe0e\ufe0f\u200d\u20e3\u203c\u2049"
+    "\U0001f000-\U0001faff\U000e0020-\U000e007f]"
+)
+_EMOJI_MODIFIERS = frozenset("\ufe0e\ufe0f\u200d\u20e3\u203c\u2049")
 
 
-_EMOJI = re.compile(_build_emoji_class())
+@lru_cache(maxsize=4096)
+def _is_pictograph(ch: str) -> bool:
+    """Unicode category So (symbol, other) from U+2190 on -- arrows, dingbats, emoji,
+    regional indicators -- or an emoji modifier/joiner/tag/skin tone."""
+    cp = ord(ch)
+    return (
+        ch in _EMOJI_MODIFIERS
+        or 0x1F3FB <= cp <= 0x1F3FF
+        or 0xE0020 <= cp <= 0xE007F
+        or (cp >= 0x2190 and unicodedata.category(ch) == "So")
+    )
+
+
+def _drop_emoji(s: str) -> str:
+    """Remove pictographic symbols (by Unicode category, see _is_pictograph).
+    Fast path: text whose highest code point is below U+2190 has none."""
+    if not s or max(s) < "\u2190":
+        return s
+    return _EMOJI_CANDIDATE.sub(lambda m: " " if _is_pictograph(m.group(0)) else m.group(0), s)
+
+
 # invisible format characters that carry no text: bidi marks/embeddings/isolates,
 # zero-width space, BOM, soft hyphen, private-use characters (we use those internally).
 _INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\ue000-\uf8ff]")
-_ZWNJ_BY_ALNUM = re.compile(rf"(?<=[A-Za-z\d]){ZWNJ}+|{ZWNJ}+(?=[A-Za-z\d])")
-_ZWNJ_STRAY = re.compile(rf"{ZWNJ}+(?!{_L})|(?<!{_L}){ZWNJ}+")
+_ZWNJ_RUN = re.compile(f"[ ]*{ZWNJ}+[ ]*")
+_LETTER_SET = frozenset(
+    chr(c) for c in range(0x0600, 0x0700) if re.match(f"[{LETTERS}]", chr(c))
+)
+
+
+def _zwnj_repl(m: re.Match) -> str:
+    s, a, b = m.string, m.start(), m.end()
+    run = m.group(0)
+    if run[0] == " " or run[-1] == " ":
+        return " " if a > 0 and b < len(s) else ""
+    prev = s[a - 1] if a > 0 else ""
+    nxt = s[b] if b < len(s) else ""
+    if prev in _LETTER_SET and nxt in _LETTER_SET:
+        return ZWNJ
+    if (prev.isalnum() and prev not in _LETTER_SET) or (nxt.isalnum() and nxt not in _LETTER_SET):
+        return " "
+    return ""
 
 
 def _fix_edge_zwnj(s: str) -> str:
-    """A ZWNJ only joins two letters: next to a digit or Latin it is a space, next to
-    anything else (punctuation, space, line end) nothing."""
-    return _ZWNJ_STRAY.sub("", _ZWNJ_BY_ALNUM.sub(" ", s))
+    """A ZWNJ only joins two letters: next to a space it goes, next to a digit or
+    Latin it is a space, next to anything else (punctuation, line end) nothing."""
+    return _ZWNJ_RUN.sub(_zwnj_repl, s) if ZWNJ in s else s
+
+
+def _restore(m: re.Match, shielded: list[str]) -> str:
+    """Put a shielded span back, with hazm's digit/letter spacing (۹متر -> ۹ متر)."""
+    s, a, b = m.string, m.start(), m.end()
+    v = shielded[ord(m.group(0)) - _PUA0]
+    if a > 0 and s[a - 1] in _LETTER_SET and v[0].isdigit():
+        v = " " + v
+    if b < len(s) and s[b] in _LETTER_SET and v[-1].isdigit():
+        v = v + " "
+    return v
 
 
 _SPACE_CHARS = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
@@ -182,20 +217,28 @@ def _strip_noise(raw: str) -> list[str]:
     s = _SPACE_CHARS.sub(" ", s)
     if ZWNJ in s:  # a ZWNJ not between two letters is a space (digits) or nothing
         s = _fix_edge_zwnj(s)
-    s = _N_MARKER.sub("\n", s)
-    s = s.replace("《", "«").replace("》", "»")
+    if "[n]" in s:
+        s = _N_MARKER.sub("\n", s)
+    s = _drop_emoji(s.replace("《", "«").replace("》", "»"))
 
+    has_at, has_hash = "@" in s, "#" in s
+    has_link = "Link" in s or "لینک" in s
+    has_bold = "**" in s or "__" in s
     lines: list[str | None] = []  # None = paragraph break
     signature_at = -1
     for line in s.split("\n"):
-        line = _EMOJI.sub(" ", line)
-        had_handle = _HANDLE.search(line) is not None
-        line = _HANDLE.sub(" ", line)
-        line = _LINK_TAIL.sub("", line)
-        line = _MD_HEADING.sub("", line)
-        line = _MD_BOLD.sub("", line)
+        had_handle = False
+        if has_at and "@" in line:
+            had_handle = _HANDLE.search(line) is not None
+            line = _HANDLE.sub(" ", line)
+        if has_link:
+            line = _LINK_TAIL.sub("", line)
+        if has_hash and "#" in line:
+            line = _MD_HEADING.sub("", line)
+            line = _HASHTAG.sub(lambda m: m.group(1).replace("_", " "), line)
+        if has_bold:
+            line = _MD_BOLD.sub("", line)
         line = _BULLET.sub("", line)
-        line = _HASHTAG.sub(lambda m: m.group(1).replace("_", " "), line)
         line = " ".join(line.split())
         if not line or _JUNK_LINE.match(line) or _URL_ONLY.match(line):
             if had_handle:
@@ -246,10 +289,10 @@ _SHIELD = re.compile(
     r"|\d+(?:[.,٫٬/:\-]\d+)+"
     r"|\b[A-Za-z](?:\.[A-Za-z])+\.?"
 )
+# cheap test for whether _SHIELD can match at all
+_SHIELD_HINT = re.compile(r"\d[.,٫٬/:\-]\d|[A-Za-z0-9]\.[A-Za-z]|@|://")
 _PUA0 = 0xE000
 _PUA_RE = re.compile("[\ue000-\uf8ff]")
-_DIGIT_LETTER = re.compile(rf"(\d)({_L})")
-_LETTER_DIGIT = re.compile(rf"({_L})(\d)")
 
 
 # ------------------------------------------------------------------ lexicons
@@ -265,13 +308,17 @@ class _Resources:
             correct_spacing=True,
             remove_diacritics=True,
             remove_specials_chars=True,
-            decrease_repeated_chars=True,
+            decrease_repeated_chars=False,  # it deletes letters (سلاممم); news copy has none
             persian_style=False,  # its 1.6 -> 1٫6 rule changes digits; quotes done below
             persian_numbers=False,  # keep the text's own digits
             unicodes_replacement=True,
-            seperate_mi=True,
+            seperate_mi=True,  # loads the verb list; the step itself runs in _repairs
         )
-        words = self.normalizer.words  # {word: (count, pos-tags)}
+        n = self.normalizer
+        from hazm import maketrans
+
+        self._translation = maketrans(n.translation_src, n.translation_dst)
+        words = n.tokenizer.words  # {word: (count, pos-tags)}
         verbs = self.normalizer.verbs  # conjugated verb forms
         self.lex: frozenset[str] = frozenset(words)
         self.adjectives: frozenset[str] = frozenset(w for w, (_, tags) in words.items() if "AJ" in tags)
@@ -322,6 +369,8 @@ class _Resources:
             for v in variants:
                 if v != standard:
                     self.compound_map[v] = standard
+        # every variant starts with the first part (or an extra variant's first 3 letters)
+        self.compound_heads = tuple({v[:3] for v in self.compound_map})
         alternation = "|".join(sorted(map(re.escape, self.compound_map), key=len, reverse=True))
         # a compound may carry a glued suffix (رئیس جمهوری, گفت و گوها); otherwise it
         # must end at a word boundary (so گفت و گوش stays).
@@ -338,7 +387,19 @@ class _Resources:
             rf"(?<!{_L})(" + "|".join(sorted(map(re.escape, agency_tails), key=len, reverse=True)) + rf")({_L}+)"
         )
 
-        self.token_re = re.compile(f"{_L}+")
+        self.token_re = re.compile(f"{_L}{{4,}}")
+
+    def normalize(self, text: str) -> str:
+        """hazm's Normalizer.normalize with the options above, step by step in its
+        order, reusing the character table it would rebuild on every call."""
+        n = self.normalizer
+        text = text.translate(self._translation)
+        text = n.remove_diacritics(text)
+        text = n.correct_spacing(text)
+        text = n.unicodes_replacement(text)
+        # n.seperate_mi is done by _repair_token through self.joined, built from the
+        # same hazm verb list (glued می/نمی verb form -> its ZWNJ form), in one pass
+        return n.remove_specials_chars(text)
 
 
 def _read_list(path: Path) -> list[str]:
@@ -381,7 +442,6 @@ _ATTACHED = ("ی", "ای", "ان", "یان", "گان", "ات", "ین", "م", "ت
 _GLUE_FIRST = ("این", "آن", "چند", "با", "بر", "در", "هر", "یک", "سید")
 _QUOTES = re.compile(r'"([^\n"]+)"')
 _MULTISPACE = re.compile(r"[ ]{2,}")
-_SPACE_ZWNJ = re.compile(rf"[ ]*{ZWNJ}+[ ]*")
 
 
 
@@ -477,7 +537,8 @@ def _repairs(text: str, r: _Resources) -> str:
             return std + ZWNJ + ("ای" if suf == "ی" else suf)
         return std + suf
 
-    text = r.compound_re.sub(compound, text)
+    if any(h in text for h in r.compound_heads):
+        text = r.compound_re.sub(compound, text)
 
     # agency name + glued word: "نیوزبه" -> "نیوز به"
     def agency(m: re.Match) -> str:
@@ -489,9 +550,22 @@ def _repairs(text: str, r: _Resources) -> str:
 
     text = r.agency_re.sub(agency, text)
 
-    # glued plural/comparative suffixes, می/نمی prefixes, ZWNJ compounds of hazm's lexicon
-    text = r.token_re.sub(lambda m: _repair_token(m.group(0), r), text)
+    # glued plural/comparative suffixes, می/نمی prefixes, ZWNJ compounds of hazm's
+    # lexicon: only the distinct unknown tokens are looked at (cached per process)
+    candidates = set(r.token_re.findall(text)) - r.lex
+    fixes = {}
+    for w in candidates:
+        fixed = _REPAIRED.get(w)
+        if fixed is None:
+            fixed = _REPAIRED[w] = _repair_token(w, r) if len(_REPAIRED) < 500_000 else w
+        if fixed != w:
+            fixes[w] = fixed
+    if fixes:
+        text = r.token_re.sub(lambda m: fixes.get(m.group(0), m.group(0)), text)
     return text
+
+
+_REPAIRED: dict[str, str] = {}
 
 
 def _clean_paragraphs(paragraphs: list[str], r: _Resources) -> str:
@@ -499,7 +573,8 @@ def _clean_paragraphs(paragraphs: list[str], r: _Resources) -> str:
     if not text:
         return ""
     # spelling variants before hazm so its own joins see the standard form
-    text = r.spelling_re.sub(lambda m: r.spelling_map[m.group(1)], text)
+    if any(v in text for v in r.spelling_map):
+        text = r.spelling_re.sub(lambda m: r.spelling_map[m.group(1)], text)
     text = text.replace("ۀ", "ه")  # ezafe: hazm already turns هٔ into ه; same for ۀ
 
     # shield numbers/URLs from hazm's tokenizer
@@ -511,20 +586,17 @@ def _clean_paragraphs(paragraphs: list[str], r: _Resources) -> str:
         shielded.append(m.group(0))
         return chr(_PUA0 + len(shielded) - 1)
 
-    text = _SHIELD.sub(shield, text)
-    text = _QUOTES.sub(r"«\1»", text)
-    text = r.normalizer.normalize(text)
+    if _SHIELD_HINT.search(text):
+        text = _SHIELD.sub(shield, text)
+    if '"' in text:
+        text = _QUOTES.sub(r"«\1»", text)
+    text = r.normalize(text)
     if shielded:
-        text = _PUA_RE.sub(lambda m: shielded[ord(m.group(0)) - _PUA0], text)
-        text = _DIGIT_LETTER.sub(r"\1 \2", text)
-        text = _LETTER_DIGIT.sub(r"\1 \2", text)
+        text = _PUA_RE.sub(lambda m: _restore(m, shielded), text)
 
     text = _repairs(text, r)
 
-    # tidy: hazm's spacing never leaves ZWNJ next to a space; keep it so
-    text = _SPACE_ZWNJ.sub(lambda m: " " if " " in m.group(0) else ZWNJ, text)
-    # ZWNJ only joins two letters: next to a digit or Latin it is a space, next to
-    # punctuation nothing (hazm's affix rule can leave "می‌0")
+    # ZWNJ only joins two letters (hazm's affix rule can leave "می‌0")
     text = _fix_edge_zwnj(text)
     text = _MULTISPACE.sub(" ", text)
     return "\n".join(_join_broken([line.strip() for line in text.split("\n") if line.strip()]))
