@@ -91,7 +91,7 @@ def test_reports_that_disagree_on_the_initiator_give_none():
     assert not facts.call_participant["is_initiator"].any()
 
 
-def test_topics_merge_across_mentions_once_per_code():
+def test_a_merged_call_keeps_the_topics_most_reports_agree_on():
     mentions = _mentions([_call("a1", date(2026, 5, 12)), _call("a2", date(2026, 5, 12))])
     topics = pl.DataFrame(
         [("a1", 0, "energy", "گاز", 0, 3), ("a2", 0, "energy", "گاز", 5, 8), ("a2", 0, "trade_economy", "تجارت", 9, 14)],
@@ -99,4 +99,21 @@ def test_topics_merge_across_mentions_once_per_code():
         orient="row",
     )
     facts = consolidate_calls(mentions, _participants(_pair("a1") + _pair("a2")), topics, NO_STATEMENTS)
-    assert sorted(facts.call_topic["topic_code"]) == ["energy", "trade_economy"]
+    assert facts.call_topic["topic_code"].to_list() == ["energy"]  # once, though both reports name it
+    alone = consolidate_calls(mentions.head(1).with_columns(call_seq=pl.lit(0, I32)), _participants(_pair("a2")).with_columns(article_id=pl.lit("a1")), topics.with_columns(article_id=pl.lit("a1")), NO_STATEMENTS)
+    assert sorted(alone.call_topic["topic_code"]) == ["energy", "trade_economy"]  # a single report keeps all
+
+
+def test_the_date_most_reports_give_wins_over_one_outlier():
+    mentions = _mentions([_call("a1", date(2026, 5, 12)), _call("a2", date(2026, 5, 12)), _call("a3", date(2026, 5, 13), basis="stated")])
+    participants = _participants(_pair("a1") + _pair("a2") + _pair("a3"))
+    call = consolidate_calls(mentions, participants, NO_TOPICS, NO_STATEMENTS).fact_call.row(0, named=True)
+    assert call["call_date"] == date(2026, 5, 12)
+
+
+def test_daily_calls_between_the_same_pair_do_not_chain_into_one():
+    days = [date(2026, 5, d) for d in (10, 11, 12, 13)]
+    mentions = _mentions([_call(f"a{i}", d) for i, d in enumerate(days)])
+    participants = _participants([row for i in range(4) for row in _pair(f"a{i}")])
+    facts = consolidate_calls(mentions, participants, NO_TOPICS, NO_STATEMENTS)
+    assert sorted(facts.fact_call["n_articles"]) == [2, 2]

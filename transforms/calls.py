@@ -3,8 +3,10 @@
 Outlets report the same call for a day or two. Mentions with the same participants
 (unordered) whose dates are within one day of each other are one call (GDELT's
 events/mentions split). The date of a mention is the call date the article gives, else
-its publication date. The merged call takes the most trustworthy date among its
-mentions (stated > inferred > published; day > month > year).
+its publication date (also when the article gives only a month). The merged call takes
+a day-precision date when any mention has one, the date most of its mentions give,
+the earliest on a tie, then the most trustworthy basis (stated > inferred > published), and the topics a majority of its topic-bearing mentions
+agree on (each article's own topics stay in stg_call_topic).
 
 Pure polars: the loader reads every staging row, calls ``consolidate_calls`` and
 replaces the fact tables with the result, so the outcome does not depend on the order
@@ -36,6 +38,24 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256("|".join("" if p is None else str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
 
 
+def _anchored_clusters(ordered: pl.DataFrame) -> list[int]:
+    """Cluster number per row of mentions sorted by (participants_key, effective_date).
+
+    A cluster is anchored on its first date: a mention joins it only if it is within
+    MERGE_WINDOW_DAYS of that first date, so daily calls between the same two people
+    stay separate calls instead of chaining into one. Undated or participant-less
+    mentions stay alone. (A loop: polars has no anchored-window grouping, and there are
+    far fewer mentions than articles.)
+    """
+    clusters, current, anchor_key, anchor_date = [], -1, None, None
+    for key, day in ordered.select("participants_key", "effective_date").iter_rows():
+        if day is None or not key or key != anchor_key or (day - anchor_date).days > MERGE_WINDOW_DAYS:
+            current += 1
+            anchor_key, anchor_date = key, day
+        clusters.append(current)
+    return clusters
+
+
 def assign_calls(mentions: pl.DataFrame, participants: pl.DataFrame) -> pl.DataFrame:
     """call_id for every (article_id, call_seq) of ``mentions``.
 
@@ -49,21 +69,15 @@ def assign_calls(mentions: pl.DataFrame, participants: pl.DataFrame) -> pl.DataF
         mentions.join(keys, on=["article_id", "call_seq"], how="left")
         .with_columns(
             pl.col("participants_key").fill_null(""),
-            pl.coalesce("call_date", "published_date").alias("effective_date"),
+            # A month- or year-precision date is not a day to merge on: use publication.
+            pl.when(pl.col("call_date_precision") == "day")
+            .then(pl.col("call_date"))
+            .otherwise(pl.col("published_date"))
+            .alias("effective_date"),
         )
         .sort("participants_key", "effective_date", "article_id", "call_seq", nulls_last=True)
     )
-    gap = pl.col("effective_date") - pl.col("effective_date").shift(1)
-    ordered = ordered.with_columns(
-        (
-            (pl.col("participants_key") != pl.col("participants_key").shift(1)).fill_null(True)
-            | (gap > pl.duration(days=MERGE_WINDOW_DAYS)).fill_null(True)
-            | pl.col("effective_date").is_null()
-            | (pl.col("participants_key") == "")
-        )
-        .cum_sum()
-        .alias("cluster")
-    )
+    ordered = ordered.with_columns(pl.Series("cluster", _anchored_clusters(ordered), dtype=pl.Int64))
     # A call's id: its participants and its first date; for an undated or participant-less
     # mention, the mention itself.
     anchors = ordered.group_by("cluster").agg(
@@ -92,10 +106,19 @@ def consolidate_calls(
     assigned = assign_calls(mentions, participants)
     mention_keys = assigned.select("article_id", "call_seq", "call_id")
 
+    # The call's date: a day before a month or year; among days, the one most of its
+    # reports give (a single outlet's slip does not move the call); on a tie the earliest
+    # (later reports of earlier news carry later publication dates), then the most
+    # trustworthy basis (stated > inferred > published).
     ranked = assigned.with_columns(
+        pl.len().over("call_id", "call_date").alias("_support"),
         pl.col("date_basis").replace_strict(BASIS_RANK, default=9, return_dtype=pl.Int8).alias("_basis"),
         pl.col("call_date_precision").replace_strict(PRECISION_RANK, default=9, return_dtype=pl.Int8).alias("_prec"),
-    ).sort("call_id", "_basis", "_prec", "article_id", "call_seq")
+    ).sort(
+        "call_id", "_prec", "_support", "call_date", "_basis", "article_id", "call_seq",
+        descending=[False, False, True, False, False, False, False],
+        nulls_last=True,
+    )
     representative = ranked.group_by("call_id", maintain_order=True).first()
 
     parts = participants.join(mention_keys, on=["article_id", "call_seq"])
@@ -144,8 +167,17 @@ def consolidate_calls(
         .select("call_id", "official_id", "country_code", "title_fa", "role_code", "is_initiator")
     )
 
+    # A call's topics are those most of its reports that name any topic agree on: one
+    # outlet's lexicon slip does not become a fact. Every report's own topics stay in
+    # stg_call_topic.
+    topical = topics.join(mention_keys, on=["article_id", "call_seq"])
+    reports = topical.group_by("call_id").agg(pl.struct("article_id", "call_seq").n_unique().alias("_reports"))
+    support = topical.group_by("call_id", "topic_code").agg(
+        pl.struct("article_id", "call_seq").n_unique().alias("_support")
+    )
+    agreed = support.join(reports, on="call_id").filter(pl.col("_support") * 2 > pl.col("_reports"))
     call_topic = (
-        topics.join(mention_keys, on=["article_id", "call_seq"])
+        topical.join(agreed.select("call_id", "topic_code"), on=["call_id", "topic_code"])
         .sort("call_id", "topic_code", "article_id", "char_start")
         .group_by("call_id", "topic_code", maintain_order=True)
         .first()
