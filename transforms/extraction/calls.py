@@ -20,6 +20,9 @@ from .text import NormText, Span, is_letter, norm, words_after, words_before
 
 MEDIA_WORDS = {"شبکه", "رسانه", "روزنامه", "خبرگزاری", "تلویزیون", "رادیو", "برنامه", "مجری", "خبرنگار", "نشریه", "سایت", "بی بی سی"}
 
+CONTENT_WORDS = re.compile(r"(^|\s)(جزییات|جزئیات|محتوای|محتوا|مفاد|مضمون)(\s|$)")
+REFUSALS = {"خودداری"}
+
 
 @dataclass
 class Participant:
@@ -111,8 +114,13 @@ def is_negated(nt: NormText, cue: Cue, lex: Lexicon) -> str | None:
     win_a = max(lo, cue.start - 45)
     win_b = min(hi, cue.end + 45)
     window = s[win_a:win_b]
+    # refusing to give the details of a call ("از بیان جزئیات تماس تلفنی خود ... خودداری کرد")
+    # confirms the call: a refusal is a denial only when the call itself is its object
+    content_refused = bool(CONTENT_WORDS.search(s[max(lo, cue.start - 30):cue.start]))
     for kind in ("planned", "denied"):
         for w in lex.neg_cues.get(kind, ()):
+            if kind == "denied" and content_refused and w in REFUSALS:
+                continue
             for m in re.finditer(re.escape(w), window):
                 if _bounded(window, m.start(), m.end()):
                     return kind

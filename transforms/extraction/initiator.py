@@ -12,6 +12,9 @@ from .text import words_after, words_before
 
 JOINERS = {"و", "،", ","}
 ADJ_SKIP = {"اضطراری", "محرمانه", "پرتنش", "یک", "ساعته", "دقیقه", "ای", "مهم", "خود", "جداگانه", "طولانی", "کوتاه", "فوری", "دوم", "دومین", "سومین", "اولین", "نخستین", "سازنده"}
+# time adverbs between the cue and 'با': "X در تماس تلفنی صبح امروز با Y"
+TIME_SKIP = {"صبح", "ظهر", "عصر", "شب", "امروز", "دیروز", "امشب", "دیشب", "بامداد", "شامگاه", "روز", "بعدازظهر",
+             "گذشته", "اخیر", "شنبه", "یکشنبه", "دوشنبه", "سه", "چهارشنبه", "پنجشنبه", "جمعه"}
 
 
 def ba_group(s: str, parts: list[tuple[str, int, int]], ba_end: int) -> list[tuple[str, int, int]]:
@@ -48,8 +51,8 @@ def initiator(s: str, cue_start: int, cue_end: int, directional: bool, clause: t
     before_txt = s[max(lo, cue_start - 14):cue_start]
     # skip adjectives after the cue
     j = cue_end
-    for a, b, t in words_after(s, cue_end, 4):
-        if t in ADJ_SKIP or t.isdigit():
+    for a, b, t in words_after(s, cue_end, 6):
+        if t in ADJ_SKIP or t in TIME_SKIP or t.isdigit():
             j = b
             continue
         break
@@ -67,6 +70,10 @@ def initiator(s: str, cue_start: int, cue_end: int, directional: bool, clause: t
         if cand:
             return sorted(cand, key=lambda p: p[1])[0][0], 3
     if not directional:
+        return None, 0
+    # "X در جریان تماس تلفنی با Y" is not the directional "X در تماس تلفنی با Y" (ANNOTATION.md)
+    prev = [t for _, _, t in words_before(s, cue_start, 3) if t not in ADJ_SKIP]
+    if prev and prev[0] == "جریان":
         return None, 0
     # X با Y تماس (تلفنی) گرفت / برقرار کرد ; X با Y تماس تلفنی داشت -> null
     before = [p for p in parts if p[2] <= cue_start]

@@ -1,0 +1,54 @@
+"""Extraction rules added for the dev-set error analysis: initiator wordings, refusals that
+confirm a call, topic cue precision and scope. Texts are written for the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_extraction import n_calls, parts, run
+from transforms.reference import load_reference
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return load_reference()
+
+
+def topics(ex, aid="a", seq=0):
+    return set(ex.topics.filter((ex.topics["article_id"] == aid) & (ex.topics["call_seq"] == seq))["topic_code"])
+
+
+# ------------------------------------------------------------------ initiator
+
+@pytest.mark.parametrize("text,caller", [
+    # time adverbs between the cue and 'با'
+    ("عراقچی در تماس تلفنی صبح امروز با هاکان فیدان درباره غزه رایزنی کرد.", "IR"),
+    ("عراقچی در تماس تلفنی جداگانه شامگاه دوشنبه با هاکان فیدان گفت‌وگو کرد.", "IR"),
+    # 'در جریان تماس' is not the directional 'در تماس'
+    ("عراقچی در جریان تماس تلفنی با هاکان فیدان درباره غزه رایزنی کرد.", None),
+    ("به گفته منابع، نتانیاهو در جریان تماس تلفنی با ترامپ از موضع خود کوتاه آمد.", None),
+])
+def test_initiator_rules(ref, text, caller):
+    p = parts(run(ref, {"a": text}))
+    assert len(p) == 2
+    assert [c for c, r in p.items() if r["is_initiator"]] == ([caller] if caller else [])
+
+
+def test_separate_calls_with_time_adverb_keep_caller(ref):
+    ex = run(ref, {"a": "عراقچی در تماس‌های تلفنی جداگانه صبح امروز با وزرای خارجه ترکیه و مصر گفت‌وگو کرد."})
+    assert n_calls(ex) == 2
+    for k in range(2):
+        assert [c for c, r in parts(ex, "a", k).items() if r["is_initiator"]] == ["IR"]
+
+
+# ------------------------------------------------------------------ refusals
+
+def test_refusing_details_confirms_the_call(ref):
+    ex = run(ref, {"a": "نتانیاهو از بیان جزئیات تماس تلفنی خود با ترامپ خودداری کرد."})
+    assert n_calls(ex) == 1
+    assert set(parts(ex)) == {"IL", "US"}
+
+
+def test_refusing_the_call_is_a_denial(ref):
+    ex = run(ref, {"a": "نتانیاهو از تماس تلفنی با ترامپ خودداری کرد."})
+    assert n_calls(ex) == 0
