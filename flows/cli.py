@@ -12,7 +12,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from flows import runtime
+from flows import analyst_cli, runtime
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
 
@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query", help='the query, e.g. "SELECT * FROM v_calls"')
     _warehouse_option(sql)
     sql.add_argument("--max-rows", type=int, default=100, metavar="N", help="print at most N rows (default: 100)")
+    analyst_cli.add_commands(commands)  # docs, search, export, dashboard (flows/analyst_cli.py)
     return parser
 
 
@@ -134,7 +135,7 @@ def cmd_sql(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     runtime.configure(verbose=args.verbose)
-    handlers = {"ingest": cmd_ingest, "sql": cmd_sql}
+    handlers = {"ingest": cmd_ingest, "sql": cmd_sql, **analyst_cli.HANDLERS}
     return handlers[args.command](args)
 
 

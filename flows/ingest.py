@@ -27,7 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.files import DEFAULT_MAX_BYTES, discover_files, read_files
 from flows.progress import ProgressReporter
 from transforms.parsing import ParsedFiles, parse_files
-from warehouse import load, store
+from warehouse import load, search, store
 
 BATCH_FILES = 256
 
@@ -228,6 +228,7 @@ def finish_load_task(state: IngestState, unchanged: pl.DataFrame, started_at: da
     if files is not None:
         load.record_files(state.con, state.run_id, files)
     load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
+    search.build_index(state.con)  # BM25 index over dim_article.clean_text (warehouse/search.py)
 
 
 def _batches(frame: pl.DataFrame, size: int):

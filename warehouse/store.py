@@ -130,4 +130,8 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection; never conflicts with a run (see module docstring)."""
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `tamas ingest` first")
-    return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path), read_only=True)
+    from warehouse.search import enable_fts
+
+    enable_fts(con)  # readers can rank with fts_main_dim_article.match_bm25 (warehouse/search.py)
+    return con

@@ -14,3 +14,7 @@ FROM pairs AS p
 JOIN fact_call AS c USING (call_id)
 GROUP BY ALL;
 COMMENT ON VIEW v_country_pair_month IS 'Calls per unordered country pair (country_a < country_b) per month; month is null for undated calls.';
+COMMENT ON COLUMN v_country_pair_month.country_a IS 'One country of the pair (the smaller code).';
+COMMENT ON COLUMN v_country_pair_month.country_b IS 'The other country (the larger code).';
+COMMENT ON COLUMN v_country_pair_month.month IS 'First day of the Gregorian month; null for undated calls.';
+COMMENT ON COLUMN v_country_pair_month.n_calls IS 'Calls between officials of the two countries that month.';

@@ -7,3 +7,6 @@ FROM call_topic AS t
 JOIN fact_call AS c USING (call_id)
 GROUP BY ALL;
 COMMENT ON VIEW v_topic_month IS 'Calls per topic per month; month is null for undated calls.';
+COMMENT ON COLUMN v_topic_month.topic_code IS 'Topic (dim_topic).';
+COMMENT ON COLUMN v_topic_month.month IS 'First day of the Gregorian month; null for undated calls.';
+COMMENT ON COLUMN v_topic_month.n_calls IS 'Calls with that topic that month.';

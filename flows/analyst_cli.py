@@ -1,0 +1,152 @@
+"""The analysts' subcommands of ``tamas``: docs, search, export, dashboard.
+
+Kept apart from flows/cli.py (which only registers them) so that the ingestion CLI and
+these evolve independently. Every one of them reads the warehouse read-only
+(``store.connect_readonly``) and so runs while an ingest is loading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from flows import runtime
+
+EXIT_USAGE = 2
+DEFAULT_DOCS = Path(__file__).resolve().parents[1] / "docs" / "warehouse.md"
+
+
+def _fail(message: str, status: int = EXIT_USAGE) -> int:
+    print(f"tamas: error: {message}", file=sys.stderr)
+    return status
+
+
+def _warehouse_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse", type=Path, default=None, metavar="FILE",
+        help="DuckDB warehouse file (default: $TAMAS_WAREHOUSE, else data/tamas.duckdb)",
+    )
+
+
+def add_commands(commands) -> None:
+    docs = commands.add_parser(
+        "docs",
+        help="write the data dictionary (docs/warehouse.md) from the schema's comments",
+        description="Apply the schema and views to an in-memory DuckDB and write every table, view and "
+        "column with its COMMENT ON text as Markdown. Fails (status 2) if anything lacks a comment.",
+    )
+    docs.add_argument("--out", type=Path, default=DEFAULT_DOCS, metavar="FILE",
+                      help="where to write it (default: docs/warehouse.md; - for stdout)")
+
+    search = commands.add_parser(
+        "search",
+        help="full-text search over the articles (Persian-aware BM25)",
+        description="Rank articles by BM25 relevance of clean_text to the query (any of its words). "
+        "The index is built by every ingest run; in SQL: fts_main_dim_article.match_bm25(article_id, 'query').",
+    )
+    search.add_argument("query", help='words to look for, e.g. "راه آهن رشت"')
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="show at most N articles (default: 10)")
+    _warehouse_option(search)
+
+    export = commands.add_parser(
+        "export",
+        help="write facts, dimensions and views as Parquet or CSV files",
+        description="Write every dimension, fact and v_* view to DIR/<name>.parquet or DIR/<name>.csv.",
+    )
+    export.add_argument("directory", type=Path, metavar="DIR", help="output folder (created if missing)")
+    export.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format (default: parquet)")
+    _warehouse_option(export)
+
+    dashboard = commands.add_parser(
+        "dashboard",
+        help="serve the web dashboard on localhost",
+        description="Serve the analysts' dashboard (Dash) on http://127.0.0.1:PORT/. It opens the "
+        "warehouse read-only for each request, so it shows every new run and never blocks one.",
+    )
+    dashboard.add_argument("--port", type=int, default=8050, metavar="N", help="port (default: 8050)")
+    dashboard.add_argument("--host", default="127.0.0.1", help="interface (default: 127.0.0.1, this machine only)")
+    _warehouse_option(dashboard)
+
+
+def cmd_docs(args) -> int:
+    from warehouse import docs
+
+    con = docs.fresh_catalog()
+    text = docs.render(con)
+    if str(args.out) == "-":
+        sys.stdout.write(text)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    missing = docs.missing_comments(con)
+    if missing:
+        return _fail("no COMMENT ON for: " + ", ".join(missing))
+    return 0
+
+
+def _connect(args):
+    import duckdb
+
+    from warehouse.store import connect_readonly
+
+    warehouse = args.warehouse or runtime.default_warehouse()
+    try:
+        return connect_readonly(warehouse)
+    except (FileNotFoundError, duckdb.Error) as exc:
+        raise SystemExit(_fail(str(exc).splitlines()[0]))
+
+
+def cmd_search(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from warehouse.search import search
+
+    con = _connect(args)
+    try:
+        hits = search(con, args.query, args.limit)
+    except LookupError as exc:
+        return _fail(str(exc))
+    finally:
+        con.close()
+    if not hits:
+        print("no article matches")
+        return 0
+    table = Table("#", "score", "article_id", "title", "outlet", "published", "calls", "file")
+    for rank, hit in enumerate(hits, 1):
+        table.add_row(
+            str(rank), f"{hit['score']:.3f}", hit["article_id"], hit["title"] or "", hit["outlet"] or "",
+            str(hit["published_date"] or ""), str(hit["n_calls"]), Path(hit["source_path"]).name,
+        )
+    Console(width=200).print(table)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from warehouse.export import export
+
+    con = _connect(args)
+    try:
+        written = export(con, args.directory, args.format)
+    except OSError as exc:
+        return _fail(f"cannot write {args.directory}: {exc.strerror}")
+    finally:
+        con.close()
+    for name, path, rows in written:
+        print(f"{rows:>8} rows  {path}")
+    return 0
+
+
+def cmd_dashboard(args) -> int:
+    from warehouse.dashboard import serve
+
+    warehouse = (args.warehouse or runtime.default_warehouse()).resolve()
+    if not warehouse.exists():
+        return _fail(f"no warehouse at {warehouse}: run `tamas ingest` first")
+    serve(warehouse, host=args.host, port=args.port)
+    return 0
+
+
+HANDLERS = {"docs": cmd_docs, "search": cmd_search, "export": cmd_export, "dashboard": cmd_dashboard}
