@@ -52,3 +52,34 @@ def test_refusing_details_confirms_the_call(ref):
 def test_refusing_the_call_is_a_denial(ref):
     ex = run(ref, {"a": "نتانیاهو از تماس تلفنی با ترامپ خودداری کرد."})
     assert n_calls(ex) == 0
+
+
+# ------------------------------------------------------------------ topic cues
+
+@pytest.mark.parametrize("text,present,absent", [
+    # longest cue wins: maritime security is security, not transport
+    ("عراقچی در تماس تلفنی با هاکان فیدان درباره امنیت دریانوردی در منطقه گفت‌وگو کرد.",
+     {"security_defense"}, {"transport_transit"}),
+    # a military air base is security, not aviation
+    ("عراقچی در تماس تلفنی با هاکان فیدان استفاده از پایگاه هوایی اینجرلیک را بررسی کرد.",
+     {"security_defense"}, {"transport_transit"}),
+    # the verb 'agreed' is no agreement topic; a flight in progress is no transport topic
+    ("ترامپ حین پرواز به آسیا در تماس تلفنی با نتانیاهو گفت‌وگو کرد و دو طرف توافق کردند که گفت‌وگوها ادامه یابد.",
+     set(), {"agreements", "transport_transit"}),
+    # implementing an agreement is the agreements topic
+    ("عراقچی در تماس تلفنی با هاکان فیدان بر اجرای توافق‌های دو کشور تاکید کرد.", {"agreements"}, set()),
+    # Iran as the subject of a third-party call, the Iran–US dispute, use of force
+    ("ترامپ و نتانیاهو در تماس تلفنی درباره ایران گفت‌وگو کردند.", {"conflict_crisis"}, set()),
+    ("وزیر خارجه چین در تماس تلفنی با اسحاق دار گفت در مذاکرات ایران و آمریکا نباید به توسل به زور بازگشت.",
+     {"conflict_crisis"}, set()),
+    # a country name glued to a Latin agency name is not a topic
+    ("زلنسکی و ترامپ امروز تماس تلفنی داشتند و زلنسکی تولد ترامپ را تبریک گفت، طبق گزارش RBC-اوکراین",
+     {"greetings_condolences"}, {"conflict_crisis"}),
+    # the NPT is nuclear, not the agreements topic
+    ("عراقچی در تماس تلفنی با دبیرکل سازمان ملل متحد درباره کنفرانس بازنگری معاهده عدم اشاعه گفت‌وگو کرد.",
+     {"nuclear_sanctions"}, {"agreements"}),
+])
+def test_topic_cues(ref, text, present, absent):
+    got = topics(run(ref, {"a": text}))
+    assert present <= got
+    assert not (absent & got)

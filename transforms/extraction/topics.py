@@ -35,24 +35,37 @@ def scope_sentences(nt: NormText, sents: list[Span], sent_n: list[tuple[int, int
     return out
 
 
+BLOCK = "-"   # topic_cues.csv code of a blocking phrase: it consumes the cues it overlaps
+
+
 def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: Lexicon, excluded: list[tuple[int, int]]):
+    """Cues of each scope sentence, longest first; a shorter cue overlapping a longer one
+    is part of it ("امنیت دریانوردی" is security, not transport; a blocking phrase of code
+    '-' such as "توافق کردند" is no topic at all)."""
     s = nt.s
     got: dict[str, tuple[int, int]] = {}
     for i in scope:
         a, b = sent_n[i]
         seg = s[a:b]
+        hits = []
         for code, cue, prefix in lex.topic_cues:
-            if code in got:
-                continue
             for m in re.finditer(re.escape(cue), seg):
                 x, y = a + m.start(), a + m.end()
                 if x > 0 and is_letter(s[x - 1]):
                     continue
+                if x > 1 and s[x - 1] in " -" and s[x - 2].isascii() and s[x - 2].isalpha():
+                    continue  # part of a Latin-script name: "RBC-اوکراین"
                 if not prefix and y < len(s) and is_letter(s[y]):
                     # allow plural/adjectival suffix written with a space (ZWNJ): "تحریم ها"
                     continue
                 if any(ex_a <= x < ex_b for ex_a, ex_b in excluded):
                     continue
+                hits.append((x, y, code))
+        taken: list[tuple[int, int]] = []
+        for x, y, code in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
+            if any(x < tb and ta < y for ta, tb in taken):
+                continue
+            taken.append((x, y))
+            if code != BLOCK and code not in got:
                 got[code] = (sents[i].start, sents[i].end)
-                break
     return got
