@@ -83,3 +83,41 @@ def test_topic_cues(ref, text, present, absent):
     got = topics(run(ref, {"a": text}))
     assert present <= got
     assert not (absent & got)
+
+
+@pytest.mark.parametrize("text,present,absent", [
+    ("عراقچی در تماس تلفنی با هاکان فیدان درباره تشدید تنش نظامی در منطقه گفت‌وگو کرد.",
+     {"conflict_crisis"}, {"security_defense"}),
+    ("عراقچی در تماس تلفنی با هاکان فیدان کشته شدن غیرنظامیان را محکوم کرد.", set(), {"security_defense"}),
+    ("عراقچی در تماس تلفنی با هاکان فیدان امنیت تانکرهای نفتی در خلیج فارس را بررسی کرد.",
+     {"transport_transit"}, {"energy"}),
+])
+def test_topic_cues_military_and_tankers(ref, text, present, absent):
+    got = topics(run(ref, {"a": text}))
+    assert present <= got
+    assert not (absent & got)
+
+
+# ------------------------------------------------------------------ topic scope: quoted lines
+
+def test_lines_after_speaker_label_are_quotes(ref):
+    text = ("پزشکیان در گفت‌وگوی تلفنی با نخست‌وزیر ژاپن:\n"
+            "ایران دیپلماسی را مؤثرترین راه می‌داند.\n"
+            "تلاش خواهیم کرد عبور کشتی‌های ژاپنی با سهولت انجام شود.")
+    assert "transport_transit" in topics(run(ref, {"a": text}))
+
+
+def test_quote_ends_at_next_labelled_item(ref):
+    text = ("پزشکیان در گفت‌وگوی تلفنی با نخست‌وزیر ژاپن: ایران دیپلماسی را مؤثرترین راه می‌داند.\n"
+            "بورس تهران: شاخص کل امروز افزایش یافت.\n"
+            "قیمت نفت در بازارهای جهانی کاهش یافت.")
+    assert "energy" not in topics(run(ref, {"a": text}))
+
+
+# ------------------------------------------------------------------ participants
+
+def test_speaker_label_is_the_caller_side_and_short_form_names_the_leader(ref):
+    ex = run(ref, {"a": "نخست‌وزیر پاکستان: در گفت‌وگوی تلفنی با بن سلمان درباره تجارت دو کشور گفت‌وگو کردیم"})
+    p = parts(ex)
+    assert set(p) == {"PK", "SA"}
+    assert p["SA"]["official_id"] == "mohammed-bin-salman"

@@ -22,6 +22,7 @@ MEDIA_WORDS = {"شبکه", "رسانه", "روزنامه", "خبرگزاری", "
 
 CONTENT_WORDS = re.compile(r"(^|\s)(جزییات|جزئیات|محتوای|محتوا|مفاد|مضمون)(\s|$)")
 REFUSALS = {"خودداری"}
+LEADER_ROLES = {"head_of_state", "head_of_government", "crown_prince", "supreme_leader"}
 
 
 @dataclass
@@ -100,7 +101,10 @@ def _clause(nt: NormText, sent_n: tuple[int, int], a: int, b: int) -> tuple[int,
     lo, hi = sent_n
     # split on ':' : keep the side with the cue
     left = s.rfind(":", lo, a)
-    if left >= 0:
+    # "SPEAKER: در گفت‌وگوی تلفنی با Y، ..." — a short speaker label right before the cue's
+    # phrase is the call's subject, not a separate clause
+    if left >= 0 and not (len(s[lo:left].split()) <= 5 and len(s[left + 1:a].split()) <= 2
+                          and ":" not in s[lo:left]):
         lo = left + 1
     right = s.find(":", b, hi)
     if right >= 0:
@@ -197,7 +201,11 @@ class Resolver:
         if m.kind == "person":
             if m.official_id is None and m.countries:
                 cands = [o for o in m.countries if self.on is None or roles_of(g, o, self.on)]
-                cands = [o for o in cands if any(True for _ in [0])]
+                if len(cands) > 1:
+                    # a short form shared by a leader and a minister ("بن سلمان") names the leader
+                    top = [o for o in cands if any(r[0] in LEADER_ROLES for r in roles_of(g, o, self.on))]
+                    if len(top) == 1:
+                        cands = top
                 if len(cands) != 1:
                     return []
                 return [self.person(cands[0], m)]

@@ -19,11 +19,19 @@ def scope_sentences(nt: NormText, sents: list[Span], sent_n: list[tuple[int, int
     s = nt.s
     out = []
     prev_in, prev_colon = False, False
+    quoting = False   # short post: the lines after "SPEAKER: ..." about the call are the speaker's words
     for i, (a, b) in enumerate(sent_n):
         seg = s[a:b]
         inside = i in cue_sents or any(a <= p < b for p in call_positions)
         if not inside and not long_article:
             inside = any(x in seg for x in ANAPHORA[:7]) or (prev_in and prev_colon)
+            if not inside and quoting and ":" not in seg and not seg.lstrip().startswith("#"):
+                inside = True
+        if not long_article:
+            if inside and ":" in seg:
+                quoting = True
+            elif ":" in seg or seg.lstrip().startswith("#"):
+                quoting = False
         elif not inside:
             inside = any(x in seg for x in ANAPHORA[:7])
         if not inside and prev_in and re.match(r"(وی|او|ایشان|این مقام) ", seg):
