@@ -412,8 +412,11 @@ def create_app(warehouse: Path) -> Dash:
 
     @app.server.route("/healthz")
     def healthz():
-        rows = reader.rows("SELECT count(*) AS n FROM fact_call")
-        return {"calls": rows[0]["n"]}
+        rows = reader.rows(
+            "SELECT (SELECT count(*) FROM v_calls) AS calls, (SELECT count(*) FROM dim_article) AS articles, "
+            "(SELECT count(*) FROM ingest_run) AS runs"
+        )
+        return rows[0]
 
     return app
 
