@@ -32,6 +32,12 @@ eval: setup
 	$(BIN)/python $(SHARED)/eval/score.py --warehouse data/seeds-eval.duckdb --gold $(SHARED)/eval/seeds.gold.jsonl
 	$(BIN)/python scripts/check_evidence.py data/dev.duckdb
 
+# End-to-end benchmark (issue 7): corpus of N generated articles in data/bench/, cold ingest,
+# re-run, hazm baseline; PROFILE=1 adds a py-spy profile. See docs/scaling.md.
+N ?= 2000
+bench: setup
+	$(BIN)/python scripts/bench.py --n $(N) $(if $(PROFILE),--profile)
+
 # Glued-token report of the cleaning stage (issue 3).
 textstats: setup
 	$(BIN)/python scripts/textstats.py $(DIR)

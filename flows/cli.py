@@ -54,6 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="if another run is writing the warehouse, wait up to SECONDS for it (default: 0, exit at once with status 75)",
     )
 
+    # Scaling out (docs/scaling.md): a Dask cluster for the transform batches, DuckLake for the warehouse.
+    ingest.add_argument(
+        "--task-runner", choices=("threads", "dask"), default="threads",
+        help="where the batches run: threads + a local process pool (default) or a Dask cluster",
+    )
+    ingest.add_argument(
+        "--dask-address", default=None, metavar="tcp://HOST:PORT",
+        help="Dask scheduler to use with --task-runner dask (default: start a LocalCluster of --workers processes)",
+    )
+    ingest.add_argument(
+        "--lake-data", default=None, metavar="PATH",
+        help="with --warehouse ducklake:postgres:..., where the lake's Parquet files live",
+    )
+
     sql = commands.add_parser(
         "sql",
         help="run one read-only SQL query and print the result",
@@ -77,24 +91,46 @@ def cmd_ingest(args) -> int:
     from flows.files import InputError
     from warehouse.store import WarehouseBusy, WarehouseUnavailable, check_writable
 
+    from warehouse import lake
+
     warehouse = args.warehouse or runtime.default_warehouse()
     for path in args.paths:
         if not Path(path).exists():
             return _fail(f"no such file or folder: {path}", EXIT_USAGE)
-    try:
-        check_writable(warehouse)
-    except WarehouseUnavailable as exc:
-        return _fail(str(exc), EXIT_USAGE)
+    lake_options = {}
+    if lake.is_lake(warehouse):
+        try:
+            spec, data_path = lake.resolve_options(str(warehouse), args.lake_data)
+        except ValueError as exc:
+            return _fail(str(exc), EXIT_USAGE)
+        lake_options = {"lake_data_path": data_path}
+    elif args.lake_data:
+        return _fail("--lake-data needs a --warehouse ducklake:... (see docs/scaling.md)", EXIT_USAGE)
+    else:
+        try:
+            check_writable(warehouse)
+        except WarehouseUnavailable as exc:
+            return _fail(str(exc), EXIT_USAGE)
+        spec = str(warehouse.resolve())
 
     from flows.ingest import ingest_articles
 
+    flow = ingest_articles
+    if args.task_runner == "dask":
+        from flows.scaling import dask_task_runner
+
+        flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
+    elif args.dask_address:
+        return _fail("--dask-address needs --task-runner dask", EXIT_USAGE)
+
     try:
-        summary = ingest_articles(
+        summary = flow(
             paths=[str(Path(p).resolve()) for p in args.paths],
-            warehouse=str(warehouse.resolve()),
+            warehouse=spec,
             max_bytes=int(args.max_file_mb * 1024 * 1024),
             workers=args.workers,
             lock_wait_seconds=args.wait,
+            **lake_options,
         )
     except WarehouseBusy as exc:
         return _fail(str(exc), EXIT_BUSY)

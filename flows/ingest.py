@@ -14,6 +14,7 @@ import os
 import time
 import uuid
 from collections import deque
+import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,6 +25,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows import scaling
 from flows.files import DEFAULT_MAX_BYTES, discover_files, read_files
 from flows.progress import ProgressReporter
 from transforms.parsing import ParsedFiles, parse_files
@@ -211,7 +213,9 @@ def _only(extraction, article_ids: set[str]):
 
 
 @task(name="finish-load", cache_policy=NO_CACHE)
-def finish_load_task(state: IngestState, unchanged: pl.DataFrame, started_at: datetime, paths: list[str]) -> None:
+def finish_load_task(
+    state: IngestState, unchanged: pl.DataFrame, started_at: datetime, paths: list[str], rebuild: bool = True
+) -> None:
     from transforms.reference import load_reference
 
     if unchanged.height:
@@ -222,13 +226,15 @@ def finish_load_task(state: IngestState, unchanged: pl.DataFrame, started_at: da
                 pl.lit(None, dtype=pl.List(pl.String)).alias("article_ids"),
             )
         )
-    load.load_reference_dimensions(state.con, load_reference())
-    state.counts["calls_total"] = load.rebuild_facts(state.con)
+    if rebuild:  # DuckLake rebuilds them after the load commits (warehouse/lake.py)
+        load.load_reference_dimensions(state.con, load_reference())
+        state.counts["calls_total"] = load.rebuild_facts(state.con)
     files = pl.concat(state.file_rows, how="diagonal_relaxed") if state.file_rows else None
     if files is not None:
         load.record_files(state.con, state.run_id, files)
     load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
-    search.build_index(state.con)  # BM25 index over dim_article.clean_text (warehouse/search.py)
+    if rebuild:  # DuckLake stores no FTS macros: no BM25 index on a lake
+        search.build_index(state.con)  # BM25 index over dim_article.clean_text (warehouse/search.py)
 
 
 def _batches(frame: pl.DataFrame, size: int):
@@ -244,23 +250,34 @@ def ingest_articles(
     workers: int | None = None,
     lock_wait_seconds: float = 0.0,
     batch_files: int = BATCH_FILES,
+    lake_data_path: str | None = None,
 ) -> RunSummary:
-    """Ingest article files and folders into the DuckDB warehouse at ``warehouse``."""
+    """Ingest article files and folders into the DuckDB warehouse at ``warehouse``
+    (or the DuckLake named by a ``ducklake:...`` warehouse, data under ``lake_data_path``)."""
     started = time.monotonic()
     started_at = datetime.now(timezone.utc)
     run_id = str(uuid.uuid4())
     target = Path(warehouse)
     summary = RunSummary(run_id=run_id, warehouse=str(target))
-    with store.writer_lock(target, lock_wait_seconds):
+    # DuckLake (warehouse/lake.py): no file lock, no staged copy; its own transactions.
+    lake = scaling.lake_backend(warehouse)
+    with store.writer_lock(target, lock_wait_seconds) if lake is None else lake.no_lock():
         try:
-            with store.staged_copy(target) as con:
+            with store.staged_copy(target) if lake is None else lake.session(warehouse, lake_data_path) as con:
                 con.execute("BEGIN TRANSACTION")
                 state = IngestState(con, run_id)
                 discovered = discover_task(paths, max_bytes)
                 unchanged, to_read = split_unchanged(discovered, load.file_state(con))
                 progress = ProgressReporter(total_files=discovered.height, already_done=unchanged.height)
                 workers = workers or os.cpu_count() or 1
-                executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 and to_read.height > batch_files else None
+                # The pool's workers are spawned, never forked: a fork of this multi-threaded
+                # process (polars' thread pool) can deadlock in the child. Under a Dask task
+                # runner the tasks already run on the cluster's workers: no pool.
+                executor = (
+                    ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+                    if workers > 1 and to_read.height > batch_files and scaling.runs_tasks_locally()
+                    else None
+                )
                 try:
                     pending: deque = deque()
                     for batch in _batches(to_read, batch_files):
@@ -277,13 +294,18 @@ def ingest_articles(
                 finally:
                     if executor is not None:
                         executor.shutdown(cancel_futures=True)
-                finish_load_task(state, unchanged, started_at, [str(p) for p in paths])
+                finish_load_task(state, unchanged, started_at, [str(p) for p in paths], rebuild=lake is None)
                 con.execute("COMMIT")
+                if lake is not None:  # derived tables: a second transaction, retried on conflict
+                    state.counts["calls_total"] = lake.rebuild_derived(con)
                 progress.close()
         except BaseException as exc:
             summary.status = "failed"
             summary.error = f"{type(exc).__name__}: {exc}"
-            _record_failure(target, run_id, started_at, paths, summary.error)
+            if lake is None:
+                _record_failure(target, run_id, started_at, paths, summary.error)
+            else:
+                lake.record_failure(warehouse, lake_data_path, run_id, started_at, paths, summary.error)
             raise
     summary.counts = state.counts
     summary.seconds = time.monotonic() - started

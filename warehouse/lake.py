@@ -1,0 +1,185 @@
+"""The warehouse on DuckLake: a PostgreSQL catalog, Parquet data (issue 7; docs/scaling.md).
+
+    tamas ingest PATH --warehouse 'ducklake:postgres:dbname=tamas host=db.internal' --lake-data s3-or-shared/path/
+
+Several ingest processes, on several machines, may load the same lake at once. The file
+warehouse's writer lock and staged copy (warehouse/store.py) do not apply; instead:
+
+1. the schema is created (idempotently) in its own transaction;
+2. a run's load — new articles, their staging rows, its ingest_file and ingest_run rows —
+   is ONE DuckLake transaction (snapshot isolation: readers see all of it or none of it).
+   These are appends only, and DuckLake commits concurrent appends without conflict;
+3. the derived tables (reference dimensions, facts) are then rebuilt from all staging
+   rows in a second transaction. Two runs rebuilding at once conflict — every rebuild
+   first updates the one row of ``lake_writer`` so that they always do — and the loser
+   retries with a fresh snapshot, which holds both runs' staging rows. The last rebuild
+   to commit therefore always sees every committed load.
+
+Deduplication is per snapshot: two runs loading the SAME article at the same moment may
+both add it (they cannot see each other's uncommitted rows); runs over different inputs,
+or one after another, never duplicate. The extensions come from the pinned
+``duckdb-ext-ducklake`` / ``duckdb-ext-postgres`` wheels: nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import time
+from contextlib import contextmanager, nullcontext
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse import store
+
+PREFIX = "ducklake:"
+ALIAS = "lake"
+RETRIES = 20
+
+
+def is_lake(warehouse) -> bool:
+    return str(warehouse).startswith(PREFIX)
+
+
+def resolve_options(spec: str, data_path: str | None) -> tuple[str, str | None]:
+    """``(spec, data path)``; the data path may also come from ``$TAMAS_LAKE_DATA``. A
+    lake that exists already knows its data path (stored in the catalog)."""
+    if not spec.startswith(PREFIX + "postgres:") and not spec.startswith(PREFIX):
+        raise ValueError(f"not a DuckLake warehouse: {spec}")
+    if "'" in spec:
+        raise ValueError("the DuckLake spec may not contain single quotes")
+    data_path = data_path or os.environ.get("TAMAS_LAKE_DATA")
+    if data_path and "://" not in data_path:
+        Path(data_path).mkdir(parents=True, exist_ok=True)
+        data_path = str(Path(data_path).resolve()) + "/"
+    return spec, data_path
+
+
+def extension_directory() -> str:
+    """Where the duckdb-ext-* wheels put their ``.duckdb_extension`` files."""
+    import duckdb_ext  # namespace package of the duckdb-ext-* wheels
+
+    for base in duckdb_ext.__path__:
+        if (Path(base) / "extensions").is_dir():
+            return str(Path(base) / "extensions")
+    raise RuntimeError("duckdb-ext-ducklake / duckdb-ext-postgres are not installed")
+
+
+def connect(spec: str, data_path: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection with the lake attached as ``lake`` and in use."""
+    con = duckdb.connect(
+        config={
+            "extension_directory": extension_directory(),
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": True,
+        }
+    )
+    con.execute("LOAD postgres")
+    con.execute("LOAD ducklake")
+    options = f" (DATA_PATH '{data_path}')" if data_path else ""
+    con.execute(f"ATTACH '{spec}' AS {ALIAS}{options}")
+    con.execute(f"USE {ALIAS}")
+    return con
+
+
+def lake_schema_sql() -> list[str]:
+    """The warehouse schema (warehouse/sql/schema) as DuckLake accepts it: DuckLake has
+    no primary keys or CHECK constraints; the loader keeps those invariants."""
+    scripts = []
+    for path in store.sql_files("schema"):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r",\s*PRIMARY KEY\s*\([^)]*\)", "", text)
+        text = re.sub(r"[ \t]+PRIMARY KEY\b", "", text)
+        text = re.sub(r"[ \t]+CHECK\s*\((?:[^()]|\([^()]*\))*\)", "", text)
+        scripts.append(text)
+    return scripts
+
+
+def _conflict(exc: Exception) -> bool:
+    text = str(exc)
+    return "conflict" in text.lower() or "already exists" in text or "Catalog write-write" in text
+
+
+def retrying(con: duckdb.DuckDBPyConnection, work, attempts: int = RETRIES):
+    """Run ``work(con)`` in a transaction; on a commit conflict roll back and retry."""
+    for attempt in range(attempts):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            result = work(con)
+            con.execute("COMMIT")
+            return result
+        except duckdb.Error as exc:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            if not _conflict(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    def create(con):
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [ALIAS]).fetchall()}
+        if {"lake_writer", "dim_article", "fact_call"} <= tables:
+            return
+        for script in lake_schema_sql():
+            con.execute(script)
+        con.execute("CREATE TABLE IF NOT EXISTS lake_writer (rebuilds BIGINT)")
+        if "lake_writer" not in tables:
+            con.execute("INSERT INTO lake_writer VALUES (0)")
+        for path in store.sql_files("views"):
+            # DuckLake keeps comments on tables and views, not on a view's columns.
+            view = re.sub(r"COMMENT ON COLUMN\s+\S+\s+IS\s+'(?:[^']|'')*'\s*;", "", path.read_text(encoding="utf-8"))
+            con.execute(view)
+
+    retrying(con, create)
+
+
+@contextmanager
+def session(spec: str, data_path: str | None):
+    """The flow's connection: schema in place, no transaction open (the flow opens one)."""
+    con = connect(spec, data_path)
+    try:
+        apply_schema(con)
+        yield con
+    finally:
+        con.close()
+
+
+def no_lock():
+    """Runs into a lake take no writer lock (see module docstring)."""
+    return nullcontext()
+
+
+def rebuild_derived(con: duckdb.DuckDBPyConnection) -> int:
+    """Reference dimensions and facts from all staging rows, in one retried transaction;
+    returns the number of calls."""
+    from transforms.reference import load_reference
+    from warehouse import load
+
+    reference = load_reference()
+
+    def rebuild(con):
+        con.execute("UPDATE lake_writer SET rebuilds = rebuilds + 1")  # serialises rebuilds
+        load.load_reference_dimensions(con, reference)
+        return load.rebuild_facts(con)
+
+    return retrying(con, rebuild)
+
+
+def record_failure(spec: str, data_path: str | None, run_id: str, started_at: datetime, paths: list, error: str) -> None:
+    from warehouse import load
+
+    try:
+        con = connect(spec, data_path)
+        try:
+            retrying(con, lambda c: load.record_run(c, run_id, started_at, "failed", {}, [str(p) for p in paths], error[:2000]))
+        finally:
+            con.close()
+    except Exception:  # the original error matters more
+        pass
