@@ -68,6 +68,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --warehouse ducklake:postgres:..., where the lake's Parquet files live",
     )
 
+    serve = commands.add_parser(
+        "serve",
+        help="serve ingest_articles on a schedule from a Prefect server",
+        description=(
+            "Register a Prefect deployment of ingest_articles over PATH with a cron schedule and "
+            "serve it: runs are scheduled by the Prefect server named by PREFECT_API_URL and "
+            "executed by this process until it is stopped (Ctrl-C pauses the schedule). Start the "
+            "server first: PREFECT_HOME=data/prefect-server prefect server start (see docs/operations.md)."
+        ),
+    )
+    serve.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    _warehouse_option(serve)
+    serve.add_argument("--cron", required=True, metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
+    serve.add_argument("--name", default="tamas", help="deployment name (default: tamas; runs show as ingest_articles/NAME)")
+    serve.add_argument(
+        "--max-file-mb", type=float, default=5.0, metavar="MB",
+        help="reject files larger than this many megabytes (default: 5)",
+    )
+    serve.add_argument(
+        "--wait", type=float, default=300.0, metavar="SECONDS",
+        help="a scheduled run that finds another run writing waits up to SECONDS (default: 300)",
+    )
+
     sql = commands.add_parser(
         "sql",
         help="run one read-only SQL query and print the result",
@@ -146,6 +169,60 @@ def cmd_ingest(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    import os
+
+    from warehouse.store import WarehouseUnavailable, check_writable
+
+    if not os.environ.get("PREFECT_API_URL"):
+        return _fail(
+            "PREFECT_API_URL is not set: scheduled runs need a running Prefect server "
+            "(start one with `prefect server start` and export PREFECT_API_URL=http://127.0.0.1:4200/api; "
+            "see docs/operations.md)",
+            EXIT_USAGE,
+        )
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=args.cron)
+    except ValueError:
+        return _fail(f"not a valid cron expression: {args.cron!r}", EXIT_USAGE)
+    warehouse = args.warehouse or runtime.default_warehouse()
+    for path in args.paths:
+        if not Path(path).exists():
+            return _fail(f"no such file or folder: {path}", EXIT_USAGE)
+    try:
+        check_writable(warehouse)
+    except WarehouseUnavailable as exc:
+        return _fail(str(exc), EXIT_USAGE)
+
+    from prefect.deployments.runner import EntrypointType
+
+    from flows.ingest import ingest_articles
+
+    try:
+        # Blocks until interrupted; Prefect prints how to trigger a run and where to see it.
+        ingest_articles.serve(
+            name=args.name,
+            cron=args.cron,
+            parameters={
+                "paths": [str(Path(p).resolve()) for p in args.paths],
+                "warehouse": str(warehouse.resolve()),
+                "max_bytes": int(args.max_file_mb * 1024 * 1024),
+                "lock_wait_seconds": args.wait,
+            },
+            description="Scheduled Tamas ingestion (tamas serve).",
+            limit=1,  # this process runs one ingestion at a time; the writer lock covers the rest
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        )
+    except KeyboardInterrupt:
+        return 0
+    except Exception as exc:  # the server is unreachable, the deployment was refused...
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        return _fail(f"serve failed: {type(exc).__name__}: {first}", EXIT_FAILED)
+    return 0
+
+
 def cmd_sql(args) -> int:
     import duckdb
 
@@ -170,8 +247,9 @@ def cmd_sql(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    runtime.configure(verbose=args.verbose)
-    handlers = {"ingest": cmd_ingest, "sql": cmd_sql, **analyst_cli.HANDLERS}
+    # A long-lived serve process shows Prefect's log lines (runs scheduled, started, finished).
+    runtime.configure(verbose=args.verbose or args.command == "serve")
+    handlers = {"ingest": cmd_ingest, "serve": cmd_serve, "sql": cmd_sql, **analyst_cli.HANDLERS}
     return handlers[args.command](args)
 
 

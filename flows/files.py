@@ -7,6 +7,7 @@ they were last loaded) are skipped without ever being opened.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import polars as pl
@@ -35,10 +36,15 @@ def _entry(path: str, root: str, max_bytes: int) -> dict:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        row["skip_reason"] = "vanished"
+        # A link whose target does not exist, or a file removed while listing.
+        row["skip_reason"] = "dangling_symlink" if os.path.islink(path) else "vanished"
         return row
-    except OSError:
-        row["skip_reason"] = "unreadable"
+    except OSError as exc:  # e.g. ELOOP: a symbolic link loop
+        row["skip_reason"] = f"unreadable:{exc.strerror or type(exc).__name__}"
+        return row
+    if not stat.S_ISREG(st.st_mode):
+        # A FIFO would block the reader forever, a device could be endless: never opened.
+        row["skip_reason"] = "not_regular_file"
         return row
     row["size_bytes"], row["mtime_ns"] = st.st_size, st.st_mtime_ns
     if st.st_size > max_bytes:
@@ -77,6 +83,10 @@ def discover_files(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) 
     return pl.DataFrame(list(rows.values()), schema=DISCOVERED_SCHEMA).sort("source_path")
 
 
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
 def read_files(files: pl.DataFrame) -> pl.DataFrame:
     """Add ``data`` (bytes) and ``read_error`` to a frame of discovered files."""
     data, errors = [], []
@@ -86,7 +96,11 @@ def read_files(files: pl.DataFrame) -> pl.DataFrame:
             errors.append(skip)
             continue
         try:
-            with open(path, "rb") as handle:
+            with open(path, "rb", opener=_nonblocking) as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    data.append(None)  # replaced by a FIFO or device since discovery
+                    errors.append("not_regular_file")
+                    continue
                 data.append(handle.read())
             errors.append(None)
         except FileNotFoundError:

@@ -91,6 +91,7 @@ class ReadBatch:
 
 @task(name="read-decode", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
 def read_decode_task(batch: pl.DataFrame) -> ReadBatch:
+    store.pause_point("read")  # test hook (warehouse/store.py): files discovered, not yet read
     read = read_files(batch)
     return ReadBatch(files=read.drop("data"), parsed=parse_files(read))
 
@@ -104,6 +105,7 @@ def clean_task(batch: ReadBatch, executor: Executor | None) -> pl.DataFrame:
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract_task(articles: pl.DataFrame, executor: Executor | None):
+    store.pause_point("extract")  # test hook (warehouse/store.py); no-op unless TAMAS_TEST_HOOK is set
     return _run(executor, _extract_in_worker, articles)
 
 
@@ -166,6 +168,8 @@ def _file_rows(read: pl.DataFrame, parsed: ParsedFiles, loaded_paths: list[str])
     reason = (
         pl.when(pl.col("content_sha256") == pl.col("previous_sha256"))
         .then(pl.lit("touched, content unchanged"))
+        .when(outcome.eq("loaded") & pl.col("previous_sha256").is_not_null() & pl.col("reason").is_null())
+        .then(pl.lit("content changed: new article version (dim_article.supersedes_article_id)"))
         .when(outcome.eq("duplicate") & pl.col("reason").is_null())
         .then(pl.lit("same content as an article already loaded"))
         .otherwise(pl.col("reason"))
@@ -193,11 +197,26 @@ def load_batch_task(state: IngestState, batch: ReadBatch, articles: pl.DataFrame
         new = new.join(meta, on="article_id", how="left").with_columns(
             pl.coalesce("outlet", "outlet_in_text").alias("outlet")
         )
+        new = _with_lineage(state.con, new, read)
         load.append_articles(state.con, new, state.run_id)
         load.append_staging(state.con, _only(extraction, new_ids))
+        store.pause_point("load")  # test hook: mid-transaction, articles appended
         state.counts["loaded_articles"] += new.height
         state.counts["calls_found"] += extraction.mentions.filter(pl.col("article_id").is_in(list(new_ids))).height
     state.add_files(_file_rows(read, parsed, new["file_path"].unique().to_list() if new.height else []))
+
+
+def _with_lineage(con, new: pl.DataFrame, read: pl.DataFrame) -> pl.DataFrame:
+    """Add ``supersedes_article_id``: a file read before whose content changed yields a
+    new version of the article it held (the same .jsonl line, or its only article)."""
+    changed = read.filter(pl.col("previous_sha256").is_not_null())["source_path"].to_list()
+    previous = load.previous_versions(con, [p for p in set(new["file_path"].to_list()) if p in set(changed)])
+    supersedes = []
+    for article_id, source_path, file_path in new.select("article_id", "source_path", "file_path").iter_rows():
+        before = [(a, src) for a, src in previous.get(file_path, []) if a != article_id]
+        same_place = [a for a, src in before if src == source_path]
+        supersedes.append(same_place[0] if same_place else before[0][0] if len(before) == 1 else None)
+    return new.with_columns(pl.Series("supersedes_article_id", supersedes, dtype=pl.String))
 
 
 def _only(extraction, article_ids: set[str]):

@@ -1,10 +1,12 @@
 """Progress of a run: a rich progress bar on a terminal, plain periodic lines elsewhere.
 
-Written to stderr so that stdout carries only the run's summary.
+Written to stderr so that stdout carries only the run's summary. The plain lines come
+at most every ``TAMAS_PROGRESS_EVERY`` seconds (default 10).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -19,6 +21,7 @@ class ProgressReporter:
         self.articles = 0
         self.started = time.monotonic()
         self.last_line = self.started
+        self.every = float(os.environ.get("TAMAS_PROGRESS_EVERY", self.PLAIN_EVERY_SECONDS))
         self.bar = None
         if self.total and self.stream.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -45,7 +48,7 @@ class ProgressReporter:
             self.bar.update(self.task, completed=self.done, rate=rate)
             return
         now = time.monotonic()
-        if now - self.last_line >= self.PLAIN_EVERY_SECONDS:
+        if now - self.last_line >= self.every:
             self.last_line = now
             left = self.total - self.done
             eta = left / (self.done / elapsed) if self.done else 0.0

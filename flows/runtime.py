@@ -46,3 +46,11 @@ def configure(verbose: bool = False) -> None:
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
+    if not verbose:
+        # Prefect's background services log under their class name, outside the "prefect"
+        # logger that PREFECT_LOGGING_LEVEL governs: a run that ends early (another run
+        # holds the warehouse) would otherwise add "EventsWorker - Still processing items".
+        import logging
+
+        for name in ("EventsWorker", "APILogWorker"):
+            logging.getLogger(name).setLevel(logging.ERROR)

@@ -34,11 +34,16 @@ REJECT_REASONS = {
     "no_valid_lines": "a .jsonl file none of whose lines is a valid record",
     "not_persian": "the text is in another language (reason names it: not_persian:en)",
     "too_large": "the file is above the size limit",
-    "unreadable": "the file could not be read (permissions, I/O error)",
+    "unreadable": "the file could not be read (permissions, I/O error, a symbolic link loop): unreadable:<system error>",
+    "not_regular_file": "a FIFO, socket or device in the input folder (never opened)",
+    "dangling_symlink": "a symbolic link inside the input folder whose target does not exist",
     "vanished": "the file was removed between discovery and reading",
     "symlink_outside_root": "a symbolic link pointing outside the input folder",
     "unsupported_extension": "not .txt, .md, .json, .jsonl, .html or .htm",
 }
+
+# An HTML page whose main text has fewer words is a menu or an error page, not an article.
+MIN_HTML_WORDS = 12
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
 
@@ -223,6 +228,11 @@ def parse_file(path: str, data: bytes) -> tuple[list[dict], str | None]:
         body, title = html_to_text(text)
         if not body.strip():
             raise Rejected("no_article_text")
+        # trafilatura's recall mode returns a menu or a footer when the page has no
+        # article: a few words of links are not an article.
+        words = len([w for w in body.split() if any(ch.isalpha() for ch in w)])
+        if words < MIN_HTML_WORDS:
+            raise Rejected("no_article_text", f"{words} words of text outside markup")
         return [{"raw_text": body, "title": title, "url": None, "outlet": None, "published_at": None}], note
     if suffix == ".json":
         try:

@@ -95,8 +95,40 @@ def append_articles(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame, run_
         articles.select(
             "article_id", "source_path", "content_sha256", "title", "outlet", "cited_outlet", "url",
             "published_at", "published_date", "raw_text", "clean_text",
-        ).with_columns(pl.lit(run_id).alias("run_id")),
+        ).with_columns(
+            pl.lit(run_id).alias("run_id"),
+            (articles["supersedes_article_id"] if "supersedes_article_id" in articles.columns
+             else pl.lit(None, dtype=pl.String)).alias("supersedes_article_id"),
+        ),
     )
+
+
+def previous_versions(con: duckdb.DuckDBPyConnection, file_paths: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """For each file path, the articles it held when a completed run last read it:
+    ``{file_path: [(article_id, dim_article.source_path), ...]}``."""
+    if not file_paths:
+        return {}
+    con.register("_paths", pl.DataFrame({"source_path": file_paths}).to_arrow())
+    try:
+        rows = con.execute(
+            """
+            WITH last AS (
+                SELECT f.source_path, f.article_ids
+                FROM ingest_file f JOIN ingest_run r USING (run_id) JOIN _paths USING (source_path)
+                WHERE r.status = 'completed' AND len(f.article_ids) > 0
+                QUALIFY row_number() OVER (PARTITION BY f.source_path ORDER BY r.started_at DESC) = 1
+            )
+            SELECT u.source_path, a.article_id, a.source_path
+            FROM (SELECT source_path, unnest(article_ids) AS article_id FROM last) u
+            JOIN dim_article a ON a.article_id = u.article_id
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_paths")
+    out: dict[str, list[tuple[str, str]]] = {}
+    for path, article_id, article_source in rows:
+        out.setdefault(path, []).append((article_id, article_source))
+    return out
 
 
 def append_staging(con: duckdb.DuckDBPyConnection, extraction) -> None:
@@ -107,14 +139,21 @@ def append_staging(con: duckdb.DuckDBPyConnection, extraction) -> None:
         _insert(con, table, frame.select([c for c in columns if c in frame.columns]))
 
 
+# Articles a newer version of the same file replaced (dim_article.supersedes_article_id)
+# keep their rows, but the facts come from the newest version only.
+_SUPERSEDED = "(SELECT supersedes_article_id FROM dim_article WHERE supersedes_article_id IS NOT NULL)"
+
+
 def rebuild_facts(con: duckdb.DuckDBPyConnection) -> int:
-    """Replace the fact tables with the consolidation of all staging rows; returns #calls."""
+    """Replace the fact tables with the consolidation of all staging rows of current
+    (not superseded) articles; returns #calls."""
     mentions = con.execute(
         "SELECT m.*, a.published_date FROM stg_call_mention m JOIN dim_article a USING (article_id)"
+        f" WHERE m.article_id NOT IN {_SUPERSEDED}"
     ).pl()
-    participants = con.execute("SELECT * FROM stg_call_participant").pl()
-    topics = con.execute("SELECT * FROM stg_call_topic").pl()
-    statements = con.execute("SELECT * FROM stg_statement").pl()
+    participants = con.execute(f"SELECT * FROM stg_call_participant WHERE article_id NOT IN {_SUPERSEDED}").pl()
+    topics = con.execute(f"SELECT * FROM stg_call_topic WHERE article_id NOT IN {_SUPERSEDED}").pl()
+    statements = con.execute(f"SELECT * FROM stg_statement WHERE article_id NOT IN {_SUPERSEDED}").pl()
     facts = consolidate_calls(mentions, participants, topics, statements)
     for table in FACT_TABLES:
         _replace(con, table, getattr(facts, table))

@@ -12,9 +12,16 @@ renames the copy over the warehouse path (``os.replace``, atomic on POSIX). So:
 - the cost is one file copy per run, linear in the warehouse size (about 1 s per GB
   on a local SSD).
 
-Only one run may write at a time: ``writer_lock`` takes an exclusive ``flock`` on
-``<warehouse>.lock``. The kernel drops it when the process dies, even by SIGKILL, so a
-lock is never left stale.
+Only one run may write at a time: ``writer_lock`` takes an exclusive POSIX record lock
+(``fcntl.lockf``) on ``<warehouse>.lock``. The kernel drops it when the process dies, even
+by SIGKILL, so a lock is never left stale. A POSIX lock belongs to the process, not to
+the open file: the worker processes a run forks for cleaning and extraction do not
+inherit it (with ``flock`` they would, and a worker orphaned by a SIGKILL would keep
+the warehouse locked).
+
+``pause_point`` is a test hook: ``TAMAS_TEST_HOOK=<stage>:pause`` makes a run stop at
+that stage (read, extract, load, publish) so that a test can SIGKILL it there or change
+the input under it; ``<stage>:fail`` makes it raise there. Unset in normal use.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +46,40 @@ class WarehouseBusy(Exception):
 
 class WarehouseUnavailable(Exception):
     """The warehouse path cannot be written (folder missing and not creatable, no permission)."""
+
+
+_HELD: set[str] = set()
+_HELD_GUARD = threading.Lock()
+
+TEST_HOOK_STAGES = ("read", "extract", "load", "publish")
+_HOOKS_FIRED: set[str] = set()
+
+
+def pause_point(stage: str) -> None:
+    """Test hook (see module docstring): pause or fail at ``stage`` when asked to.
+
+    ``TAMAS_TEST_HOOK=<stage>:pause`` writes "<stage> <pid>" to ``$TAMAS_TEST_HOOK_FILE``
+    and sleeps until that file is removed (the test resumes the run) or the process is
+    killed, at most an hour; ``<stage>:fail`` raises ``RuntimeError``. Each fires once
+    per process (the first batch that reaches the stage).
+    """
+    hook = os.environ.get("TAMAS_TEST_HOOK", "")
+    if not hook:
+        return
+    wanted, _, action = hook.partition(":")
+    if wanted != stage or stage in _HOOKS_FIRED:
+        return
+    _HOOKS_FIRED.add(stage)
+    if action == "fail":
+        raise RuntimeError(f"injected failure at {stage} (TAMAS_TEST_HOOK)")
+    marker = os.environ.get("TAMAS_TEST_HOOK_FILE")
+    if marker:
+        with open(marker, "w", encoding="utf-8") as handle:
+            handle.write(f"{stage} {os.getpid()}\n")
+    print(f"tamas: test hook: paused at {stage} (pid {os.getpid()})", file=sys.stderr, flush=True)
+    deadline = time.monotonic() + 3600
+    while time.monotonic() < deadline and (not marker or os.path.exists(marker)):
+        time.sleep(0.05)
 
 
 def sql_files(layer: str) -> list[Path]:
@@ -69,29 +112,62 @@ def check_writable(path: Path) -> None:
 
 @contextmanager
 def writer_lock(path: Path, wait_seconds: float = 0.0):
-    """Exclusive writer lock on ``<path>.lock``; waits up to ``wait_seconds``."""
+    """Exclusive writer lock on ``<path>.lock``; waits up to ``wait_seconds``.
+
+    While another run holds it, retry with exponential backoff (0.1 s doubling up to
+    2 s) until ``wait_seconds`` have passed, then raise ``WarehouseBusy``.
+    """
     check_writable(path)
     lock_path = path.with_name(path.name + ".lock")
-    handle = open(lock_path, "a+")
+    key = str(lock_path.resolve())
     deadline = time.monotonic() + wait_seconds
+    delay = 0.1
+    handle = None
+    while handle is None:
+        holder = ""
+        with _HELD_GUARD:
+            # A POSIX lock excludes other processes only, and closing ANY descriptor of
+            # the file releases it: a lock held by another thread of this process is
+            # checked in _HELD, without opening the file.
+            if key in _HELD:
+                holder = " (in this process)"
+            else:
+                candidate = open(lock_path, "a+")
+                try:
+                    fcntl.lockf(candidate, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:  # EAGAIN / EACCES: another process holds it
+                    candidate.close()
+                    holder = _lock_holder(lock_path)
+                else:
+                    _HELD.add(key)
+                    handle = candidate
+        if handle is not None:
+            break
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise WarehouseBusy(
+                f"another run{holder} is writing {path} (lock {lock_path}); try again later or pass --wait SECONDS"
+            )
+        time.sleep(min(delay, left))
+        delay = min(delay * 2, 2.0)
     try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WarehouseBusy(
-                        f"another run is writing {path} (lock {lock_path}); try again later or pass --wait SECONDS"
-                    ) from None
-                time.sleep(0.2)
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
         handle.flush()
         yield
     finally:
-        handle.close()  # closing the descriptor releases the flock
+        with _HELD_GUARD:
+            handle.close()  # closing the descriptor releases the lock
+            _HELD.discard(key)
+
+
+def _lock_holder(lock_path: Path) -> str:
+    try:
+        pid = lock_path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+    return f" (pid {pid})" if pid.isdigit() else ""
 
 
 @contextmanager
@@ -112,6 +188,7 @@ def staged_copy(path: Path):
         yield con
         con.execute("CHECKPOINT")
         con.close()
+        pause_point("publish")
     except BaseException:
         con.close()
         next_path.unlink(missing_ok=True)

@@ -11,8 +11,11 @@ CREATE TABLE IF NOT EXISTS dim_article (
     published_date  DATE,
     raw_text        VARCHAR NOT NULL,
     clean_text      VARCHAR NOT NULL,
-    run_id          VARCHAR NOT NULL
+    run_id          VARCHAR NOT NULL,
+    supersedes_article_id VARCHAR
 );
+-- Warehouses created before lineage existed get the column on their next run.
+ALTER TABLE dim_article ADD COLUMN IF NOT EXISTS supersedes_article_id VARCHAR;
 COMMENT ON TABLE dim_article IS 'One input article, deduplicated by normalized content.';
 COMMENT ON COLUMN dim_article.article_id IS 'SHA-256 (first 16 hex) of the article text after Unicode and whitespace normalization.';
 COMMENT ON COLUMN dim_article.source_path IS 'File the article was first loaded from (with #L<n> for a .jsonl line).';
@@ -26,6 +29,7 @@ COMMENT ON COLUMN dim_article.published_date IS 'Publication date in Tehran time
 COMMENT ON COLUMN dim_article.raw_text IS 'Text exactly as read (after decoding).';
 COMMENT ON COLUMN dim_article.clean_text IS 'Cleaned text that extraction reads; evidence offsets refer to it.';
 COMMENT ON COLUMN dim_article.run_id IS 'Run that loaded the article.';
+COMMENT ON COLUMN dim_article.supersedes_article_id IS 'Lineage: the article this one replaces because the file at the same path (same .jsonl line) changed content; the older row stays, and facts are built from the newest version only. Null for a first version.';
 
 CREATE TABLE IF NOT EXISTS dim_country (
     country_code    VARCHAR PRIMARY KEY,
