@@ -121,3 +121,19 @@ def test_speaker_label_is_the_caller_side_and_short_form_names_the_leader(ref):
     p = parts(ex)
     assert set(p) == {"PK", "SA"}
     assert p["SA"]["official_id"] == "mohammed-bin-salman"
+
+
+@pytest.mark.parametrize("text,present,absent", [
+    # a plural cue matches with the suffix half-spaced (ZWNJ) as well as glued
+    ("عراقچی در تماس تلفنی با هاکان فیدان درباره نیرو‌های مسلح گفت‌وگو کرد.", {"security_defense"}, set()),
+    ("عراقچی در تماس تلفنی با هاکان فیدان درباره نیروهای مسلح گفت‌وگو کرد.", {"security_defense"}, set()),
+    # an agreement between countries none of which is on the call is not the agreements topic
+    ("شهباز شریف در تماس تلفنی با محمد بن سلمان از تلاش برای یادداشت تفاهم میان آمریکا و ایران تشکر کرد.",
+     {"conflict_crisis"}, {"agreements"}),
+    # ... but an agreement with a party on the call is
+    ("عراقچی در تماس تلفنی با هاکان فیدان درباره یادداشت تفاهم میان ایران و ترکیه گفت‌وگو کرد.", {"agreements"}, set()),
+])
+def test_topic_plural_forms_and_third_party_agreements(ref, text, present, absent):
+    got = topics(run(ref, {"a": text}))
+    assert present <= got
+    assert not (absent & got)

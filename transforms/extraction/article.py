@@ -151,7 +151,7 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
                     "role_code": p.role_code, "source": "alias",
                 })
         excluded = [(m.start, m.end) for m in mentions if m.kind in {"title", "text", "group", "person"}]
-        for code, (a, b) in find_topics(nt, text, sents, sent_n, scope, lex, excluded).items():
+        for code, (a, b) in find_topics(nt, text, sents, sent_n, scope, lex, excluded, g, countries).items():
             res["topics"].append({"article_id": article_id, "call_seq": seq, "topic_code": code,
                                   "evidence": text[a:b], "char_start": a, "char_end": b})
     return _statements_only(res, article_id, nt, text, sents, sent_n, mentions, resolver, calls)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,15 @@ def _gofto_variants(s: str) -> set[str]:
         for v in ("گفت وگو", "گفت و گو", "گفت گو"):
             out.add(s.replace("گفتگو", v))
     return out
+
+
+_PLURAL_GLUED = re.compile(r"(?<=\S{3})(ها|های|هایی)(?=\s|$)")
+_PLURAL_SPACED = re.compile(r"(?<=\S{3}) (ها|های|هایی)(?=\s|$)")
+
+
+def _plural_variants(s: str) -> set[str]:
+    """'نیروهای مسلح' also as 'نیرو های مسلح' (ZWNJ before the plural suffix), and back."""
+    return {s, _PLURAL_GLUED.sub(r" \1", s), _PLURAL_SPACED.sub(r"\1", s)}
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,9 @@ def load_lexicon(directory: str | None = None) -> Lexicon:
     for r in _rows(d / "topic_cues.csv"):
         cue = r["cue"].strip()
         prefix = cue.endswith("*")
-        for v in _gofto_variants(norm(cue.rstrip("*"))):
-            tcs.append((r["topic_code"].strip(), v, prefix))
+        for g in _gofto_variants(norm(cue.rstrip("*"))):
+            for v in _plural_variants(g):
+                if (r["topic_code"].strip(), v, prefix) not in tcs:
+                    tcs.append((r["topic_code"].strip(), v, prefix))
     topics = tuple((r["topic_code"], r["name_fa"], r["name_en"]) for r in _rows(d / "topics.csv"))
     return Lexicon(tuple(cues), {k: tuple(sorted(v, key=len, reverse=True)) for k, v in neg.items()}, tuple(tcs), topics)

@@ -46,7 +46,22 @@ def scope_sentences(nt: NormText, sents: list[Span], sent_n: list[tuple[int, int
 BLOCK = "-"   # topic_cues.csv code of a blocking phrase: it consumes the cues it overlaps
 
 
-def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: Lexicon, excluded: list[tuple[int, int]]):
+_BETWEEN = re.compile(r"\s*(میان|بین|با)\s")
+
+
+def _third_party(s: str, y: int, end: int, g, parties: set) -> bool:
+    """An agreement "میان/بین/با" countries none of which is on the call: not the parties' agreement."""
+    if g is None or not parties or not _BETWEEN.match(s, y, end):
+        return False
+    from .officials import _raw_hits
+
+    win = s[y:min(end, y + 50)]
+    codes = {p[1] for _, _, lst in _raw_hits(g, win) for p in lst if p[0] == "C"}
+    return bool(codes) and not (codes & parties)
+
+
+def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: Lexicon, excluded: list[tuple[int, int]],
+                g=None, parties: set | None = None):
     """Cues of each scope sentence, longest first; a shorter cue overlapping a longer one
     is part of it ("امنیت دریانوردی" is security, not transport; a blocking phrase of code
     '-' such as "توافق کردند" is no topic at all)."""
@@ -68,6 +83,8 @@ def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: L
                     continue
                 if any(ex_a <= x < ex_b for ex_a, ex_b in excluded):
                     continue
+                if code == "agreements" and _third_party(s, y, b, g, parties or set()):
+                    code = BLOCK
                 hits.append((x, y, code))
         taken: list[tuple[int, int]] = []
         for x, y, code in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
