@@ -137,3 +137,17 @@ def test_topic_plural_forms_and_third_party_agreements(ref, text, present, absen
     got = topics(run(ref, {"a": text}))
     assert present <= got
     assert not (absent & got)
+
+
+@pytest.mark.parametrize("text,present,absent", [
+    # the IAEA's name holds 'انرژی' but is the nuclear file, not energy
+    ("عراقچی در تماس تلفنی با هاکان فیدان درباره همکاری با آژانس بین‌المللی انرژی اتمی گفت‌وگو کرد.",
+     {"nuclear_sanctions"}, {"energy"}),
+    ("عراقچی در تماس تلفنی با هاکان فیدان اقدامات بی‌ثبات‌کننده در منطقه را محکوم کرد.", {"conflict_crisis"}, set()),
+    # energy cooperation stays energy
+    ("عراقچی در تماس تلفنی با هاکان فیدان درباره همکاری در حوزه انرژی و گاز گفت‌وگو کرد.", {"energy"}, set()),
+])
+def test_topic_cues_iaea_and_destabilising(ref, text, present, absent):
+    got = topics(run(ref, {"a": text}))
+    assert present <= got
+    assert not (absent & got)
