@@ -15,8 +15,13 @@ import os
 
 
 def dask_task_runner(address: str | None = None, workers: int | None = None):
+    import logging
+
     from prefect_dask import DaskTaskRunner
 
+    # The scheduler's and nannies' INFO lines would drown the progress line (--verbose keeps them).
+    if os.environ.get("PREFECT_LOGGING_LEVEL", "INFO") != "INFO":
+        logging.getLogger("distributed").setLevel(logging.ERROR)
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(
@@ -25,7 +30,7 @@ def dask_task_runner(address: str | None = None, workers: int | None = None):
             "n_workers": workers or os.cpu_count() or 1,
             "threads_per_worker": 1,  # the stages are CPU-bound Python: one per process
             "processes": True,
-            "dashboard_address": None,
+            "dashboard_address": ":0",  # never clash with another run on :8787
         },
     )
 

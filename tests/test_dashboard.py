@@ -84,7 +84,7 @@ def browser_page(tmp_path_factory):
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
             viewport={"width": 1400, "height": 1000}, locale="fa-IR", timeout=60_000,
         )
-        context.set_default_timeout(30_000)
+        context.set_default_timeout(60_000)  # a loaded 2-core CI machine
         try:
             yield context.new_page()
         finally:
@@ -128,7 +128,9 @@ def test_calls_page_shows_the_seed_calls_and_filters_change_it(dashboard, browse
     page.press("#f-from", "Enter")
     page.wait_for_function("document.querySelector('#calls-count').innerText.startsWith('2 ')")
     page.click("#f-official")
-    page.keyboard.type("روحانی")
+    page.wait_for_timeout(500)  # the dropdown opens and focuses its search box
+    page.keyboard.type("روحانی", delay=50)
+    page.wait_for_timeout(300)
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#calls-count').innerText.startsWith('1 ')")
     table = page.inner_text("#calls-grid")
