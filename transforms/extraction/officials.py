@@ -611,7 +611,9 @@ def holders(g: Gazetteer, country: str, role: str, on: dt.date | None) -> list[s
 
 
 def roles_of(g: Gazetteer, oid: str, on: dt.date | None) -> list[tuple[str, str, str]]:
-    r = g.roles.filter(pl.col("official_id") == oid)
+    # Latest office first: with no date (or none matching), an undated article is more
+    # likely about the person's latest office than their first.
+    r = g.roles.filter(pl.col("official_id") == oid).sort("valid_from", descending=True, nulls_last=True)
     if on is not None:
         r2 = r.filter((pl.col("valid_from") <= on) & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on)))
         if r2.height:
