@@ -8,6 +8,7 @@ unless $TAMAS_TEST_PG_DSN names one, e.g. the server .ci/run starts).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -42,9 +43,20 @@ def _generate(folder: Path, n: int, seed: int, offset: int = 0) -> None:
         sys.path.pop(0)
     gen = bench.Generator(bench.load_bases(), seed=seed)
     folder.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
+    i = written = 0
+    while written < n:  # distinct across every folder of the module (as article ids see them)
         suffix, content = gen.article(offset + i)
-        (folder / f"g{offset + i:05d}{suffix}").write_text(content, encoding="utf-8")
+        i += 1
+        body = json.loads(content)["text"] if suffix == ".json" else content
+        key = " ".join(body.replace("ي", "ی").replace("ك", "ک").replace("\u200c", " ").split())
+        if key in _SEEN:
+            continue
+        _SEEN.add(key)
+        (folder / f"g{offset + written:05d}{suffix}").write_text(content, encoding="utf-8")
+        written += 1
+
+
+_SEEN: set[str] = set()
 
 
 @pytest.fixture(scope="module")
@@ -221,3 +233,24 @@ def test_lake_data_needs_a_lake_warehouse(tmp_path):
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 2 and "ducklake" in result.stderr
+
+
+# ---------------------------------------------------------------- the benchmark's corpus
+
+
+def test_bench_corpus_is_distinct_and_realistic(tmp_path):
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import bench
+    finally:
+        sys.path.pop(0)
+    corpus = bench.build_corpus(400, tmp_path)
+    texts = list(bench.corpus_texts(corpus))
+    assert len(texts) == 400
+    keys = {" ".join(t.replace("ي", "ی").replace("ك", "ک").replace("\u200c", " ").split()) for t in texts}
+    assert len(keys) == 400
+    bases = [b["text"] for b in bench.load_bases()]
+    mean = sum(map(len, texts)) / len(texts)
+    base_mean = sum(map(len, bases)) / len(bases)
+    assert 0.5 * base_mean < mean < 2 * base_mean
+    assert bench.build_corpus(400, tmp_path) == corpus  # reused, not rebuilt
