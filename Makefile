@@ -25,7 +25,7 @@ test: setup
 
 # Extraction score on the annotated dev set (needs ../shared; not part of `make test`).
 eval: setup
-	rm -f data/dev.duckdb
+	rm -f data/dev.duckdb data/seeds-eval.duckdb
 	$(BIN)/tamas ingest $(SHARED)/eval/dev --warehouse data/dev.duckdb
 	$(BIN)/python $(SHARED)/eval/score.py --warehouse data/dev.duckdb --gold $(SHARED)/eval/dev.gold.jsonl
 	$(BIN)/tamas ingest seeds/articles --warehouse data/seeds-eval.duckdb
