@@ -20,7 +20,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -438,19 +438,38 @@ def test_sigkill_at_any_stage_leaves_the_warehouse_before_or_after(ingest, wareh
     uninterrupted = _snapshot(warehouse)
 
     before_bytes, before = _file_sha(crashing), _snapshot(crashing)
-    args = [TAMAS, "ingest", seed_dir, "--warehouse", crashing]
-    for stage in ("extract", "load", "publish"):
-        marker = tmp_path / f"at-{stage}"
-        started = time.monotonic()
-        with _process(args, _env(TAMAS_TEST_HOOK=f"{stage}:pause", TAMAS_TEST_HOOK_FILE=marker), tmp_path / "logs", stage) as run:
-            _wait_for_file(marker, run)
-            print(f"\nreached {stage} after {time.monotonic() - started:.1f} s; SIGKILL")
+    # One killed run per stage, side by side (each on its own copy of the warehouse, to
+    # keep the test's time down): extraction, mid-load (inside the transaction), and
+    # publish (the copy is complete and closed, not yet renamed).
+    stages = ("extract", "load", "publish")
+    copies = {}
+    for stage in stages:
+        copies[stage] = tmp_path / f"crash-{stage}" / "tamas.duckdb"
+        copies[stage].parent.mkdir()
+        shutil.copyfile(crashing, copies[stage])
+    copies["publish"] = crashing  # the one the next run resumes
+    started = time.monotonic()
+    with ExitStack() as stack:
+        runs = {
+            stage: stack.enter_context(_process(
+                [TAMAS, "ingest", seed_dir, "--warehouse", copies[stage]],
+                _env(TAMAS_TEST_HOOK=f"{stage}:pause", TAMAS_TEST_HOOK_FILE=tmp_path / f"at-{stage}"),
+                tmp_path / "logs", stage,
+            ))
+            for stage in stages
+        }
+        for stage, run in runs.items():
+            _wait_for_file(tmp_path / f"at-{stage}", run)
             os.kill(run.pid, signal.SIGKILL)
             run.wait(timeout=30)
-            with writer_lock(crashing, 0):  # no stale lock, at once
+            print(f"\nreached {stage} after {time.monotonic() - started:.1f} s; SIGKILL")
+            with writer_lock(copies[stage], 0):  # no stale lock, at once
                 pass
-        assert _file_sha(crashing) == before_bytes, f"warehouse changed by a run killed at {stage}"
-        assert _snapshot(crashing) == before
+    for stage in stages:
+        assert _file_sha(copies[stage]) == before_bytes, f"warehouse changed by a run killed at {stage}"
+        assert _snapshot(copies[stage]) == before
+    assert (crashing.parent / "tamas.duckdb.next").exists()  # the killed run's complete, unpublished copy
+    args = [TAMAS, "ingest", seed_dir, "--warehouse", crashing]
     started = time.monotonic()
     finished = subprocess.run([str(a) for a in args], env=_env(), capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT)
     assert finished.returncode == 0, finished.stderr
