@@ -245,9 +245,17 @@ def finish_load_task(
                 pl.lit(None, dtype=pl.List(pl.String)).alias("article_ids"),
             )
         )
+    fingerprint = load.reference_fingerprint()
+    # A run that loads nothing new over the same seeds would rebuild identical facts and
+    # index: skip that work (it dominated a no-change re-run).
+    stale = state.counts["loaded_articles"] > 0 or not load.facts_are_current(state.con, fingerprint)
+    state.counts["reference_sha256"] = fingerprint
+    rebuild = rebuild and stale
     if rebuild:  # DuckLake rebuilds them after the load commits (warehouse/lake.py)
         load.load_reference_dimensions(state.con, load_reference())
         state.counts["calls_total"] = load.rebuild_facts(state.con)
+    else:
+        state.counts["calls_total"] = state.con.execute("SELECT count(*) FROM fact_call").fetchone()[0]
     files = pl.concat(state.file_rows, how="diagonal_relaxed") if state.file_rows else None
     if files is not None:
         load.record_files(state.con, state.run_id, files)

@@ -8,6 +8,7 @@ load (see transforms/calls.py for why facts are rebuilt, not appended).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -160,6 +161,22 @@ def rebuild_facts(con: duckdb.DuckDBPyConnection) -> int:
     return facts.fact_call.height
 
 
+def reference_fingerprint(reference_dir: Path = LEXICON_DIR.parent / "reference", lexicon_dir: Path = LEXICON_DIR) -> str:
+    """SHA-256 over the seed files the rebuilt dimensions and facts depend on."""
+    digest = hashlib.sha256()
+    for path in sorted(reference_dir.glob("*.csv")) + [lexicon_dir / "topics.csv"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def facts_are_current(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
+    """True when the last completed run rebuilt the facts from the same seeds."""
+    row = con.execute(
+        "SELECT reference_sha256 FROM ingest_run WHERE status = 'completed' ORDER BY started_at DESC LIMIT 1"
+    ).fetchone()
+    return row is not None and row[0] == fingerprint
+
+
 def file_state(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Last known size, mtime and hash of every file a completed run loaded or skipped."""
     return con.execute(
@@ -188,13 +205,13 @@ def record_run(
     con.execute(
         """
         INSERT INTO ingest_run (run_id, started_at, finished_at, status, files_seen, articles_loaded,
-                                duplicates, unchanged, rejected, calls_found, input_paths, error)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                duplicates, unchanged, rejected, calls_found, input_paths, error, reference_sha256)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             run_id, started_at, datetime.now(timezone.utc), status,
             counts.get("files_seen", 0), counts.get("loaded_articles", 0), counts.get("duplicate", 0),
             counts.get("unchanged", 0), counts.get("rejected", 0), counts.get("calls_found", 0),
-            input_paths, error,
+            input_paths, error, counts.get("reference_sha256"),
         ],
     )

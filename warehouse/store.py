@@ -182,7 +182,9 @@ def staged_copy(path: Path):
         stale.unlink(missing_ok=True)
     if path.exists():
         shutil.copyfile(path, next_path)
-    con = duckdb.connect(str(next_path))
+    # A cap on DuckDB's buffer pool keeps a long run's memory flat (it spills to a temp
+    # folder beside the warehouse instead of growing with the corpus).
+    con = duckdb.connect(str(next_path), config={"memory_limit": os.environ.get("TAMAS_DUCKDB_MEMORY", "1GB")})
     try:
         apply_schema(con)
         yield con

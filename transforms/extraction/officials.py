@@ -603,22 +603,47 @@ def _context_flags(s: str, ms: list[Mention], honor) -> None:
 # ----------------------------------------------------------------------------- resolution
 
 
+_ROLE_INDEX: dict[int, tuple[Gazetteer, dict, dict]] = {}
+
+
+def _role_index(g: Gazetteer) -> tuple[dict, dict]:
+    """Roles by official and by (country, role), latest office first: extraction asks
+    once per mention, and a polars filter per question dominated its profile."""
+    hit = _ROLE_INDEX.get(id(g))
+    if hit is not None and hit[0] is g:
+        return hit[1], hit[2]
+    by_official: dict = {}
+    by_office: dict = {}
+    rows = g.roles.sort("valid_from", descending=True, nulls_last=True).select(
+        "official_id", "role_code", "country_code", "title_fa", "valid_from", "valid_to"
+    )
+    for oid, role, country, title, start, end in rows.iter_rows():
+        by_official.setdefault(oid, []).append((role, country, title, start, end))
+        by_office.setdefault((country, role), []).append((oid, start, end))
+    with _LOCK:
+        _ROLE_INDEX[id(g)] = (g, by_official, by_office)
+    return by_official, by_office
+
+
+def _in_office(start, end, on: dt.date) -> bool:
+    return start is not None and start <= on and (end is None or end >= on)
+
+
 def holders(g: Gazetteer, country: str, role: str, on: dt.date | None) -> list[str]:
-    r = g.roles.filter((pl.col("country_code") == country) & (pl.col("role_code") == role))
-    if on is not None:
-        r = r.filter((pl.col("valid_from") <= on) & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on)))
-    return r["official_id"].unique().to_list()
+    rows = _role_index(g)[1].get((country, role), [])
+    ids = [oid for oid, start, end in rows if on is None or _in_office(start, end, on)]
+    return list(dict.fromkeys(ids))
 
 
 def roles_of(g: Gazetteer, oid: str, on: dt.date | None) -> list[tuple[str, str, str]]:
     # Latest office first: with no date (or none matching), an undated article is more
     # likely about the person's latest office than their first.
-    r = g.roles.filter(pl.col("official_id") == oid).sort("valid_from", descending=True, nulls_last=True)
+    rows = _role_index(g)[0].get(oid, [])
     if on is not None:
-        r2 = r.filter((pl.col("valid_from") <= on) & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= on)))
-        if r2.height:
-            r = r2
-    return [(x["role_code"], x["country_code"], x["title_fa"]) for x in r.iter_rows(named=True)]
+        current = [r for r in rows if _in_office(r[3], r[4], on)]
+        if current:
+            rows = current
+    return [(role, country, title) for role, country, title, _start, _end in rows]
 
 
 def text_official_id(name: str, country: str | None) -> str:

@@ -11,8 +11,10 @@ CREATE TABLE IF NOT EXISTS ingest_run (
     rejected        INTEGER NOT NULL DEFAULT 0,
     calls_found     INTEGER NOT NULL DEFAULT 0,
     input_paths     VARCHAR[],
-    error           VARCHAR
+    error           VARCHAR,
+    reference_sha256 VARCHAR
 );
+ALTER TABLE ingest_run ADD COLUMN IF NOT EXISTS reference_sha256 VARCHAR;
 COMMENT ON TABLE ingest_run IS 'One row per ingestion run, completed or failed.';
 COMMENT ON COLUMN ingest_run.run_id IS 'Run identifier (UUID), also stamped on the dim_article rows the run loaded.';
 COMMENT ON COLUMN ingest_run.started_at IS 'When the run started (UTC).';
@@ -25,6 +27,7 @@ COMMENT ON COLUMN ingest_run.unchanged IS 'Files skipped because path, size and 
 COMMENT ON COLUMN ingest_run.rejected IS 'Files that could not be loaded; ingest_file.reason says why.';
 COMMENT ON COLUMN ingest_run.calls_found IS 'Call mentions extracted from the articles this run loaded.';
 COMMENT ON COLUMN ingest_run.input_paths IS 'The paths the run was asked to ingest.';
+COMMENT ON COLUMN ingest_run.reference_sha256 IS 'Fingerprint of the seeds (gazetteers, topics) the facts were last rebuilt with; a run with no new article and the same fingerprint skips the rebuild.';
 COMMENT ON COLUMN ingest_run.error IS 'For a failed run: the error that stopped it.';
 
 CREATE TABLE IF NOT EXISTS ingest_file (
