@@ -10,11 +10,11 @@ into a private copy of the warehouse that is published atomically at the end
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 import uuid
 from collections import deque
-import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -140,12 +140,12 @@ class IngestState:
     def __init__(self, con, run_id: str):
         self.con = con
         self.run_id = run_id
-        self.seen_articles: set[str] = set()
-        self.file_rows: list[pl.DataFrame] = []
         self.counts = {"files_seen": 0, "loaded": 0, "duplicate": 0, "unchanged": 0, "rejected": 0, "loaded_articles": 0, "calls_found": 0}
 
     def add_files(self, frame: pl.DataFrame) -> None:
-        self.file_rows.append(frame)
+        """Record a batch's ingest_file rows now (same transaction), so memory does not
+        grow with the number of files in the run."""
+        load.record_files(self.con, self.run_id, frame)
         for outcome, n in frame.group_by("outcome").len().iter_rows():
             self.counts[outcome] += n
         self.counts["files_seen"] += frame.height
@@ -188,10 +188,10 @@ def load_batch_task(state: IngestState, batch: ReadBatch, articles: pl.DataFrame
         parsed.outcomes.select("source_path", "content_sha256"), on="source_path"
     ).filter(pl.col("content_sha256") == pl.col("previous_sha256"))["source_path"]
     candidates = articles.filter(~pl.col("file_path").is_in(unchanged_paths.implode()))
-    known = load.known_articles(state.con, candidates["article_id"].unique().to_list()) | state.seen_articles
+    # Earlier batches of this run are already in dim_article (same transaction).
+    known = load.known_articles(state.con, candidates["article_id"].unique().to_list())
     new = candidates.filter(~pl.col("article_id").is_in(list(known))).unique("article_id", keep="first", maintain_order=True)
     new_ids = set(new["article_id"].to_list())
-    state.seen_articles |= new_ids
     if new.height:
         meta = extraction.article_meta.select("article_id", "outlet_in_text", "cited_outlet").unique("article_id", keep="first")
         new = new.join(meta, on="article_id", how="left").with_columns(
@@ -209,8 +209,8 @@ def load_batch_task(state: IngestState, batch: ReadBatch, articles: pl.DataFrame
 def _with_lineage(con, new: pl.DataFrame, read: pl.DataFrame) -> pl.DataFrame:
     """Add ``supersedes_article_id``: a file read before whose content changed yields a
     new version of the article it held (the same .jsonl line, or its only article)."""
-    changed = read.filter(pl.col("previous_sha256").is_not_null())["source_path"].to_list()
-    previous = load.previous_versions(con, [p for p in set(new["file_path"].to_list()) if p in set(changed)])
+    changed = set(read.filter(pl.col("previous_sha256").is_not_null())["source_path"].to_list())
+    previous = load.previous_versions(con, [p for p in set(new["file_path"].to_list()) if p in changed])
     supersedes = []
     for article_id, source_path, file_path in new.select("article_id", "source_path", "file_path").iter_rows():
         before = [(a, src) for a, src in previous.get(file_path, []) if a != article_id]
@@ -256,9 +256,6 @@ def finish_load_task(
         state.counts["calls_total"] = load.rebuild_facts(state.con)
     else:
         state.counts["calls_total"] = state.con.execute("SELECT count(*) FROM fact_call").fetchone()[0]
-    files = pl.concat(state.file_rows, how="diagonal_relaxed") if state.file_rows else None
-    if files is not None:
-        load.record_files(state.con, state.run_id, files)
     load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
     if rebuild:  # DuckLake stores no FTS macros: no BM25 index on a lake
         search.build_index(state.con)  # BM25 index over dim_article.clean_text (warehouse/search.py)
