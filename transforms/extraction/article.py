@@ -9,7 +9,7 @@ from .dates import call_date, local_published, stated_date
 from .initiator import ba_group, find_ba, initiator
 from .lexicon import Lexicon
 from .metadata import article_meta
-from .officials import Gazetteer, find_mentions, roles_of
+from .officials import Gazetteer, _role_index, find_mentions, roles_of
 from .statements import find_statements
 from .text import normalize_with_map, sentences, words_before
 from .topics import find_topics, scope_sentences
@@ -158,15 +158,17 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
 
 
 def _role_window(g, call):
+    """The dates every gazetteer participant of the call held some office."""
     lo, hi = dt.date(1990, 1, 1), dt.date(2030, 12, 31)
+    by_official = _role_index(g)[0]
     for p in call.participants.values():
         if p.is_text:
             continue
-        r = g.roles.filter(g.roles["official_id"] == p.official_id)
-        if r.height == 0:
+        rows = by_official.get(p.official_id)
+        if not rows:
             continue
-        a = min(r["valid_from"].to_list())
-        tos = r["valid_to"].to_list()
+        a = min(start for *_, start, _end in rows)
+        tos = [end for *_, end in rows]
         b = dt.date(2030, 12, 31) if any(x is None for x in tos) else max(tos)
         lo, hi = max(lo, a), min(hi, b)
     return lo, hi

@@ -10,6 +10,7 @@ A month-precision date is stored as the first day of that month.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from zoneinfo import ZoneInfo
 
@@ -53,8 +54,17 @@ def local_published(published_at) -> dt.datetime | None:
     return published_at.astimezone(TEHRAN)
 
 
+@functools.lru_cache(maxsize=4096)
+def _word_re(w: str) -> re.Pattern:
+    return re.compile(r"(?<![\w\u0600-\u06FF])" + re.escape(w) + r"(?![\w\u0600-\u06FF])")
+
+
 def _has(s: str, w: str) -> int:
-    m = re.search(r"(?<![\w\u0600-\u06FF])" + re.escape(w) + r"(?![\w\u0600-\u06FF])", s)
+    """Index of w as a whole word in s, or -1. Most words are absent: a substring test
+    settles those without a regex."""
+    if w not in s:
+        return -1
+    m = _word_re(w).search(s)
     return m.start() if m else -1
 
 
@@ -157,18 +167,27 @@ def occasion_dates(occ_row: dict, years: range) -> list[dt.date]:
     return sorted(set(out))
 
 
-def find_occasions(s_all: str, occasions, countries: set) -> list[dict]:
+_OCCASION_ROWS: dict[int, tuple[object, list[tuple[dict, list[str]]]]] = {}
+
+
+def _occasion_rows(occasions) -> list[tuple[dict, list[str]]]:
+    """Each occasion row with its cues in matching form, built once per frame."""
     from .text import norm
 
+    hit = _OCCASION_ROWS.get(id(occasions))
+    if hit is None or hit[0] is not occasions:
+        rows = [(r, [c for c in map(norm, r.get("cues") or []) if len(c) >= 3]) for r in occasions.iter_rows(named=True)]
+        hit = _OCCASION_ROWS[id(occasions)] = (occasions, rows)
+    return hit[1]
+
+
+def find_occasions(s_all: str, occasions, countries: set) -> list[dict]:
     found = []
-    for r in occasions.iter_rows(named=True):
+    for r, cues in _occasion_rows(occasions):
         cc = r.get("country_code")
         if cc and cc not in countries:
             continue
-        for cue in r.get("cues") or []:
-            c = norm(cue)
-            if len(c) < 3:
-                continue
+        for c in cues:
             if _has(s_all, c) >= 0:
                 found.append(r)
                 break

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 import polars as pl
 
-from .text import NormText, is_letter, norm, words_after, words_before
+from .text import TOKEN_RE, NormText, is_letter, norm, words_after, words_before
 
 # ----------------------------------------------------------------------------- lexicon
 
@@ -388,17 +388,9 @@ def _start_of(countries_at, c):
 
 
 def _iter_tokens(s: str):
-    i = 0
-    L = len(s)
-    while i < L:
-        if is_letter(s[i]):
-            j = i
-            while j < L and is_letter(s[j]):
-                j += 1
-            yield i, j, s[i:j]
-            i = j
-        else:
-            i += 1
+    """(start, end, token) of each maximal run of letters/digits in s."""
+    for m in TOKEN_RE.finditer(s):
+        yield m.start(), m.end(), m.group()
 
 
 def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:

@@ -9,6 +9,7 @@ evidence is an exact substring of the article's ``clean_text``.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -33,14 +34,31 @@ def norm_char(ch: str) -> str:
     return _CHAR_MAP.get(ch, ch)
 
 
+# The same mapping as one str.translate table; every character maps to at most one, so
+# a table that marks dropped characters with NUL instead keeps offsets aligned.
+_TRANSLATE = str.maketrans({**_CHAR_MAP, **{d: "" for d in _DIACRITICS}})
+_DROPPED = "\x00"
+_ALIGNED = str.maketrans({c: (v or _DROPPED) for c, v in {**_CHAR_MAP, **{d: "" for d in _DIACRITICS}}.items()})
+_SPACES = re.compile(r" +")
+_NON_SPACE_RUN = re.compile(r"[^ ]+")
+
+
+@functools.lru_cache(maxsize=65536)
 def norm(s: str) -> str:
     """Matching form of a short string (no offsets): used for lexicon keys."""
-    out = "".join(norm_char(c) for c in (s or ""))
-    return re.sub(r" +", " ", out).strip()
+    return _SPACES.sub(" ", (s or "").translate(_TRANSLATE)).strip()
+
+
+_LETTERS = frozenset(
+    chr(c) for lo, hi in ((0x0621, 0x064A), (0x0671, 0x06D3), (0x06FA, 0x06FF)) for c in range(lo, hi + 1)
+) | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+TOKEN_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+")
 
 
 def is_letter(ch: str) -> bool:
-    return bool(ch) and bool(LETTER_RE.match(ch))
+    """ch (one character) is a letter or digit of LETTER_RE; a set lookup, as this runs
+    millions of times per batch."""
+    return ch in _LETTERS
 
 
 @dataclass
@@ -63,10 +81,41 @@ class NormText:
 
 
 def normalize_with_map(text: str) -> NormText:
+    """The matching form of ``text`` with its offset map. Characters are mapped by one
+    translate; then the text is rebuilt token by token (runs of spaces become one, leading
+    spaces go), so the Python-level work is per token, not per character."""
+    text = text or ""
+    if _DROPPED in text:  # NUL in the input itself: the aligned table can't mark drops
+        return _normalize_with_map_slow(text)
+    t = text.translate(_ALIGNED)
+    if _DROPPED in t:
+        kept = [k for k, c in enumerate(t) if c != _DROPPED]
+        t = t.replace(_DROPPED, "")
+    else:
+        kept = None
+    parts: list[str] = []
+    idx: list[int] = []
+    end = 0
+    for m in _NON_SPACE_RUN.finditer(t):
+        a, b = m.span()
+        if parts:  # a run of spaces since the previous token: keep its first one
+            parts.append(" ")
+            idx.append(kept[end] if kept else end)
+        parts.append(m.group())
+        idx.extend(kept[a:b] if kept else range(a, b))
+        end = b
+    if parts and end < len(t):  # trailing spaces: one is kept
+        parts.append(" ")
+        idx.append(kept[end] if kept else end)
+    idx.append(len(text))
+    return NormText("".join(parts), idx)
+
+
+def _normalize_with_map_slow(text: str) -> NormText:
     chars: list[str] = []
     idx: list[int] = []
     prev_space = True
-    for k, ch in enumerate(text or ""):
+    for k, ch in enumerate(text):
         m = norm_char(ch)
         if not m:
             continue
@@ -79,7 +128,7 @@ def normalize_with_map(text: str) -> NormText:
                 prev_space = False
             chars.append(c)
             idx.append(k)
-    idx.append(len(text or ""))
+    idx.append(len(text))
     return NormText("".join(chars), idx)
 
 

@@ -60,34 +60,72 @@ def _third_party(s: str, y: int, end: int, g, parties: set) -> bool:
     return bool(codes) and not (codes & parties)
 
 
+_CUE_AUTOMATA: dict[int, tuple[Lexicon, object]] = {}
+
+
+def _cue_automaton(lex: Lexicon):
+    """One Aho-Corasick automaton over every topic cue (built once per lexicon): a
+    sentence is scanned once, not once per cue."""
+    import ahocorasick
+
+    hit = _CUE_AUTOMATA.get(id(lex))
+    if hit is not None and hit[0] is lex:
+        return hit[1]
+    by_form: dict[str, list[tuple[int, str, str, bool]]] = {}
+    for k, (code, cue, prefix) in enumerate(lex.topic_cues):
+        if cue:
+            by_form.setdefault(cue, []).append((k, code, cue, prefix))
+    automaton = ahocorasick.Automaton()
+    for form, entries in by_form.items():
+        automaton.add_word(form, entries)
+    automaton.make_automaton()
+    _CUE_AUTOMATA[id(lex)] = (lex, automaton)
+    return automaton
+
+
+def _cue_hits(automaton, seg: str):
+    """(start, end, cue index, code, prefix) of each cue in seg, in the order of
+    ``re.finditer`` per cue: a cue's occurrences do not overlap one another."""
+    out = []
+    last_end: dict[int, int] = {}
+    for end, entries in automaton.iter(seg):
+        for k, code, cue, prefix in entries:
+            start = end - len(cue) + 1
+            if start < last_end.get(k, 0):
+                continue
+            last_end[k] = end + 1
+            out.append((start, end + 1, k, code, prefix))
+    return out
+
+
 def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: Lexicon, excluded: list[tuple[int, int]],
                 g=None, parties: set | None = None):
     """Cues of each scope sentence, longest first; a shorter cue overlapping a longer one
     is part of it ("امنیت دریانوردی" is security, not transport; a blocking phrase of code
     '-' such as "توافق کردند" is no topic at all)."""
     s = nt.s
+    automaton = _cue_automaton(lex)
     got: dict[str, tuple[int, int]] = {}
     for i in scope:
         a, b = sent_n[i]
-        seg = s[a:b]
         hits = []
-        for code, cue, prefix in lex.topic_cues:
-            for m in re.finditer(re.escape(cue), seg):
-                x, y = a + m.start(), a + m.end()
-                if x > 0 and is_letter(s[x - 1]):
-                    continue
-                if x > 1 and s[x - 1] in " -" and s[x - 2].isascii() and s[x - 2].isalpha():
-                    continue  # part of a Latin-script name: "RBC-اوکراین"
-                if not prefix and y < len(s) and is_letter(s[y]):
-                    # allow plural/adjectival suffix written with a space (ZWNJ): "تحریم ها"
-                    continue
-                if any(ex_a <= x < ex_b for ex_a, ex_b in excluded):
-                    continue
-                if code == "agreements" and _third_party(s, y, b, g, parties or set()):
-                    code = BLOCK
-                hits.append((x, y, code))
+        for start, end, k, code, prefix in _cue_hits(automaton, s[a:b]):
+            x, y = a + start, a + end
+            if x > 0 and is_letter(s[x - 1]):
+                continue
+            if x > 1 and s[x - 1] in " -" and s[x - 2].isascii() and s[x - 2].isalpha():
+                continue  # part of a Latin-script name: "RBC-اوکراین"
+            if not prefix and y < len(s) and is_letter(s[y]):
+                # allow plural/adjectival suffix written with a space (ZWNJ): "تحریم ها"
+                continue
+            if any(ex_a <= x < ex_b for ex_a, ex_b in excluded):
+                continue
+            if code == "agreements" and _third_party(s, y, b, g, parties or set()):
+                code = BLOCK
+            hits.append((x, y, k, code))
         taken: list[tuple[int, int]] = []
-        for x, y, code in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
+        # longest first, then leftmost, then lexicon order (as the per-cue scan had it)
+        for x, y, _k, code in sorted(hits, key=lambda h: (h[0] - h[1], h[0], h[2])):
             if any(x < tb and ta < y for ta, tb in taken):
                 continue
             taken.append((x, y))
