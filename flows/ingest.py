@@ -28,10 +28,23 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows import scaling
 from flows.files import DEFAULT_MAX_BYTES, discover_files, read_files
 from flows.progress import ProgressReporter
-from transforms.parsing import ParsedFiles, parse_files
+from transforms.parsing import parse_files
 from warehouse import load, search, store
 
-BATCH_FILES = 256
+# Batches: large enough that Prefect's per-task cost (tens of ms of its server's CPU per
+# task run) vanishes, small enough that a few in flight keep memory flat and every worker
+# busy. Without an explicit size a run gets about four batches per worker, within bounds.
+MIN_BATCH_FILES = 64
+MAX_BATCH_FILES = 2048
+# Below this many files to read, a process pool's start (hazm and the gazetteer built in
+# each worker, ~6 s) costs more than it saves.
+POOL_MIN_FILES = 1000
+
+
+def batch_size(files: int, workers: int, requested: int | None = None) -> int:
+    if requested:
+        return max(1, requested)
+    return max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, -(-files // (4 * max(1, workers)))))
 
 
 @dataclass
@@ -54,25 +67,33 @@ class RunSummary:
         ]
 
 
-# ---------------------------------------------------------------- worker functions
-# Run inside pool processes: module-level so they pickle by reference.
+# ---------------------------------------------------------------- worker function
 
 
-def _clean_in_worker(articles: pl.DataFrame) -> pl.DataFrame:
+@dataclass(frozen=True)
+class TransformedBatch:
+    """A batch of files after read → decode → clean → extract."""
+
+    files: pl.DataFrame  # the batch's discovered files, with read_error (bytes dropped)
+    outcomes: pl.DataFrame  # parsing's per-file outcome (transforms/parsing.py)
+    articles: pl.DataFrame  # one row per distinct article, with clean_text
+    extraction: object  # transforms.extraction.Extraction of those articles
+
+
+def transform_batch(batch: pl.DataFrame) -> TransformedBatch:
+    """Read, decode, clean and extract one batch of files. Runs inside a pool process
+    (module-level, so it pickles by reference): the whole batch crosses the process
+    boundary once each way, and the flow's own process only loads."""
     from transforms.cleaning import clean_articles
-
-    return clean_articles(articles)
-
-
-def _extract_in_worker(articles: pl.DataFrame):
     from transforms.extraction import extract_calls
     from transforms.reference import load_reference
 
-    return extract_calls(articles.select("article_id", "clean_text", "title", "published_at"), load_reference())
-
-
-def _run(executor: Executor | None, fn, *args):
-    return executor.submit(fn, *args).result() if executor is not None else fn(*args)
+    read = read_files(batch)
+    parsed = parse_files(read)
+    # The same article under two names in one batch is cleaned and extracted once.
+    articles = clean_articles(parsed.articles.unique("article_id", keep="first", maintain_order=True))
+    extraction = extract_calls(articles.select("article_id", "clean_text", "title", "published_at"), load_reference())
+    return TransformedBatch(files=read.drop("data"), outcomes=parsed.outcomes, articles=articles, extraction=extraction)
 
 
 # ---------------------------------------------------------------- tasks
@@ -83,30 +104,15 @@ def discover_task(paths: list[str], max_bytes: int) -> pl.DataFrame:
     return discover_files(paths, max_bytes)
 
 
-@dataclass(frozen=True)
-class ReadBatch:
-    files: pl.DataFrame  # the batch's discovered files, with read_error (bytes dropped)
-    parsed: ParsedFiles
-
-
-@task(name="read-decode", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def read_decode_task(batch: pl.DataFrame) -> ReadBatch:
+@task(name="transform", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def transform_task(batch: pl.DataFrame, executor: Executor | None) -> TransformedBatch:
+    """One task per batch (a task run costs the Prefect server tens of ms: never one per
+    article, and as few per batch as the stages allow)."""
     store.pause_point("read")  # test hook (warehouse/store.py): files discovered, not yet read
-    read = read_files(batch)
-    return ReadBatch(files=read.drop("data"), parsed=parse_files(read))
-
-
-@task(name="clean", cache_policy=NO_CACHE)
-def clean_task(batch: ReadBatch, executor: Executor | None) -> pl.DataFrame:
-    # The same article under two names in one batch is cleaned and extracted once.
-    articles = batch.parsed.articles.unique("article_id", keep="first", maintain_order=True)
-    return _run(executor, _clean_in_worker, articles)
-
-
-@task(name="extract", cache_policy=NO_CACHE)
-def extract_task(articles: pl.DataFrame, executor: Executor | None):
-    store.pause_point("extract")  # test hook (warehouse/store.py); no-op unless TAMAS_TEST_HOOK is set
-    return _run(executor, _extract_in_worker, articles)
+    store.pause_point("extract")  # test hook: no-op unless TAMAS_TEST_HOOK is set
+    if executor is None:
+        return transform_batch(batch)
+    return executor.submit(transform_batch, batch).result()
 
 
 # ---------------------------------------------------------------- incremental check
@@ -151,10 +157,10 @@ class IngestState:
         self.counts["files_seen"] += frame.height
 
 
-def _file_rows(read: pl.DataFrame, parsed: ParsedFiles, loaded_paths: list[str]) -> pl.DataFrame:
+def _file_rows(read: pl.DataFrame, outcomes: pl.DataFrame, loaded_paths: list[str]) -> pl.DataFrame:
     """One ingest_file row per file of a batch, deciding loaded / duplicate / unchanged / rejected."""
     rows = read.select("source_path", "size_bytes", "mtime_ns", "previous_sha256").join(
-        parsed.outcomes, on="source_path", how="left"
+        outcomes, on="source_path", how="left"
     )
     outcome = (
         pl.when(pl.col("rejected"))
@@ -180,12 +186,12 @@ def _file_rows(read: pl.DataFrame, parsed: ParsedFiles, loaded_paths: list[str])
 
 
 @task(name="load-batch", cache_policy=NO_CACHE)
-def load_batch_task(state: IngestState, batch: ReadBatch, articles: pl.DataFrame, extraction) -> None:
+def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
     """Append a batch's new articles and their staging rows; account for its files."""
-    read, parsed = batch.files, batch.parsed
+    read, articles, extraction = batch.files, batch.articles, batch.extraction
     # A touched file with the same bytes is unchanged: its articles are already loaded.
     unchanged_paths = read.filter(pl.col("previous_sha256").is_not_null()).join(
-        parsed.outcomes.select("source_path", "content_sha256"), on="source_path"
+        batch.outcomes.select("source_path", "content_sha256"), on="source_path"
     ).filter(pl.col("content_sha256") == pl.col("previous_sha256"))["source_path"]
     candidates = articles.filter(~pl.col("file_path").is_in(unchanged_paths.implode()))
     # Earlier batches of this run are already in dim_article (same transaction).
@@ -203,7 +209,7 @@ def load_batch_task(state: IngestState, batch: ReadBatch, articles: pl.DataFrame
         store.pause_point("load")  # test hook: mid-transaction, articles appended
         state.counts["loaded_articles"] += new.height
         state.counts["calls_found"] += extraction.mentions.filter(pl.col("article_id").is_in(list(new_ids))).height
-    state.add_files(_file_rows(read, parsed, new["file_path"].unique().to_list() if new.height else []))
+    state.add_files(_file_rows(read, batch.outcomes, new["file_path"].unique().to_list() if new.height else []))
 
 
 def _with_lineage(con, new: pl.DataFrame, read: pl.DataFrame) -> pl.DataFrame:
@@ -266,14 +272,15 @@ def _batches(frame: pl.DataFrame, size: int):
         yield frame.slice(offset, size)
 
 
-@flow(name="ingest_articles", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
+# Threads only wait on pool futures and load; one per worker plus the loading one.
+@flow(name="ingest_articles", task_runner=ThreadPoolTaskRunner(max_workers=(os.cpu_count() or 1) + 2), log_prints=False)
 def ingest_articles(
     paths: list[str],
     warehouse: str,
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int | None = None,
     lock_wait_seconds: float = 0.0,
-    batch_files: int = BATCH_FILES,
+    batch_files: int | None = None,
     lake_data_path: str | None = None,
 ) -> RunSummary:
     """Ingest article files and folders into the DuckDB warehouse at ``warehouse``
@@ -294,24 +301,22 @@ def ingest_articles(
                 unchanged, to_read = split_unchanged(discovered, load.file_state(con))
                 progress = ProgressReporter(total_files=discovered.height, already_done=unchanged.height)
                 workers = workers or os.cpu_count() or 1
+                size = batch_size(to_read.height, workers, batch_files)
                 # The pool's workers are spawned, never forked: a fork of this multi-threaded
                 # process (polars' thread pool) can deadlock in the child. Under a Dask task
                 # runner the tasks already run on the cluster's workers: no pool.
                 executor = (
                     ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-                    if workers > 1 and to_read.height > batch_files and scaling.runs_tasks_locally()
+                    if workers > 1 and to_read.height >= POOL_MIN_FILES and scaling.runs_tasks_locally()
                     else None
                 )
                 try:
                     pending: deque = deque()
-                    for batch in _batches(to_read, batch_files):
-                        read = read_decode_task.submit(batch)
-                        cleaned = clean_task.submit(read, executor)
-                        extracted = extract_task.submit(cleaned, executor)
-                        pending.append((read, cleaned, extracted))
+                    for batch in _batches(to_read, size):
+                        pending.append(transform_task.submit(batch, executor))
                         # Keep a bounded number of batches in flight: memory stays flat
                         # however large the input.
-                        while len(pending) > 2 * workers:
+                        while len(pending) > workers:
                             _drain_one(pending, state, progress)
                     while pending:
                         _drain_one(pending, state, progress)
@@ -338,9 +343,9 @@ def ingest_articles(
 
 def _drain_one(pending: deque, state: IngestState, progress: ProgressReporter) -> None:
     """Load the oldest batch in flight (batches load in discovery order)."""
-    read, cleaned, extracted = (future.result() for future in pending.popleft())
-    load_batch_task(state, read, cleaned, extracted)
-    progress.advance(read.files.height, cleaned.height)
+    batch = pending.popleft().result()
+    load_batch_task(state, batch)
+    progress.advance(batch.files.height, batch.articles.height)
 
 
 def _record_failure(target: Path, run_id: str, started_at: datetime, paths: list, error: str) -> None:

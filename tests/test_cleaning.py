@@ -300,3 +300,46 @@ def test_any_unicode_is_idempotent(text: str) -> None:
     once = clean_text(text)
     assert clean_text(once) == once
     assert "\n\n" not in once
+
+
+# ------------------------------------------- the fast spacing path is hazm's own
+
+SPACING_CASES = [
+    "جمعهها که کار نمی کنم مطالعه می کنم",  # hazm's own doctests
+    "به طول ۹متر و عرض۶",
+    "کاروان\u200c\u200cسرا",
+    "\u200cسلام\u200c به \u200cهمه\u200c",
+    "سلام دنیـــا",
+    ' "سلام به همه"   ',
+    "زمین لرزه ای در کتاب ها و اخلال گر",
+    "او می رود و ماه می سال جدید",
+    "پرداخت شده است\r\n\n\n\nهمکاری های دو کشور بیشتر شده",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", SPACING_CASES)
+def test_correct_spacing_matches_hazm(text: str) -> None:
+    from transforms.cleaning import _resources
+
+    r = _resources()
+    assert r.correct_spacing(text) == r.normalizer.correct_spacing(text)
+
+
+def test_correct_spacing_matches_hazm_on_the_seeds() -> None:
+    from transforms.cleaning import _resources
+
+    r = _resources()
+    for name in SEEDS:
+        raw = (ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8")
+        for paragraph in raw.split("\n"):
+            assert r.correct_spacing(paragraph) == r.normalizer.correct_spacing(paragraph)
+
+
+@PROPS
+@given(persian_texts())
+def test_correct_spacing_matches_hazm_on_generated_text(text: str) -> None:
+    from transforms.cleaning import _resources
+
+    r = _resources()
+    assert r.correct_spacing(text) == r.normalizer.correct_spacing(text)

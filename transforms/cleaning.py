@@ -27,7 +27,7 @@ import sys
 import threading
 import unicodedata
 from functools import lru_cache
-from itertools import product
+from itertools import chain, product
 from pathlib import Path
 
 import polars as pl
@@ -389,17 +389,97 @@ class _Resources:
 
         self.token_re = re.compile(f"{_L}{{4,}}")
 
+        # hazm's token_spacing joins a token to the one before it only when the pair,
+        # ZWNJ-joined, is a lexicon word or verb form (so the token is what follows some
+        # ZWNJ in such a word), or when the token is one of its suffixes. Most tokens are
+        # neither: one set lookup rules them out.
+        tails = set(n.suffixes)
+        for w in chain(n.words, n.verbs):
+            i = w.find(ZWNJ)
+            while i >= 0:
+                tails.add(w[i + 1:])
+                i = w.find(ZWNJ, i + 1)
+        self._joinable = frozenset(tails)
+        self._extra_space = [(re.compile(p), r, _literal_hint(p)) for p, r in n.extra_space_patterns]
+        self._affix_spacing = [(re.compile(p), r, _literal_hint(p)) for p, r in n.affix_spacing_patterns]
+        self._punctuation_spacing = [(re.compile(p), r, _literal_hint(p)) for p, r in n.punctuation_spacing_patterns]
+
+    def token_spacing(self, tokens: list[str]) -> list[str]:
+        """hazm's Normalizer.token_spacing, the same result, skipping its dictionary
+        lookups for tokens that cannot join (see ``_joinable``)."""
+        n = self.normalizer
+        joinable, words, verbs, suffixes = self._joinable, n.words, n.verbs, n.suffixes
+        result: list[str] = []
+        last = len(tokens) - 1
+        for t, token in enumerate(tokens):
+            if not result or token not in joinable:
+                result.append(token)
+                continue
+            joined = False
+            token_pair = result[-1] + ZWNJ + token
+            if token_pair in verbs or token_pair in words and words[token_pair][0] > 0:
+                joined = True
+                if t < last and token + "_" + tokens[t + 1] in verbs:
+                    joined = False
+            elif token in suffixes and result[-1] in words:
+                joined = True
+            if joined:
+                result.pop()
+                result.append(token_pair)
+            else:
+                result.append(token)
+        return result
+
+    def correct_spacing(self, text: str) -> str:
+        """hazm's Normalizer.correct_spacing, the same steps with the same patterns,
+        compiled once; a pattern whose required literal is absent is skipped (it could
+        not change the text)."""
+        text = _apply(self._extra_space, text)
+        tokenize = self.normalizer.tokenizer.tokenize
+        text = "\n".join(" ".join(self.token_spacing(tokenize(line))) for line in text.split("\n"))
+        text = _apply(self._affix_spacing, text)
+        return _apply(self._punctuation_spacing, text)
+
     def normalize(self, text: str) -> str:
         """hazm's Normalizer.normalize with the options above, step by step in its
         order, reusing the character table it would rebuild on every call."""
         n = self.normalizer
         text = text.translate(self._translation)
         text = n.remove_diacritics(text)
-        text = n.correct_spacing(text)
+        text = self.correct_spacing(text)
         text = n.unicodes_replacement(text)
         # n.seperate_mi is done by _repair_token through self.joined, built from the
         # same hazm verb list (glued می/نمی verb form -> its ZWNJ form), in one pass
         return n.remove_specials_chars(text)
+
+
+# Literals without which a hazm spacing pattern cannot match (or matches only the empty
+# string it replaces with nothing): checked with ``in`` before running the regex.
+_PATTERN_HINTS = {
+    r" {2,}": ("  ",),
+    r"\n{3,}": ("\n\n\n",),
+    r"\u200c{2,}": ("\u200c\u200c",),
+    r"\u200c{1,} ": ("\u200c ",),
+    r" \u200c{1,}": (" \u200c",),
+    r"\b\u200c*\B": ("\u200c",),
+    r"\B\u200c*\b": ("\u200c",),
+    r"[ـ\r]": ("ـ", "\r"),
+    r"([^ ]ه) ی ": ("ه ی ",),
+    r"(^| )(ن?می) ": ("می ",),
+    "(ه)(ها)": ("هها",),
+    '" ([^\n"]+) "': ('" ',),
+}
+
+
+def _literal_hint(pattern: str) -> tuple[str, ...] | None:
+    return _PATTERN_HINTS.get(pattern)
+
+
+def _apply(patterns, text: str) -> str:
+    for regex, repl, hint in patterns:
+        if hint is None or any(h in text for h in hint):
+            text = regex.sub(repl, text)
+    return text
 
 
 def _read_list(path: Path) -> list[str]:
