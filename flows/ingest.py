@@ -143,9 +143,10 @@ def split_unchanged(discovered: pl.DataFrame, state: pl.DataFrame) -> tuple[pl.D
 class IngestState:
     """What the loading thread accumulates over the batches of one run."""
 
-    def __init__(self, con, run_id: str):
+    def __init__(self, con, run_id: str, commit_each_batch: bool = False):
         self.con = con
         self.run_id = run_id
+        self.commit_each_batch = commit_each_batch
         self.counts = {"files_seen": 0, "loaded": 0, "duplicate": 0, "unchanged": 0, "rejected": 0, "loaded_articles": 0, "calls_found": 0}
 
     def add_files(self, frame: pl.DataFrame) -> None:
@@ -296,7 +297,8 @@ def ingest_articles(
         try:
             with store.staged_copy(target) if lake is None else lake.session(warehouse, lake_data_path) as con:
                 con.execute("BEGIN TRANSACTION")
-                state = IngestState(con, run_id)
+                # A DuckLake run stays one transaction: other writers and readers share the lake.
+                state = IngestState(con, run_id, commit_each_batch=lake is None)
                 discovered = discover_task(paths, max_bytes)
                 unchanged, to_read = split_unchanged(discovered, load.file_state(con))
                 progress = ProgressReporter(total_files=discovered.height, already_done=unchanged.height)
@@ -345,6 +347,12 @@ def _drain_one(pending: deque, state: IngestState, progress: ProgressReporter) -
     """Load the oldest batch in flight (batches load in discovery order)."""
     batch = pending.popleft().result()
     load_batch_task(state, batch)
+    if state.commit_each_batch:
+        # The staged copy is private until published, so a commit per batch exposes
+        # nothing half-loaded; one transaction for the whole run would hold every
+        # appended row in DuckDB's transaction-local storage and grow with the corpus.
+        state.con.execute("COMMIT")
+        state.con.execute("BEGIN TRANSACTION")
     progress.advance(batch.files.height, batch.articles.height)
 
 

@@ -343,3 +343,23 @@ def test_correct_spacing_matches_hazm_on_generated_text(text: str) -> None:
 
     r = _resources()
     assert r.correct_spacing(text) == r.normalizer.correct_spacing(text)
+
+
+def test_hazm_core_verb_forms_are_the_lemmatizers() -> None:
+    from transforms import hazm_core
+
+    h = hazm_core.hazm()
+    assert hazm_core.verb_forms() == h.Lemmatizer(joined_verb_parts=False).verbs
+    assert "می‌روم" in hazm_core.verb_forms() and "نمی‌روند" in hazm_core.verb_forms()
+
+
+def test_hazm_core_loads_no_tagger_dependencies() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from transforms import hazm_core; hazm_core.normalizer(); "
+        "print(sorted(m for m in ('sklearn', 'scipy', 'gensim', 'fasttext', 'pycrfsuite') if sys.modules.get(m)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

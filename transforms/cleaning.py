@@ -302,22 +302,11 @@ class _Resources:
     forms, and our lexicons with their compiled regexes."""
 
     def __init__(self) -> None:
-        from hazm import Normalizer
+        from transforms import hazm_core
 
-        self.normalizer = Normalizer(
-            correct_spacing=True,
-            remove_diacritics=True,
-            remove_specials_chars=True,
-            decrease_repeated_chars=False,  # it deletes letters (سلاممم); news copy has none
-            persian_style=False,  # its 1.6 -> 1٫6 rule changes digits; quotes done below
-            persian_numbers=False,  # keep the text's own digits
-            unicodes_replacement=True,
-            seperate_mi=True,  # loads the verb list; the step itself runs in _repairs
-        )
+        self.normalizer = hazm_core.normalizer()  # options and why: transforms/hazm_core.py
         n = self.normalizer
-        from hazm import maketrans
-
-        self._translation = maketrans(n.translation_src, n.translation_dst)
+        self._translation = hazm_core.hazm().maketrans(n.translation_src, n.translation_dst)
         words = n.tokenizer.words  # {word: (count, pos-tags)}
         verbs = self.normalizer.verbs  # conjugated verb forms
         self.lex: frozenset[str] = frozenset(words)

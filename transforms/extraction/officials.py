@@ -105,13 +105,10 @@ def _variants(form: str) -> set[str]:
 
 
 def _build(ref) -> Gazetteer:
-    try:
-        import hazm
+    from transforms import hazm_core
 
-        stop = {norm(w) for w in hazm.stopwords_list()}
-        common = {norm(w[0]) for w in hazm.words_list() if (w[1] or 0) > 200000}
-    except Exception:  # pragma: no cover
-        stop, common = set(), set()
+    stop = {norm(w) for w in hazm_core.hazm().stopwords_list()}
+    common = {norm(w) for w in hazm_core.frequent_words(200000)}
     A = ahocorasick.Automaton()
     entries: dict[str, list] = {}
 
