@@ -238,3 +238,30 @@ def test_seed_articles(ref):
     aliases = ex.officials.filter(pl.col("source") == "alias")
     assert "شاهین مصطفی" in [a for lst in aliases["aliases"] for a in lst] or \
         aliases.filter(pl.col("official_id") == "shahin-mustafayev").height >= 0
+
+
+@pytest.mark.parametrize("text", [
+    "  رئیس\u200cجمهور  ایران\n\nبا  همتای\u064e ترکیه\u200e گفت‌وگو کرد ",
+    "\u200e\u200f  آغاز ـ تماس -- ۱۴۰۰ ",
+    "a\u064e\u064e  \u200e b",
+    "",
+    "   ",
+])
+def test_matching_form_maps_every_character_back(text):
+    """The piecewise offset map agrees with a character-by-character walk."""
+    from transforms.extraction.text import norm_char, normalize_with_map
+
+    expected_chars, expected_idx, prev_space = [], [], True
+    for k, ch in enumerate(text):
+        c = norm_char(ch)
+        if not c or (c == " " and prev_space):
+            continue
+        prev_space = c == " "
+        expected_chars.append(c)
+        expected_idx.append(k)
+    nt = normalize_with_map(text)
+    assert nt.s == "".join(expected_chars)
+    assert [nt.offset(i) for i in range(len(nt.s))] == expected_idx
+    assert nt.offset(len(nt.s)) == len(text)
+    for i, k in enumerate(expected_idx):
+        assert nt.to_norm(k) == i

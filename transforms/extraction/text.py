@@ -9,6 +9,7 @@ evidence is an exact substring of the article's ``clean_text``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -40,7 +41,18 @@ _TRANSLATE = str.maketrans({**_CHAR_MAP, **{d: "" for d in _DIACRITICS}})
 _DROPPED = "\x00"
 _ALIGNED = str.maketrans({c: (v or _DROPPED) for c, v in {**_CHAR_MAP, **{d: "" for d in _DIACRITICS}}.items()})
 _SPACES = re.compile(r" +")
-_NON_SPACE_RUN = re.compile(r"[^ ]+")
+_ALIGNED_CHARS = {chr(k): v for k, v in _ALIGNED.items()}
+_MAPPED = re.compile("[" + "".join(map(re.escape, _ALIGNED_CHARS)) + "]")
+
+
+def _map_one(m: re.Match) -> str:
+    return _ALIGNED_CHARS[m.group()]
+
+
+# Where the matching form departs from the text: a space followed by more spaces or
+# dropped characters, or a dropped character (single spaces between words map 1:1).
+_GAP = re.compile(" [ \x00]+|\x00[ \x00]*")
+_LEADING_GAP = re.compile("[ \x00]+")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -63,57 +75,85 @@ def is_letter(ch: str) -> bool:
 
 @dataclass
 class NormText:
-    s: str            # matching form
-    idx: list[int]    # idx[k] = offset in the original of s[k]; idx[len(s)] = len(original)
+    """The matching form ``s`` of a text and the map back to the text's offsets.
+
+    The map is kept as pieces: ``s[n_starts[k]:n_starts[k + 1]]`` comes from consecutive
+    characters of the original starting at ``o_starts[k]``. A piece ends only where
+    characters were dropped or spaces collapsed, so an article has a few dozen pieces,
+    not one offset per character."""
+
+    s: str
+    n_starts: list[int]
+    o_starts: list[int]
+    orig_len: int
+
+    def offset(self, i: int) -> int:
+        """Offset in the original of s[i]; len(original) for i == len(s)."""
+        if i >= len(self.s):
+            return self.orig_len
+        k = bisect.bisect_right(self.n_starts, i) - 1
+        return self.o_starts[k] + (i - self.n_starts[k])
 
     def orig(self, i: int, j: int) -> tuple[int, int]:
         """Original span [a, b) covering normalized span [i, j)."""
         if j <= i:
-            a = self.idx[min(i, len(self.idx) - 1)]
+            a = self.offset(min(i, len(self.s)))
             return a, a
-        return self.idx[i], self.idx[j - 1] + 1
+        return self.offset(i), self.offset(j - 1) + 1
 
     def to_norm(self, a: int) -> int:
         """First normalized index whose original offset is >= a."""
-        import bisect
-
-        return bisect.bisect_left(self.idx, a, 0, len(self.idx) - 1)
+        k = bisect.bisect_right(self.o_starts, a) - 1
+        if k < 0:
+            return 0
+        start, n = self.o_starts[k], self.n_starts[k]
+        end = self.n_starts[k + 1] if k + 1 < len(self.n_starts) else len(self.s)
+        return n + (a - start) if a - start < end - n else end
 
 
 def normalize_with_map(text: str) -> NormText:
-    """The matching form of ``text`` with its offset map. Characters are mapped by one
-    translate; then the text is rebuilt token by token (runs of spaces become one, leading
-    spaces go), so the Python-level work is per token, not per character."""
+    """The matching form of ``text`` with its offset map: characters mapped by one
+    translate; runs of spaces become one, leading spaces go (dropped characters are
+    transparent to that rule)."""
     text = text or ""
     if _DROPPED in text:  # NUL in the input itself: the aligned table can't mark drops
         return _normalize_with_map_slow(text)
-    t = text.translate(_ALIGNED)
-    if _DROPPED in t:
-        kept = [k for k, c in enumerate(t) if c != _DROPPED]
-        t = t.replace(_DROPPED, "")
-    else:
-        kept = None
+    # same length as text; NUL marks a dropped character. (A regex finds the few
+    # characters that change: str.translate looks up every character in a dict.)
+    t = _MAPPED.sub(_map_one, text)
     parts: list[str] = []
-    idx: list[int] = []
-    end = 0
-    for m in _NON_SPACE_RUN.finditer(t):
+    n_starts: list[int] = []
+    o_starts: list[int] = []
+    n = 0
+
+    def add(o: int, seg: str) -> None:
+        nonlocal n
+        if not o_starts or o != o_starts[-1] + (n - n_starts[-1]):  # not contiguous: a new piece
+            n_starts.append(n)
+            o_starts.append(o)
+        parts.append(seg)
+        n += len(seg)
+
+    lead = _LEADING_GAP.match(t)
+    pos = lead.end() if lead else 0
+    for m in _GAP.finditer(t, pos):
         a, b = m.span()
-        if parts:  # a run of spaces since the previous token: keep its first one
-            parts.append(" ")
-            idx.append(kept[end] if kept else end)
-        parts.append(m.group())
-        idx.extend(kept[a:b] if kept else range(a, b))
-        end = b
-    if parts and end < len(t):  # trailing spaces: one is kept
-        parts.append(" ")
-        idx.append(kept[end] if kept else end)
-    idx.append(len(text))
-    return NormText("".join(parts), idx)
+        if a > pos:
+            add(pos, t[pos:a])
+        k = m.group().find(" ")
+        if k >= 0:
+            add(a + k, " ")
+        pos = b
+    if pos < len(t):
+        add(pos, t[pos:])
+    return NormText("".join(parts), n_starts, o_starts, len(text))
 
 
 def _normalize_with_map_slow(text: str) -> NormText:
+    """Character by character: only for texts that contain NUL."""
     chars: list[str] = []
-    idx: list[int] = []
+    n_starts: list[int] = []
+    o_starts: list[int] = []
     prev_space = True
     for k, ch in enumerate(text):
         m = norm_char(ch)
@@ -126,10 +166,11 @@ def _normalize_with_map_slow(text: str) -> NormText:
                 prev_space = True
             else:
                 prev_space = False
+            if not o_starts or k != o_starts[-1] + (len(chars) - n_starts[-1]):
+                n_starts.append(len(chars))
+                o_starts.append(k)
             chars.append(c)
-            idx.append(k)
-    idx.append(len(text))
-    return NormText("".join(chars), idx)
+    return NormText("".join(chars), n_starts, o_starts, len(text))
 
 
 # --- segmentation ---------------------------------------------------------------------
