@@ -26,9 +26,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import scaling
-from flows.files import DEFAULT_MAX_BYTES, discover_files, read_files
+from flows.batch import TransformedBatch, transform_batch
+from flows.files import DEFAULT_MAX_BYTES, discover_files
 from flows.progress import ProgressReporter
-from transforms.parsing import parse_files
 from warehouse import load, search, store
 
 # Batches: large enough that Prefect's per-task cost (tens of ms of its server's CPU per
@@ -65,35 +65,6 @@ class RunSummary:
             f"articles loaded {c.get('loaded_articles', 0)}, calls found {c.get('calls_found', 0)}"
             f" (calls in warehouse {c.get('calls_total', 0)})",
         ]
-
-
-# ---------------------------------------------------------------- worker function
-
-
-@dataclass(frozen=True)
-class TransformedBatch:
-    """A batch of files after read → decode → clean → extract."""
-
-    files: pl.DataFrame  # the batch's discovered files, with read_error (bytes dropped)
-    outcomes: pl.DataFrame  # parsing's per-file outcome (transforms/parsing.py)
-    articles: pl.DataFrame  # one row per distinct article, with clean_text
-    extraction: object  # transforms.extraction.Extraction of those articles
-
-
-def transform_batch(batch: pl.DataFrame) -> TransformedBatch:
-    """Read, decode, clean and extract one batch of files. Runs inside a pool process
-    (module-level, so it pickles by reference): the whole batch crosses the process
-    boundary once each way, and the flow's own process only loads."""
-    from transforms.cleaning import clean_articles
-    from transforms.extraction import extract_calls
-    from transforms.reference import load_reference
-
-    read = read_files(batch)
-    parsed = parse_files(read)
-    # The same article under two names in one batch is cleaned and extracted once.
-    articles = clean_articles(parsed.articles.unique("article_id", keep="first", maintain_order=True))
-    extraction = extract_calls(articles.select("article_id", "clean_text", "title", "published_at"), load_reference())
-    return TransformedBatch(files=read.drop("data"), outcomes=parsed.outcomes, articles=articles, extraction=extraction)
 
 
 # ---------------------------------------------------------------- tasks
