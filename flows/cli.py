@@ -164,6 +164,7 @@ def cmd_ingest(args) -> int:
         log.write_text(traceback.format_exc(), encoding="utf-8")
         first = str(exc).splitlines()[0] if str(exc) else ""
         return _fail(f"run failed: {type(exc).__name__}: {first} (traceback in {log})", EXIT_FAILED)
+    runtime.record_prefect_db()
     for line in summary.lines():
         print(line)
     return 0

@@ -75,15 +75,31 @@ def discover_task(paths: list[str], max_bytes: int) -> pl.DataFrame:
     return discover_files(paths, max_bytes)
 
 
+class BatchHolder:
+    """A transformed batch, handed over once. Prefect keeps a task's final state, and
+    with it the return value, for as long as anything refers to that state (its futures,
+    its event queue): returning the batch itself kept several batches alive at a time.
+    The holder is emptied when the batch is loaded, so what Prefect keeps is tiny."""
+
+    def __init__(self, batch: TransformedBatch):
+        self._batch: TransformedBatch | None = batch
+
+    def take(self) -> TransformedBatch:
+        batch, self._batch = self._batch, None
+        if batch is None:
+            raise RuntimeError("batch already loaded")
+        return batch
+
+
 @task(name="transform", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def transform_task(batch: pl.DataFrame, executor: Executor | None) -> TransformedBatch:
+def transform_task(batch: pl.DataFrame, executor: Executor | None) -> BatchHolder:
     """One task per batch (a task run costs the Prefect server tens of ms: never one per
     article, and as few per batch as the stages allow)."""
     store.pause_point("read")  # test hook (warehouse/store.py): files discovered, not yet read
     store.pause_point("extract")  # test hook: no-op unless TAMAS_TEST_HOOK is set
     if executor is None:
-        return transform_batch(batch)
-    return executor.submit(transform_batch, batch).result()
+        return BatchHolder(transform_batch(batch))
+    return BatchHolder(executor.submit(transform_batch, batch).result())
 
 
 # ---------------------------------------------------------------- incremental check
@@ -316,7 +332,7 @@ def ingest_articles(
 
 def _drain_one(pending: deque, state: IngestState, progress: ProgressReporter) -> None:
     """Load the oldest batch in flight (batches load in discovery order)."""
-    batch = pending.popleft().result()
+    batch = pending.popleft().result().take()
     load_batch_task(state, batch)
     if state.commit_each_batch:
         # The staged copy is private until published, so a commit per batch exposes

@@ -44,6 +44,10 @@ def configure(verbose: bool = False) -> None:
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
         "PREFECT_UI_ENABLED": "false",
     }
+    if prefect_db_is_current(home):
+        # Checking the schema costs the temporary server ~2.5 s of its ~7 s start; skip
+        # it when this Prefect version already migrated this database (see below).
+        defaults["PREFECT_SERVER_DATABASE_MIGRATE_ON_START"] = "false"
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
     if not verbose:
@@ -54,3 +58,46 @@ def configure(verbose: bool = False) -> None:
 
         for name in ("EventsWorker", "APILogWorker"):
             logging.getLogger(name).setLevel(logging.ERROR)
+
+
+# ---------------------------------------------------------------- Prefect's database
+
+_STAMP = "tamas-prefect-db.txt"
+
+
+def _prefect_state(home: Path) -> str | None:
+    """"<prefect version> <alembic revision>" of the temporary server's SQLite database
+    under ``home``, or None when there is none (or the user points Prefect elsewhere)."""
+    import sqlite3
+    from importlib.metadata import version
+
+    if os.environ.get("PREFECT_API_URL") or os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL") \
+            or os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL"):
+        return None
+    db = home / "prefect.db"
+    if not db.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    return f"{version('prefect')} {row[0]}" if row else None
+
+
+def prefect_db_is_current(home: Path) -> bool:
+    """True when ``record_prefect_db`` saw this database migrated by this Prefect."""
+    try:
+        stamp = (home / _STAMP).read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    return stamp != "" and stamp == _prefect_state(home)
+
+
+def record_prefect_db() -> None:
+    """After a run that started the temporary server (which migrated its database),
+    note the database's revision so the next start can skip the check."""
+    home = Path(os.environ.get("PREFECT_HOME", data_dir() / "prefect"))
+    state = _prefect_state(home)
+    if state and os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START") != "false":
+        (home / _STAMP).write_text(state + "\n", encoding="utf-8")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 TAMAS = Path(sys.executable).with_name("tamas")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _tamas(*args, env=None, timeout=300):
@@ -61,3 +62,32 @@ def test_ingest_then_sql_through_the_environment_default(tmp_path, seed_dir):
     refused = _tamas("sql", "DELETE FROM fact_call", env=env)
     assert refused.returncode == 2
     assert "read-only" in refused.stderr
+
+
+def test_prefect_migration_check_skipped_only_for_a_recorded_database(tmp_path):
+    """The temporary server skips its schema check only when this Prefect version
+    recorded this very database revision (flows/runtime.py)."""
+    script = """
+import os, sqlite3
+from flows import runtime
+home = runtime.data_dir() / "prefect"
+runtime.configure()
+print("fresh", os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START"))
+with sqlite3.connect(home / "prefect.db") as con:
+    con.execute("CREATE TABLE alembic_version (version_num TEXT)")
+    con.execute("INSERT INTO alembic_version VALUES ('abc123')")
+runtime.record_prefect_db()
+print("recorded", runtime.prefect_db_is_current(home))
+os.environ.pop("PREFECT_SERVER_DATABASE_MIGRATE_ON_START", None)
+runtime.configure()
+print("next start", os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START"))
+with sqlite3.connect(home / "prefect.db") as con:  # another revision: a Prefect upgrade migrated it
+    con.execute("UPDATE alembic_version SET version_num = 'def456'")
+print("upgraded", runtime.prefect_db_is_current(home))
+(home / "prefect.db").unlink()  # database gone, stamp left behind
+print("deleted", runtime.prefect_db_is_current(home))
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["TAMAS_DATA"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:5] == ["fresh None", "recorded True", "next start false", "upgraded False", "deleted False"]
