@@ -136,6 +136,7 @@ def cmd_ingest(args) -> int:
             return _fail(str(exc), EXIT_USAGE)
         spec = str(warehouse.resolve())
 
+    runtime.skip_known_migrations()  # before Prefect is imported: it reads settings then
     from flows.ingest import ingest_articles
 
     flow = ingest_articles

@@ -44,10 +44,6 @@ def configure(verbose: bool = False) -> None:
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
         "PREFECT_UI_ENABLED": "false",
     }
-    if prefect_db_is_current(home):
-        # Checking the schema costs the temporary server ~2.5 s of its ~7 s start; skip
-        # it when this Prefect version already migrated this database (see below).
-        defaults["PREFECT_SERVER_DATABASE_MIGRATE_ON_START"] = "false"
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
     if not verbose:
@@ -83,6 +79,17 @@ def _prefect_state(home: Path) -> str | None:
     except sqlite3.Error:
         return None
     return f"{version('prefect')} {row[0]}" if row else None
+
+
+def skip_known_migrations() -> None:
+    """Before a run's temporary server starts: checking its schema costs ~2.5 s of its
+    ~7 s start, so skip the check when this Prefect version already migrated this very
+    database (``record_prefect_db``). Called by ``tamas ingest`` only, never by
+    ``configure``: the setting is inherited by child processes, and one that starts a
+    server on another PREFECT_HOME (a test's ``prefect server start``) must migrate."""
+    home = Path(os.environ.get("PREFECT_HOME", data_dir() / "prefect"))
+    if prefect_db_is_current(home):
+        os.environ.setdefault("PREFECT_SERVER_DATABASE_MIGRATE_ON_START", "false")
 
 
 def prefect_db_is_current(home: Path) -> bool:

@@ -243,10 +243,10 @@ def test_no_change_run_over_10000_files_opens_none(ingest, tmp_path, query, monk
     first_seconds = time.monotonic() - started
     assert first.counts["files_seen"] == 10_000 and first.counts["loaded"] == 1 and first.counts["duplicate"] == 9_999
 
-    import flows.ingest
+    import flows.batch
 
     opened, read_rows = [], []
-    real_open, real_read = builtins.open, flows.ingest.read_files
+    real_open, real_read = builtins.open, flows.batch.read_files
     root = str(folder)
 
     def spy_open(file, *args, **kwargs):
@@ -259,7 +259,7 @@ def test_no_change_run_over_10000_files_opens_none(ingest, tmp_path, query, monk
         return real_read(files)
 
     monkeypatch.setattr(builtins, "open", spy_open)
-    monkeypatch.setattr(flows.ingest, "read_files", spy_read)
+    monkeypatch.setattr(flows.batch, "read_files", spy_read)
     started = time.monotonic()
     second = ingest(folder, workers=1)
     seconds = time.monotonic() - started

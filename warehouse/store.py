@@ -183,8 +183,10 @@ def staged_copy(path: Path):
     if path.exists():
         shutil.copyfile(path, next_path)
     # A cap on DuckDB's buffer pool keeps a long run's memory flat (it spills to a temp
-    # folder beside the warehouse instead of growing with the corpus).
-    con = duckdb.connect(str(next_path), config={"memory_limit": os.environ.get("TAMAS_DUCKDB_MEMORY", "1GB")})
+    # folder beside the warehouse instead of growing with the corpus). Loading appends
+    # batch by batch and the BM25 build spills: at 30k articles 256 MB cost the index
+    # build nothing (6.7 s either way) and the process 150 MB less than 1 GB.
+    con = duckdb.connect(str(next_path), config={"memory_limit": os.environ.get("TAMAS_DUCKDB_MEMORY", "256MB")})
     try:
         apply_schema(con)
         yield con
