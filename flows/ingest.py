@@ -124,6 +124,39 @@ def split_unchanged(discovered: pl.DataFrame, state: pl.DataFrame) -> tuple[pl.D
     return unchanged, to_read
 
 
+# Rejections that depend only on a file's bytes: the same bytes are rejected again, so an
+# unchanged file that got one is not re-read. The others (unreadable, vanished, too large,
+# links, FIFOs) depend on the moment or the options and are checked again every run.
+CONTENT_REJECTIONS = frozenset({
+    "empty_file", "binary_content", "undecodable", "invalid_json", "no_text_field", "no_article_text",
+    "no_valid_lines", "not_persian", "unsupported_extension",
+})
+STILL_REJECTED_NOTE = " (file unchanged since it was rejected: not read again)"
+
+
+def split_still_rejected(to_read: pl.DataFrame, rejected: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Of the files to read, those rejected for their content by the last completed run
+    that saw them, with the same size and mtime: (still rejected, to read)."""
+    reason_key = pl.col("_reason").str.extract(r"^([a-z_]+)", 1)
+    joined = to_read.join(
+        rejected.select("source_path", pl.col("size_bytes").alias("_size"), pl.col("mtime_ns").alias("_mtime"),
+                        pl.col("reason").alias("_reason"), pl.col("content_sha256").alias("_rsha")),
+        on="source_path",
+        how="left",
+    )
+    same = (
+        pl.col("skip_reason").is_null()
+        & (pl.col("size_bytes") == pl.col("_size"))
+        & (pl.col("mtime_ns") == pl.col("_mtime"))
+        & reason_key.is_in(list(CONTENT_REJECTIONS))
+    ).fill_null(False)
+    still = joined.filter(same).select(
+        "source_path", "size_bytes", "mtime_ns", pl.col("_rsha").alias("content_sha256"),
+        pl.lit("rejected").alias("outcome"), (pl.col("_reason").str.replace(r" \(file unchanged since.*$", "") + STILL_REJECTED_NOTE).alias("reason"),
+    )
+    return still, joined.filter(~same).drop("_size", "_mtime", "_reason", "_rsha")
+
+
 # ---------------------------------------------------------------- the flow
 
 
@@ -227,7 +260,8 @@ def _only(extraction, article_ids: set[str]):
 
 @task(name="finish-load", cache_policy=NO_CACHE)
 def finish_load_task(
-    state: IngestState, unchanged: pl.DataFrame, started_at: datetime, paths: list[str], rebuild: bool = True
+    state: IngestState, unchanged: pl.DataFrame, still_rejected: pl.DataFrame, started_at: datetime, paths: list[str],
+    rebuild: bool = True,
 ) -> None:
     from transforms.reference import load_reference
 
@@ -239,6 +273,8 @@ def finish_load_task(
                 pl.lit(None, dtype=pl.List(pl.String)).alias("article_ids"),
             )
         )
+    if still_rejected.height:
+        state.add_files(still_rejected.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("article_ids")))
     fingerprint = load.reference_fingerprint()
     # A run that loads nothing new over the same seeds would rebuild identical facts and
     # index: skip that work (it dominated a no-change re-run).
@@ -288,7 +324,10 @@ def ingest_articles(
                 state = IngestState(con, run_id, commit_each_batch=lake is None)
                 discovered = discover_task(paths, max_bytes)
                 unchanged, to_read = split_unchanged(discovered, load.file_state(con))
-                progress = ProgressReporter(total_files=discovered.height, already_done=unchanged.height)
+                still_rejected, to_read = split_still_rejected(to_read, load.rejected_state(con))
+                progress = ProgressReporter(
+                    total_files=discovered.height, already_done=unchanged.height + still_rejected.height
+                )
                 workers = workers or os.cpu_count() or 1
                 size = batch_size(to_read.height, workers, batch_files)
                 # The pool's workers are spawned, never forked: a fork of this multi-threaded
@@ -312,7 +351,7 @@ def ingest_articles(
                 finally:
                     if executor is not None:
                         executor.shutdown(cancel_futures=True)
-                finish_load_task(state, unchanged, started_at, [str(p) for p in paths], rebuild=lake is None)
+                finish_load_task(state, unchanged, still_rejected, started_at, [str(p) for p in paths], rebuild=lake is None)
                 con.execute("COMMIT")
                 if lake is not None:  # derived tables: a second transaction, retried on conflict
                     state.counts["calls_total"] = lake.rebuild_derived(con)

@@ -119,3 +119,36 @@ def test_run_leaves_only_the_published_warehouse(ingest, seed_dir, warehouse):
     ingest(seed_dir)
     leftovers = sorted(p.name for p in warehouse.parent.iterdir())
     assert leftovers == ["tamas.duckdb", "tamas.duckdb.lock"]
+
+
+def test_file_rejected_for_its_content_is_not_read_again_until_it_changes(ingest, query, seed_dir, monkeypatch):
+    """An unchanged file rejected for its bytes (here: English text) is recorded as
+    rejected again without being read; touched, it is read again."""
+    import os
+
+    import flows.batch
+
+    english = seed_dir / "english.txt"
+    english.write_text("A short English note about the weather, which no Persian reader should load.", encoding="utf-8")
+    first = ingest(seed_dir)
+    assert first.counts["rejected"] == 1 and first.counts["loaded"] == 2
+
+    read_paths: list[str] = []
+    real_read = flows.batch.read_files
+
+    def spy_read(files):
+        read_paths.extend(files["source_path"].to_list())
+        return real_read(files)
+
+    monkeypatch.setattr(flows.batch, "read_files", spy_read)
+    second = ingest(seed_dir)
+    assert read_paths == [] and second.counts["rejected"] == 1 and second.counts["unchanged"] == 2
+    [(reason,)] = query("SELECT reason FROM ingest_file WHERE run_id = ? AND outcome = 'rejected'", [second.run_id])
+    assert reason.startswith("not_persian:en") and "not read again" in reason
+
+    stat = english.stat()
+    os.utime(english, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    third = ingest(seed_dir)
+    assert read_paths == [str(english)] and third.counts["rejected"] == 1
+    [(reason,)] = query("SELECT reason FROM ingest_file WHERE run_id = ? AND outcome = 'rejected'", [third.run_id])
+    assert reason == "not_persian:en"

@@ -189,6 +189,21 @@ def file_state(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
+def rejected_state(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Files whose latest outcome in a completed run was a rejection: size, mtime, reason."""
+    return con.execute(
+        """
+        SELECT source_path, size_bytes, mtime_ns, reason, content_sha256
+        FROM (
+            SELECT f.*, row_number() OVER (PARTITION BY f.source_path ORDER BY r.started_at DESC) AS latest
+            FROM ingest_file f JOIN ingest_run r USING (run_id)
+            WHERE r.status = 'completed'
+        )
+        WHERE latest = 1 AND outcome = 'rejected'
+        """
+    ).pl()
+
+
 def record_files(con: duckdb.DuckDBPyConnection, run_id: str, files: pl.DataFrame) -> None:
     _insert(con, "ingest_file", files.with_columns(pl.lit(run_id).alias("run_id")))
 
