@@ -105,18 +105,25 @@ def transform_task(batch: pl.DataFrame, executor: Executor | None) -> BatchHolde
 # ---------------------------------------------------------------- incremental check
 
 
-def split_unchanged(discovered: pl.DataFrame, state: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Files whose path, size and mtime match the last completed run are not read."""
-    joined = discovered.join(
-        state.select("source_path", pl.col("size_bytes").alias("_size"), pl.col("mtime_ns").alias("_mtime"), pl.col("content_sha256").alias("_sha")),
+def _with_last_seen(files: pl.DataFrame, state: pl.DataFrame, **extra: str) -> tuple[pl.DataFrame, pl.Expr]:
+    """``files`` joined with the size and mtime (and the ``extra`` columns, renamed) a
+    past run recorded for the same path, and the test "discovered as it was then"."""
+    joined = files.join(
+        state.select(
+            "source_path", pl.col("size_bytes").alias("_size"), pl.col("mtime_ns").alias("_mtime"),
+            *(pl.col(column).alias(alias) for alias, column in extra.items()),
+        ),
         on="source_path",
         how="left",
     )
-    same = (
-        pl.col("skip_reason").is_null()
-        & (pl.col("size_bytes") == pl.col("_size"))
-        & (pl.col("mtime_ns") == pl.col("_mtime"))
-    ).fill_null(False)
+    same = pl.col("skip_reason").is_null() & (pl.col("size_bytes") == pl.col("_size")) & (pl.col("mtime_ns") == pl.col("_mtime"))
+    return joined, same
+
+
+def split_unchanged(discovered: pl.DataFrame, state: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Files whose path, size and mtime match the last completed run are not read."""
+    joined, same = _with_last_seen(discovered, state, _sha="content_sha256")
+    same = same.fill_null(False)
     unchanged = joined.filter(same).select(
         "source_path", "size_bytes", "mtime_ns", pl.col("_sha").alias("content_sha256")
     )
@@ -137,19 +144,9 @@ STILL_REJECTED_NOTE = " (file unchanged since it was rejected: not read again)"
 def split_still_rejected(to_read: pl.DataFrame, rejected: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Of the files to read, those rejected for their content by the last completed run
     that saw them, with the same size and mtime: (still rejected, to read)."""
+    joined, same = _with_last_seen(to_read, rejected, _reason="reason", _rsha="content_sha256")
     reason_key = pl.col("_reason").str.extract(r"^([a-z_]+)", 1)
-    joined = to_read.join(
-        rejected.select("source_path", pl.col("size_bytes").alias("_size"), pl.col("mtime_ns").alias("_mtime"),
-                        pl.col("reason").alias("_reason"), pl.col("content_sha256").alias("_rsha")),
-        on="source_path",
-        how="left",
-    )
-    same = (
-        pl.col("skip_reason").is_null()
-        & (pl.col("size_bytes") == pl.col("_size"))
-        & (pl.col("mtime_ns") == pl.col("_mtime"))
-        & reason_key.is_in(list(CONTENT_REJECTIONS))
-    ).fill_null(False)
+    same = (same & reason_key.is_in(list(CONTENT_REJECTIONS))).fill_null(False)
     still = joined.filter(same).select(
         "source_path", "size_bytes", "mtime_ns", pl.col("_rsha").alias("content_sha256"),
         pl.lit("rejected").alias("outcome"), (pl.col("_reason").str.replace(r" \(file unchanged since.*$", "") + STILL_REJECTED_NOTE).alias("reason"),
