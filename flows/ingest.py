@@ -1,11 +1,11 @@
 """The ``ingest_articles`` flow: discover → read/decode → clean → extract → load.
 
 Orchestration only: every stage is a plain function from transforms/, warehouse/ or
-flows/files.py, wrapped in a Prefect task that works on a batch of files (never one
-task per article). CPU-bound stages (clean, extract) run in a process pool so that
-batches use every core; the load runs in the flow's own thread, one batch at a time,
-into a private copy of the warehouse that is published atomically at the end
-(warehouse/store.py).
+flows/, wrapped in a Prefect task that works on a batch of files (never one task per
+article). A batch's read, decode, clean and extract are one task, run in a process pool
+(flows/batch.py) so that batches use every core; the load runs in the flow's own
+thread, one batch at a time and in order, into a private copy of the warehouse that is
+published atomically at the end (warehouse/store.py). docs/scaling.md has the figures.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from warehouse import load, search, store
 # busy. Without an explicit size a run gets about four batches per worker, within bounds.
 MIN_BATCH_FILES = 64
 MAX_BATCH_FILES = 2048
-# Below this many files to read, a process pool's start (hazm and the gazetteer built in
-# each worker, ~6 s) costs more than it saves.
+# Below this many files to read, a process pool's start (each worker imports polars and
+# hazm's normaliser and builds the gazetteer, ~2.5 s of CPU) costs more than it saves.
 POOL_MIN_FILES = 1000
 
 
