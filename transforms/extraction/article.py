@@ -9,7 +9,7 @@ from .dates import call_date, local_published, stated_date
 from .initiator import ba_group, find_ba, initiator
 from .lexicon import Lexicon
 from .metadata import article_meta
-from .officials import Gazetteer, _role_index, find_mentions, roles_of
+from .officials import Gazetteer, find_mentions, office_span, roles_of
 from .statements import find_statements
 from .text import normalize_with_map, sentences, words_before
 from .topics import find_topics, scope_sentences
@@ -160,17 +160,12 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
 def _role_window(g, call):
     """The dates every gazetteer participant of the call held some office."""
     lo, hi = dt.date(1990, 1, 1), dt.date(2030, 12, 31)
-    by_official = _role_index(g)[0]
     for p in call.participants.values():
-        if p.is_text:
+        span = None if p.is_text else office_span(g, p.official_id)
+        if span is None:
             continue
-        rows = by_official.get(p.official_id)
-        if not rows:
-            continue
-        a = min(start for *_, start, _end in rows)
-        tos = [end for *_, end in rows]
-        b = dt.date(2030, 12, 31) if any(x is None for x in tos) else max(tos)
-        lo, hi = max(lo, a), min(hi, b)
+        first, last = span
+        lo, hi = max(lo, first), min(hi, last or dt.date(2030, 12, 31))
     return lo, hi
 
 

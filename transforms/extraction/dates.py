@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 import jdatetime
 from hijridate import Gregorian, Hijri
 
+from .memo import per_object
+
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 JALALI_MONTHS = {"فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5, "شهریور": 6,
@@ -167,18 +169,12 @@ def occasion_dates(occ_row: dict, years: range) -> list[dt.date]:
     return sorted(set(out))
 
 
-_OCCASION_ROWS: dict[int, tuple[object, list[tuple[dict, list[str]]]]] = {}
-
-
+@per_object
 def _occasion_rows(occasions) -> list[tuple[dict, list[str]]]:
     """Each occasion row with its cues in matching form, built once per frame."""
     from .text import norm
 
-    hit = _OCCASION_ROWS.get(id(occasions))
-    if hit is None or hit[0] is not occasions:
-        rows = [(r, [c for c in map(norm, r.get("cues") or []) if len(c) >= 3]) for r in occasions.iter_rows(named=True)]
-        hit = _OCCASION_ROWS[id(occasions)] = (occasions, rows)
-    return hit[1]
+    return [(r, [c for c in map(norm, r.get("cues") or []) if len(c) >= 3]) for r in occasions.iter_rows(named=True)]
 
 
 def find_occasions(s_all: str, occasions, countries: set) -> list[dict]:

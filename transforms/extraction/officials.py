@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
 from dataclasses import dataclass, field
 
 import ahocorasick
 import polars as pl
 
+from .memo import per_object
 from .text import TOKEN_RE, NormText, is_letter, norm, words_after, words_before
 
 # ----------------------------------------------------------------------------- lexicon
@@ -81,19 +81,9 @@ class Gazetteer:
     common_words: set
 
 
-_CACHE: dict[int, tuple[object, Gazetteer]] = {}
-_LOCK = threading.Lock()
-
-
+@per_object
 def gazetteer(reference) -> Gazetteer:
-    key = id(reference)
-    with _LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None and hit[0] is reference:
-            return hit[1]
-        g = _build(reference)
-        _CACHE[key] = (reference, g)
-        return g
+    return _build(reference)
 
 
 def _variants(form: str) -> set[str]:
@@ -592,15 +582,10 @@ def _context_flags(s: str, ms: list[Mention], honor) -> None:
 # ----------------------------------------------------------------------------- resolution
 
 
-_ROLE_INDEX: dict[int, tuple[Gazetteer, dict, dict]] = {}
-
-
+@per_object
 def _role_index(g: Gazetteer) -> tuple[dict, dict]:
     """Roles by official and by (country, role), latest office first: extraction asks
     once per mention, and a polars filter per question dominated its profile."""
-    hit = _ROLE_INDEX.get(id(g))
-    if hit is not None and hit[0] is g:
-        return hit[1], hit[2]
     by_official: dict = {}
     by_office: dict = {}
     rows = g.roles.sort("valid_from", descending=True, nulls_last=True).select(
@@ -609,8 +594,6 @@ def _role_index(g: Gazetteer) -> tuple[dict, dict]:
     for oid, role, country, title, start, end in rows.iter_rows():
         by_official.setdefault(oid, []).append((role, country, title, start, end))
         by_office.setdefault((country, role), []).append((oid, start, end))
-    with _LOCK:
-        _ROLE_INDEX[id(g)] = (g, by_official, by_office)
     return by_official, by_office
 
 
@@ -622,6 +605,15 @@ def holders(g: Gazetteer, country: str, role: str, on: dt.date | None) -> list[s
     rows = _role_index(g)[1].get((country, role), [])
     ids = [oid for oid, start, end in rows if on is None or _in_office(start, end, on)]
     return list(dict.fromkeys(ids))
+
+
+def office_span(g: Gazetteer, oid: str) -> tuple[dt.date, dt.date | None] | None:
+    """First day in any office and last (None: still in one) of a gazetteer official."""
+    rows = _role_index(g)[0].get(oid)
+    if not rows:
+        return None
+    ends = [end for *_, end in rows]
+    return min(start for *_, start, _end in rows), None if any(e is None for e in ends) else max(ends)
 
 
 def roles_of(g: Gazetteer, oid: str, on: dt.date | None) -> list[tuple[str, str, str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import Lexicon
+from .memo import per_object
 from .text import NormText, Span, is_letter
 
 ANAPHORA = ("این تماس", "این گفتگو", "این گفت وگو", "این گفت و گو", "این مکالمه", "این رایزنی", "دو طرف", "طرفین",
@@ -60,17 +61,12 @@ def _third_party(s: str, y: int, end: int, g, parties: set) -> bool:
     return bool(codes) and not (codes & parties)
 
 
-_CUE_AUTOMATA: dict[int, tuple[Lexicon, object]] = {}
-
-
+@per_object
 def _cue_automaton(lex: Lexicon):
     """One Aho-Corasick automaton over every topic cue (built once per lexicon): a
     sentence is scanned once, not once per cue."""
     import ahocorasick
 
-    hit = _CUE_AUTOMATA.get(id(lex))
-    if hit is not None and hit[0] is lex:
-        return hit[1]
     by_form: dict[str, list[tuple[int, str, str, bool]]] = {}
     for k, (code, cue, prefix) in enumerate(lex.topic_cues):
         if cue:
@@ -79,7 +75,6 @@ def _cue_automaton(lex: Lexicon):
     for form, entries in by_form.items():
         automaton.add_word(form, entries)
     automaton.make_automaton()
-    _CUE_AUTOMATA[id(lex)] = (lex, automaton)
     return automaton
 
 
