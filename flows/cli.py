@@ -110,16 +110,26 @@ def _warehouse_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _missing_path(paths: list[str]) -> str | None:
+    """The usage error for the first input path that does not exist, if any."""
+    for path in paths:
+        if not Path(path).exists():
+            return f"no such file or folder: {path}"
+    return None
+
+
 def cmd_ingest(args) -> int:
     from flows.files import InputError
     from warehouse.store import WarehouseBusy, WarehouseUnavailable, check_writable
 
     from warehouse import lake
 
+    if args.dask_address and args.task_runner != "dask":
+        return _fail("--dask-address needs --task-runner dask", EXIT_USAGE)
     warehouse = args.warehouse or runtime.default_warehouse()
-    for path in args.paths:
-        if not Path(path).exists():
-            return _fail(f"no such file or folder: {path}", EXIT_USAGE)
+    missing = _missing_path(args.paths)
+    if missing:
+        return _fail(missing, EXIT_USAGE)
     lake_options = {}
     if lake.is_lake(warehouse):
         try:
@@ -144,8 +154,6 @@ def cmd_ingest(args) -> int:
         from flows.scaling import dask_task_runner
 
         flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
-    elif args.dask_address:
-        return _fail("--dask-address needs --task-runner dask", EXIT_USAGE)
 
     try:
         summary = flow(
@@ -190,9 +198,9 @@ def cmd_serve(args) -> int:
     except ValueError:
         return _fail(f"not a valid cron expression: {args.cron!r}", EXIT_USAGE)
     warehouse = args.warehouse or runtime.default_warehouse()
-    for path in args.paths:
-        if not Path(path).exists():
-            return _fail(f"no such file or folder: {path}", EXIT_USAGE)
+    missing = _missing_path(args.paths)
+    if missing:
+        return _fail(missing, EXIT_USAGE)
     try:
         check_writable(warehouse)
     except WarehouseUnavailable as exc:

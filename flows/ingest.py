@@ -95,8 +95,10 @@ class BatchHolder:
 def transform_task(batch: pl.DataFrame, executor: Executor | None) -> BatchHolder:
     """One task per batch (a task run costs the Prefect server tens of ms: never one per
     article, and as few per batch as the stages allow)."""
-    store.pause_point("read")  # test hook (warehouse/store.py): files discovered, not yet read
-    store.pause_point("extract")  # test hook: no-op unless TAMAS_TEST_HOOK is set
+    # Test hooks (warehouse/store.py; no-ops unless TAMAS_TEST_HOOK is set): the batch's
+    # files are discovered, not yet read, cleaned or extracted.
+    store.pause_point("read")
+    store.pause_point("extract")
     if executor is None:
         return BatchHolder(transform_batch(batch))
     return BatchHolder(executor.submit(transform_batch, batch).result())
@@ -149,7 +151,9 @@ def split_still_rejected(to_read: pl.DataFrame, rejected: pl.DataFrame) -> tuple
     same = (same & reason_key.is_in(list(CONTENT_REJECTIONS))).fill_null(False)
     still = joined.filter(same).select(
         "source_path", "size_bytes", "mtime_ns", pl.col("_rsha").alias("content_sha256"),
-        pl.lit("rejected").alias("outcome"), (pl.col("_reason").str.replace(r" \(file unchanged since.*$", "") + STILL_REJECTED_NOTE).alias("reason"),
+        pl.lit("rejected").alias("outcome"),
+        (pl.col("_reason").str.replace(STILL_REJECTED_NOTE, "", literal=True) + STILL_REJECTED_NOTE).alias("reason"),
+        pl.lit(None, dtype=pl.List(pl.String)).alias("article_ids"),
     )
     return still, joined.filter(~same).drop("_size", "_mtime", "_reason", "_rsha")
 
@@ -271,7 +275,7 @@ def finish_load_task(
             )
         )
     if still_rejected.height:
-        state.add_files(still_rejected.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("article_ids")))
+        state.add_files(still_rejected)
     fingerprint = load.reference_fingerprint()
     # A run that loads nothing new over the same seeds would rebuild identical facts and
     # index: skip that work (it dominated a no-change re-run).

@@ -25,6 +25,10 @@ def log_dir() -> Path:
     return path
 
 
+def prefect_home() -> Path:
+    return Path(os.environ.get("PREFECT_HOME", data_dir() / "prefect"))
+
+
 def configure(verbose: bool = False) -> None:
     home = data_dir() / "prefect"
     home.mkdir(parents=True, exist_ok=True)
@@ -87,8 +91,7 @@ def skip_known_migrations() -> None:
     database (``record_prefect_db``). Called by ``tamas ingest`` only, never by
     ``configure``: the setting is inherited by child processes, and one that starts a
     server on another PREFECT_HOME (a test's ``prefect server start``) must migrate."""
-    home = Path(os.environ.get("PREFECT_HOME", data_dir() / "prefect"))
-    if prefect_db_is_current(home):
+    if prefect_db_is_current(prefect_home()):
         os.environ.setdefault("PREFECT_SERVER_DATABASE_MIGRATE_ON_START", "false")
 
 
@@ -104,7 +107,7 @@ def prefect_db_is_current(home: Path) -> bool:
 def record_prefect_db() -> None:
     """After a run that started the temporary server (which migrated its database),
     note the database's revision so the next start can skip the check."""
-    home = Path(os.environ.get("PREFECT_HOME", data_dir() / "prefect"))
+    home = prefect_home()
     state = _prefect_state(home)
     if state and os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START") != "false":
         (home / _STAMP).write_text(state + "\n", encoding="utf-8")

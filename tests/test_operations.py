@@ -188,7 +188,14 @@ def test_serve_schedules_on_a_real_prefect_server_and_a_triggered_run_loads(tmp_
             # The schedule is the one asked for, active.
             assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["*/15 * * * *"]
             assert all(s["active"] for s in deployment["schedules"])
-            run = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10)
+            # 503 is Prefect's "retry me" (e.g. SQLite busy while `serve` polls); its own
+            # client retries it, so the test does too, for up to 30 s.
+            retry_until = time.monotonic() + 30
+            while True:
+                run = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10)
+                if run.status_code != 503 or time.monotonic() > retry_until:
+                    break
+                time.sleep(1)
             assert run.status_code in (200, 201), run.text
             run_id = run.json()["id"]
             deadline = time.monotonic() + 300

@@ -15,7 +15,7 @@ renames the copy over the warehouse path (``os.replace``, atomic on POSIX). So:
 Only one run may write at a time: ``writer_lock`` takes an exclusive POSIX record lock
 (``fcntl.lockf``) on ``<warehouse>.lock``. The kernel drops it when the process dies, even
 by SIGKILL, so a lock is never left stale. A POSIX lock belongs to the process, not to
-the open file: the worker processes a run forks for cleaning and extraction do not
+the open file: the worker processes a run starts for cleaning and extraction do not
 inherit it (with ``flock`` they would, and a worker orphaned by a SIGKILL would keep
 the warehouse locked).
 
