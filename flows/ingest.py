@@ -262,7 +262,7 @@ def _only(extraction, article_ids: set[str]):
 @task(name="finish-load", cache_policy=NO_CACHE)
 def finish_load_task(
     state: IngestState, unchanged: pl.DataFrame, still_rejected: pl.DataFrame, started_at: datetime, paths: list[str],
-    rebuild: bool = True,
+    rebuild: bool = True, keep_file_latest: bool = True,
 ) -> None:
     from transforms.reference import load_reference
 
@@ -288,6 +288,8 @@ def finish_load_task(
     else:
         state.counts["calls_total"] = state.con.execute("SELECT count(*) FROM fact_call").fetchone()[0]
     load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
+    if keep_file_latest:
+        load.update_file_latest(state.con, state.run_id)
     if rebuild:  # DuckLake stores no FTS macros: no BM25 index on a lake
         search.build_index(state.con)  # BM25 index over dim_article.clean_text (warehouse/search.py)
 
@@ -324,8 +326,9 @@ def ingest_articles(
                 # A DuckLake run stays one transaction: other writers and readers share the lake.
                 state = IngestState(con, run_id, commit_each_batch=lake is None)
                 discovered = discover_task(paths, max_bytes)
-                unchanged, to_read = split_unchanged(discovered, load.file_state(con))
-                still_rejected, to_read = split_still_rejected(to_read, load.rejected_state(con))
+                history = lake is not None  # a lake's concurrent writers keep no ingest_file_latest
+                unchanged, to_read = split_unchanged(discovered, load.file_state(con, from_history=history))
+                still_rejected, to_read = split_still_rejected(to_read, load.rejected_state(con, from_history=history))
                 progress = ProgressReporter(
                     total_files=discovered.height, already_done=unchanged.height + still_rejected.height
                 )
@@ -352,7 +355,10 @@ def ingest_articles(
                 finally:
                     if executor is not None:
                         executor.shutdown(cancel_futures=True)
-                finish_load_task(state, unchanged, still_rejected, started_at, [str(p) for p in paths], rebuild=lake is None)
+                finish_load_task(
+                    state, unchanged, still_rejected, started_at, [str(p) for p in paths],
+                    rebuild=lake is None, keep_file_latest=lake is None,
+                )
                 con.execute("COMMIT")
                 if lake is not None:  # derived tables: a second transaction, retried on conflict
                     state.counts["calls_total"] = lake.rebuild_derived(con)

@@ -152,3 +152,47 @@ def test_file_rejected_for_its_content_is_not_read_again_until_it_changes(ingest
     assert read_paths == [str(english)] and third.counts["rejected"] == 1
     [(reason,)] = query("SELECT reason FROM ingest_file WHERE run_id = ? AND outcome = 'rejected'", [third.run_id])
     assert reason == "not_persian:en"
+
+
+def test_latest_file_state_agrees_with_the_run_history(ingest, seed_dir, warehouse):
+    """ingest_file_latest, kept by each run, gives the next run the same answers as
+    ranking the whole ingest_file history -- through a load, a rejection of a loaded
+    file (its last accepted state must survive), its repair, and a touch -- and a
+    warehouse that predates the table gets it built from that history."""
+    import duckdb
+
+    from warehouse import load, store
+
+    def states(con):
+        out = []
+        for history in (False, True):
+            files = load.file_state(con, from_history=history).sort("source_path")
+            rejected = load.rejected_state(con, from_history=history).sort("source_path")
+            out.append((files.rows(), rejected.rows()))
+        return out
+
+    article = sorted(seed_dir.iterdir())[0]
+    original = article.read_bytes()
+    english = "A short English note about the weather, which no Persian reader should load."
+    steps = [
+        lambda: None,
+        lambda: article.write_text(english, encoding="utf-8"),  # now rejected
+        lambda: article.write_bytes(original),  # back: loaded bytes again
+        lambda: os.utime(article, ns=(0, 1_000_000_000_000)),  # touched only
+    ]
+    seen_rejected = False
+    for step in steps:
+        step()
+        ingest(seed_dir)
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            latest, history = states(con)
+        assert latest == history
+        seen_rejected |= bool(latest[1])
+        assert {row[0] for row in latest[0]} == {str(p) for p in seed_dir.iterdir()}
+    assert seen_rejected
+
+    with duckdb.connect(str(warehouse)) as con:  # a warehouse from before the table
+        con.execute("DROP TABLE ingest_file_latest")
+        store.apply_schema(con)
+        latest, history = states(con)
+    assert latest == history and len(latest[0]) == 2

@@ -177,8 +177,20 @@ def facts_are_current(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
     return row is not None and row[0] == fingerprint
 
 
-def file_state(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Last known size, mtime and hash of every file a completed run loaded or skipped."""
+def file_state(con: duckdb.DuckDBPyConnection, from_history: bool = False) -> pl.DataFrame:
+    """Last known size, mtime and hash of every file a completed run loaded or skipped.
+
+    Read from ``ingest_file_latest`` (one row per file); ``from_history`` ranks the
+    whole ingest_file history instead (a DuckLake, whose concurrent writers do not keep
+    that table)."""
+    if not from_history:
+        return con.execute(
+            """
+            SELECT source_path, accepted_size_bytes AS size_bytes, accepted_mtime_ns AS mtime_ns,
+                   accepted_sha256 AS content_sha256, accepted_outcome AS outcome
+            FROM ingest_file_latest WHERE accepted_outcome IS NOT NULL
+            """
+        ).pl()
     return con.execute(
         """
         SELECT f.source_path, f.size_bytes, f.mtime_ns, f.content_sha256, f.outcome
@@ -189,8 +201,15 @@ def file_state(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     ).pl()
 
 
-def rejected_state(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def rejected_state(con: duckdb.DuckDBPyConnection, from_history: bool = False) -> pl.DataFrame:
     """Files whose latest outcome in a completed run was a rejection: size, mtime, reason."""
+    if not from_history:
+        return con.execute(
+            """
+            SELECT source_path, size_bytes, mtime_ns, reason, content_sha256
+            FROM ingest_file_latest WHERE outcome = 'rejected'
+            """
+        ).pl()
     return con.execute(
         """
         SELECT source_path, size_bytes, mtime_ns, reason, content_sha256
@@ -202,6 +221,28 @@ def rejected_state(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         WHERE latest = 1 AND outcome = 'rejected'
         """
     ).pl()
+
+
+def update_file_latest(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Fold a completing run's ingest_file rows into ingest_file_latest (same
+    transaction as the run's 'completed' row): its files get this run's outcome, and
+    keep their last accepted state when this run rejected them."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _run_latest AS
+        SELECT f.source_path, f.run_id, f.outcome, f.reason, f.size_bytes, f.mtime_ns, f.content_sha256,
+               CASE WHEN f.outcome <> 'rejected' THEN f.outcome ELSE l.accepted_outcome END AS accepted_outcome,
+               CASE WHEN f.outcome <> 'rejected' THEN f.size_bytes ELSE l.accepted_size_bytes END AS accepted_size_bytes,
+               CASE WHEN f.outcome <> 'rejected' THEN f.mtime_ns ELSE l.accepted_mtime_ns END AS accepted_mtime_ns,
+               CASE WHEN f.outcome <> 'rejected' THEN f.content_sha256 ELSE l.accepted_sha256 END AS accepted_sha256
+        FROM ingest_file f LEFT JOIN ingest_file_latest l USING (source_path)
+        WHERE f.run_id = ?
+        """,
+        [run_id],
+    )
+    con.execute("DELETE FROM ingest_file_latest WHERE source_path IN (SELECT source_path FROM _run_latest)")
+    con.execute("INSERT INTO ingest_file_latest BY NAME SELECT * FROM _run_latest")
+    con.execute("DROP TABLE _run_latest")
 
 
 def record_files(con: duckdb.DuckDBPyConnection, run_id: str, files: pl.DataFrame) -> None:
