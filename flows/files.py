@@ -26,30 +26,47 @@ class InputError(Exception):
     """The run cannot start: a path the user gave does not exist or cannot be listed."""
 
 
-def _entry(path: str, root: str, max_bytes: int) -> dict:
-    row = {"source_path": path, "size_bytes": None, "mtime_ns": None, "skip_reason": None}
-    if os.path.islink(path):
+def _entry(path: str, root: str, max_bytes: int, entry: os.DirEntry | None = None) -> tuple:
+    """(source_path, size_bytes, mtime_ns, skip_reason) of one file. ``entry``, when the
+    file came from a folder listing, saves a system call: its type is already known."""
+    is_link = entry.is_symlink() if entry is not None else os.path.islink(path)
+    if is_link:
         target = os.path.realpath(path)
         if os.path.commonpath([target, root]) != root:
-            row["skip_reason"] = "symlink_outside_root"
-            return row
+            return (path, None, None, "symlink_outside_root")
     try:
-        st = os.stat(path)
+        st = entry.stat() if entry is not None else os.stat(path)
     except FileNotFoundError:
         # A link whose target does not exist, or a file removed while listing.
-        row["skip_reason"] = "dangling_symlink" if os.path.islink(path) else "vanished"
-        return row
+        return (path, None, None, "dangling_symlink" if os.path.islink(path) else "vanished")
     except OSError as exc:  # e.g. ELOOP: a symbolic link loop
-        row["skip_reason"] = f"unreadable:{exc.strerror or type(exc).__name__}"
-        return row
+        return (path, None, None, f"unreadable:{exc.strerror or type(exc).__name__}")
     if not stat.S_ISREG(st.st_mode):
         # A FIFO would block the reader forever, a device could be endless: never opened.
-        row["skip_reason"] = "not_regular_file"
-        return row
-    row["size_bytes"], row["mtime_ns"] = st.st_size, st.st_mtime_ns
-    if st.st_size > max_bytes:
-        row["skip_reason"] = f"too_large:{st.st_size} bytes > {max_bytes}"
-    return row
+        return (path, None, None, "not_regular_file")
+    too_large = f"too_large:{st.st_size} bytes > {max_bytes}" if st.st_size > max_bytes else None
+    return (path, st.st_size, st.st_mtime_ns, too_large)
+
+
+def _walk(folder: str, root: str, max_bytes: int, rows: dict[str, tuple]) -> None:
+    """Every file under ``folder``, by one ``scandir`` per folder (a stat per file, not
+    two). Hidden entries and symbolic links to folders are skipped; an unlistable
+    subfolder is skipped, as ``os.walk`` does."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink():
+                _walk(entry.path, root, max_bytes, rows)
+        elif entry.path not in rows:
+            rows[entry.path] = _entry(entry.path, root, max_bytes, entry)
 
 
 def discover_files(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
@@ -58,7 +75,7 @@ def discover_files(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) 
     Hidden files and folders (name starting with '.') are not article input and are not
     listed. Symbolic links are not followed out of the folder they were found in.
     """
-    rows: dict[str, dict] = {}
+    rows: dict[str, tuple] = {}
     for given in paths:
         given = Path(given)
         if not given.exists() and not given.is_symlink():
@@ -70,17 +87,11 @@ def discover_files(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) 
             continue
         if not os.access(absolute, os.R_OK | os.X_OK):
             raise InputError(f"cannot list folder: {given}")
-        root = os.path.realpath(absolute)
-        for folder, dirs, names in os.walk(absolute, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d)))
-            for name in sorted(names):
-                if name.startswith("."):
-                    continue
-                path = os.path.join(folder, name)
-                rows.setdefault(path, _entry(path, root, max_bytes))
+        _walk(absolute, os.path.realpath(absolute), max_bytes, rows)
     if not rows:
         return pl.DataFrame(schema=DISCOVERED_SCHEMA)
-    return pl.DataFrame(list(rows.values()), schema=DISCOVERED_SCHEMA).sort("source_path")
+    columns = list(zip(*rows.values()))
+    return pl.DataFrame(dict(zip(DISCOVERED_SCHEMA, columns)), schema=DISCOVERED_SCHEMA).sort("source_path")
 
 
 def _nonblocking(path: str, flags: int) -> int:
