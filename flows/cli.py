@@ -147,6 +147,22 @@ def cmd_ingest(args) -> int:
         spec = str(warehouse.resolve())
 
     runtime.skip_known_migrations()  # before Prefect is imported: it reads settings then
+    server = None if runtime.user_api_url() else runtime.TemporaryPrefectServer()
+    try:
+        if server is not None:
+            server.start()  # starts while the client imports Prefect and the flow
+        return _run_ingest(args, spec, lake_options, server)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
+    from flows.files import InputError
+    from warehouse.store import WarehouseBusy, WarehouseUnavailable
+
+    from prefect.settings import temporary_settings
+
     from flows.ingest import ingest_articles
 
     flow = ingest_articles
@@ -155,15 +171,23 @@ def cmd_ingest(args) -> int:
 
         flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
 
+    settings = {}
+    if server is not None:
+        # Heartbeats let a long-lived server mark a crashed run; our temporary server
+        # ends with the run, and the heartbeat thread's join costs up to 2 s at the end.
+        settings["flows.heartbeat_frequency"] = None
     try:
-        summary = flow(
-            paths=[str(Path(p).resolve()) for p in args.paths],
-            warehouse=spec,
-            max_bytes=int(args.max_file_mb * 1024 * 1024),
-            workers=args.workers,
-            lock_wait_seconds=args.wait,
-            **lake_options,
-        )
+        if server is not None:
+            server.wait_ready()
+        with temporary_settings(updates=settings):
+            summary = flow(
+                paths=[str(Path(p).resolve()) for p in args.paths],
+                warehouse=spec,
+                max_bytes=int(args.max_file_mb * 1024 * 1024),
+                workers=args.workers,
+                lock_wait_seconds=args.wait,
+                **lake_options,
+            )
     except WarehouseBusy as exc:
         return _fail(str(exc), EXIT_BUSY)
     except (InputError, WarehouseUnavailable) as exc:

@@ -71,7 +71,7 @@ def _prefect_state(home: Path) -> str | None:
     import sqlite3
     from importlib.metadata import version
 
-    if os.environ.get("PREFECT_API_URL") or os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL") \
+    if user_api_url() or os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL") \
             or os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL"):
         return None
     db = home / "prefect.db"
@@ -111,3 +111,96 @@ def record_prefect_db() -> None:
     state = _prefect_state(home)
     if state and os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START") != "false":
         (home / _STAMP).write_text(state + "\n", encoding="utf-8")
+
+
+# ------------------------------------------------------------ the temporary server
+
+_OWN_SERVER_URL = "TAMAS_TEMPORARY_PREFECT_API_URL"  # the PREFECT_API_URL we set ourselves
+
+
+def user_api_url() -> str | None:
+    """The user's own Prefect server, if they point us at one (not our temporary one)."""
+    url = os.environ.get("PREFECT_API_URL")
+    return url if url and url != os.environ.get(_OWN_SERVER_URL) else None
+
+
+class TemporaryPrefectServer:
+    """The temporary Prefect API server a run without ``PREFECT_API_URL`` needs, started
+    by us the moment ``tamas ingest`` begins rather than by Prefect's client on the
+    flow's first API call.
+
+    Prefect's own ephemeral start imports the whole server application into the client
+    (~4 s) only to launch it in a subprocess, and the client then waits idle for the
+    subprocess's ~5-7 s start. Here the subprocess is launched with the same command and
+    environment Prefect uses (``SubprocessASGIServer._run_uvicorn_command``) before the
+    client imports anything of Prefect, so its start overlaps the client's imports and
+    file discovery, and the client talks to it through ``PREFECT_API_URL`` like to any
+    server. ``wait_ready`` is called just before the flow starts.
+    """
+
+    def __init__(self) -> None:
+        self.process = None
+        self.url: str | None = None
+
+    def start(self) -> None:
+        import socket
+        import subprocess
+        import sys
+
+        with socket.socket() as sock:  # a free port on loopback, chosen by the kernel
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/api"
+        env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
+            env=env,
+        )
+        os.environ["PREFECT_API_URL"] = os.environ[_OWN_SERVER_URL] = self.url
+
+    def wait_ready(self) -> None:
+        """Block until the server answers its health check; a clear error if it died or
+        did not come up in PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS."""
+        import time
+        import urllib.error
+        import urllib.request
+
+        timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90"))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"the temporary Prefect server exited with code {self.process.returncode} while starting "
+                    "(its messages are above)"
+                )
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"the temporary Prefect server did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if os.environ.get(_OWN_SERVER_URL) == self.url:
+            os.environ.pop("PREFECT_API_URL", None)
+            os.environ.pop(_OWN_SERVER_URL, None)
+        self.process = None
+
+    def __enter__(self) -> "TemporaryPrefectServer":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

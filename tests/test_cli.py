@@ -49,6 +49,39 @@ def test_unwritable_warehouse_is_one_line(tmp_path, seed_dir):
     assert result.stderr.strip().count("\n") == 0
 
 
+def _prefect_servers() -> set[int]:
+    import psutil
+
+    pids = set()
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        if "prefect.server.api.server:create_app" in " ".join(proc.info["cmdline"] or []):
+            pids.add(proc.info["pid"])
+    return pids
+
+
+def test_ingest_runs_its_own_temporary_prefect_server_and_stops_it(tmp_path, seed_dir):
+    """Without PREFECT_API_URL, ``tamas ingest`` starts a temporary Prefect server as
+    it begins (flows/runtime.py) and leaves no server process behind."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    before = _prefect_servers()
+    run = _tamas("ingest", seed_dir, "--warehouse", tmp_path / "w.duckdb", env=env)
+    assert run.returncode == 0, run.stderr
+    assert "files seen 2 / loaded 2" in run.stdout
+    assert _prefect_servers() - before == set()
+
+
+def test_a_temporary_server_that_cannot_start_is_one_line(tmp_path, seed_dir):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = "sqlite+aiosqlite:////nonexistent/folder/prefect.db"
+    before = _prefect_servers()
+    run = _tamas("ingest", seed_dir, "--warehouse", tmp_path / "w.duckdb", env=env)
+    assert run.returncode == 1
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("tamas: error: run failed:") and "temporary Prefect server exited" in last
+    assert not (tmp_path / "w.duckdb").exists()
+    assert _prefect_servers() - before == set()
+
+
 def test_ingest_then_sql_through_the_environment_default(tmp_path, seed_dir):
     env = os.environ.copy()
     env["TAMAS_WAREHOUSE"] = str(tmp_path / "env.duckdb")
