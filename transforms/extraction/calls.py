@@ -70,13 +70,22 @@ def _bounded(s: str, a: int, b: int) -> bool:
     return (a == 0 or not is_letter(s[a - 1])) and (b >= len(s) or not is_letter(s[b]))
 
 
+def _occurrences(s: str, literal: str):
+    """Non-overlapping (start, end) of a literal in s, left to right: what
+    ``re.finditer(re.escape(literal), s)`` finds, without a regex per cue word."""
+    n = len(literal)
+    i = s.find(literal) if n else -1
+    while i >= 0:
+        yield i, i + n
+        i = s.find(literal, i + n)
+
+
 def find_cues(nt: NormText, lex: Lexicon) -> list[tuple[int, int, CallCue]]:
     s = nt.s
     out = []
     taken: list[tuple[int, int]] = []
     for c in lex.call_cues:
-        for m in re.finditer(re.escape(c.text), s):
-            a, b = m.start(), m.end()
+        for a, b in _occurrences(s, c.text):
             if not _bounded(s, a, b) and not (c.text in {"تماس", "تماسی"} and b < len(s) and s[b:b + 3] in {" ها", "ها "}):
                 continue
             if any(not (b <= x or a >= y) for x, y in taken):
@@ -125,8 +134,8 @@ def is_negated(nt: NormText, cue: Cue, lex: Lexicon) -> str | None:
         for w in lex.neg_cues.get(kind, ()):
             if kind == "denied" and content_refused and w in REFUSALS:
                 continue
-            for m in re.finditer(re.escape(w), window):
-                if _bounded(window, m.start(), m.end()):
+            for a, b in _occurrences(window, w):
+                if _bounded(window, a, b):
                     return kind
     # future verb right after the cue ("... تلفنی گفتگو خواهند کرد / کند")
     after = s[cue.end: min(hi, cue.end + 30)]
