@@ -63,7 +63,7 @@ class Counter2:
     def __init__(self) -> None:
         r = self.r = _resources()
         self.words = r.lex
-        self.known = r.lex | r.verbs | BARE_AFFIXES
+        self.known = set(r.lex) | set(r.verbs) | BARE_AFFIXES
         # "lexicon word" for the two-word split: an attested (tagged, count >= MIN_COUNT)
         # entry of 2+ letters; hazm's list also holds untagged count-0 entries and
         # rare fragments (وز, قط, دا, چی) that would make most names "split".

@@ -309,10 +309,11 @@ class _Resources:
         self._translation = hazm_core.hazm().maketrans(n.translation_src, n.translation_dst)
         words = n.tokenizer.words  # {word: (count, pos-tags)}
         verbs = self.normalizer.verbs  # conjugated verb forms
-        self.lex: frozenset[str] = frozenset(words)
+        # hazm's own dicts, used for membership as they are: a frozenset copy of each
+        # cost every pool worker ~35 MB
+        self.lex: dict[str, tuple[int, tuple[str, ...]]] = words
         self.adjectives: frozenset[str] = frozenset(w for w, (_, tags) in words.items() if "AJ" in tags)
-        self.verbs: frozenset[str] = frozenset(verbs)
-        self.pos = {w: tags for w, (_, tags) in words.items()}
+        self.verbs: dict[str, str] = verbs
         # attested, frequent words: the only ones a glued function word is split from
         self.frequent: frozenset[str] = frozenset(
             w for w, (count, tags) in words.items() if count >= 20000 and tags != ("0",)
@@ -517,7 +518,8 @@ _MULTISPACE = re.compile(r"[ ]{2,}")
 def _good(w: str, r: _Resources) -> bool:
     """An attested lexicon word: tagged in hazm's list (not one of its untagged
     count-0 entries, which include fragments like انت, بخشه, ساله)."""
-    return r.pos.get(w, ("0",)) != ("0",)
+    entry = r.lex.get(w)
+    return entry is not None and entry[1] != ("0",)
 
 
 def _inflected(w: str, r: _Resources, good_only: bool) -> bool:
@@ -568,7 +570,7 @@ def _stem_ok(stem: str, r: _Resources, comparative: bool) -> bool:
         return False
     if comparative:  # تر/ترین after adjectives (also ؤ-less spellings: موثر -> مؤثر)
         return stem in r.adjectives or stem.replace("و", "ؤ", 1) in r.adjectives or (
-            len(stem) >= 3 and stem in r.lex and r.pos.get(stem) == ("0",)
+            len(stem) >= 3 and stem in r.lex and r.lex[stem][1] == ("0",)
         )
     return stem in r.lex or (stem.endswith("ی") and stem[:-1] in r.lex) or stem in r.verbs
 
@@ -621,7 +623,8 @@ def _repairs(text: str, r: _Resources) -> str:
 
     # glued plural/comparative suffixes, می/نمی prefixes, ZWNJ compounds of hazm's
     # lexicon: only the distinct unknown tokens are looked at (cached per process)
-    candidates = set(r.token_re.findall(text)) - r.lex
+    lex = r.lex
+    candidates = {w for w in r.token_re.findall(text) if w not in lex}
     fixes = {}
     for w in candidates:
         fixed = _REPAIRED.get(w)
