@@ -163,16 +163,18 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
 
     from prefect.settings import temporary_settings
 
-    from flows.ingest import ingest_articles
+    from flows.ingest import discover_early, ingest_articles
 
     flow = ingest_articles
     if args.task_runner == "dask":
         from flows.scaling import dask_task_runner
 
         flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
-
+    paths = [str(Path(p).resolve()) for p in args.paths]
+    max_bytes = int(args.max_file_mb * 1024 * 1024)
     settings = {}
     if server is not None:
+        discover_early(paths, max_bytes)  # while the server is still starting
         # Heartbeats let a long-lived server mark a crashed run; our temporary server
         # ends with the run, and the heartbeat thread's join costs up to 2 s at the end.
         settings["flows.heartbeat_frequency"] = None
@@ -181,9 +183,9 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
             server.wait_ready()
         with temporary_settings(updates=settings):
             summary = flow(
-                paths=[str(Path(p).resolve()) for p in args.paths],
+                paths=paths,
                 warehouse=spec,
-                max_bytes=int(args.max_file_mb * 1024 * 1024),
+                max_bytes=max_bytes,
                 workers=args.workers,
                 lock_wait_seconds=args.wait,
                 **lake_options,

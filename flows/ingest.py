@@ -27,7 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import scaling
 from flows.batch import TransformedBatch, transform_batch
-from flows.files import DEFAULT_MAX_BYTES, discover_files
+from flows.files import DEFAULT_MAX_BYTES, InputError, discover_files
 from flows.progress import ProgressReporter
 from warehouse import load, search, store
 
@@ -70,9 +70,27 @@ class RunSummary:
 # ---------------------------------------------------------------- tasks
 
 
+# Listings made before the flow started (``discover_early``), by (paths, max_bytes).
+_EARLY_LISTINGS: dict[tuple[tuple[str, ...], int], pl.DataFrame] = {}
+
+
+def discover_early(paths: list[str], max_bytes: int) -> None:
+    """List the input now, for the next run of the flow over the same paths. The CLI
+    calls it while the temporary Prefect server starts (flows/cli.py), when the process
+    would otherwise wait idle: ~0.8 s at 100,000 files. A listing taken seconds before
+    the flow is as good as one taken at its start: a file added in between is found by
+    the next run, like a file added while a run reads. Errors are left to the flow's
+    own discovery, which reports them."""
+    try:
+        _EARLY_LISTINGS[(tuple(paths), max_bytes)] = discover_files(paths, max_bytes)
+    except InputError:
+        pass
+
+
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(paths: list[str], max_bytes: int) -> pl.DataFrame:
-    return discover_files(paths, max_bytes)
+    early = _EARLY_LISTINGS.pop((tuple(paths), max_bytes), None)
+    return early if early is not None else discover_files(paths, max_bytes)
 
 
 class BatchHolder:

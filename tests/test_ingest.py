@@ -196,3 +196,17 @@ def test_latest_file_state_agrees_with_the_run_history(ingest, seed_dir, warehou
         store.apply_schema(con)
         latest, history = states(con)
     assert latest == history and len(latest[0]) == 2
+
+
+def test_a_listing_made_before_the_flow_is_the_one_it_loads(ingest, seed_dir, warehouse):
+    """``discover_early`` (what the CLI runs while Prefect's server starts) is the run's
+    discovery: a file added after it waits for the next run."""
+    from flows.ingest import discover_early
+
+    discover_early([str(seed_dir)], 5 * 1024 * 1024)
+    late = seed_dir / "late.txt"
+    late.write_text(PERSIAN_CALL, encoding="utf-8")
+    first = ingest(seed_dir, max_bytes=5 * 1024 * 1024)
+    assert first.counts["files_seen"] == 2
+    second = ingest(seed_dir, max_bytes=5 * 1024 * 1024)
+    assert second.counts["files_seen"] == 3 and second.counts["loaded"] == 1
