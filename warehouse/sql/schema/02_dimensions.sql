@@ -1,6 +1,7 @@
 -- Dimensions. Reference dimensions are rebuilt from seeds/ on every load.
+-- unique key: (article_id)  [see the note at the end of 01_operations.sql]
 CREATE TABLE IF NOT EXISTS dim_article (
-    article_id      VARCHAR PRIMARY KEY,
+    article_id      VARCHAR NOT NULL,
     source_path     VARCHAR NOT NULL,
     content_sha256  VARCHAR NOT NULL,
     title           VARCHAR,

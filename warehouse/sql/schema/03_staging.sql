@@ -1,6 +1,7 @@
 -- Staging: what extraction found in each article, as found. Written once per article,
 -- never updated; the facts are rebuilt from these rows on every load, so an article
 -- that reports an already-known call merges into it whatever the load order.
+-- unique key: (article_id, call_seq)  [see the note at the end of 01_operations.sql]
 CREATE TABLE IF NOT EXISTS stg_call_mention (
     article_id          VARCHAR NOT NULL,
     call_seq            INTEGER NOT NULL,
@@ -11,8 +12,7 @@ CREATE TABLE IF NOT EXISTS stg_call_mention (
     sentence_index      INTEGER,
     char_start          INTEGER NOT NULL,
     char_end            INTEGER NOT NULL,
-    evidence            VARCHAR NOT NULL,
-    PRIMARY KEY (article_id, call_seq)
+    evidence            VARCHAR NOT NULL
 );
 COMMENT ON TABLE stg_call_mention IS 'Staging: each call an article reports, before merging calls across articles.';
 COMMENT ON COLUMN stg_call_mention.article_id IS 'Article (dim_article).';

@@ -1,6 +1,7 @@
 -- Facts: rebuilt from staging on every load (see warehouse/load.py).
+-- unique key: (call_id)  [see the note at the end of 01_operations.sql]
 CREATE TABLE IF NOT EXISTS fact_call (
-    call_id                 VARCHAR PRIMARY KEY,
+    call_id                 VARCHAR NOT NULL,
     call_date               DATE,
     call_date_precision     VARCHAR CHECK (call_date_precision IN ('day', 'month', 'year')),
     date_basis              VARCHAR CHECK (date_basis IN ('stated', 'inferred', 'published')),
@@ -19,14 +20,14 @@ COMMENT ON COLUMN fact_call.mode IS 'phone | video.';
 COMMENT ON COLUMN fact_call.n_articles IS 'Number of articles reporting the call.';
 COMMENT ON COLUMN fact_call.dq_flags IS 'Data-quality flags of the call (e.g. name_contradicts_gazetteer).';
 
+-- unique key: (call_id, official_id)  [see the note at the end of 01_operations.sql]
 CREATE TABLE IF NOT EXISTS call_participant (
     call_id         VARCHAR NOT NULL,
     official_id     VARCHAR NOT NULL,
     country_code    VARCHAR,
     title_fa        VARCHAR,
     role_code       VARCHAR,
-    is_initiator    BOOLEAN NOT NULL,
-    PRIMARY KEY (call_id, official_id)
+    is_initiator    BOOLEAN NOT NULL
 );
 COMMENT ON TABLE call_participant IS 'Call x official: who was on each call, in which capacity.';
 COMMENT ON COLUMN call_participant.call_id IS 'The call (fact_call).';
@@ -36,14 +37,14 @@ COMMENT ON COLUMN call_participant.title_fa IS 'Title the reporting article give
 COMMENT ON COLUMN call_participant.role_code IS 'Role code of that title.';
 COMMENT ON COLUMN call_participant.is_initiator IS 'True for the person who placed the call.';
 
+-- unique key: (call_id, topic_code)  [see the note at the end of 01_operations.sql]
 CREATE TABLE IF NOT EXISTS call_topic (
     call_id         VARCHAR NOT NULL,
     topic_code      VARCHAR NOT NULL,
     evidence        VARCHAR NOT NULL,
     article_id      VARCHAR NOT NULL,
     char_start      INTEGER NOT NULL,
-    char_end        INTEGER NOT NULL,
-    PRIMARY KEY (call_id, topic_code)
+    char_end        INTEGER NOT NULL
 );
 COMMENT ON TABLE call_topic IS 'Call x topic, with the sentence that shows it.';
 COMMENT ON COLUMN call_topic.call_id IS 'The call (fact_call).';
@@ -53,6 +54,7 @@ COMMENT ON COLUMN call_topic.article_id IS 'Article the evidence comes from.';
 COMMENT ON COLUMN call_topic.char_start IS 'Evidence start offset in that article''s clean_text.';
 COMMENT ON COLUMN call_topic.char_end IS 'Evidence end offset (exclusive).';
 
+-- unique key: (article_id, call_seq)  [see the note at the end of 01_operations.sql]
 CREATE TABLE IF NOT EXISTS call_mention (
     call_id         VARCHAR NOT NULL,
     article_id      VARCHAR NOT NULL,
@@ -60,8 +62,7 @@ CREATE TABLE IF NOT EXISTS call_mention (
     sentence_index  INTEGER,
     char_start      INTEGER NOT NULL,
     char_end        INTEGER NOT NULL,
-    evidence        VARCHAR NOT NULL,
-    PRIMARY KEY (article_id, call_seq)
+    evidence        VARCHAR NOT NULL
 );
 COMMENT ON TABLE call_mention IS 'Call x article that reports it.';
 COMMENT ON COLUMN call_mention.call_id IS 'The call (fact_call).';
@@ -72,8 +73,9 @@ COMMENT ON COLUMN call_mention.char_start IS 'Evidence start offset in clean_tex
 COMMENT ON COLUMN call_mention.char_end IS 'Evidence end offset (exclusive) in clean_text.';
 COMMENT ON COLUMN call_mention.evidence IS 'The sentence reporting the call.';
 
+-- unique key: (statement_id)  [see the note at the end of 01_operations.sql]
 CREATE TABLE IF NOT EXISTS statement (
-    statement_id    VARCHAR PRIMARY KEY,
+    statement_id    VARCHAR NOT NULL,
     article_id      VARCHAR NOT NULL,
     call_id         VARCHAR,
     official_id     VARCHAR,
