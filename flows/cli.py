@@ -172,15 +172,16 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
         flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
     paths = [str(Path(p).resolve()) for p in args.paths]
     max_bytes = int(args.max_file_mb * 1024 * 1024)
-    settings = {}
     if server is not None:
         discover_early(paths, max_bytes)  # while the server is still starting
-        # Heartbeats let a long-lived server mark a crashed run; our temporary server
-        # ends with the run, and the heartbeat thread's join costs up to 2 s at the end.
-        settings["flows.heartbeat_frequency"] = None
     try:
+        settings = {}
         if server is not None:
-            server.wait_ready()
+            # The URL also goes through the settings context: Prefect read the
+            # environment when it was imported, and a port clash restarts the server.
+            # Heartbeats let a long-lived server mark a crashed run; ours ends with the
+            # run, and joining the heartbeat thread cost up to 2 s at the end.
+            settings = {"api.url": server.wait_ready(), "flows.heartbeat_frequency": None}
         with temporary_settings(updates=settings):
             summary = flow(
                 paths=paths,

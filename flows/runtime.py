@@ -134,22 +134,26 @@ class TemporaryPrefectServer:
     subprocess's ~5-7 s start. Here the subprocess is launched with the same command and
     environment Prefect uses (``SubprocessASGIServer._run_uvicorn_command``) before the
     client imports anything of Prefect, so its start overlaps the client's imports and
-    file discovery, and the client talks to it through ``PREFECT_API_URL`` like to any
-    server. ``wait_ready`` is called just before the flow starts.
+    file discovery, and the client talks to it through ``PREFECT_API_URL`` (and the
+    settings context around the flow call) like to any server. ``wait_ready`` is called
+    just before the flow starts.
     """
 
     def __init__(self) -> None:
         self.process = None
         self.url: str | None = None
 
-    def start(self) -> None:
+    def start(self, port: int | None = None) -> None:
+        """Launch the server (on ``port``, else a free port the kernel picks); returns at
+        once, before it listens."""
         import socket
         import subprocess
         import sys
 
-        with socket.socket() as sock:  # a free port on loopback, chosen by the kernel
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        if port is None:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}/api"
         env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
         self.process = subprocess.Popen(
@@ -159,16 +163,24 @@ class TemporaryPrefectServer:
         )
         os.environ["PREFECT_API_URL"] = os.environ[_OWN_SERVER_URL] = self.url
 
-    def wait_ready(self) -> None:
-        """Block until the server answers its health check; a clear error if it died or
-        did not come up in PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS."""
+    def wait_ready(self) -> str:
+        """Block until the server answers its health check and return its API URL; a
+        clear error if it died or did not come up in
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS. uvicorn exits with status 3
+        when its port was taken between our choosing it and its binding: then it is
+        started again on another port, as Prefect's own ephemeral start does."""
         import time
         import urllib.error
         import urllib.request
 
         timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90"))
         deadline = time.monotonic() + timeout
+        port_retries = 3
         while time.monotonic() < deadline:
+            if self.process.poll() == 3 and port_retries > 0:
+                port_retries -= 1
+                self.start()
+                continue
             if self.process.poll() is not None:
                 raise RuntimeError(
                     f"the temporary Prefect server exited with code {self.process.returncode} while starting "
@@ -177,7 +189,7 @@ class TemporaryPrefectServer:
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
                     if response.status == 200:
-                        return
+                        return self.url
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.05)
@@ -197,10 +209,3 @@ class TemporaryPrefectServer:
             os.environ.pop("PREFECT_API_URL", None)
             os.environ.pop(_OWN_SERVER_URL, None)
         self.process = None
-
-    def __enter__(self) -> "TemporaryPrefectServer":
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()

@@ -126,3 +126,34 @@ print("deleted", runtime.prefect_db_is_current(home))
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:6] == [
         "fresh None", "recorded True", "configure leaves it None", "next start false", "upgraded False", "deleted False"]
+
+
+def test_temporary_server_moves_to_another_port_when_its_port_is_taken(tmp_path):
+    """The port is chosen free but another process can take it before uvicorn binds:
+    uvicorn then exits with status 3 and the server starts again elsewhere."""
+    import socket
+    import urllib.request
+
+    from flows import runtime
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = runtime.TemporaryPrefectServer()
+        saved = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME")}
+        os.environ["PREFECT_HOME"] = str(tmp_path / "prefect")
+        try:
+            server.start(port=port)
+            url = server.wait_ready()
+            assert f":{port}/" not in url and os.environ["PREFECT_API_URL"] == url
+            with urllib.request.urlopen(f"{url}/health", timeout=5) as response:
+                assert response.status == 200
+        finally:
+            server.stop()
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+    assert server.process is None and os.environ.get("PREFECT_API_URL") == saved["PREFECT_API_URL"]
