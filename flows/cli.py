@@ -119,8 +119,7 @@ def _missing_path(paths: list[str]) -> str | None:
 
 
 def cmd_ingest(args) -> int:
-    from flows.files import InputError
-    from warehouse.store import WarehouseBusy, WarehouseUnavailable, check_writable
+    from warehouse.store import WarehouseUnavailable, check_writable
 
     from warehouse import lake
 
