@@ -225,48 +225,29 @@ def facts_are_current(con: duckdb.DuckDBPyConnection, fingerprint: str) -> bool:
     return row is not None and row[0] == fingerprint
 
 
-def file_state(con: duckdb.DuckDBPyConnection, from_history: bool = False) -> pl.DataFrame:
-    """Last known size, mtime and hash of every file a completed run loaded or skipped.
+def _file_latest(from_history: bool) -> str:
+    """ingest_file_latest, or the same rows derived from the ingest_file history (a
+    DuckLake, whose concurrent writers do not keep that table)."""
+    return f"({read_sql('marts', 'ingest_file_latest')})" if from_history else "ingest_file_latest"
 
-    Read from ``ingest_file_latest`` (one row per file); ``from_history`` ranks the
-    whole ingest_file history instead (a DuckLake, whose concurrent writers do not keep
-    that table)."""
-    if not from_history:
-        return con.execute(
-            """
-            SELECT source_path, accepted_size_bytes AS size_bytes, accepted_mtime_ns AS mtime_ns,
-                   accepted_sha256 AS content_sha256, accepted_outcome AS outcome
-            FROM ingest_file_latest WHERE accepted_outcome IS NOT NULL
-            """
-        ).pl()
+
+def file_state(con: duckdb.DuckDBPyConnection, from_history: bool = False) -> pl.DataFrame:
+    """Last known size, mtime and hash of every file a completed run loaded or skipped."""
     return con.execute(
-        """
-        SELECT f.source_path, f.size_bytes, f.mtime_ns, f.content_sha256, f.outcome
-        FROM ingest_file f JOIN ingest_run r USING (run_id)
-        WHERE r.status = 'completed' AND f.outcome <> 'rejected'
-        QUALIFY row_number() OVER (PARTITION BY f.source_path ORDER BY r.started_at DESC) = 1
+        f"""
+        SELECT source_path, accepted_size_bytes AS size_bytes, accepted_mtime_ns AS mtime_ns,
+               accepted_sha256 AS content_sha256, accepted_outcome AS outcome
+        FROM {_file_latest(from_history)} WHERE accepted_outcome IS NOT NULL
         """
     ).pl()
 
 
 def rejected_state(con: duckdb.DuckDBPyConnection, from_history: bool = False) -> pl.DataFrame:
     """Files whose latest outcome in a completed run was a rejection: size, mtime, reason."""
-    if not from_history:
-        return con.execute(
-            """
-            SELECT source_path, size_bytes, mtime_ns, reason, content_sha256
-            FROM ingest_file_latest WHERE outcome = 'rejected'
-            """
-        ).pl()
     return con.execute(
-        """
+        f"""
         SELECT source_path, size_bytes, mtime_ns, reason, content_sha256
-        FROM (
-            SELECT f.*, row_number() OVER (PARTITION BY f.source_path ORDER BY r.started_at DESC) AS latest
-            FROM ingest_file f JOIN ingest_run r USING (run_id)
-            WHERE r.status = 'completed'
-        )
-        WHERE latest = 1 AND outcome = 'rejected'
+        FROM {_file_latest(from_history)} WHERE outcome = 'rejected'
         """
     ).pl()
 

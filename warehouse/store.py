@@ -94,6 +94,10 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table (idempotent) and (re)create every view."""
     for path in sql_files("schema"):
         con.execute(path.read_text(encoding="utf-8"))
+    # A warehouse from before ingest_file_latest: build it once from the run history
+    # (every completed run adds its files to it, so it is never empty after one).
+    if con.execute("SELECT NOT EXISTS (FROM ingest_file_latest) AND EXISTS (FROM ingest_file)").fetchone()[0]:
+        con.execute(f"INSERT INTO ingest_file_latest BY NAME ({read_sql('marts', 'ingest_file_latest')})")
     for path in sql_files("views"):
         con.execute(path.read_text(encoding="utf-8"))
 

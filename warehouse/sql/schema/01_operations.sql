@@ -54,38 +54,22 @@ COMMENT ON COLUMN ingest_file.article_ids IS 'Articles the file holds (several f
 -- The latest word on every file, kept by each completed run (warehouse/load.py,
 -- update_file_latest), so that the next run's "unchanged" and "still rejected" checks read
 -- one row per file instead of ranking the whole ingest_file history, which grows by one
--- row per file per run. Built once from that history when a warehouse predates it.
-CREATE TABLE IF NOT EXISTS ingest_file_latest AS
-WITH completed AS (
-    SELECT f.*, r.started_at
-    FROM ingest_file f JOIN ingest_run r USING (run_id)
-    WHERE r.status = 'completed'
-),
-latest AS (
-    SELECT source_path,
-           arg_max(struct_pack(run_id, outcome, reason, size_bytes, mtime_ns, content_sha256), started_at) AS f
-    FROM completed
-    GROUP BY source_path
-),
-accepted AS (
-    SELECT source_path,
-           arg_max(struct_pack(outcome, size_bytes, mtime_ns, content_sha256), started_at) AS f
-    FROM completed
-    WHERE outcome <> 'rejected'
-    GROUP BY source_path
-)
-SELECT l.source_path,
-       l.f.run_id AS run_id,
-       l.f.outcome AS outcome,
-       l.f.reason AS reason,
-       l.f.size_bytes AS size_bytes,
-       l.f.mtime_ns AS mtime_ns,
-       l.f.content_sha256 AS content_sha256,
-       a.f.outcome AS accepted_outcome,
-       a.f.size_bytes AS accepted_size_bytes,
-       a.f.mtime_ns AS accepted_mtime_ns,
-       a.f.content_sha256 AS accepted_sha256
-FROM latest l LEFT JOIN accepted a USING (source_path);
+-- row per file per run. warehouse/sql/marts/ingest_file_latest.sql derives it from that
+-- history: it builds the table once for a warehouse that predates it
+-- (store.apply_schema), and a DuckLake reads it directly (warehouse/load.py).
+CREATE TABLE IF NOT EXISTS ingest_file_latest (
+    source_path         VARCHAR NOT NULL,
+    run_id              VARCHAR NOT NULL,
+    outcome             VARCHAR NOT NULL,
+    reason              VARCHAR,
+    size_bytes          BIGINT,
+    mtime_ns            BIGINT,
+    content_sha256      VARCHAR,
+    accepted_outcome    VARCHAR,
+    accepted_size_bytes BIGINT,
+    accepted_mtime_ns   BIGINT,
+    accepted_sha256     VARCHAR
+);
 COMMENT ON TABLE ingest_file_latest IS 'One row per file any completed run saw: its latest ingest_file outcome, and its latest outcome other than rejected. Kept by every completed run; what the next run compares files against.';
 COMMENT ON COLUMN ingest_file_latest.source_path IS 'Absolute path of the file.';
 COMMENT ON COLUMN ingest_file_latest.run_id IS 'The last completed run that saw the file.';
