@@ -98,6 +98,82 @@ def test_search_finds_seed_001_first(seeded):
         con.close()
 
 
+# Texts beside the seeds for the index comparison: Arabic letter forms, harakat, Latin
+# accents and case, ZWNJ, and characters outside the folded scripts (Greek, Cyrillic,
+# Hangul, a combining accent, an emoji), which take the tokenize() path.
+INDEX_TEXTS = [
+    "وزير امور خارجه أمريكا با همتای إيرانی و مؤسسه ئی در آستارا گفت‌وگو کرد؛ مُذاکرات ادامه دارد.",
+    "Éric MÜLLER (AFP) said: the talks in Genève were «constructive» — 1,730.86 km, ۱۴۰۳/۰۸/۱۲.",
+    "سفیر یونان (Ελλάδα) و روسیه (Москва) در سئول (서울) دیدار کردند.",
+    "café\u0301 و رئیس‌جمهور 🇮🇷 در تماس تلفنی",
+    "",
+]
+
+
+def test_bm25_index_is_the_fts_extension_index(tmp_path):
+    """Our build (warehouse/sql/search/bm25_index.sql) gives the tables and the scores
+    of the fts extension's create_fts_index, on the seeds and on awkward text."""
+    from transforms.cleaning import clean_text
+    from warehouse import search
+
+    texts = [clean_text(p.read_text(encoding="utf-8")) for p in sorted(SEEDS.iterdir())] + INDEX_TEXTS
+
+    def build(path: Path, ours: bool) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(str(path))
+        con.execute("CREATE TABLE dim_article (article_id VARCHAR, clean_text VARCHAR)")
+        con.executemany("INSERT INTO dim_article VALUES (?, ?)", [[f"a{i}", t] for i, t in enumerate(texts)])
+        search.enable_fts(con)  # the extension's build, and its stem() for the reference's macro
+        if ours:
+            search.build_index(con)
+        else:
+            con.execute(
+                "PRAGMA create_fts_index('dim_article', 'article_id', 'clean_text', stemmer='none', "
+                f"stopwords='none', ignore='{search.IGNORE}', strip_accents=1, lower=1)"
+            )
+        return con
+
+    reference, ours = build(tmp_path / "reference.duckdb", False), build(tmp_path / "ours.duckdb", True)
+    schema = search.INDEX_SCHEMA
+    snapshot = [
+        f"SELECT docid, name, len FROM {schema}.docs ORDER BY docid",
+        f"SELECT term, df FROM {schema}.dict ORDER BY term",
+        f"SELECT docid, d.term, count(*) FROM {schema}.terms JOIN {schema}.dict d USING (termid) GROUP BY ALL ORDER BY ALL",
+        f"SELECT * FROM {schema}.stats",
+    ]
+    for sql in snapshot:
+        assert ours.execute(sql).fetchall() == reference.execute(sql).fetchall(), sql
+    assert ours.execute(f"SELECT count(*) FROM {schema}.dict WHERE term IN ('ελλαδα', 'москва', 'eric', 'امريكا')").fetchone()[0] == 4
+
+    # both tokenising paths were taken: folded articles, and ones with other scripts
+    search.define_fold_macros(ours)
+    foldable = ours.execute("SELECT count(*) FILTER (_bm25_foldable(clean_text)), count(*) FROM dim_article").fetchone()
+    assert 0 < foldable[0] < foldable[1]
+
+    for query in ("آستارا", "راه آهن رشت", "امريكا", "MULLER genève", "Ελλάδα سفیر", "رئیس‌جمهور"):
+        sql = f"SELECT article_id, {schema}.match_bm25(article_id, ?) AS s FROM dim_article WHERE s IS NOT NULL ORDER BY article_id"
+        expected, got = reference.execute(sql, [query]).fetchall(), ours.execute(sql, [query]).fetchall()
+        assert expected and [a for a, _ in got] == [a for a, _ in expected], query
+        assert [round(s, 9) for _, s in got] == [round(s, 9) for _, s in expected], query
+
+
+def test_bm25_fold_is_lower_strip_accents(tmp_path):
+    """_bm25_fold gives, character by character, what the tokenize macro's
+    lower(strip_accents(...)) gives, for every character _bm25_foldable accepts."""
+    from warehouse import search
+
+    con = duckdb.connect()
+    search.define_fold_macros(con)
+    chars = [chr(c) for first, last in search.FOLDED_RANGES for c in range(first, last + 1)]
+    differ = con.execute(
+        "SELECT c FROM (SELECT unnest(?) AS c) WHERE _bm25_foldable(c) AND _bm25_fold(c) <> lower(strip_accents(c))",
+        [chars],
+    ).fetchall()
+    assert differ == []
+    # NFD takes the hamza or madda off: ئ is Arabic yeh, ۀ is U+06D5 (ae)
+    folded = "\u0627\u0627\u0627\u0648\u064a\u06d5 ea"
+    assert con.execute("SELECT _bm25_fold('آأإؤئۀ ÉA'), _bm25_foldable('Ελλάδα')").fetchone() == (folded, False)
+
+
 def test_search_cli(seeded, capsys):
     from flows.cli import main
 

@@ -2,7 +2,7 @@
 
 DuckDB's fts extension, with its defaults, lower-cases, strips accents and then replaces
 every run of characters matching ``(\\.|[^a-z])+`` by a space: every Persian letter is
-dropped and nothing is indexed. The index here is built with
+dropped and nothing is indexed. The index here is the one the extension builds with
 
 - ``ignore='[^\\p{L}\\p{N}]+'``: a token is a run of letters (any script) and digits;
   everything else separates tokens, ZWNJ included, so ``همکاری‌ها`` indexes
@@ -12,16 +12,17 @@ dropped and nothing is indexed. The index here is built with
 - ``stemmer='none'`` (Snowball has no Persian), ``stopwords='none'`` (BM25's idf already
   weighs down از، و، به), ``lower=1`` (Latin words match case-insensitively).
 
-The index lives in the warehouse (schema ``fts_main_dim_article``) and is rebuilt by
-every run before it publishes (``build_index``, called from the flow's finish step), so
-any reader can rank articles in SQL::
+The index lives in the warehouse (schema ``fts_main_dim_article``, the extension's
+tables and macros) and is rebuilt by every run before it publishes (``build_index``,
+called from the flow's finish step), so any reader can rank articles in SQL::
 
     SELECT article_id, title, fts_main_dim_article.match_bm25(article_id, 'راه آهن رشت') AS score
     FROM dim_article WHERE score IS NOT NULL ORDER BY score DESC;
 
-The fts extension cannot be downloaded at run time: it comes from the
-``duckdb-ext-fts`` wheel, whose folder ``enable_fts`` sets as DuckDB's extension
-directory (``store.connect_readonly`` does it for every reader).
+It is built by our own SQL (``warehouse/sql/search/bm25_index.sql``, faster than the
+extension's ``create_fts_index``; why there), which needs no extension, and neither do
+its macros. Readers still load fts (``enable_fts``, from the ``duckdb-ext-fts`` wheel,
+never downloaded): an index built by an earlier version calls the extension's stem().
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+
+from warehouse.store import read_sql
 
 INDEX_SCHEMA = "fts_main_dim_article"
 IGNORE = r"[^\p{L}\p{N}]+"
@@ -58,26 +61,64 @@ def enable_fts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("LOAD fts")
 
 
-def build_index(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the BM25 index over dim_article.clean_text (inside the run's transaction).
+# Characters (code point ranges) whose lower(strip_accents(c)) is at most one character:
+# ASCII, Latin-1 and Latin Extended-A, Arabic and Arabic Supplement, general
+# punctuation (ZWNJ, dashes, quotes), Arabic presentation forms. An article written
+# only in these is tokenised by one translate() (bm25_index.sql).
+FOLDED_RANGES = (
+    (0x09, 0x0D), (0x20, 0x7E), (0xA0, 0x17F), (0x600, 0x6FF), (0x750, 0x77F),
+    (0x2000, 0x206F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF),
+)
 
-    The build holds a row per word occurrence and does not spill all of it: with the
-    load's 256 MB buffer cap it ran out of memory at 300,000 articles. It gets its own
-    cap (``TAMAS_DUCKDB_INDEX_MEMORY``, default 512 MB) and no insertion order to keep.
-    Measured on the bench corpus: 512 MB builds 300,000 articles in +680 MB of RSS;
-    1 GB was ~20 % faster at 100k but took +1,150 MB, the run's peak."""
-    enable_fts(con)
+
+def _sql_string(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def define_fold_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Temporary macros ``_bm25_foldable(s)`` (every character of s is in FOLDED_RANGES)
+    and ``_bm25_fold(s)`` (lower(strip_accents(s)) for such an s, as one translate()).
+    The table is read from DuckDB's own strip_accents and lower, so it follows them: a
+    character they map to more than one character leaves the folded set."""
+    chars = [chr(c) for first, last in FOLDED_RANGES for c in range(first, last + 1)]
+    folded = con.execute(
+        "SELECT c, lower(strip_accents(c)) FROM (SELECT unnest(?) AS c)", [chars]
+    ).fetchall()
+    multi = {c for c, f in folded if len(f) > 1}
+    mapped = [(c, f) for c, f in folded if f != c and len(f) == 1]
+    dropped = [c for c, f in folded if f == ""]
+    # translate(): characters of `from` past the end of `to` are deleted
+    source = "".join(c for c, _ in mapped) + "".join(dropped)
+    target = "".join(f for _, f in mapped)
+    ranges = "".join(f"\\x{{{first:x}}}-\\x{{{last:x}}}" for first, last in FOLDED_RANGES)
+    excluded = "".join(f"\\x{{{ord(c):x}}}" for c in sorted(multi))
+    unfoldable = f"[^{ranges}]" + (f"|[{excluded}]" if excluded else "")
+    con.execute(
+        f"CREATE OR REPLACE TEMP MACRO _bm25_foldable(s) AS NOT regexp_matches(s, {_sql_string(unfoldable)})"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP MACRO _bm25_fold(s) AS translate(s, {_sql_string(source)}, {_sql_string(target)})"
+    )
+
+
+def build_index(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the BM25 index over dim_article.clean_text (inside the run's
+    transaction), with warehouse/sql/search/bm25_index.sql.
+
+    The build holds a row per word occurrence. It gets its own memory cap
+    (``TAMAS_DUCKDB_INDEX_MEMORY``, default 512 MB; the load's 256 MB ran out at 300,000
+    articles with the fts extension's build) and no insertion order to keep."""
     memory_limit, order = con.execute(
         "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')"
     ).fetchone()
     con.execute(f"SET memory_limit = '{os.environ.get('TAMAS_DUCKDB_INDEX_MEMORY', '512MB')}'")
     con.execute("SET preserve_insertion_order = false")
     try:
-        con.execute(
-            "PRAGMA create_fts_index('dim_article', 'article_id', 'clean_text', "
-            f"stemmer='none', stopwords='none', ignore='{IGNORE}', strip_accents=1, lower=1, overwrite=1)"
-        )
+        define_fold_macros(con)
+        con.execute(read_sql("search", "bm25_index"))
     finally:
+        con.execute("DROP MACRO IF EXISTS _bm25_foldable")
+        con.execute("DROP MACRO IF EXISTS _bm25_fold")
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET preserve_insertion_order = {str(order).lower()}")
 
