@@ -363,3 +363,127 @@ def test_hazm_core_loads_no_tagger_dependencies() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# Text with what the rewritten hazm patterns look at (transforms/cleaning.py,
+# _FASTER_EQUIVALENTS): brackets and quotes after words, digits glued to letters, runs
+# of ZWNJ at word edges, spaced suffixes.
+SPACING_PIECES = st.sampled_from(
+    ["(", "((", "«", "»", ")", "[", "{", '"', ZWNJ, ZWNJ * 2, " " + ZWNJ, ZWNJ + " ", "۹", "12", "x", ".", ":", "، ",
+     " ها", " های", " تر", " ترین", " گر", "ه ی ", " ام", "می ", "\n"]
+)
+
+
+@st.composite
+def spacing_texts(draw) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 25))):
+        parts.append(draw(st.one_of(st.sampled_from(WORDS), SPACING_PIECES)))
+        parts.append(draw(st.sampled_from(["", " ", " ", ZWNJ])))
+    return "".join(parts)
+
+
+SPACING_CASES_REWRITTEN = [
+    "کتاب((ها «نقل»(x) و [متن]{و} a(b «(",  # an opening bracket after a word, and after another
+    "طول۹ و ۹متر و عرض۶۶ و x9",
+    ZWNJ * 2 + "سلام" + ZWNJ * 3 + " به " + ZWNJ + "همه" + ZWNJ + ZWNJ + "\nو" + ZWNJ,
+    "بزرگ تر و کوچک ترین اخلال گر کتاب ها ۹ ها",
+]
+
+
+@pytest.mark.parametrize("text", SPACING_CASES_REWRITTEN)
+def test_rewritten_patterns_match_hazm(text: str) -> None:
+    from transforms.cleaning import _resources
+
+    r = _resources()
+    assert r.correct_spacing(text) == r.normalizer.correct_spacing(text)
+
+
+@PROPS
+@given(spacing_texts())
+def test_correct_spacing_matches_hazm_on_brackets_digits_zwnj(text: str) -> None:
+    from transforms.cleaning import _resources
+
+    r = _resources()
+    assert r.correct_spacing(text) == r.normalizer.correct_spacing(text)
+
+
+def test_every_rewritten_pattern_is_one_of_hazms() -> None:
+    """A pattern rewritten for speed applies only if hazm still has it verbatim."""
+    from transforms.cleaning import _FASTER_EQUIVALENTS, _resources
+
+    n = _resources().normalizer
+    hazm_patterns = {p for p, _ in n.extra_space_patterns + n.affix_spacing_patterns + n.punctuation_spacing_patterns}
+    assert set(_FASTER_EQUIVALENTS) <= hazm_patterns
+
+
+def test_normalize_matches_hazm_on_the_seeds() -> None:
+    """Our normalize step (character table, ligatures, spacing, specials) is the hazm
+    Normalizer's with the options of transforms/hazm_core.py."""
+    from transforms.cleaning import _LIGATURES, _resources
+
+    r = _resources()
+    texts = [(ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8") for name in SEEDS]
+    texts.append("﷽ ﷼ ﷰ ﷹ ﷲ ﷳ ﷴ ﷵ ﷶ ﷷ ﷸ ﻵ ﻶ ﻷ ﻸ ﻹ ﻺ ﻻ ﻼ يك ة “نقل” \u00a0و")
+    for text in texts:
+        assert r.normalize(text) == r.normalizer.normalize(text)
+    for pattern, _ in r.normalizer.replacements:  # the ligature gate sees all of them
+        assert all(_LIGATURES.match(ch) for ch in pattern if ch not in "()|")
+
+
+@PROPS
+@given(persian_texts())
+def test_normalize_matches_hazm_on_generated_text(text: str) -> None:
+    from transforms.cleaning import _resources
+
+    r = _resources()
+    assert r.normalize(text) == r.normalizer.normalize(text)
+
+
+@PROPS
+@given(spacing_texts())
+def test_zwnj_fix_with_its_shortcut_is_the_full_substitution(text: str) -> None:
+    from transforms.cleaning import _ZWNJ_RUN, _fix_edge_zwnj, _zwnj_repl
+
+    assert _fix_edge_zwnj(text) == _ZWNJ_RUN.sub(_zwnj_repl, text)
+
+
+def test_lexicon_regexes_match_the_flat_alternations() -> None:
+    """The trie alternations (cleaning._alternation) find what the plain
+    longest-first alternations with a lookbehind find, on the seeds and on every
+    compound and agency variant glued into text."""
+    from transforms.cleaning import LETTERS, _L, _resources
+
+    r = _resources()
+
+    def flat(words) -> str:
+        return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+    agency_tails = {
+        name.split()[-1] for name in (ROOT / "seeds" / "lexicon" / "agencies.txt").read_text(encoding="utf-8").splitlines()
+        if name.strip() and not name.startswith("#") and len(name.split()[-1]) >= 3
+    }
+    pairs = [
+        (r.compound_re, re.compile(rf"(?<![{LETTERS}{ZWNJ}])({flat(r.compound_map)})((?:هایی|های|ها|یان|ان|ای|ی)?)(?!{_L})")),
+        (r.agency_re, re.compile(rf"(?<!{_L})({flat(agency_tails)})({_L}+)")),
+        (r.spelling_re, re.compile(rf"(?<!{_L})({flat(r.spelling_map)})")),
+    ]
+    texts = [(ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8") for name in SEEDS]
+    variants = list(r.compound_map) + sorted(agency_tails) + list(r.spelling_map)
+    texts.append(" ".join(f"{v} و{v}ها {v}ی ب{v} {v}به" for v in variants))
+    for ours, plain in pairs:
+        for text in texts:
+            assert [m.groups() for m in ours.finditer(text)] == [m.groups() for m in plain.finditer(text)]
+            assert [m.span() for m in ours.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+def test_replace_runs_is_the_token_substitution() -> None:
+    from transforms.cleaning import _replace_runs, _resources
+
+    r = _resources()
+    text = " ".join((ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8") for name in SEEDS)
+    tokens = sorted(set(r.token_re.findall(text)))
+    fixes = {w: w[::-1] + " x" for w in tokens[::7]}  # every 7th word, replaced by something else
+    fixes["رئیس"] = "رئیس‌جمهور"  # a replacement containing another key is not replaced again
+    assert _replace_runs(text, fixes) == r.token_re.sub(lambda m: fixes.get(m.group(0), m.group(0)), text)
+    assert _replace_runs("آنها آنهاییx", {"آنها": "آن‌ها"}) == "آن‌ها آنهاییx"

@@ -27,7 +27,7 @@ import sys
 import threading
 import unicodedata
 from functools import lru_cache
-from itertools import chain, product
+from itertools import chain, compress, product
 from pathlib import Path
 
 import polars as pl
@@ -150,10 +150,15 @@ def _zwnj_repl(m: re.Match) -> str:
     return ""
 
 
+# A ZWNJ with something other than a letter on either side (a space, another ZWNJ, a
+# line end): the only kind _zwnj_repl changes.
+_MISPLACED_ZWNJ = re.compile(f"{ZWNJ}(?:(?<!{_L}{ZWNJ})|(?!{_L}))")
+
+
 def _fix_edge_zwnj(s: str) -> str:
     """A ZWNJ only joins two letters: next to a space it goes, next to a digit or
     Latin it is a space, next to anything else (punctuation, line end) nothing."""
-    return _ZWNJ_RUN.sub(_zwnj_repl, s) if ZWNJ in s else s
+    return _ZWNJ_RUN.sub(_zwnj_repl, s) if ZWNJ in s and _MISPLACED_ZWNJ.search(s) else s
 
 
 def _restore(m: re.Match, shielded: list[str]) -> str:
@@ -297,6 +302,39 @@ _PUA_RE = re.compile("[\ue000-\uf8ff]")
 
 # ------------------------------------------------------------------ lexicons
 
+
+def _alternation(words, not_after: str) -> str:
+    """A regex matching any of ``words`` where the character before is not
+    ``not_after`` (a character class), longest word first: what
+    ``(?<!not_after)(?:w1|w2|...)`` does with the words sorted longest first.
+
+    It is written as a trie (ا(?:ب|ج)... rather than اب|اج|...), and the lookbehind
+    comes after the first character, so re can skip straight to the places where a
+    word may start and tries only the words that continue the text. The words that
+    match at one place are prefixes of one another; in the trie, a word's own end
+    (the empty alternative) comes after its longer continuations, so they are tried
+    in the same longest-first order, backtracking included."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict, first: bool = False) -> str:
+        branches = [
+            re.escape(ch) + (f"(?<!{not_after}.)" if first else "") + render(child)
+            for ch, child in sorted(node.items()) if ch
+        ]
+        if "" in node:
+            branches.append("")
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return render(trie, first=True)
+
+
 class _Resources:
     """Everything built once per process: hazm's Normalizer, its word list, the verb
     forms, and our lexicons with their compiled regexes."""
@@ -306,7 +344,12 @@ class _Resources:
 
         self.normalizer = hazm_core.normalizer()  # options and why: transforms/hazm_core.py
         n = self.normalizer
-        self._translation = hazm_core.hazm().maketrans(n.translation_src, n.translation_dst)
+        # hazm's character table (390 Arabic variants, NBSP, curly quotes), applied by
+        # substituting the characters present: str.translate with a dict looks up every
+        # character of the text, ~5x the time for the few that are in the table
+        translation = hazm_core.hazm().maketrans(n.translation_src, n.translation_dst)
+        self._translated = {chr(k): v for k, v in translation.items()}
+        self._translation_re = re.compile("[" + "".join(map(re.escape, self._translated)) + "]")
         words = n.tokenizer.words  # {word: (count, pos-tags)}
         verbs = self.normalizer.verbs  # conjugated verb forms
         # hazm's own dicts, used for membership as they are: a frozenset copy of each
@@ -338,9 +381,7 @@ class _Resources:
 
         spellings = _read_csv(LEXICON_DIR / "spellings.csv")
         self.spelling_map = {r["variant"]: r["standard"] for r in spellings}
-        self.spelling_re = re.compile(
-            rf"(?<!{_L})(" + "|".join(sorted(map(re.escape, self.spelling_map), key=len, reverse=True)) + ")"
-        )
+        self.spelling_re = re.compile("(" + _alternation(self.spelling_map, not_after=_L) + ")")
 
         # compounds: every join of the parts -> standard form
         self.compound_map: dict[str, str] = {}
@@ -361,21 +402,17 @@ class _Resources:
                     self.compound_map[v] = standard
         # every variant starts with the first part (or an extra variant's first 3 letters)
         self.compound_heads = tuple({v[:3] for v in self.compound_map})
-        alternation = "|".join(sorted(map(re.escape, self.compound_map), key=len, reverse=True))
+        alternation = _alternation(self.compound_map, not_after=f"[{LETTERS}{ZWNJ}]")
         # a compound may carry a glued suffix (رئیس جمهوری, گفت و گوها); otherwise it
         # must end at a word boundary (so گفت و گوش stays).
-        self.compound_re = re.compile(
-            rf"(?<![{LETTERS}{ZWNJ}])({alternation})((?:هایی|های|ها|یان|ان|ای|ی)?)(?!{_L})"
-        )
+        self.compound_re = re.compile(rf"({alternation})((?:هایی|های|ها|یان|ان|ای|ی)?)(?!{_L})")
 
         agency_tails = set()
         for name in _read_list(LEXICON_DIR / "agencies.txt"):
             tail = name.split()[-1]
             if len(tail) >= 3:
                 agency_tails.add(tail)
-        self.agency_re = re.compile(
-            rf"(?<!{_L})(" + "|".join(sorted(map(re.escape, agency_tails), key=len, reverse=True)) + rf")({_L}+)"
-        )
+        self.agency_re = re.compile("(" + _alternation(agency_tails, not_after=_L) + rf")({_L}+)")
 
         self.token_re = re.compile(f"{_L}{{4,}}")
 
@@ -390,19 +427,43 @@ class _Resources:
                 tails.add(w[i + 1:])
                 i = w.find(ZWNJ, i + 1)
         self._joinable = frozenset(tails)
-        self._extra_space = [(re.compile(p), r, _literal_hint(p)) for p, r in n.extra_space_patterns]
-        self._affix_spacing = [(re.compile(p), r, _literal_hint(p)) for p, r in n.affix_spacing_patterns]
-        self._punctuation_spacing = [(re.compile(p), r, _literal_hint(p)) for p, r in n.punctuation_spacing_patterns]
+        self._extra_space = _compile_patterns(n.extra_space_patterns)
+        self._affix_spacing = _compile_patterns(n.affix_spacing_patterns)
+        self._punctuation_spacing = _compile_patterns(n.punctuation_spacing_patterns)
+        # hazm's WordTokenizer.tokenize (join_verb_parts=False): its pattern, spaced out
+        self._token_split = n.tokenizer.pattern
+
+    def tokenize(self, line: str) -> list[str]:
+        """hazm's WordTokenizer.tokenize (join_verb_parts=False), the same tokens: it
+        puts spaces around every match of its pattern and splits on spaces; split() on
+        the pattern's group gives the matches and the text between them directly."""
+        parts = self._token_split.split(line.replace("\n", " ").replace("\t", " "))
+        tokens: list[str] = []
+        for i, part in enumerate(parts):
+            if i % 2:  # a match (never empty, never a space)
+                tokens.append(part)
+            elif part:
+                tokens.extend(w for w in part.split(" ") if w)
+        return tokens
 
     def token_spacing(self, tokens: list[str]) -> list[str]:
-        """hazm's Normalizer.token_spacing, the same result, skipping its dictionary
-        lookups for tokens that cannot join (see ``_joinable``)."""
+        """hazm's Normalizer.token_spacing, the same result. A token joins the one
+        before it only if it is in ``_joinable``: those are found in one C-level pass
+        and only they are looked at; the tokens between are copied as they are."""
+        joinable = self._joinable
+        candidates = list(compress(range(len(tokens)), map(joinable.__contains__, tokens)))
+        if not candidates:
+            return tokens
         n = self.normalizer
-        joinable, words, verbs, suffixes = self._joinable, n.words, n.verbs, n.suffixes
+        words, verbs, suffixes = n.words, n.verbs, n.suffixes
         result: list[str] = []
         last = len(tokens) - 1
-        for t, token in enumerate(tokens):
-            if not result or token not in joinable:
+        copied = 0  # tokens[:copied] are in result
+        for t in candidates:
+            result.extend(tokens[copied:t])
+            copied = t + 1
+            token = tokens[t]
+            if not result:
                 result.append(token)
                 continue
             joined = False
@@ -414,10 +475,10 @@ class _Resources:
             elif token in suffixes and result[-1] in words:
                 joined = True
             if joined:
-                result.pop()
-                result.append(token_pair)
+                result[-1] = token_pair
             else:
                 result.append(token)
+        result.extend(tokens[copied:])
         return result
 
     def correct_spacing(self, text: str) -> str:
@@ -425,8 +486,7 @@ class _Resources:
         compiled once; a pattern whose required literal is absent is skipped (it could
         not change the text)."""
         text = _apply(self._extra_space, text)
-        tokenize = self.normalizer.tokenizer.tokenize
-        text = "\n".join(" ".join(self.token_spacing(tokenize(line))) for line in text.split("\n"))
+        text = "\n".join(" ".join(self.token_spacing(self.tokenize(line))) for line in text.split("\n"))
         text = _apply(self._affix_spacing, text)
         return _apply(self._punctuation_spacing, text)
 
@@ -434,14 +494,19 @@ class _Resources:
         """hazm's Normalizer.normalize with the options above, step by step in its
         order, reusing the character table it would rebuild on every call."""
         n = self.normalizer
-        text = text.translate(self._translation)
+        text = self._translation_re.sub(lambda m: self._translated[m.group()], text)
         text = n.remove_diacritics(text)
         text = self.correct_spacing(text)
-        text = n.unicodes_replacement(text)
+        if _LIGATURES.search(text):  # hazm's 11 substitutions, each a scan of the text
+            text = n.unicodes_replacement(text)
         # n.seperate_mi is done by _repair_token through self.joined, built from the
         # same hazm verb list (glued می/نمی verb form -> its ZWNJ form), in one pass
         return n.remove_specials_chars(text)
 
+
+# Every character hazm's unicodes_replacement replaces (tests/test_cleaning.py checks
+# this covers its list).
+_LIGATURES = re.compile("[\ufdf0-\ufdfd\ufef5-\ufefc]")
 
 # Literals without which a hazm spacing pattern cannot match (or matches only the empty
 # string it replaces with nothing): checked with ``in`` before running the regex.
@@ -463,6 +528,71 @@ _PATTERN_HINTS = {
 
 def _literal_hint(pattern: str) -> tuple[str, ...] | None:
     return _PATTERN_HINTS.get(pattern)
+
+
+def _expander(template: str):
+    """A function doing what re does with a replacement template of literal text and at
+    most two group references (all hazm's are). Python 3.11 expands templates in Python
+    code, per match; a closure is several times cheaper. Anything else stays a template."""
+    parts = re.split(r"\\(\d)", template)
+    if len(parts) == 1 or "\\" in "".join(parts[0::2]):
+        return template
+    literals, groups = parts[0::2], [int(g) for g in parts[1::2]]
+    if len(groups) == 1:
+        a, b = literals
+        (g,) = groups
+        return lambda m: a + (m.group(g) or "") + b
+    if len(groups) == 2:
+        a, b, c = literals
+        g, h = groups
+        return lambda m: a + (m.group(g) or "") + b + (m.group(h) or "") + c
+    return template
+
+
+_HAZM_PUNCT_AFTER, _HAZM_PUNCT_BEFORE = r"\.:!،؛؟»\]\)\}", r"«\[\(\{"
+_HAZM_LETTERS = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
+
+# hazm patterns that Python's re runs slowly, and equivalents that give the same text
+# (tests/test_cleaning.py runs both on the seeds and the fixtures). re scans fast for a
+# pattern that starts with a literal or a character set, slowly for one that starts
+# with a lookbehind, an alternation with ^, or a set most characters belong to.
+_FASTER_EQUIVALENTS = {
+    # Empty matches replaced by nothing change nothing: only runs of ZWNJ matter.
+    # A ZWNJ is not a word character, so \b before it means a word character before
+    # it, and \B the opposite: checked once the first ZWNJ is matched.
+    r"\b\u200c*\B": (r"\u200c(?<=\w\u200c)\u200c*\B", ""),
+    r"\B\u200c*\b": (r"\u200c(?<!\w\u200c)\u200c*\b", ""),
+    # The same lookbehind on the two characters before the space, checked after it.
+    (
+        r"(?<=[^\n\d " + _HAZM_PUNCT_AFTER + _HAZM_PUNCT_BEFORE + r"]{2}) (تر(ین?)?|گری?|های?)" "(?=[ \n"
+        + _HAZM_PUNCT_AFTER + _HAZM_PUNCT_BEFORE + "]|$)"
+    ): (
+        r" (?<=[^\n\d " + _HAZM_PUNCT_AFTER + _HAZM_PUNCT_BEFORE + r"]{2} )(تر(ین?)?|گری?|های?)" "(?=[ \n"
+        + _HAZM_PUNCT_AFTER + _HAZM_PUNCT_BEFORE + "]|$)",
+        "\u200c\\1",
+    ),
+    # "x(" -> "x (": match the opening bracket, look back at the character before it.
+    # hazm consumed that character, but it is never an opening bracket, so it could
+    # not have begun or ended another match.
+    "([^ " + _HAZM_PUNCT_BEFORE + "])([" + _HAZM_PUNCT_BEFORE + "])": (
+        "[" + _HAZM_PUNCT_BEFORE + "](?<=[^ " + _HAZM_PUNCT_BEFORE + "][" + _HAZM_PUNCT_BEFORE + "])",
+        lambda m: " " + m.group(),
+    ),
+    # "طول۹" -> "طول ۹": match the digit, look back for the letter (a letter is never
+    # the digit another match consumed).
+    "([" + _HAZM_LETTERS + r"])(\d)": (r"\d(?<=[" + _HAZM_LETTERS + r"]\d)", lambda m: " " + m.group()),
+}
+
+
+def _compile_patterns(patterns) -> list[tuple[re.Pattern, object, tuple[str, ...] | None]]:
+    """hazm's (pattern, template) list, compiled, with its literal hint; a pattern of
+    _FASTER_EQUIVALENTS is replaced by its equivalent."""
+    compiled = []
+    for pattern, template in patterns:
+        hint = _literal_hint(pattern)
+        pattern, template = _FASTER_EQUIVALENTS.get(pattern, (pattern, template))
+        compiled.append((re.compile(pattern), template if callable(template) else _expander(template), hint))
+    return compiled
 
 
 def _apply(patterns, text: str) -> str:
@@ -623,8 +753,7 @@ def _repairs(text: str, r: _Resources) -> str:
 
     # glued plural/comparative suffixes, می/نمی prefixes, ZWNJ compounds of hazm's
     # lexicon: only the distinct unknown tokens are looked at (cached per process)
-    lex = r.lex
-    candidates = {w for w in r.token_re.findall(text) if w not in lex}
+    candidates = set(r.token_re.findall(text)).difference(r.lex)
     fixes = {}
     for w in candidates:
         fixed = _REPAIRED.get(w)
@@ -633,8 +762,32 @@ def _repairs(text: str, r: _Resources) -> str:
         if fixed != w:
             fixes[w] = fixed
     if fixes:
-        text = r.token_re.sub(lambda m: fixes.get(m.group(0), m.group(0)), text)
+        text = _replace_runs(text, fixes)
     return text
+
+
+def _replace_runs(text: str, fixes: dict[str, str]) -> str:
+    """Replace every occurrence of a key of ``fixes`` that is a whole run of letters
+    (what ``token_re`` matches), all at once: the same as substituting through
+    token_re, without a Python call for each of the article's words."""
+    spans = []
+    for word, fixed in fixes.items():
+        i = text.find(word)
+        while i >= 0:
+            j = i + len(word)
+            if (i == 0 or text[i - 1] not in _LETTER_SET) and (j == len(text) or text[j] not in _LETTER_SET):
+                spans.append((i, j, fixed))
+            i = text.find(word, j)
+    if not spans:
+        return text
+    spans.sort()
+    out, at = [], 0
+    for i, j, fixed in spans:  # whole runs never overlap
+        out.append(text[at:i])
+        out.append(fixed)
+        at = j
+    out.append(text[at:])
+    return "".join(out)
 
 
 _REPAIRED: dict[str, str] = {}
