@@ -9,15 +9,17 @@ The automaton is built once per process per Reference object (module-level cache
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import ahocorasick
 import polars as pl
 
 from .memo import per_object
-from .text import TOKEN_RE, NormText, is_letter, norm, words_after, words_before
+from .text import TOKEN_CHARS, TOKEN_RE, NormText, norm, words_after, words_before
 
 # ----------------------------------------------------------------------------- lexicon
 
@@ -230,11 +232,12 @@ class Mention:
 
 def _raw_hits(g: Gazetteer, s: str):
     hits = []
+    n = len(s)
     for end, (key, lst) in g.automaton.iter(s):
         start = end - len(key) + 1
-        if start > 0 and is_letter(s[start - 1]):
+        if start > 0 and s[start - 1] in TOKEN_CHARS:  # is_letter, inlined: a call per hit
             continue
-        if end + 1 < len(s) and is_letter(s[end + 1]):
+        if end + 1 < n and s[end + 1] in TOKEN_CHARS:
             continue
         hits.append((start, end + 1, lst))
     return hits
@@ -248,12 +251,17 @@ def _select(hits, kinds):
         if ps:
             cand.append((a, b, ps))
     cand.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
-    taken: list[tuple[int, int]] = []
+    # the spans taken so far are disjoint: kept sorted, a new span can only overlap
+    # its neighbours
+    starts: list[int] = []
+    ends: list[int] = []
     out = []
     for a, b, ps in cand:
-        if any(not (b <= x or a >= y) for x, y in taken):
+        k = bisect.bisect_left(starts, a)
+        if (k > 0 and ends[k - 1] > a) or (k < len(starts) and starts[k] < b):
             continue
-        taken.append((a, b))
+        starts.insert(k, a)
+        ends.insert(k, b)
         out.append((a, b, ps))
     out.sort(key=lambda x: x[0])
     return out
@@ -354,11 +362,9 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> list[Mention]:
                     mentions.append(m)
             elif not plural:
                 mentions.append(Mention("title", a, b, counterpart=True, bare=True, title_fa=orig(a, b)))
-    # pronouns
-    for tok_m in _iter_tokens(s):
-        ta, tb, tok = tok_m
-        if tok in PRONOUNS:
-            mentions.append(Mention("pronoun", ta, tb))
+    # pronouns: whole tokens (runs of TOKEN_RE characters)
+    for pm in _PRONOUN_RE.finditer(s):
+        mentions.append(Mention("pronoun", pm.start(), pm.end()))
     mentions.sort(key=lambda m: (m.start, -m.end))
     # drop title/person overlaps produced by complements (country inside title span etc.)
     mentions = _dedupe_nested(mentions)
@@ -374,20 +380,31 @@ def _start_of(countries_at, c):
     return -1
 
 
-def _iter_tokens(s: str):
-    """(start, end, token) of each maximal run of letters/digits in s."""
-    for m in TOKEN_RE.finditer(s):
-        yield m.start(), m.end(), m.group()
+# A pronoun that is a whole token: what matching each TOKEN_RE run against PRONOUNS
+# finds, without visiting the article's other tokens.
+_TOKEN_CHARS = TOKEN_RE.pattern[:-1]  # the character class, without "+"
+_PRONOUN_RE = re.compile(
+    rf"(?<!{_TOKEN_CHARS})(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + rf")(?!{_TOKEN_CHARS})"
+)
+
+
+@per_object
+def _country_name_norms(g: Gazetteer) -> tuple[list, list]:
+    """(code, normalised Persian name) of the organisations, then of every entry, in
+    the gazetteer's order: normalised once, not for every title."""
+    orgs = [(code, norm(c["name_fa"])) for code, c in g.countries.items() if c["kind"] == "org"]
+    every = [(code, norm(c["name_fa"])) for code, c in g.countries.items()]
+    return orgs, every
 
 
 def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:
-    for code, c in g.countries.items():
-        if c["kind"] == "org" and norm(c["name_fa"]) in tnorm:
+    orgs, every = _country_name_norms(g)
+    for code, name in orgs:
+        if name in tnorm:
             return code
-    for code, c in g.countries.items():
-        for f in [c["name_fa"]]:
-            if norm(f) and norm(f) in tnorm:
-                return code
+    for code, name in every:
+        if name and name in tnorm:
+            return code
     if "حماس" in tnorm:
         return "PS"
     if "حزب الله" in tnorm:

@@ -61,7 +61,7 @@ def norm(s: str) -> str:
     return _SPACES.sub(" ", (s or "").translate(_TRANSLATE)).strip()
 
 
-_LETTERS = frozenset(
+TOKEN_CHARS = _LETTERS = frozenset(
     chr(c) for lo, hi in ((0x0621, 0x064A), (0x0671, 0x06D3), (0x06FA, 0x06FF)) for c in range(lo, hi + 1)
 ) | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 TOKEN_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+")
@@ -226,13 +226,14 @@ def words_before(s: str, i: int, n: int) -> list[tuple[int, int, str]]:
     nearest first; stops at punctuation other than spaces."""
     toks = []
     j = i
+    letters = _LETTERS  # is_letter, inlined: this runs per character
     while len(toks) < n:
         while j > 0 and s[j - 1] in " «»\"":
             j -= 1
-        if j == 0 or not is_letter(s[j - 1]):
+        if j == 0 or s[j - 1] not in letters:
             break
         k = j
-        while k > 0 and is_letter(s[k - 1]):
+        while k > 0 and s[k - 1] in letters:
             k -= 1
         toks.append((k, j, s[k:j]))
         j = k
@@ -243,13 +244,14 @@ def words_after(s: str, i: int, n: int) -> list[tuple[int, int, str]]:
     toks = []
     j = i
     L = len(s)
+    letters = _LETTERS
     while len(toks) < n:
         while j < L and s[j] in " «»\"":
             j += 1
-        if j >= L or not is_letter(s[j]):
+        if j >= L or s[j] not in letters:
             break
         k = j
-        while k < L and is_letter(s[k]):
+        while k < L and s[k] in letters:
             k += 1
         toks.append((j, k, s[j:k]))
         j = k
