@@ -165,6 +165,32 @@ def _create_database(dsn: str, name: str) -> None:
         subprocess.run([psql, f"{dsn} dbname=postgres", "-qc", sql], check=True, capture_output=True, timeout=60)
 
 
+_ATTACH_AND_CREATE = """
+import sys
+sys.path.insert(0, sys.argv[3])
+from warehouse import lake
+con = lake.connect(sys.argv[1], sys.argv[2])
+lake.apply_schema(con)
+print(con.execute("SELECT count(*) FROM dim_article").fetchone()[0])
+"""
+
+
+def test_processes_attaching_a_new_lake_at_once_all_succeed(postgres, tmp_path):
+    """The first attach of a lake creates DuckLake's catalog tables; processes that start
+    together race to do it. Without Prefect's start-up in between, the race is certain."""
+    _create_database(postgres, "tamas_lake_attach")
+    spec = f"ducklake:postgres:dbname=tamas_lake_attach {postgres}"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _ATTACH_AND_CREATE, spec, str(tmp_path / "data"), str(REPO)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for p, (out, err) in zip(procs, outputs):
+        assert p.returncode == 0, err
+        assert out.strip() == "0"
+
+
 def test_ducklake_two_concurrent_ingests(postgres, corpus, tmp_path):
     from warehouse import lake
 

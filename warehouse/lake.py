@@ -80,9 +80,26 @@ def connect(spec: str, data_path: str | None = None) -> duckdb.DuckDBPyConnectio
     con.execute("LOAD postgres")
     con.execute("LOAD ducklake")
     options = f" (DATA_PATH '{data_path}')" if data_path else ""
-    con.execute(f"ATTACH '{spec}' AS {ALIAS}{options}")
+    for attempt in range(RETRIES):
+        try:
+            con.execute(f"ATTACH '{spec}' AS {ALIAS}{options}")
+            break
+        except duckdb.Error as exc:
+            # Two processes attaching a lake whose catalog is still empty both create
+            # DuckLake's metadata tables; PostgreSQL makes the second wait for the first
+            # to commit, then fails it. By then the catalog exists, so attaching again
+            # simply opens it.
+            if not _initialisation_race(exc) or attempt == RETRIES - 1:
+                con.close()
+                raise
+            time.sleep(random.uniform(0.05, 0.3))
     con.execute(f"USE {ALIAS}")
     return con
+
+
+def _initialisation_race(exc: Exception) -> bool:
+    text = str(exc)
+    return "Failed to initialize DuckLake" in text and ("already exists" in text or "duplicate key" in text)
 
 
 def lake_schema_sql() -> list[str]:
