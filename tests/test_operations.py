@@ -591,3 +591,23 @@ def test_interactive_progress_is_a_rich_bar():
     assert reporter.bar is not None
     reporter.advance(5, 5)
     reporter.close()
+
+
+def test_rebuilds_get_their_own_memory_cap_and_the_load_cap_comes_back(monkeypatch):
+    """The load runs under a small DuckDB cap (the pool workers are alive then); the
+    end-of-run rebuilds get a larger one, and the load's is restored even on error."""
+    from warehouse import store
+
+    def cap(con):
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    monkeypatch.setenv("TAMAS_DUCKDB_REBUILD_MEMORY", "300MB")
+    expected = duckdb.connect(config={"memory_limit": "300MB"})
+    con = duckdb.connect(config={"memory_limit": "128MB"})
+    load_cap = cap(con)
+    with store.rebuild_memory(con):
+        assert cap(con) == cap(expected) != load_cap
+    with pytest.raises(duckdb.CatalogException):
+        with store.rebuild_memory(con):
+            con.execute("SELECT * FROM no_such_table")
+    assert cap(con) == load_cap

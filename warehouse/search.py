@@ -28,13 +28,12 @@ never downloaded): an index built by an earlier version calls the extension's st
 from __future__ import annotations
 
 import importlib.metadata
-import os
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 
-from warehouse.store import read_sql
+from warehouse.store import read_sql, rebuild_memory
 
 INDEX_SCHEMA = "fts_main_dim_article"
 IGNORE = r"[^\p{L}\p{N}]+"
@@ -105,21 +104,17 @@ def build_index(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build the BM25 index over dim_article.clean_text (inside the run's
     transaction), with warehouse/sql/search/bm25_index.sql.
 
-    The build holds a row per word occurrence. It gets its own memory cap
-    (``TAMAS_DUCKDB_INDEX_MEMORY``, default 512 MB; the load's 256 MB ran out at 300,000
-    articles with the fts extension's build) and no insertion order to keep."""
-    memory_limit, order = con.execute(
-        "SELECT current_setting('memory_limit'), current_setting('preserve_insertion_order')"
-    ).fetchone()
-    con.execute(f"SET memory_limit = '{os.environ.get('TAMAS_DUCKDB_INDEX_MEMORY', '512MB')}'")
+    The build holds a row per word occurrence: it runs under the rebuilds' memory cap
+    (``store.rebuild_memory``) with no insertion order to keep."""
+    order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("SET preserve_insertion_order = false")
     try:
-        define_fold_macros(con)
-        con.execute(read_sql("search", "bm25_index"))
+        with rebuild_memory(con):
+            define_fold_macros(con)
+            con.execute(read_sql("search", "bm25_index"))
     finally:
         con.execute("DROP MACRO IF EXISTS _bm25_foldable")
         con.execute("DROP MACRO IF EXISTS _bm25_fold")
-        con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET preserve_insertion_order = {str(order).lower()}")
 
 

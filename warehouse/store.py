@@ -187,15 +187,17 @@ def staged_copy(path: Path):
     if path.exists():
         shutil.copyfile(path, next_path)
     # A cap on DuckDB's buffer pool keeps a long run's memory flat (it spills to a temp
-    # folder beside the warehouse instead of growing with the corpus). Loading appends
-    # batch by batch and the BM25 build spills: at 30k articles 256 MB cost the index
-    # build nothing (6.7 s either way) and the process 150 MB less than 1 GB.
+    # folder beside the warehouse instead of growing with the corpus). Loading only
+    # appends batch by batch: with 128 MB the ingest process stayed at ~460 MB through a
+    # 100k load (with 256 MB it grew to ~590 MB, while the pool workers are alive, i.e.
+    # at the run's peak) at the same speed. The rebuilds at the end of a run get their
+    # own cap (``rebuild_memory``).
     # A checkpoint every 128 MB of log, not DuckDB's 16 MB: the load commits once per
     # batch, and each checkpoint rewrote the tables' tail blocks, leaving free blocks
     # that every later run copies (30k bench: 233 MB -> 187 MB file, same RSS).
     con = duckdb.connect(
         str(next_path),
-        config={"memory_limit": os.environ.get("TAMAS_DUCKDB_MEMORY", "256MB"), "checkpoint_threshold": "128MB"},
+        config={"memory_limit": os.environ.get("TAMAS_DUCKDB_MEMORY", "128MB"), "checkpoint_threshold": "128MB"},
     )
     try:
         apply_schema(con)
@@ -215,6 +217,22 @@ def staged_copy(path: Path):
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+@contextmanager
+def rebuild_memory(con: duckdb.DuckDBPyConnection):
+    """DuckDB's memory cap for the rebuilds at the end of a run (facts, BM25 index),
+    ``TAMAS_DUCKDB_REBUILD_MEMORY``, default 512 MB; the load's cap is restored after.
+
+    They read every staging row or every word occurrence: under the load's cap the BM25
+    build ran out of memory at 300,000 articles. They run after the pool workers have
+    exited, so the larger cap does not add to the run's peak."""
+    previous = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{os.environ.get('TAMAS_DUCKDB_REBUILD_MEMORY', '512MB')}'")
+    try:
+        yield con
+    finally:
+        con.execute(f"SET memory_limit = '{previous}'")
 
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
