@@ -7,8 +7,10 @@ from datetime import date, datetime, timezone
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from transforms.parsing import Rejected, article_key, decode_bytes, detect_language, parse_files
+from transforms.parsing import Rejected, arabic_script_share, article_key, decode_bytes, detect_language, parse_files
 
 ARTICLE = (
     "گفت‌وگوی تلفنی وزیران خارجه ایران و ترکیه\n\n"
@@ -124,3 +126,19 @@ def test_article_key_ignores_spacing_but_not_words():
 def test_language_detection():
     assert detect_language(ARTICLE) == "fa"
     assert detect_language("اتصل وزير الخارجية هاتفيا بنظيره التركي لبحث العلاقات الثنائية") == "ar"
+
+
+# Letters and non-letters of the Arabic blocks (signs, harakat, Arabic-Indic digits,
+# punctuation, presentation-form ligatures), Latin with accents, digits, ZWNJ, spaces.
+_MIXED = "آابپتثجچژکگیيكةۀئؤأإءًٌٍَُِّْٰ،؛؟٪٠١٢۰۱۲ـﻻﷲﺍﺑﻼ\ufdfd\ufeffabcXYZéÜß123 \u200c\n.-«»"
+
+
+@given(st.text(alphabet=_MIXED, max_size=300))
+def test_arabic_script_share_is_the_share_of_isalpha_letters_in_the_arabic_blocks(text):
+    def arabic_block(ch: str) -> bool:
+        return 0x600 <= ord(ch) <= 0x6FF or 0xFB50 <= ord(ch) <= 0xFEFF
+
+    letters = [ch for ch in text if ch.isalpha()]
+    expected = sum(map(arabic_block, letters)) / len(letters) if letters else 0.0
+    assert arabic_script_share(text) == pytest.approx(expected, abs=0, rel=1e-12)
+    assert arabic_script_share(ARTICLE) > 0.99

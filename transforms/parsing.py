@@ -144,17 +144,24 @@ def _control_share(text: str) -> float:
     return controls / max(len(text), 1)
 
 
-_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\ufb50-\ufeff]")
+# The letters (str.isalpha) of the Arabic-script blocks: Arabic, and the presentation forms.
+_ARABIC_LETTER = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for first, last in ((0x600, 0x6FF), (0xFB50, 0xFEFF))
+              for c in range(first, last + 1) if chr(c).isalpha())
+    + "]"
+)
 
 
 def arabic_script_share(text: str) -> float:
-    """Share of letters that are Arabic-script (Persian and Arabic) among all letters.
-    (Counted with C-level loops: this runs on every article.)"""
-    letters = sum(map(str.isalpha, text))
-    if not letters:
-        return 0.0
-    arabic = sum(map(str.isalpha, _ARABIC_SCRIPT.findall(text)))
-    return arabic / letters
+    """Share of letters (str.isalpha) that are Arabic-script (Persian and Arabic).
+    This runs on every article: the Arabic letters are removed in one C-level regex
+    pass, and only what remains (spaces, digits, punctuation, Latin) is looked at
+    character by character."""
+    rest = _ARABIC_LETTER.sub("", text)
+    arabic = len(text) - len(rest)
+    letters = arabic + sum(map(str.isalpha, rest))
+    return arabic / letters if letters else 0.0
 
 
 # Letters Persian has and Arabic lacks; an Arabic-script text with none is not Persian.
