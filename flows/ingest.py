@@ -15,7 +15,6 @@ import os
 import time
 import uuid
 from collections import deque
-from concurrent import futures
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -301,27 +300,18 @@ def finish_load_task(
     stale = state.counts["loaded_articles"] > 0 or not load.facts_are_current(state.con, fingerprint)
     state.counts["reference_sha256"] = fingerprint
     rebuild = rebuild and stale
-    # The rebuilds read whole tables: DuckDB's larger cap for all of them (it is global to
-    # the database, and the index build below runs on a second connection).
-    with store.rebuild_memory(state.con):
-        # The BM25 index (warehouse/search.py) reads only dim_article, committed batch by
-        # batch: a second connection builds it while this one rebuilds the facts, instead
-        # of after them with one core idle. DuckLake stores no FTS macros: no index there.
-        index = search.start_index_build(state.con) if rebuild else None
-        try:
-            if rebuild:  # DuckLake rebuilds them after the load commits (warehouse/lake.py)
-                load.load_reference_dimensions(state.con, load_reference())
-                state.counts["calls_total"] = load.rebuild_facts(state.con)
-            else:
-                state.counts["calls_total"] = state.con.execute("SELECT count(*) FROM fact_call").fetchone()[0]
-            load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
-            if keep_file_latest:
-                load.update_file_latest(state.con, state.run_id)
-        finally:
-            if index is not None:  # never leave the build running on a connection being closed
-                futures.wait([index])
-        if index is not None:
-            index.result()  # its error, if it failed, fails the run
+    if rebuild:  # DuckLake rebuilds them after the load commits (warehouse/lake.py)
+        load.load_reference_dimensions(state.con, load_reference())
+        with store.rebuild_memory(state.con):
+            state.counts["calls_total"] = load.rebuild_facts(state.con)
+    else:
+        state.counts["calls_total"] = state.con.execute("SELECT count(*) FROM fact_call").fetchone()[0]
+    load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
+    if keep_file_latest:
+        with store.rebuild_memory(state.con):  # a row per file the warehouse has seen
+            load.update_file_latest(state.con, state.run_id)
+    if rebuild:  # DuckLake stores no FTS macros: no BM25 index on a lake
+        search.build_index(state.con)  # BM25 index over dim_article.clean_text (warehouse/search.py)
 
 
 def _batches(frame: pl.DataFrame, size: int):

@@ -98,33 +98,6 @@ def test_search_finds_seed_001_first(seeded):
         con.close()
 
 
-def test_the_index_a_run_builds_beside_the_facts_equals_a_build_after_them(seeded, tmp_path):
-    """A run builds the index on a second connection while it rebuilds the facts
-    (flows/ingest.py); a build on the finished warehouse gives the same tables."""
-    import shutil
-
-    from warehouse import search
-
-    copy = tmp_path / "copy.duckdb"
-    shutil.copyfile(seeded, copy)
-    con = duckdb.connect(str(copy))
-    try:
-        con.execute(f"ATTACH '{seeded}' AS run (READ_ONLY)")
-
-        def tables(prefix: str) -> dict:
-            return {
-                t: con.execute(f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {prefix}fts_main_dim_article.{t}").fetchall()
-                for t in ("docs", "terms", "dict", "stats")
-            }
-
-        built_by_run = tables("run.")
-        search.build_index(con)
-        assert tables("") == built_by_run
-        assert built_by_run["docs"][0][0] == 2
-    finally:
-        con.close()
-
-
 # Texts beside the seeds for the index comparison: Arabic letter forms, harakat, Latin
 # accents and case, ZWNJ, and characters outside the folded scripts (Greek, Cyrillic,
 # Hangul, a combining accent, an emoji), which take the tokenize() path.

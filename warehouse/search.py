@@ -28,7 +28,6 @@ never downloaded): an index built by an earlier version calls the extension's st
 from __future__ import annotations
 
 import importlib.metadata
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -102,47 +101,21 @@ def define_fold_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build_index(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the BM25 index over dim_article.clean_text (inside the caller's
-    transaction, if one is open), with warehouse/sql/search/bm25_index.sql.
+    """(Re)build the BM25 index over dim_article.clean_text (inside the run's
+    transaction), with warehouse/sql/search/bm25_index.sql.
 
     The build holds a row per word occurrence: it runs under the rebuilds' memory cap
-    (``store.rebuild_memory``)."""
-    with rebuild_memory(con):
-        _create_index(con)
-
-
-def start_index_build(con: duckdb.DuckDBPyConnection) -> Future:
-    """Build the index on a second connection to ``con``'s database, in a thread, in a
-    transaction of its own; the returned future is done when that has committed.
-
-    The index reads only dim_article, so once a run's articles are committed it can be
-    built while the run's own connection rebuilds the facts: the end of a run was
-    otherwise serial, with one of two cores idle. DuckDB's memory cap is global to the
-    database: the caller holds ``store.rebuild_memory`` until the future is done."""
-    cursor = con.cursor()
-
-    def build() -> None:
-        try:
-            cursor.execute("BEGIN TRANSACTION")
-            _create_index(cursor)
-            cursor.execute("COMMIT")
-        finally:
-            cursor.close()
-
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bm25-index")
+    (``store.rebuild_memory``) with no insertion order to keep."""
+    order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = false")
     try:
-        return executor.submit(build)
-    finally:
-        executor.shutdown(wait=False)
-
-
-def _create_index(con: duckdb.DuckDBPyConnection) -> None:
-    try:
-        define_fold_macros(con)
-        con.execute(read_sql("search", "bm25_index"))
+        with rebuild_memory(con):
+            define_fold_macros(con)
+            con.execute(read_sql("search", "bm25_index"))
     finally:
         con.execute("DROP MACRO IF EXISTS _bm25_foldable")
         con.execute("DROP MACRO IF EXISTS _bm25_fold")
+        con.execute(f"SET preserve_insertion_order = {str(order).lower()}")
 
 
 def has_index(con: duckdb.DuckDBPyConnection) -> bool:
