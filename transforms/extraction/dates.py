@@ -44,6 +44,24 @@ YESTERDAY = ["دیروز", "روز گذشته", "دیشب", "شب گذشته", "
 ERA_CUES = {"کرونا": dt.date(2020, 1, 1), "کووید": dt.date(2020, 1, 1)}
 
 
+# Built once (they were built and looked up in re's cache on every call). A longer
+# name first, so that e.g. "ربیع الاول" wins over a shorter name it contains.
+def _longest_first(words) -> list[str]:
+    return sorted(words, key=len, reverse=True)
+
+
+_JALALI_DATE = re.compile(
+    r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(JALALI_MONTHS)) + r")(?: ماه)?(?: (?:سال )?(\d{4}))?(?![\u0600-\u06FF])"
+)
+_GREGORIAN_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(GREG_MONTHS)) + r")(?: (\d{4}))?(?![\u0600-\u06FF])")
+_HIJRI_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(HIJRI_MONTHS)) + r")(?: (\d{4}))?(?![\u0600-\u06FF])")
+_NUMERIC_JALALI_DATE = re.compile(r"(?<!\d)(1[34]\d\d)/(\d{1,2})/(\d{1,2})(?!\d)")
+_DIGIT = re.compile(r"\d")  # every stated-date pattern needs one
+_WEEKDAYS_LONGEST_FIRST = _longest_first(WEEKDAYS)
+_YESTERDAY_LONGEST_FIRST = _longest_first(YESTERDAY)
+_TODAY_LONGEST_FIRST = _longest_first(TODAY)
+
+
 def _norm_words(s: str) -> str:
     return f" {s} "
 
@@ -71,9 +89,10 @@ def _has(s: str, w: str) -> int:
 
 
 def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
+    if not _DIGIT.search(s):
+        return None
     # Jalali: 10 مرداد 1399
-    jm = "|".join(sorted(JALALI_MONTHS, key=len, reverse=True))
-    for m in re.finditer(r"(?<!\d)(\d{1,2}) (" + jm + r")(?: ماه)?(?: (?:سال )?(\d{4}))?(?![\u0600-\u06FF])", s):
+    for m in _JALALI_DATE.finditer(s):
         d, mo, y = int(m.group(1)), JALALI_MONTHS[m.group(2)], m.group(3)
         try:
             if y:
@@ -86,8 +105,7 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
                 return g
         except ValueError:
             continue
-    gm = "|".join(sorted(GREG_MONTHS, key=len, reverse=True))
-    for m in re.finditer(r"(?<!\d)(\d{1,2}) (" + gm + r")(?: (\d{4}))?(?![\u0600-\u06FF])", s):
+    for m in _GREGORIAN_DATE.finditer(s):
         d, mo, y = int(m.group(1)), GREG_MONTHS[m.group(2)], m.group(3)
         try:
             if y:
@@ -99,8 +117,7 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
                 return g
         except ValueError:
             continue
-    hm = "|".join(sorted(HIJRI_MONTHS, key=len, reverse=True))
-    for m in re.finditer(r"(?<!\d)(\d{1,2}) (" + hm + r")(?: (\d{4}))?(?![\u0600-\u06FF])", s):
+    for m in _HIJRI_DATE.finditer(s):
         d, mo, y = int(m.group(1)), HIJRI_MONTHS[m.group(2)], m.group(3)
         try:
             if y:
@@ -114,7 +131,7 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
         except (ValueError, OverflowError):
             continue
     # numeric Jalali 1399/05/10
-    for m in re.finditer(r"(?<!\d)(1[34]\d\d)/(\d{1,2})/(\d{1,2})(?!\d)", s):
+    for m in _NUMERIC_JALALI_DATE.finditer(s):
         try:
             return jdatetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).togregorian()
         except ValueError:
@@ -123,7 +140,7 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
 
 
 def weekday_of(s: str) -> int | None:
-    for w in sorted(WEEKDAYS, key=len, reverse=True):
+    for w in _WEEKDAYS_LONGEST_FIRST:
         i = _has(s, w)
         if i >= 0:
             after = s[i + len(w): i + len(w) + 8]
@@ -134,12 +151,12 @@ def weekday_of(s: str) -> int | None:
 
 
 def relative_date(s: str, pub: dt.date) -> dt.date | None:
-    for w in sorted(YESTERDAY, key=len, reverse=True):
+    for w in _YESTERDAY_LONGEST_FIRST:
         if _has(s, w) >= 0:
             return pub - dt.timedelta(days=1)
     if _has(s, "پریروز") >= 0:
         return pub - dt.timedelta(days=2)
-    for w in sorted(TODAY, key=len, reverse=True):
+    for w in _TODAY_LONGEST_FIRST:
         if _has(s, w) >= 0:
             return pub
     wd = weekday_of(s)
@@ -170,16 +187,24 @@ def occasion_dates(occ_row: dict, years: range) -> list[dt.date]:
 
 
 @per_object
-def _occasion_rows(occasions) -> list[tuple[dict, list[str]]]:
-    """Each occasion row with its cues in matching form, built once per frame."""
+def _occasion_rows(occasions) -> tuple[list[tuple[dict, list[str]]], re.Pattern | None]:
+    """Each occasion row with its cues in matching form, built once per frame, and a
+    pattern that finds any of the cues as a substring (None when there are none)."""
     from .text import norm
 
-    return [(r, [c for c in map(norm, r.get("cues") or []) if len(c) >= 3]) for r in occasions.iter_rows(named=True)]
+    rows = [(r, [c for c in map(norm, r.get("cues") or []) if len(c) >= 3]) for r in occasions.iter_rows(named=True)]
+    cues = {c for _, row_cues in rows for c in row_cues}
+    return rows, (re.compile("|".join(map(re.escape, _longest_first(cues)))) if cues else None)
 
 
 def find_occasions(s_all: str, occasions, countries: set) -> list[dict]:
+    rows, any_cue = _occasion_rows(occasions)
+    # Most articles hold none of the cues, not even as a substring: one scan settles
+    # that, instead of a whole-word test per cue (~90 per article).
+    if any_cue is None or not any_cue.search(s_all):
+        return []
     found = []
-    for r, cues in _occasion_rows(occasions):
+    for r, cues in rows:
         cc = r.get("country_code")
         if cc and cc not in countries:
             continue
