@@ -302,13 +302,13 @@ def finish_load_task(
     rebuild = rebuild and stale
     if rebuild:  # DuckLake rebuilds them after the load commits (warehouse/lake.py)
         load.load_reference_dimensions(state.con, load_reference())
-        with store.rebuild_memory(state.con):
+        with store.step_memory(state.con, "rebuild"):
             state.counts["calls_total"] = load.rebuild_facts(state.con)
     else:
         state.counts["calls_total"] = state.con.execute("SELECT count(*) FROM fact_call").fetchone()[0]
     load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
     if keep_file_latest:
-        with store.rebuild_memory(state.con):  # a row per file the warehouse has seen
+        with store.step_memory(state.con, "rebuild"):  # a row per file the warehouse has seen
             load.update_file_latest(state.con, state.run_id)
     if rebuild:  # DuckLake stores no FTS macros: no BM25 index on a lake
         search.build_index(state.con)  # BM25 index over dim_article.clean_text (warehouse/search.py)

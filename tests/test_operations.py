@@ -593,21 +593,26 @@ def test_interactive_progress_is_a_rich_bar():
     reporter.close()
 
 
-def test_rebuilds_get_their_own_memory_cap_and_the_load_cap_comes_back(monkeypatch):
+def test_end_of_run_steps_get_their_own_memory_cap_and_the_load_cap_comes_back(monkeypatch):
     """The load runs under a small DuckDB cap (the pool workers are alive then); the
-    end-of-run rebuilds get a larger one, and the load's is restored even on error."""
+    rebuilds at the end get their own, and the load's is restored even on error."""
     from warehouse import store
 
     def cap(con):
         return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
 
-    monkeypatch.setenv("TAMAS_DUCKDB_REBUILD_MEMORY", "300MB")
-    expected = duckdb.connect(config={"memory_limit": "300MB"})
-    con = duckdb.connect(config={"memory_limit": "128MB"})
+    def as_duckdb_prints(limit):
+        return cap(duckdb.connect(config={"memory_limit": limit}))
+
+    monkeypatch.setenv("TAMAS_DUCKDB_INDEX_MEMORY", "300MB")
+    monkeypatch.delenv("TAMAS_DUCKDB_REBUILD_MEMORY", raising=False)
+    con = duckdb.connect(config={"memory_limit": store.memory_cap("load")})
     load_cap = cap(con)
-    with store.rebuild_memory(con):
-        assert cap(con) == cap(expected) != load_cap
+    with store.step_memory(con, "index"):
+        assert cap(con) == as_duckdb_prints("300MB") != load_cap
+    with store.step_memory(con, "rebuild"):
+        assert cap(con) == as_duckdb_prints(store.MEMORY_CAPS["rebuild"][1]) != load_cap
     with pytest.raises(duckdb.CatalogException):
-        with store.rebuild_memory(con):
+        with store.step_memory(con, "rebuild"):
             con.execute("SELECT * FROM no_such_table")
     assert cap(con) == load_cap

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.store import read_sql, rebuild_memory
+from warehouse.store import read_sql, step_memory
 
 INDEX_SCHEMA = "fts_main_dim_article"
 IGNORE = r"[^\p{L}\p{N}]+"
@@ -105,11 +105,11 @@ def build_index(con: duckdb.DuckDBPyConnection) -> None:
     transaction), with warehouse/sql/search/bm25_index.sql.
 
     The build holds a row per word occurrence: it runs under the rebuilds' memory cap
-    (``store.rebuild_memory``) with no insertion order to keep."""
+    (``store.MEMORY_CAPS``) with no insertion order to keep."""
     order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("SET preserve_insertion_order = false")
     try:
-        with rebuild_memory(con):
+        with step_memory(con, "index"):
             define_fold_macros(con)
             con.execute(read_sql("search", "bm25_index"))
     finally:

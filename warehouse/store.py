@@ -186,18 +186,13 @@ def staged_copy(path: Path):
         stale.unlink(missing_ok=True)
     if path.exists():
         shutil.copyfile(path, next_path)
-    # A cap on DuckDB's buffer pool keeps a long run's memory flat (it spills to a temp
-    # folder beside the warehouse instead of growing with the corpus). Loading only
-    # appends batch by batch: with 128 MB the ingest process stayed at ~460 MB through a
-    # 100k load (with 256 MB it grew to ~590 MB, while the pool workers are alive, i.e.
-    # at the run's peak) at the same speed. The rebuilds at the end of a run get their
-    # own cap (``rebuild_memory``).
+    # A cap on DuckDB's buffer pool keeps a long run's memory flat (MEMORY_CAPS).
     # A checkpoint every 128 MB of log, not DuckDB's 16 MB: the load commits once per
     # batch, and each checkpoint rewrote the tables' tail blocks, leaving free blocks
     # that every later run copies (30k bench: 233 MB -> 187 MB file, same RSS).
     con = duckdb.connect(
         str(next_path),
-        config={"memory_limit": os.environ.get("TAMAS_DUCKDB_MEMORY", "128MB"), "checkpoint_threshold": "128MB"},
+        config={"memory_limit": memory_cap("load"), "checkpoint_threshold": "128MB"},
     )
     try:
         apply_schema(con)
@@ -219,16 +214,32 @@ def staged_copy(path: Path):
         os.close(dir_fd)
 
 
-@contextmanager
-def rebuild_memory(con: duckdb.DuckDBPyConnection):
-    """DuckDB's memory cap for the rebuilds at the end of a run (facts, BM25 index),
-    ``TAMAS_DUCKDB_REBUILD_MEMORY``, default 512 MB; the load's cap is restored after.
+# DuckDB's memory cap (its buffer pool; beyond it, it spills to disk) for each step of a
+# run, the smallest that worked at 300,000 articles on the benchmark, each overridable by
+# its environment variable. The load appends only, while the pool workers are alive (the
+# run's peak): with 256 MB the ingest process grew by ~130 MB more than with 128 MB, at
+# the same speed. The facts rebuild holds a bucket of calls in polars besides: 256 MB (at
+# 512 MB the 300k run's ingest process peaked 240 MB higher). The BM25 build holds a row
+# per word occurrence: 512 MB (256 MB ran out at 300k with the fts extension's build).
+MEMORY_CAPS = {
+    "load": ("TAMAS_DUCKDB_MEMORY", "128MB"),
+    "rebuild": ("TAMAS_DUCKDB_REBUILD_MEMORY", "256MB"),
+    "index": ("TAMAS_DUCKDB_INDEX_MEMORY", "512MB"),
+}
 
-    They read every staging row or every word occurrence: under the load's cap the BM25
-    build ran out of memory at 300,000 articles. They run after the pool workers have
-    exited, so the larger cap does not add to the run's peak."""
+
+def memory_cap(step: str) -> str:
+    variable, default = MEMORY_CAPS[step]
+    return os.environ.get(variable, default)
+
+
+@contextmanager
+def step_memory(con: duckdb.DuckDBPyConnection, step: str):
+    """Run a step of the end of a run ("rebuild": facts and ingest_file_latest, "index":
+    the BM25 build) under its own memory cap; the previous cap comes back after, also on
+    error. They run after the pool workers have exited."""
     previous = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    con.execute(f"SET memory_limit = '{os.environ.get('TAMAS_DUCKDB_REBUILD_MEMORY', '512MB')}'")
+    con.execute(f"SET memory_limit = '{memory_cap(step)}'")
     try:
         yield con
     finally:
