@@ -320,29 +320,27 @@ SPACING_CASES = [
 
 @pytest.mark.parametrize("text", SPACING_CASES)
 def test_correct_spacing_matches_hazm(text: str) -> None:
+    _assert_correct_spacing_is_hazms(text)
+
+
+def test_correct_spacing_matches_hazm_on_the_seeds() -> None:
+    for name in SEEDS:
+        raw = (ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8")
+        for paragraph in raw.split("\n"):
+            _assert_correct_spacing_is_hazms(paragraph)
+
+
+def _assert_correct_spacing_is_hazms(text: str) -> None:
     from transforms.cleaning import _resources
 
     r = _resources()
     assert r.correct_spacing(text) == r.normalizer.correct_spacing(text)
-
-
-def test_correct_spacing_matches_hazm_on_the_seeds() -> None:
-    from transforms.cleaning import _resources
-
-    r = _resources()
-    for name in SEEDS:
-        raw = (ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8")
-        for paragraph in raw.split("\n"):
-            assert r.correct_spacing(paragraph) == r.normalizer.correct_spacing(paragraph)
 
 
 @PROPS
 @given(persian_texts())
 def test_correct_spacing_matches_hazm_on_generated_text(text: str) -> None:
-    from transforms.cleaning import _resources
-
-    r = _resources()
-    assert r.correct_spacing(text) == r.normalizer.correct_spacing(text)
+    _assert_correct_spacing_is_hazms(text)
 
 
 def test_hazm_core_verb_forms_are_the_lemmatizers() -> None:
@@ -393,19 +391,13 @@ SPACING_CASES_REWRITTEN = [
 
 @pytest.mark.parametrize("text", SPACING_CASES_REWRITTEN)
 def test_rewritten_patterns_match_hazm(text: str) -> None:
-    from transforms.cleaning import _resources
-
-    r = _resources()
-    assert r.correct_spacing(text) == r.normalizer.correct_spacing(text)
+    _assert_correct_spacing_is_hazms(text)
 
 
 @PROPS
 @given(spacing_texts())
 def test_correct_spacing_matches_hazm_on_brackets_digits_zwnj(text: str) -> None:
-    from transforms.cleaning import _resources
-
-    r = _resources()
-    assert r.correct_spacing(text) == r.normalizer.correct_spacing(text)
+    _assert_correct_spacing_is_hazms(text)
 
 
 def test_every_rewritten_pattern_is_one_of_hazms() -> None:
