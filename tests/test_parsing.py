@@ -125,6 +125,7 @@ def test_article_key_ignores_spacing_but_not_words():
 
 def test_language_detection():
     assert detect_language(ARTICLE) == "fa"
+    assert arabic_script_share(ARTICLE) > 0.99
     assert detect_language("اتصل وزير الخارجية هاتفيا بنظيره التركي لبحث العلاقات الثنائية") == "ar"
 
 
@@ -141,4 +142,3 @@ def test_arabic_script_share_is_the_share_of_isalpha_letters_in_the_arabic_block
     letters = [ch for ch in text if ch.isalpha()]
     expected = sum(map(arabic_block, letters)) / len(letters) if letters else 0.0
     assert arabic_script_share(text) == pytest.approx(expected, abs=0, rel=1e-12)
-    assert arabic_script_share(ARTICLE) > 0.99

@@ -80,19 +80,14 @@ def connect(spec: str, data_path: str | None = None) -> duckdb.DuckDBPyConnectio
     con.execute("LOAD postgres")
     con.execute("LOAD ducklake")
     options = f" (DATA_PATH '{data_path}')" if data_path else ""
-    for attempt in range(RETRIES):
-        try:
-            con.execute(f"ATTACH '{spec}' AS {ALIAS}{options}")
-            break
-        except duckdb.Error as exc:
-            # Two processes attaching a lake whose catalog is still empty both create
-            # DuckLake's metadata tables; PostgreSQL makes the second wait for the first
-            # to commit, then fails it. By then the catalog exists, so attaching again
-            # simply opens it.
-            if not _initialisation_race(exc) or attempt == RETRIES - 1:
-                con.close()
-                raise
-            time.sleep(random.uniform(0.05, 0.3))
+    # Two processes attaching a lake whose catalog is still empty both create DuckLake's
+    # metadata tables; PostgreSQL makes the second wait for the first to commit, then
+    # fails it. By then the catalog exists, so attaching again simply opens it.
+    try:
+        _with_retries(lambda: con.execute(f"ATTACH '{spec}' AS {ALIAS}{options}"), _initialisation_race)
+    except duckdb.Error:
+        con.close()
+        raise
     con.execute(f"USE {ALIAS}")
     return con
 
@@ -120,22 +115,35 @@ def _conflict(exc: Exception) -> bool:
     return "conflict" in text.lower() or "already exists" in text or "Catalog write-write" in text
 
 
+def _with_retries(call, transient, attempts: int = RETRIES):
+    """``call()``, again after a growing random pause while it fails with an error
+    ``transient`` accepts (another writer got there first), at most ``attempts`` times."""
+    for attempt in range(attempts):
+        try:
+            return call()
+        except duckdb.Error as exc:
+            if not transient(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+
+
 def retrying(con: duckdb.DuckDBPyConnection, work, attempts: int = RETRIES):
     """Run ``work(con)`` in a transaction; on a commit conflict roll back and retry."""
-    for attempt in range(attempts):
+
+    def in_transaction():
         con.execute("BEGIN TRANSACTION")
         try:
             result = work(con)
             con.execute("COMMIT")
             return result
-        except duckdb.Error as exc:
+        except duckdb.Error:
             try:
                 con.execute("ROLLBACK")
             except duckdb.Error:
                 pass
-            if not _conflict(exc) or attempt == attempts - 1:
-                raise
-            time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+            raise
+
+    return _with_retries(in_transaction, _conflict, attempts)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

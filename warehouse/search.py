@@ -104,8 +104,8 @@ def build_index(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build the BM25 index over dim_article.clean_text (inside the run's
     transaction), with warehouse/sql/search/bm25_index.sql.
 
-    The build holds a row per word occurrence: it runs under the rebuilds' memory cap
-    (``store.MEMORY_CAPS``) with no insertion order to keep."""
+    The build holds a row per word occurrence: it runs under its own memory cap
+    (``store.MEMORY_CAPS["index"]``) with no insertion order to keep."""
     order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("SET preserve_insertion_order = false")
     try:
