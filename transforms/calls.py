@@ -5,8 +5,9 @@ Outlets report the same call for a day or two. Mentions with the same participan
 events/mentions split). The date of a mention is the call date the article gives, else
 its publication date (also when the article gives only a month). The merged call takes
 a day-precision date when any mention has one, the date most of its mentions give,
-the earliest on a tie, then the most trustworthy basis (stated > inferred > published), and the topics a majority of its topic-bearing mentions
-agree on (each article's own topics stay in stg_call_topic).
+the earliest on a tie, then the most trustworthy basis (stated > inferred > published), and the
+union of its mentions' topics, each with the evidence of the first report that gives it
+(each article's own topics stay in stg_call_topic).
 
 Pure polars: the loader reads every staging row, calls ``consolidate_calls`` and
 replaces the fact tables with the result, so the outcome does not depend on the order
@@ -167,17 +168,12 @@ def consolidate_calls(
         .select("call_id", "official_id", "country_code", "title_fa", "role_code", "is_initiator")
     )
 
-    # A call's topics are those most of its reports that name any topic agree on: one
-    # outlet's lexicon slip does not become a fact. Every report's own topics stay in
-    # stg_call_topic.
-    topical = topics.join(mention_keys, on=["article_id", "call_seq"])
-    reports = topical.group_by("call_id").agg(pl.struct("article_id", "call_seq").n_unique().alias("_reports"))
-    support = topical.group_by("call_id", "topic_code").agg(
-        pl.struct("article_id", "call_seq").n_unique().alias("_support")
-    )
-    agreed = support.join(reports, on="call_id").filter(pl.col("_support") * 2 > pl.col("_reports"))
+    # A call's topics are every topic any of its reports gives with evidence: reports
+    # of one call tell different parts of it (one outlet the greeting, another the
+    # trade talk), and a topic one report shows is not lost for another's silence.
+    # The evidence kept is the first report's (by article, then offset).
     call_topic = (
-        topical.join(agreed.select("call_id", "topic_code"), on=["call_id", "topic_code"])
+        topics.join(mention_keys, on=["article_id", "call_seq"])
         .sort("call_id", "topic_code", "article_id", "char_start")
         .group_by("call_id", "topic_code", maintain_order=True)
         .first()
