@@ -1,16 +1,22 @@
 """Extraction of diplomatic phone calls from cleaned Persian news text.
 
 ``extract_calls(articles, reference) -> Extraction`` where ``articles`` has columns
-article_id, clean_text, title, published_at (Datetime UTC, nullable). Rules only (hazm
-lexicons, gazetteers, regular patterns); see the modules:
+article_id, clean_text, title, published_at (Datetime UTC, nullable). Rules over the
+grammar of a call report, gazetteers and hazm's lexicon; the modules, in the order an
+article goes through them:
 
-- officials.py  gazetteer names (Aho-Corasick), titles + country complements, title patterns
-- calls.py      call wordings, negatives, participants and their resolution
-- initiator.py  who placed the call
-- dates.py      stated / relative / occasion / publication dates
-- topics.py     topic cues in the sentences about the call
-- statements.py who said what
-- metadata.py   outlet and cited outlet in the text
+- text.py        matching form with offsets back to clean_text, sentences, tokens
+- officials.py   officials as noun phrases: names, titles and their complements, plural
+                 titles, counterparts; the office history that dates a title
+- predicates.py  call predicates (تماس، گفت‌وگو تلفنی ...) and whether they report a call
+                 that happened (verbs.py: tense, mood, polarity and person of a verb)
+- reports.py     a predicate's arguments, who placed the call, one call or several
+- resolve.py     a noun phrase -> a participant (gazetteer person, office holder, text official)
+- calls.py       the reports of one article that speak of one call -> that call
+- dates.py       the call's own date cue; publication date in Tehran time
+- topics.py      topic word families in the sentences that report the call's content
+- statements.py  who said what
+- metadata.py    outlet and cited outlet in the text
 """
 
 from __future__ import annotations

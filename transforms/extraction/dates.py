@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -217,16 +218,18 @@ def find_occasions(s_all: str, occasions, countries: set) -> list[dict]:
 
 
 def call_date(scope: str, article: str, pub_local: dt.datetime | None, occasions, countries: set,
-              window: tuple[dt.date, dt.date] | None):
-    """scope: matching-form text of the call's sentences; article: whole matching-form text."""
+              window: tuple[dt.date, dt.date] | None, occasions_only: bool = False):
+    """scope: matching-form text of the call's sentences; article: whole matching-form text.
+    occasions_only: the date an occasion gives (a national day, a feast), or none."""
     pub = pub_local.date() if pub_local else None
-    sd = stated_date(scope, pub)
-    if sd:
-        return sd, "day", "stated"
-    if pub:
-        rd = relative_date(scope, pub)
-        if rd:
-            return rd, "day", "inferred"
+    if not occasions_only:
+        sd = stated_date(scope, pub)
+        if sd:
+            return sd, "day", "stated"
+        if pub:
+            rd = relative_date(scope, pub)
+            if rd:
+                return rd, "day", "inferred"
     occ = find_occasions(article, occasions, countries)
     wd = weekday_of(scope)
     if occ:
@@ -270,8 +273,83 @@ def call_date(scope: str, article: str, pub_local: dt.datetime | None, occasions
             if len(months) == 1:
                 y, m = months.pop()
                 return dt.date(y, m, 1), "month", "inferred"
-    if pub:
+    if pub and not occasions_only:
         if pub_local.hour < 6:
             return dt.date(pub.year, pub.month, 1), "month", "published"
         return pub, "day", "published"
     return None, None, None
+
+
+# --- the call's own date cue ------------------------------------------------------------
+
+_L = r"\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9"
+_PARTS_OF_DAY = r"(?:صبح|عصر|ظهر|شب|بامداد|شامگاه|نیمه شب|بعد از ظهر|بعدازظهر|غروب)"
+_WEEKDAY = "|".join(_WEEKDAYS_LONGEST_FIRST)
+# relative day words -> days before publication (None: the publication day, unknown
+# before 06:00 Tehran time, when "now" may still be the previous evening)
+RELATIVE_DAYS = {
+    "امروز": 0, "امشب": None, "ساعتی پیش": None, "ساعاتی پیش": None, "دقایقی پیش": None, "لحظاتی پیش": None,
+    "دقایقی قبل": None, "ساعتی قبل": None, "ساعاتی قبل": None, "هم اکنون": None, "هم اینک": None,
+    "در حال حاضر": None, "دیروز": 1, "دیشب": 1, "شب گذشته": 1, "روز گذشته": 1, "نیمه شب گذشته": 1,
+    "نیمه شب دیشب": 1, "پریروز": 2,
+}
+_RELATIVE = "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
+_CUE_RE = re.compile(
+    rf"(?<![{_L}])(?:"
+    rf"(?P<rel>(?:{_PARTS_OF_DAY} )?(?:{_RELATIVE})(?: (?:{_WEEKDAY}))?)"
+    rf"|(?P<wd>(?:(?:روز|{_PARTS_OF_DAY}) )?(?P<wdname>{_WEEKDAY})(?: (?P<wdpart>شب|صبح|عصر))?(?P<past> (?:هفته )?(?:گذشته|قبل|پیش))?)"
+    rf")(?![{_L}])"
+)
+_STATED_RES = (_JALALI_DATE, _GREGORIAN_DATE, _HIJRI_DATE, _NUMERIC_JALALI_DATE)
+# a date that belongs to something else in the clause: "نقض آتش‌بس مورخ ۱۹ فروردین"
+_OTHER_EVENT_BEFORE = ("مورخ", "از", "تا", "مصوب", "سال", "قطعنامه")
+
+
+@dataclass(frozen=True)
+class DateCue:
+    start: int
+    end: int
+    kind: str      # stated | relative | weekday
+    text: str
+
+
+def date_cues(s: str, lo: int, hi: int) -> list[DateCue]:
+    """Date phrases in s[lo:hi]: stated dates, relative days and weekdays."""
+    out: list[DateCue] = []
+    seg = s[lo:hi]
+    if _DIGIT.search(seg):
+        for rx in _STATED_RES:
+            for m in rx.finditer(seg):
+                prev = seg[:m.start()].split()[-1:] or [""]
+                if prev[0] in _OTHER_EVENT_BEFORE:
+                    continue
+                out.append(DateCue(lo + m.start(), lo + m.end(), "stated", m.group()))
+    for m in _CUE_RE.finditer(seg):
+        if any(c.start <= lo + m.start() < c.end for c in out):
+            continue
+        out.append(DateCue(lo + m.start(), lo + m.end(), "relative" if m.group("rel") else "weekday", m.group()))
+    return sorted(out, key=lambda c: c.start)
+
+
+def resolve_cue(cue: DateCue, pub_local: dt.datetime | None):
+    """(date, precision, basis) a cue gives, or None when it gives no day."""
+    pub = pub_local.date() if pub_local else None
+    if cue.kind == "stated":
+        d = stated_date(cue.text, pub)
+        return (d, "day", "stated") if d else None
+    if pub is None:
+        return None
+    if cue.kind == "relative":
+        for w in sorted(RELATIVE_DAYS, key=len, reverse=True):
+            if _has(cue.text, w) >= 0:
+                back = RELATIVE_DAYS[w]
+                if back is None:
+                    return None if pub_local.hour < 6 else (pub, "day", "inferred")
+                return pub - dt.timedelta(days=back), "day", "inferred"
+        return None
+    m = _CUE_RE.fullmatch(cue.text)
+    wd = WEEKDAYS[m.group("wdname")]
+    delta = (pub.weekday() - wd) % 7
+    if delta == 0 and m.group("past"):
+        delta = 7
+    return pub - dt.timedelta(days=delta), "day", "inferred"

@@ -1,10 +1,13 @@
-"""Officials in text: gazetteer names (Aho-Corasick over the matching form), titles with
-their country complement (``وزیر امور خارجه عمان``, ``همتای عمانی``, ``وزرای خارجه ایران و
-عمان``), title patterns that give a name missing from the gazetteer (``NAME، TITLE COUNTRY``,
-``TITLE COUNTRY «NAME»``), pronouns, and the resolution of titles to office-holders at a date
-through ``official_roles``.
+"""Officials as noun phrases: gazetteer names (Aho-Corasick over the matching form);
+titles with their complement (``وزیر امور خارجه عمان``, ``رئیس‌جمهور این کشور``,
+``وزیر خارجه کشورمان``); plural titles and counterparts with a list of countries
+(``وزرای خارجه ایران و عمان``, ``رؤسای مجالس ایران و لبنان``, ``همتایان خود در
+کشورهای قطر، عمان و بحرین``); names in apposition to a title, also names the gazetteer
+lacks (``NAME، TITLE COUNTRY``, ``TITLE COUNTRY «NAME»``); pronouns; and the office
+history (``official_roles``) that resolves a title to its holder at a date.
 
-The automaton is built once per process per Reference object (module-level cache).
+Every step is linear in the text (sorted spans and bisect): an article of any length
+costs time in proportion to its length.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -20,8 +22,7 @@ import polars as pl
 
 from .memo import per_object
 from .text import TOKEN_CHARS, TOKEN_RE, NormText, norm, words_after, words_before
-
-# ----------------------------------------------------------------------------- lexicon
+from .verbs import verb_at
 
 PRONOUNS = {"وی", "او", "ایشان"}
 # tokens that can never be part of a person's name (besides hazm's stopwords)
@@ -38,9 +39,21 @@ NAME_STOP = {
     "جدید", "ویژه", "ارشد", "عالی", "کل", "اول", "دوم", "سوم", "اظهار", "داشت", "تصریح", "همراه",
     "ساعتی", "دقایقی", "ساعاتی", "لحظاتی", "تلفن", "بین", "میان", "علیه", "درباره", "مورد", "خصوص",
 }
-KINSHIP = {"همسر", "فرزند", "فرزندان", "خانواده", "پدر", "مادر", "برادر", "خواهر", "دختر", "پسر", "بستگان", "نوه", "داماد", "عروس"}
 SOURCE_MARKERS = ("به نقل از", "به گفته", "از قول", "به گزارش")
-COMPLEMENT_FILLERS = {"تروریست", "محترم", "جنایتکار", "پیشین", "فعلی", "منتخب", "کنونی"}
+# an office (دفتر نخست‌وزیر پاکستان), not the person holding it
+INSTITUTION_HEADS = {"دفتر", "دیوان", "کاخ", "نهاد", "سفارت", "وزارت", "کابینه", "دولت", "سخنگوی", "مشاور", "معاون",
+                     "مشاوران", "دستیار", "هیئت", "هیات", "دبیرخانه"}
+# words that may stand between a title and its country: "وزیر خارجه سلطان‌نشین عمان"
+COMPLEMENT_FILLERS = {"تروریست", "محترم", "جنایتکار", "پیشین", "فعلی", "منتخب", "کنونی", "وقت", "جدید", "سلطان",
+                      "نشین", "امیرنشین", "پادشاهی", "جمهوری", "دولت", "کشور", "حکومت", "رژیم", "اسلامی", "فدرال",
+                      "عربی", "متحده", "ستاد", "مشترک", "کل", "ارتش", "نیروهای", "مسلح", "فرماندهی", "مرکزی",
+                      "منتخب", "موقت", "انتقالی", "خودگردان", "تشکیلات", "امور"}
+# the plural of a title's words: وزیر -> وزرای, رئیس -> رؤسای, مجلس -> مجالس
+PLURAL_WORDS = {
+    "وزیر": ("وزرای", "وزیران", "وزرا"), "رئیس": ("روسای", "رئسای", "روسا", "رئیسان"),
+    "مجلس": ("مجالس",), "سفیر": ("سفرای", "سفیران"), "فرمانده": ("فرماندهان",),
+    "نماینده": ("نمایندگان",), "دبیرکل": ("دبیران کل",), "مقام": ("مقامات", "مقام های", "مقامهای"),
+}
 PLURAL_HEADS = {
     # plural word -> (role_code or None (any head), title_fa template)
     "سران": (None, "رئیس"),
@@ -50,13 +63,15 @@ PLURAL_HEADS = {
     "روسای جمهوری": ("head_of_state", "رئیس‌جمهور"),
     "نخست وزیران": ("head_of_government", "نخست‌وزیر"),
 }
+GROUP_CALL_HEADS = {"سران", "رهبران"}   # a group counterpart: one call with all of them
 COUNTERPART_SING = ("همتای", "همتا")
 COUNTERPART_PLUR = ("همتایان",)
-# bare titles (no country) that still identify an office: default country = Iran
+THIS_COUNTRY = ("این کشور", "آن کشور")
+# bare titles (no country) that still identify an office
 BARE_OK_ROLES = {
     "head_of_state", "head_of_government", "foreign_minister", "deputy_foreign_minister", "vice_president",
     "chief_of_staff", "speaker", "security_council_secretary", "judiciary_chief", "deputy_pm",
-    "supreme_leader", "chief_of_staff_armed_forces",
+    "supreme_leader", "chief_of_staff_armed_forces", "minister",
 }
 GENERIC_TITLES = {"وزیر", "رئیس", "فرمانده", "سفیر", "دبیرکل", "دبیر کل", "مشاور", "سخنگو", "امیر", "ملک", "شاه",
                   "رهبر", "پادشاه", "سلطان", "مدیرکل", "مدیر کل", "فرستاده", "نماینده ویژه", "کاردار", "نماینده دائم",
@@ -88,6 +103,11 @@ def gazetteer(reference) -> Gazetteer:
     return _build(reference)
 
 
+@per_object
+def person_countries(g: Gazetteer) -> dict[str, str]:
+    return {oid: p["country_code"] for oid, p in g.persons.items()}
+
+
 def _variants(form: str) -> set[str]:
     f = norm(form)
     out = {f}
@@ -96,28 +116,35 @@ def _variants(form: str) -> set[str]:
     return {v for v in out if v}
 
 
+def _plurals(title: str) -> set[str]:
+    """Plural forms of a title: the first word in its plural, each later word singular
+    or plural (وزیر امور خارجه -> وزرای امور خارجه; رئیس مجلس -> رؤسای مجالس)."""
+    plural = {norm(k): tuple(norm(v) for v in vs) for k, vs in PLURAL_WORDS.items()}
+    words = title.split()
+    if not words or words[0] not in plural:
+        return set()
+    tails = [[]]
+    for w in words[1:]:
+        tails = [t + [x] for t in tails for x in (w, *plural.get(w, ()))]
+    return {" ".join([head, *t]) for head in plural[words[0]] for t in tails}
+
+
 def _build(ref) -> Gazetteer:
     from transforms import hazm_core
 
     stop = {norm(w) for w in hazm_core.hazm().stopwords_list()}
     common = {norm(w) for w in hazm_core.frequent_words(200000)}
-    A = ahocorasick.Automaton()
     entries: dict[str, list] = {}
 
     def add(key: str, payload: tuple) -> None:
-        if not key or len(key) < 2:
-            return
-        entries.setdefault(key, []).append(payload)
+        if key and len(key) >= 2:
+            entries.setdefault(key, []).append(payload)
 
-    # countries / organisations
     countries = {}
     for r in ref.countries.iter_rows(named=True):
         code = r["country_code"]
         countries[code] = {"name_fa": r["name_fa"], "kind": r["kind"], "name_en": r["name_en"]}
-        if r["kind"] == "org" and code == "AL":
-            pass
-        forms = set(r.get("forms") or []) | {r["name_fa"]}
-        for f in forms:
+        for f in set(r.get("forms") or []) | {r["name_fa"]}:
             for v in _variants(f):
                 add(v, ("C", code, "form"))
         for f in r.get("demonyms") or []:
@@ -129,7 +156,6 @@ def _build(ref) -> Gazetteer:
             for v in _variants(f):
                 add(v, ("C", code, "capital"))
 
-    # titles
     titles = {}
     trows = list(ref.titles.iter_rows(named=True)) + [
         {"title_fa": t, "role_code": rc, "needs_complement": str(nc)} for t, rc, nc in EXTRA_TITLES
@@ -138,34 +164,25 @@ def _build(ref) -> Gazetteer:
         t = norm(r["title_fa"])
         if t in titles:
             continue
-        nc = str(r["needs_complement"]) in {"1", "True", "true"}
-        titles[t] = (r["title_fa"], r["role_code"], nc)
+        titles[t] = (r["title_fa"], r["role_code"], str(r["needs_complement"]) in {"1", "True", "true"})
         for v in _variants(r["title_fa"]):
             add(v, ("T", t))
-        # plural forms: وزیر X -> وزرای X ; رئیس X -> روسای X
-        words = t.split()
-        if words and words[0] == "وزیر":
-            for pl_ in ("وزرای", "وزرا"):
-                add(" ".join([pl_] + words[1:]), ("TP", t))
-        if words and words[0] == "رئیس" and len(words) > 1:
-            for pl_ in ("روسای", "رئسای", "روسا"):
-                add(" ".join([pl_] + words[1:]), ("TP", t))
-    for w, (rc, tf) in PLURAL_HEADS.items():
+        for p in _plurals(t):
+            add(p, ("TP", t))
+    for w in PLURAL_HEADS:
         add(norm(w), ("TG", w))
     for w in COUNTERPART_SING:
         add(norm(w), ("CP", "sing"))
     for w in COUNTERPART_PLUR:
         add(norm(w), ("CP", "plur"))
-
-    # honorifics
+    for w in THIS_COUNTRY:
+        add(norm(w), ("C", "*this", "this"))
     for r in ref.honorifics.iter_rows(named=True):
         for v in _variants(r["honorific"]):
             add(v, ("H",))
 
-    # persons
     persons = {}
     first_names = set()
-    form_owners: dict[str, set] = {}
     for r in ref.officials.iter_rows(named=True):
         oid = r["official_id"]
         aliases = [a for a in (r.get("aliases") or []) if a and not a.isascii()]
@@ -192,17 +209,15 @@ def _build(ref) -> Gazetteer:
         for f, kind in forms.items():
             if len(f.replace(" ", "")) < 3:
                 continue
-            single = " " not in f
-            if kind == "derived" and single and (f in common or f in stop):
+            if kind == "derived" and " " not in f and (f in common or f in stop):
                 kind = "common"
             for v in _variants(f):
-                form_owners.setdefault(v, set()).add(oid)
                 add(v, ("P", oid, kind))
+    automaton = ahocorasick.Automaton()
     for k, lst in entries.items():
-        A.add_word(k, (k, lst))
-    A.make_automaton()
-    roles = ref.official_roles
-    return Gazetteer(A, persons, roles, titles, countries, first_names, stop | NAME_STOP, common)
+        automaton.add_word(k, (k, lst))
+    automaton.make_automaton()
+    return Gazetteer(automaton, persons, ref.official_roles, titles, countries, first_names, stop | NAME_STOP, common)
 
 
 # ----------------------------------------------------------------------------- mentions
@@ -216,18 +231,27 @@ class Mention:
     official_id: str | None = None
     country: str | None = None
     role_code: str | None = None
-    title_fa: str | None = None          # title as written in text (original slice)
+    title_fa: str | None = None          # title as written in the text (original slice)
     title_norm: str | None = None
     name_text: str | None = None          # name as written (original slice) for text officials / aliases
     form_kind: str | None = None
     counterpart: bool = False
-    countries: list = field(default_factory=list)   # for groups
-    dq_flag: str | None = None
+    countries: list = field(default_factory=list)   # for groups and plural counterparts
     private: bool = False
     source: bool = False
     absorbed: bool = False    # part of another mention's complement
     merged: bool = False      # a title merged into the person it describes
     bare: bool = False        # title with no country complement
+    institution: bool = False  # the office, not its holder (دفتر نخست‌وزیر)
+    group_call: bool = False  # سران / رهبران: a group counterpart
+    np_start: int = -1        # the noun phrase with a title in apposition before it
+    np_end: int = -1          # ... or after it
+
+    def __post_init__(self):
+        if self.np_start < 0:
+            self.np_start = self.start
+        if self.np_end < 0:
+            self.np_end = self.end
 
 
 def _raw_hits(g: Gazetteer, s: str):
@@ -235,7 +259,7 @@ def _raw_hits(g: Gazetteer, s: str):
     n = len(s)
     for end, (key, lst) in g.automaton.iter(s):
         start = end - len(key) + 1
-        if start > 0 and s[start - 1] in TOKEN_CHARS:  # is_letter, inlined: a call per hit
+        if start > 0 and s[start - 1] in TOKEN_CHARS:
             continue
         if end + 1 < n and s[end + 1] in TOKEN_CHARS:
             continue
@@ -251,8 +275,6 @@ def _select(hits, kinds):
         if ps:
             cand.append((a, b, ps))
     cand.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
-    # the spans taken so far are disjoint: kept sorted, a new span can only overlap
-    # its neighbours
     starts: list[int] = []
     ends: list[int] = []
     out = []
@@ -267,34 +289,85 @@ def _select(hits, kinds):
     return out
 
 
-def find_mentions(g: Gazetteer, nt: NormText, text: str) -> list[Mention]:
+class _Countries:
+    """Country mentions of an article by start, for complements."""
+
+    def __init__(self, sel):
+        self.at = {a: (b, ps) for a, b, ps in sel if ps[0][0] == "C"}
+        self.starts = sorted(self.at)
+
+    def last_before(self, pos: int) -> str | None:
+        k = bisect.bisect_left(self.starts, pos) - 1
+        while k >= 0:
+            b, ps = self.at[self.starts[k]]
+            if ps[0][1] != "*this":
+                return ps[0][1]
+            k -= 1
+        return None
+
+
+@dataclass
+class Found:
+    mentions: list[Mention]
+    honor: list[tuple[int, int]]                 # honorific spans
+    countries: list[tuple[int, int, str]]        # (start, end, code) of every country or organisation name
+
+
+def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
     s = nt.s
     hits = _raw_hits(g, s)
     sel = _select(hits, {"P", "T", "TP", "TG", "CP", "C"})
     honor = _select(hits, {"H"})
-    countries_at = {a: (b, ps) for a, b, ps in sel if ps[0][0] == "C"}
+    cs = _Countries(sel)
 
     def orig(a, b):
         x, y = nt.orig(a, b)
         return text[x:y]
 
-    def country_after(pos: int, allow_filler=True):
-        """Country/org mention starting right after pos (skipping one filler word)."""
+    def country_at(j: int):
+        hit = cs.at.get(j)
+        if hit is None:
+            return None
+        b, ps = hit
+        code = ps[0][1]
+        if code == "*this":
+            if s.startswith(" ها", b) or s.startswith("ها", b):
+                return None       # "این کشورها": several countries
+            code = cs.last_before(j)
+            if code is None:
+                return None
+        return code, b, ps[0][2]
+
+    official_starts = {a for a, _b, ps in sel if ps[0][0] in {"P", "T", "TP", "TG", "CP"}}
+
+    def filler(w: tuple[int, int, str]) -> bool:
+        """A word that may stand between a title and its country: an institution word
+        ("رئیس سنای پارلمان قزاقستان"), not a function word, verb or another official."""
+        a, _b, t = w
+        if a in official_starts or a in cs.at:
+            return False
+        if t in COMPLEMENT_FILLERS:
+            return True
+        return t not in g.stop and t not in NAME_STOP and not t.isdigit() and verb_at([t], 0) is None
+
+    def country_after(pos: int, fillers: int = 3):
+        """Country/org starting right after pos, skipping up to `fillers` filler words."""
         j = pos
         while j < len(s) and s[j] == " ":
             j += 1
-        if j in countries_at:
-            b, ps = countries_at[j]
-            return ps[0][1], b, ps[0][2]
-        if allow_filler:
+        c = country_at(j)
+        if c:
+            return c
+        if fillers:
             w = words_after(s, pos, 1)
-            if w and w[0][2] in COMPLEMENT_FILLERS:
-                return country_after(w[0][1], False)
+            if w and w[0][0] == j and filler(w[0]):
+                return country_after(w[0][1], fillers - 1)
         return None
 
     def country_list_after(pos: int):
         out = []
         c = country_after(pos)
+        end = pos
         while c:
             out.append(c[0])
             end = c[1]
@@ -303,14 +376,10 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> list[Mention]:
                 k += 1
             if s.startswith("و ", k):
                 k += 2
-            nxt = country_after(k, False)
-            if not nxt:
-                return out, end
-            c = nxt
-        return out, pos
+            c = country_after(k, 0)
+        return out, end
 
     mentions: list[Mention] = []
-    used_countries: set[int] = set()
     for a, b, ps in sel:
         kind = ps[0][0]
         if kind == "P":
@@ -324,80 +393,109 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> list[Mention]:
             mentions.append(m)
         elif kind == "T":
             tnorm = ps[0][1]
-            title_fa, role, nc = g.titles[tnorm]
+            _title_fa, role, needs = g.titles[tnorm]
             c = country_after(b)
             m = Mention("title", a, b, role_code=role, title_norm=tnorm)
             if c and g.countries.get(c[0]):
-                m.country = c[0]
-                used_countries.add(_start_of(countries_at, c))
-                m.end = c[1]
-            elif not nc:
+                m.country, m.end = c[0], c[1]
+            elif not needs:
                 m.country = _infer_title_country(tnorm, g)
             else:
                 m.bare = True
             m.title_fa = orig(a, m.end)
             mentions.append(m)
-        elif kind == "TP" or kind == "TG":
+        elif kind in ("TP", "TG"):
             if kind == "TP":
                 tnorm = ps[0][1]
-                role = g.titles[tnorm][1]
-                tf = g.titles[tnorm][0]
+                role, tf = g.titles[tnorm][1], g.titles[tnorm][0]
             else:
                 role, tf = PLURAL_HEADS[ps[0][1]]
                 tnorm = norm(tf)
             cl, end = country_list_after(b)
-            if cl:
-                m = Mention("group", a, end, role_code=role, title_norm=tnorm, countries=cl)
-                m.title_fa = tf
-                mentions.append(m)
-            else:
-                # "وزرای خارجه" with the countries after "با" (… ایران با ترکیه و قطر)
-                mentions.append(Mention("group", a, b, role_code=role, title_norm=tnorm, countries=[], title_fa=tf))
+            m = Mention("group", a, end if cl else b, role_code=role, title_norm=tnorm, countries=cl, title_fa=tf)
+            m.group_call = kind == "TG" and ps[0][1] in GROUP_CALL_HEADS
+            mentions.append(m)
         elif kind == "CP":
             plural = ps[0][1] == "plur"
-            cl, end = country_list_after(b)
-            if cl:
-                for i, c in enumerate(cl):
-                    m = Mention("title", a, end, country=c, counterpart=True, title_fa=orig(a, end))
-                    mentions.append(m)
+            k = b
+            # همتایان خود در کشورهای A، B و C / همتای خود
+            for skip in ("خود", "خویش"):
+                if s.startswith(" " + skip, k) and (k + len(skip) + 1 >= len(s) or s[k + len(skip) + 1] not in TOKEN_CHARS):
+                    k += len(skip) + 1
+            for lead in (" در کشور های", " از کشور های", " در کشورهای", " از کشورهای", " در کشور", " از کشور"):
+                if s.startswith(lead, k):
+                    k += len(lead)
+                    break
+            cl, end = country_list_after(k)
+            if cl and plural:
+                mentions.append(Mention("title", a, end, counterpart=True, countries=cl, title_fa=orig(a, end)))
+            elif cl:
+                mentions.append(Mention("title", a, end, country=cl[0], counterpart=True, title_fa=orig(a, end)))
             elif not plural:
-                mentions.append(Mention("title", a, b, counterpart=True, bare=True, title_fa=orig(a, b)))
-    # pronouns: whole tokens (runs of TOKEN_RE characters)
+                mentions.append(Mention("title", a, k, counterpart=True, bare=True, title_fa=orig(a, k)))
+    # "معاون نخست‌وزیر و وزیر امور خارجه پاکستان": coordinated titles of one person share
+    # the country of the last
+    titles = sorted((m for m in mentions if m.kind == "title" and not m.counterpart), key=lambda m: m.start)
+    for t, nxt in zip(titles, titles[1:] + [None]):
+        if not t.bare:
+            continue
+        if nxt is not None and nxt.country and s[t.end:nxt.start].strip() == "و":
+            t.country, t.bare = nxt.country, False
+            nxt.merged = True
+            t.end = nxt.end
+            t.title_fa = orig(t.start, t.end)
+        elif s.startswith(" و ", t.end):
+            # "رئیس مجلس ملی و شهردار پایتخت تاجیکستان": a second office, then the country
+            c = country_after(t.end + 3)
+            if c and g.countries.get(c[0]):
+                t.country, t.bare, t.end = c[0], False, c[1]
+                t.title_fa = orig(t.start, t.end)
     for pm in _PRONOUN_RE.finditer(s):
         mentions.append(Mention("pronoun", pm.start(), pm.end()))
+    mentions = [m for m in mentions if not _part_of_other_name(s, m)]
+    for m in mentions:
+        m.np_start, m.np_end = m.start, m.end
     mentions.sort(key=lambda m: (m.start, -m.end))
-    # drop title/person overlaps produced by complements (country inside title span etc.)
     mentions = _dedupe_nested(mentions)
     _attach_names(g, nt, text, mentions, honor)
     _context_flags(s, mentions, honor)
-    return mentions
+    countries = []
+    for a in cs.starts:
+        c = country_at(a)
+        if c:
+            countries.append((a, c[1], c[0]))
+    return Found(mentions, [(a, b) for a, b, _ in honor], countries)
 
 
-def _start_of(countries_at, c):
-    for a, (b, ps) in countries_at.items():
-        if b == c[1]:
-            return a
-    return -1
+def _part_of_other_name(s: str, m: Mention) -> bool:
+    """A one-word form of a gazetteer name inside a longer quoted name is someone else:
+    «برد کوپر» is not the «کوپر» of the gazetteer."""
+    if m.kind != "person" or " " in s[m.start:m.end]:
+        return False
+    open_ = s.rfind("«", max(0, m.start - 30), m.start)
+    close = s.find("»", m.end, m.end + 30)
+    if open_ < 0 or close < 0 or "»" in s[open_:m.start] or "«" in s[m.end:close]:
+        return False
+    return len(s[open_ + 1:close].split()) > 1
 
 
-# A pronoun that is a whole token: what matching each TOKEN_RE run against PRONOUNS
-# finds, without visiting the article's other tokens.
+# A pronoun that is a whole token.
 _TOKEN_CHARS = TOKEN_RE.pattern[:-1]  # the character class, without "+"
-_PRONOUN_RE = re.compile(
+_PRONOUN_RE = __import__("re").compile(
     rf"(?<!{_TOKEN_CHARS})(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + rf")(?!{_TOKEN_CHARS})"
 )
 
 
 @per_object
 def _country_name_norms(g: Gazetteer) -> tuple[list, list]:
-    """(code, normalised Persian name) of the organisations, then of every entry, in
-    the gazetteer's order: normalised once, not for every title."""
     orgs = [(code, norm(c["name_fa"])) for code, c in g.countries.items() if c["kind"] == "org"]
     every = [(code, norm(c["name_fa"])) for code, c in g.countries.items()]
     return orgs, every
 
 
 def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:
+    """The country a title that needs no complement belongs to: the organisation or
+    country its own words name (دبیرکل سازمان ملل متحد), else Iran's own offices."""
     orgs, every = _country_name_norms(g)
     for code, name in orgs:
         if name in tnorm:
@@ -405,95 +503,97 @@ def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:
     for code, name in every:
         if name and name in tnorm:
             return code
-    if "حماس" in tnorm:
-        return "PS"
-    if "حزب الله" in tnorm:
-        return "LB"
-    if "انصارالله" in tnorm or "یمن" in tnorm:
-        return "YE"
-    if "کردستان" in tnorm:
-        return "IQ"
+    for word, code in (("حماس", "PS"), ("حزب الله", "LB"), ("انصارالله", "YE"), ("یمن", "YE"), ("کردستان", "IQ")):
+        if word in tnorm:
+            return code
     return "IR"
 
 
 def _dedupe_nested(ms: list[Mention]) -> list[Mention]:
+    """Drop a pronoun inside another mention and a person inside another person
+    (ms sorted by start, longer first): one pass with the furthest end so far."""
     out: list[Mention] = []
+    far_any = far_person = -1
     for m in ms:
-        if m.kind == "pronoun" and any(o.start <= m.start and m.end <= o.end for o in out if o.kind != "pronoun"):
+        if m.kind == "pronoun" and m.end <= far_any:
             continue
-        if m.kind == "person" and any(o.kind == "person" and o.start <= m.start and m.end <= o.end for o in out):
+        if m.kind == "person" and m.end <= far_person:
             continue
         out.append(m)
+        if m.kind != "pronoun":
+            far_any = max(far_any, m.end)
+        if m.kind == "person":
+            far_person = max(far_person, m.end)
     return out
 
 
+def _is_apposition_gap(gap: str) -> bool:
+    return gap.replace("«", "").replace("»", "").replace('"', "").strip() in {"", "،", ","}
+
+
 def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], honor) -> None:
-    """Merge appositions: NAME، TITLE COUNTRY / TITLE COUNTRY، NAME / TITLE «NAME» / TITLE NAME.
-    Unknown names next to a title become text officials (kind 'text')."""
+    """Appositions: NAME، TITLE COUNTRY / TITLE COUNTRY، NAME / TITLE «NAME» / TITLE NAME.
+    A title in apposition to a gazetteer person becomes that person's title; an unknown
+    name next to a title makes a text official (kind 'text') with the title's country."""
     s = nt.s
-    honor_spans = {(a, b) for a, b, _ in honor}
-    honor_ends = {b for a, b in honor_spans}
-
-    def gap(a: int, b: int) -> str:
-        return s[a:b]
-
+    honor_ends = {b for _a, b, _ in honor}
     persons = [m for m in ms if m.kind == "person"]
+    p_starts = [p.start for p in persons]
+    p_ends = sorted((p.end, i) for i, p in enumerate(persons))
+    p_end_keys = [e for e, _ in p_ends]
+    spans = sorted((m.start, m.end) for m in ms)
+    span_starts = [a for a, _ in spans]
     for t in [m for m in ms if m.kind == "title" and not m.counterpart]:
-        # a person right before the title: "«مارکو روبیو» وزیر امورخارجه" / "وانگ یی، وزیر"
-        prev = [p for p in persons if p.end <= t.start and _is_apposition_gap(gap(p.end, t.start))]
-        nxt = [p for p in persons if p.start >= t.end and _is_apposition_gap(gap(t.end, p.start), after=True)]
-        partner = prev[-1] if prev else (nxt[0] if nxt else None)
+        k = bisect.bisect_right(p_end_keys, t.start) - 1
+        prev = persons[p_ends[k][1]] if k >= 0 and _is_apposition_gap(s[p_ends[k][0]:t.start]) else None
+        j = bisect.bisect_left(p_starts, t.end)
+        nxt = persons[j] if j < len(persons) and _is_apposition_gap(s[t.end:persons[j].start]) else None
+        partner = prev or nxt
         if partner is not None and partner.official_id:
             pc = g.persons[partner.official_id]["country_code"]
             if t.country is None or t.country == pc or t.bare:
                 partner.title_fa = partner.title_fa or t.title_fa
                 partner.role_code = partner.role_code or t.role_code
+                partner.np_start = min(partner.np_start, t.start)
+                partner.np_end = max(partner.np_end, t.end)
                 t.merged = True
                 continue
         if partner is not None:
             continue
-        # unknown name before the title
         name = _name_before(g, s, t.start, honor_ends)
-        if name is not None and not _name_ok(nt, text, ms, t, name):
+        if name is not None and not _name_ok(nt, text, span_starts, spans, t, name):
             name = None
         if name is None:
             name = _name_after(g, s, t.end)
-            if name is not None and not _name_ok(nt, text, ms, t, name):
+            if name is not None and not _name_ok(nt, text, span_starts, spans, t, name):
                 name = None
         if name is not None and (t.country or not t.bare):
             a, b = name
             t.kind = "text"
             t.name_text = text[slice(*nt.orig(a, b))]
-            t.start = min(t.start, a)
-            t.end = max(t.end, b)
+            t.start, t.end = min(t.start, a), max(t.end, b)
+            t.np_start, t.np_end = t.start, t.end
 
 
-def _name_ok(nt: NormText, text: str, ms: list, t, name) -> bool:
+def _name_ok(nt: NormText, text: str, span_starts, spans, t, name) -> bool:
+    """The name span crosses no line break or colon and overlaps no other mention."""
     a, b = name
     lo, hi = (a, t.start) if a < t.start else (t.end, b)
     x, y = nt.orig(lo, hi)
     if "\n" in text[x:y] or ":" in text[x:y]:
         return False
-    for m in ms:
-        if m is t:
-            continue
-        if m.start < b and a < m.end:
+    k = bisect.bisect_left(span_starts, b)
+    for sa, sb in spans[max(0, k - 8):k]:
+        if (sa, sb) != (t.start, t.end) and sa < b and a < sb:
             return False
     return True
 
 
-def _is_apposition_gap(g: str, after: bool = False) -> bool:
-    gs = g.replace("«", "").replace("»", "").replace('"', "").strip()
-    if gs in {"", "،", ","}:
-        return True
-    return False
-
-
 def _name_tokens_ok(g: Gazetteer, toks: list[str]) -> bool:
     for t in toks:
-        if t in g.stop or t in PRONOUNS or t in KINSHIP or len(t) < 2 or t.isdigit():
+        if t in g.stop or t in PRONOUNS or len(t) < 2 or t.isdigit():
             return False
-        if t in g.titles or norm(t) in {"وزیر", "رئیس", "نخست"}:
+        if t in g.titles or t in {"وزیر", "رئیس", "نخست"}:
             return False
     return True
 
@@ -502,39 +602,32 @@ def _name_before(g: Gazetteer, s: str, pos: int, honor_ends: set) -> tuple[int, 
     j = pos
     while j > 0 and s[j - 1] == " ":
         j -= 1
-    quoted = False
-    comma = False
     if j > 0 and s[j - 1] in "،,":
-        comma = True
         j -= 1
         while j > 0 and s[j - 1] == " ":
             j -= 1
     if j > 0 and s[j - 1] in "»\"":
-        quoted = True
-        k = s.rfind("«", 0, j - 1) if s[j - 1] == "»" else s.rfind('"', 0, j - 1)
-        if k < 0 or j - 1 - k > 40:
+        k = s.rfind("«", max(0, j - 42), j - 1) if s[j - 1] == "»" else s.rfind('"', max(0, j - 42), j - 1)
+        if k < 0:
             return None
-        inner = s[k + 1 : j - 1].strip()
-        if not inner or not _name_tokens_ok(g, inner.split()) or len(inner.split()) > 4:
+        inner = s[k + 1: j - 1].strip()
+        if not inner or len(inner.split()) > 4 or not _name_tokens_ok(g, inner.split()):
             return None
         return k + 1, j - 1
     toks = words_before(s, j, 5)
     got = []
     for a, b, t in toks:
-        if t in g.stop or t in NAME_STOP or t in KINSHIP or t in g.titles or t.isdigit():
-            break
-        if b in honor_ends:
+        if t in NAME_STOP or t in g.titles or t.isdigit() or b in honor_ends:
             break
         got.append((a, b, t))
-    # the token before the name must be a boundary (stopword, punctuation or start)
-    if len(got) == len(toks) and len(toks) == 5:
+    # a common word inside a name (محمد اسحق دار) only after a known first name
+    while got and any(t in g.stop for _, _, t in got) and got[-1][2] not in g.first_names:
+        got.pop()
+    if got and got[-1][2] in g.stop:
+        got = []
+    if len(got) == len(toks) == 5 or not 2 <= len(got) <= 4:
         return None
-    if len(got) < 2 or len(got) > 4:
-        return None
-    if not comma and not quoted:
-        # without punctuation the name must start at a boundary (start, punctuation, stopword)
-        pass
-    got = list(reversed(got))
+    got.reverse()
     return got[0][0], got[-1][1]
 
 
@@ -544,17 +637,16 @@ def _name_after(g: Gazetteer, s: str, pos: int) -> tuple[int, int] | None:
         j += 1
     if j < len(s) and s[j] in "«\"":
         close = "»" if s[j] == "«" else '"'
-        k = s.find(close, j + 1)
-        if k < 0 or k - j > 40:
+        k = s.find(close, j + 1, j + 42)
+        if k < 0:
             return None
-        inner = s[j + 1 : k].strip()
+        inner = s[j + 1: k].strip()
         if inner and len(inner.split()) <= 4 and _name_tokens_ok(g, inner.split()):
             return j + 1, k
         return None
     if j < len(s) and s[j] in "،,":
-        toks = words_after(s, j + 1, 5)
         got = []
-        for a, b, t in toks:
+        for a, b, t in words_after(s, j + 1, 5):
             if t in g.stop or t in NAME_STOP or t in g.titles or t.isdigit():
                 break
             got.append((a, b, t))
@@ -569,26 +661,29 @@ def _name_after(g: Gazetteer, s: str, pos: int) -> tuple[int, int] | None:
 
 
 def _context_flags(s: str, ms: list[Mention], honor) -> None:
-    honor_ends = {b for a, b, _ in honor}
+    from .lexicon import load_lexicon
+
+    kinship = load_lexicon().words("kinship")
+    honor_ends = {b for _a, b, _ in honor}
     for m in ms:
         before = words_before(s, m.start, 3)
         if before:
             t0 = before[0][2]
-            if t0 in KINSHIP or (len(before) > 1 and before[1][2] in KINSHIP and t0 in {"شهید", "مرحوم"}):
+            if t0 in kinship or (len(before) > 1 and before[1][2] in kinship and t0 in {"شهید", "مرحوم"}):
                 m.private = True
-        lead = s[max(0, m.start - 14) : m.start]
-        if any(lead.rstrip().endswith(x) for x in SOURCE_MARKERS):
+            if m.kind in {"title", "group"} and t0 in INSTITUTION_HEADS and not m.merged:
+                m.institution = True
+        lead = s[max(0, m.start - 14): m.start].rstrip()
+        if any(lead.endswith(x) for x in SOURCE_MARKERS):
             m.source = True
-        # common-word surnames need a first name, an honorific or a title right before
+        # a surname that is also a common word needs a first name, honorific or title before it
         if m.kind == "person" and m.form_kind == "common":
-            ok = False
-            if before and (before[0][1] in honor_ends or before[0][2] in {"آقای", "دکتر"}):
-                ok = True
+            ok = bool(before) and (before[0][1] in honor_ends or before[0][2] in {"آقای", "دکتر"})
             m.form_kind = "common_ok" if ok else "common"
-    # a title right after another title ("فرستاده رئیس‌جمهور ترامپ") is its complement
+    # a title right after an envoy/advisor/spokesperson title is its complement:
+    # "فرستاده رئیس‌جمهور ترامپ" is the envoy, not the president
     ordered = [m for m in ms if m.kind in {"title", "person", "text"}]
-    for i in range(1, len(ordered)):
-        p, m = ordered[i - 1], ordered[i]
+    for p, m in zip(ordered, ordered[1:]):
         if p.kind in {"title", "text"} and not p.counterpart and p.role_code in {"envoy", "advisor", "spokesperson", "ambassador"}:
             if m.start >= p.end and s[p.end:m.start].strip() == "":
                 m.absorbed = True
@@ -596,13 +691,12 @@ def _context_flags(s: str, ms: list[Mention], honor) -> None:
             m.absorbed = True
 
 
-# ----------------------------------------------------------------------------- resolution
+# ----------------------------------------------------------------------------- office history
 
 
 @per_object
 def _role_index(g: Gazetteer) -> tuple[dict, dict]:
-    """Roles by official and by (country, role), latest office first: extraction asks
-    once per mention, and a polars filter per question dominated its profile."""
+    """Roles by official and by (country, role), latest office first."""
     by_official: dict = {}
     by_office: dict = {}
     rows = g.roles.sort("valid_from", descending=True, nulls_last=True).select(
@@ -620,8 +714,11 @@ def _in_office(start, end, on: dt.date) -> bool:
 
 def holders(g: Gazetteer, country: str, role: str, on: dt.date | None) -> list[str]:
     rows = _role_index(g)[1].get((country, role), [])
-    ids = [oid for oid, start, end in rows if on is None or _in_office(start, end, on)]
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(oid for oid, start, end in rows if on is None or _in_office(start, end, on)))
+
+
+def office_exists(g: Gazetteer, country: str, role: str) -> bool:
+    return (country, role) in _role_index(g)[1]
 
 
 def office_span(g: Gazetteer, oid: str) -> tuple[dt.date, dt.date | None] | None:
@@ -645,9 +742,7 @@ def roles_of(g: Gazetteer, oid: str, on: dt.date | None) -> list[tuple[str, str,
 
 
 def text_official_id(name: str, country: str | None) -> str:
-    try:
-        from transforms.cleaning import match_form
-    except Exception:  # pragma: no cover
-        match_form = norm
+    from transforms.cleaning import match_form
+
     key = f"{match_form(name)}|{country or ''}"
     return "x-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]

@@ -256,3 +256,35 @@ def words_after(s: str, i: int, n: int) -> list[tuple[int, int, str]]:
         toks.append((j, k, s[j:k]))
         j = k
     return toks
+
+
+# --- tokens ---------------------------------------------------------------------------
+
+_TOKEN_OR_MARK = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+|[^\s]")
+
+
+@dataclass
+class Tokens:
+    """The tokens of a matching-form string: runs of letters and digits, and every other
+    non-space character alone (punctuation is a token: clause grammar needs it)."""
+
+    starts: list[int]
+    ends: list[int]
+    texts: list[str]
+
+    def index_at(self, pos: int) -> int:
+        """Index of the first token starting at or after pos."""
+        return bisect.bisect_left(self.starts, pos)
+
+    def index_before(self, pos: int) -> int:
+        """Index of the last token ending at or before pos (-1 if none)."""
+        return bisect.bisect_right(self.ends, pos) - 1
+
+
+def tokenize(s: str) -> Tokens:
+    starts, ends, texts = [], [], []
+    for m in _TOKEN_OR_MARK.finditer(s):
+        starts.append(m.start())
+        ends.append(m.end())
+        texts.append(m.group())
+    return Tokens(starts, ends, texts)

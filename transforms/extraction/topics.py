@@ -1,129 +1,234 @@
-"""Topics of a call: cue phrases of seeds/lexicon/topic_cues.csv found in the sentences
-about the call (its cue sentences, sentences naming a participant or referring back to
-the call, and Telegram-style lines that follow a "SPEAKER:" line). Cues inside a
-participant's title are not evidence. Each topic keeps the first sentence that shows it."""
+"""Topics of a call: the word families of seeds/lexicon/topic_words.csv in the sentences
+that report the call's content.
+
+Those sentences are the call's own sentences (the headline too when it names the call)
+and the ones that continue its report: they name a participant, refer back to the call
+(در این تماس، طرفین، دو طرف، وی ...), or quote a participant after the call clause's
+colon. A sentence that reports another call, or starts another item of a digest, ends
+the continuation. Words inside a participant's title (وزیر دفاع) are not content; a
+place or organisation that is itself a party to the call is not a topic of it; an
+agreement between countries none of which is on the call is not the parties'
+agreement. Each topic keeps the first sentence that shows it.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
 
-from .lexicon import Lexicon
+import ahocorasick
+
+from .lexicon import Lexicon, TopicWord
 from .memo import per_object
-from .text import NormText, Span, is_letter
+from .text import TOKEN_CHARS, NormText
+from .verbs import verb_at
 
-ANAPHORA = ("این تماس", "این گفتگو", "این گفت وگو", "این گفت و گو", "این مکالمه", "این رایزنی", "دو طرف", "طرفین",
-            "دو کشور", "در ادامه", "وی ", "او ", "همچنین")
+INFLECTIONS = ("ها", "های", "هایی", "ات", "ان", "ی", "ای", "یی", "ش", "شان")
+CONTINUATION = ("این تماس", "این گفتگو", "این گفت وگو", "این گفت و گو", "این مکالمه", "این رایزنی", "این تماس ها",
+                "این گفتگوها", "طرفین", "دو طرف", "دو رهبر", "دو وزیر", "دو مقام", "وزرای خارجه دو کشور")
+OPENERS = ("وی ", "او ", "ایشان ", "همچنین ", "در ادامه ", "وی همچنین", "این مقام ")
+NEW_ITEM = ("#", "🔹", "▪", "◀")
 
 
-def scope_sentences(nt: NormText, sents: list[Span], sent_n: list[tuple[int, int]], call_positions: set[int],
-                    cue_sents: set[int], long_article: bool) -> list[int]:
-    s = nt.s
-    out = []
-    prev_in, prev_colon = False, False
-    quoting = False   # short post: the lines after "SPEAKER: ..." about the call are the speaker's words
-    for i, (a, b) in enumerate(sent_n):
-        seg = s[a:b]
-        inside = i in cue_sents or any(a <= p < b for p in call_positions)
-        if not inside and not long_article:
-            inside = any(x in seg for x in ANAPHORA[:7]) or (prev_in and prev_colon)
-            if not inside and quoting and ":" not in seg and not seg.lstrip().startswith("#"):
-                inside = True
-        if not long_article:
-            if inside and ":" in seg:
-                quoting = True
-            elif ":" in seg or seg.lstrip().startswith("#"):
-                quoting = False
-        elif not inside:
-            inside = any(x in seg for x in ANAPHORA[:7])
-        if not inside and prev_in and re.match(r"(وی|او|ایشان|این مقام) ", seg):
-            inside = True
-        if inside:
-            out.append(i)
-        prev_in = inside or (prev_in and prev_colon)
-        prev_colon = seg.rstrip().endswith(":")
+def _spellings(form: str) -> set[str]:
+    """A multi-word term as written with spaces, glued, and with each inflection glued
+    to its word (پروتکل های بهداشتی, پروتکلهای بهداشتی)."""
+    words = form.split()
+    if len(words) == 1:
+        return {form}
+    out = {form, "".join(words)}
+    glued = [words[0]]
+    for w in words[1:]:
+        if w in INFLECTIONS:
+            glued[-1] += w
+        else:
+            glued.append(w)
+    out.add(" ".join(glued))
     return out
-
-
-BLOCK = "-"   # topic_cues.csv code of a blocking phrase: it consumes the cues it overlaps
-
-
-_BETWEEN = re.compile(r"\s*(میان|بین|با)\s")
-
-
-def _third_party(s: str, y: int, end: int, g, parties: set) -> bool:
-    """An agreement "میان/بین/با" countries none of which is on the call: not the parties' agreement."""
-    if g is None or not parties or not _BETWEEN.match(s, y, end):
-        return False
-    from .officials import _raw_hits
-
-    win = s[y:min(end, y + 50)]
-    codes = {p[1] for _, _, lst in _raw_hits(g, win) for p in lst if p[0] == "C"}
-    return bool(codes) and not (codes & parties)
 
 
 @per_object
-def _cue_automaton(lex: Lexicon):
-    """One Aho-Corasick automaton over every topic cue (built once per lexicon): a
-    sentence is scanned once, not once per cue."""
-    import ahocorasick
-
-    by_form: dict[str, list[tuple[int, str, str, bool]]] = {}
-    for k, (code, cue, prefix) in enumerate(lex.topic_cues):
-        if cue:
-            by_form.setdefault(cue, []).append((k, code, cue, prefix))
-    automaton = ahocorasick.Automaton()
-    for form, entries in by_form.items():
-        automaton.add_word(form, entries)
-    automaton.make_automaton()
-    return automaton
+def _automaton(lex: Lexicon):
+    a = ahocorasick.Automaton()
+    forms: dict[str, list[TopicWord]] = {}
+    for w in lex.topic_words:
+        for v in _spellings(w.form):
+            forms.setdefault(v, []).append(w)
+    for f, ws in forms.items():
+        a.add_word(f, (f, ws))
+    a.make_automaton()
+    return a
 
 
-def _cue_hits(automaton, seg: str):
-    """(start, end, cue index, code, prefix) of each cue in seg, in the order of
-    ``re.finditer`` per cue: a cue's occurrences do not overlap one another."""
+def _right_ok(s: str, end: int, kind: str) -> int | None:
+    """End of the match with its inflection, or None when the word goes on."""
+    if end >= len(s) or s[end] not in TOKEN_CHARS:
+        # a ZWNJ-spaced plural: "تحریم ها"
+        for inf in ("های", "ها"):
+            if s.startswith(" " + inf, end) and (end + len(inf) + 1 >= len(s) or s[end + len(inf) + 1] not in TOKEN_CHARS):
+                return end + len(inf) + 1
+        return end
+    if kind == "stem":
+        k = end
+        while k < len(s) and s[k] in TOKEN_CHARS:
+            k += 1
+        return k
+    for inf in sorted(INFLECTIONS, key=len, reverse=True):
+        k = end + len(inf)
+        if s.startswith(inf, end) and (k >= len(s) or s[k] not in TOKEN_CHARS):
+            return k
+    return None
+
+
+def topic_hits(s: str, lo: int, hi: int, lex: Lexicon) -> list[tuple[int, int, TopicWord]]:
+    """Non-overlapping family matches in s[lo:hi], longest first."""
+    seg = s[lo:hi]
+    cand = []
+    for end, (form, ws) in _automaton(lex).iter(seg):
+        a = end - len(form) + 1
+        if a > 0 and seg[a - 1] in TOKEN_CHARS:
+            continue
+        for w in ws:
+            b = _right_ok(seg, end + 1, w.kind)
+            if b is not None:
+                cand.append((lo + a, lo + b, w))
+    cand.sort(key=lambda h: (h[0] - h[1], h[0]))
+    taken: list[tuple[int, int]] = []
     out = []
-    last_end: dict[int, int] = {}
-    for end, entries in automaton.iter(seg):
-        for k, code, cue, prefix in entries:
-            start = end - len(cue) + 1
-            if start < last_end.get(k, 0):
-                continue
-            last_end[k] = end + 1
-            out.append((start, end + 1, k, code, prefix))
-    return out
+    for a, b, w in cand:
+        if any(a < y and x < b for x, y in taken):
+            continue
+        taken.append((a, b))
+        out.append((a, b, w))
+    return sorted(out, key=lambda h: h[0])
 
 
-def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: Lexicon, excluded: list[tuple[int, int]],
-                g=None, parties: set | None = None):
-    """Cues of each scope sentence, longest first; a shorter cue overlapping a longer one
-    is part of it ("امنیت دریانوردی" is security, not transport; a blocking phrase of code
-    '-' such as "توافق کردند" is no topic at all)."""
+def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: set[int], other_call_sents: set[int],
+                      named_sents: set[int], headline: int | None, quote_from: dict[int, int]) -> list[int]:
+    """Indices of the sentences that report the call's content."""
     s = nt.s
-    automaton = _cue_automaton(lex)
+    out = set(call_sents)
+    if headline is not None and headline in named_sents:
+        out.add(headline)
+    for i in sorted(call_sents):
+        quoting = i in quote_from
+        for j in range(i + 1, len(sent_n)):
+            if j in other_call_sents and j not in call_sents:
+                break
+            seg = s[sent_n[j][0]:sent_n[j][1]]
+            if seg.lstrip().startswith(NEW_ITEM) or seg.lstrip().startswith("به گزارش"):
+                break
+            colon = seg.find(":")
+            label = seg[:colon].split() if colon >= 0 else []
+            if label and len(label) <= 6 and j not in named_sents and not seg.lstrip().startswith(OPENERS) \
+                    and not any(verb_at(label, k) for k in range(len(label))):
+                break             # "LABEL: ..." with no reporting verb starts another item
+            cont = (j in named_sents or any(c in seg for c in CONTINUATION)
+                    or seg.lstrip().startswith(OPENERS) or quoting)
+            if not cont:
+                break
+            out.add(j)
+            if ":" in seg and j not in named_sents and not quoting:
+                break
+    return sorted(out)
+
+
+def _glued(nt: NormText, text: str, a: int, b: int) -> tuple[str, list[int]]:
+    """s[a:b] without the spaces that stand for a ZWNJ (کشتی‌رانی, نیرو‌های are one word
+    to a reader), and the offset in s of each of its characters."""
+    s = nt.s
+    chars, offs = [], []
+    for i in range(a, b):
+        if s[i] == " ":
+            o = nt.offset(i)
+            if o < len(text) and text[o] == "\u200c":
+                continue
+        chars.append(s[i])
+        offs.append(i)
+    return "".join(chars), offs
+
+
+SUBJECT_NOUNS = {"موضوع", "تحولات", "وضعیت", "اوضاع", "مسائل", "مسئله", "پرونده", "شرایط", "بحران", "قضیه",
+                 "آینده", "جنگ", "آخرین", "اخیر", "تازه"}
+
+
+def third_country_subject(s: str, a: int, b: int, lex: Lexicon, parties: set, country_spans, c_starts) -> bool:
+    """The call is about a country that takes no part in it ("درباره ایران", "در مورد
+    تحولات لبنان"): crisis diplomacy, the conflict_crisis topic (TOPICS.md names
+    countries as its cues)."""
+    for w in lex.words("content"):
+        for m in re.finditer(rf"(?:^|\s){re.escape(w)}\s", s[a:b]):
+            pos = a + m.end()
+            words = s[pos:pos + 40].split()
+            k = 0
+            while k < len(words) and k < 2 and words[k] in SUBJECT_NOUNS:
+                pos = s.find(words[k], pos) + len(words[k]) + 1
+                k += 1
+            j = bisect.bisect_left(c_starts, pos)
+            if j < len(country_spans) and country_spans[j][0] == pos and country_spans[j][2] not in parties:
+                return True
+    return False
+
+
+def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: Lexicon,
+                excluded: list[tuple[int, int]], parties: set, country_spans: list[tuple[int, int, str]],
+                call_sents: set[int] = frozenset()):
+    """topic code -> (start, end) of the first scope sentence (original offsets) that shows it."""
+    s = nt.s
+    ex_starts = sorted(excluded)
+    ex_a = [a for a, _ in ex_starts]
+    c_starts = [a for a, _, _ in country_spans]
     got: dict[str, tuple[int, int]] = {}
     for i in scope:
         a, b = sent_n[i]
-        hits = []
-        for start, end, k, code, prefix in _cue_hits(automaton, s[a:b]):
-            x, y = a + start, a + end
-            if x > 0 and is_letter(s[x - 1]):
+        if i in call_sents and "conflict_crisis" not in got and third_country_subject(
+                s, a, b, lex, parties, country_spans, c_starts):
+            got["conflict_crisis"] = (sents[i].start, sents[i].end)
+        glued, offs = _glued(nt, text, a, b)
+        for gx, gy, w in topic_hits(glued, 0, len(glued), lex):
+            x, y = offs[gx], offs[gy - 1] + 1
+            if w.code == "-":
                 continue
-            if x > 1 and s[x - 1] in " -" and s[x - 2].isascii() and s[x - 2].isalpha():
-                continue  # part of a Latin-script name: "RBC-اوکراین"
-            if not prefix and y < len(s) and is_letter(s[y]):
-                # allow plural/adjectival suffix written with a space (ZWNJ): "تحریم ها"
+            k = bisect.bisect_right(ex_a, x) - 1
+            if k >= 0 and ex_starts[k][0] <= x < ex_starts[k][1]:
                 continue
-            if any(ex_a <= x < ex_b for ex_a, ex_b in excluded):
+            if w.country and w.country in parties:
                 continue
-            if code == "agreements" and _third_party(s, y, b, g, parties or set()):
-                code = BLOCK
-            hits.append((x, y, k, code))
-        taken: list[tuple[int, int]] = []
-        # longest first, then leftmost, then lexicon order (as the per-cue scan had it)
-        for x, y, _k, code in sorted(hits, key=lambda h: (h[0] - h[1], h[0], h[2])):
-            if any(x < tb and ta < y for ta, tb in taken):
+            if w.code == "agreements" and _third_party(s, y, b, parties, country_spans, c_starts):
                 continue
-            taken.append((x, y))
-            if code != BLOCK and code not in got:
-                got[code] = (sents[i].start, sents[i].end)
+            if w.code not in got:
+                got[w.code] = (sents[i].start, sents[i].end)
     return got
+
+
+_PARTY_LINK = re.compile(r"\s*(?:(?:میان|بین|با)\s+)?")
+
+
+def _third_party(s: str, y: int, end: int, parties: set, country_spans, c_starts) -> bool:
+    """An agreement "میان/بین/با" countries, or of countries ("تفاهم تهران و واشنگتن"),
+    none of which is on the call: not the parties' agreement."""
+    if not parties:
+        return False
+    m = _PARTY_LINK.match(s, y, end)
+    between = bool(re.match(r"\s*(میان|بین)\s", s[y:end]))
+    if re.match(r"\s*با\s", s[y:end]):
+        return False      # "توافق با X": one party is on the call
+    pos = m.end()
+    named = set()
+    k = bisect.bisect_left(c_starts, pos)
+    while k < len(country_spans) and country_spans[k][0] - pos <= 2 and country_spans[k][0] < end:
+        named.add(country_spans[k][2])
+        pos = country_spans[k][1]
+        rest = s[pos:pos + 4]
+        if rest.startswith(" و "):
+            pos += 3
+        elif rest.startswith("، ") or rest.startswith(" ، "):
+            pos += rest.index("،") + 2
+        else:
+            break
+        k = bisect.bisect_left(c_starts, pos)
+    # the parties: a list after میان/بین, or two or more countries after the word itself
+    # ("تفاهم تهران و واشنگتن"); one place after it is where it was made (تفاهم‌نامه اسلام‌آباد)
+    if not between and len(named) < 2:
+        return False
+    return bool(named) and not (named & parties)

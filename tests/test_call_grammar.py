@@ -1,0 +1,383 @@
+"""The grammar of a call report, rule family by rule family (transforms/extraction).
+
+Every sentence here is written for its test, with officials of several years and
+countries, so that a rule passes only when it follows the grammar, not one article's
+wording. Needs only the project tree."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from tests.test_extraction import TEHRAN, n_calls, parts, run
+from transforms.reference import load_reference
+
+PUB_2019 = dt.datetime(2019, 5, 15, 11, 0, tzinfo=TEHRAN)   # a Wednesday
+PUB_2026 = dt.datetime(2026, 6, 10, 14, 0, tzinfo=TEHRAN)   # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return load_reference()
+
+
+def calls(ex, aid="a"):
+    """Each call as the set of its participants' countries."""
+    return sorted(sorted(parts(ex, aid, k)) for k in range(n_calls(ex, aid)))
+
+
+def caller(ex, aid="a", seq=0):
+    got = [c for c, r in parts(ex, aid, seq).items() if r["is_initiator"]]
+    return got[0] if got else None
+
+
+def topics(ex, aid="a", seq=0):
+    t = ex.topics
+    return set(t.filter((t["article_id"] == aid) & (t["call_seq"] == seq))["topic_code"])
+
+
+def day(ex, aid="a", seq=0):
+    m = ex.mentions.filter((pl.col("article_id") == aid) & (pl.col("call_seq") == seq)).row(0, named=True)
+    return m["call_date"], m["call_date_precision"]
+
+
+# ------------------------------------------------------------------ predicates: a call said in many ways
+
+@pytest.mark.parametrize("text", [
+    # the noun with its channel adjective, singular, plural, glued and ZWNJ forms
+    "ظریف در تماس تلفنی با لاوروف درباره سوریه رایزنی کرد.",
+    "ظریف در تماس‌های تلفنی با لاوروف درباره سوریه رایزنی کرد.",
+    "گفت‌و‌گو‌های تلفنی ظریف و لاوروف درباره سوریه",
+    "ظریف و لاوروف در یک مکالمه تلفنی درباره سوریه رایزنی کردند.",
+    # the adverb with the verb it modifies, the با-object between them
+    "ظریف امروز به صورت تلفنی با لاوروف درباره سوریه گفتگو کرد.",
+    "ظریف و لاوروف تلفنی درباره سوریه صحبت کردند.",
+    # تماس alone, with its light verbs: no "تلفنی" needed
+    "ظریف امروز با لاوروف تماس گرفت و درباره سوریه گفتگو کرد.",
+    "ظریف امروز با لاوروف تماس برقرار کرد.",
+    "ظریف و لاوروف امروز تماس داشتند و درباره سوریه صحبت کردند.",
+    "ظریف طی تماسی با لاوروف درباره سوریه رایزنی کرد.",
+    # a phone call as "یک تلفن"
+    "یک تلفن ظریف به لاوروف بحران را حل کرد.",
+])
+def test_a_call_is_found_in_many_wordings(ref, text):
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+
+
+def test_a_video_call_has_video_mode(ref):
+    ex = run(ref, {"a": "ظریف و لاوروف در تماس ویدئویی درباره سوریه گفتگو کردند."}, PUB_2019)
+    assert ex.mentions["mode"].to_list() == ["video"]
+
+
+def test_first_person_report_takes_the_speaker_as_subject(ref):
+    ex = run(ref, {"a": "لاوروف: امروز با ظریف تماس گرفتم و درباره سوریه صحبت کردیم."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    assert caller(ex) == "RU"
+
+
+# ------------------------------------------------------------------ status: reported, or not a call
+
+@pytest.mark.parametrize("text", [
+    # planned: future, subjunctive, present
+    "ظریف و لاوروف فردا تلفنی گفتگو خواهند کرد.",
+    "قرار است ظریف با لاوروف تماس تلفنی داشته باشد.",
+    "ظریف امشب با لاوروف تلفنی گفتگو می‌کند.",
+    # requested, proposed, ready for
+    "لاوروف خواستار گفتگوی تلفنی با ظریف شد.",
+    "ظریف پیشنهاد گفتگوی تلفنی با لاوروف را پذیرفت.",
+    "ظریف از آمادگی برای تماس تلفنی با لاوروف خبر داد.",
+    # conditional
+    "اگر لاوروف با ظریف تماس تلفنی بگیرد، بحران حل می‌شود.",
+    # denied, refused
+    "سخنگوی وزارت خارجه تماس تلفنی ظریف با لاوروف را تکذیب کرد.",
+    "ظریف گفت هیچ تماس تلفنی با لاوروف نداشته است.",
+    "ظریف با لاوروف تماس نگرفت.",
+    "ظریف از پاسخ دادن به تماس‌های تلفنی لاوروف خودداری کرد.",
+    # habitual contact, not one call
+    "تماس‌های تلفنی ظریف و لاوروف ادامه دارد.",
+    "ظریف و لاوروف همواره در تماس تلفنی هستند.",
+])
+def test_a_call_not_reported_as_happened_is_none(ref, text):
+    assert n_calls(run(ref, {"a": text}, PUB_2019)) == 0
+
+
+@pytest.mark.parametrize("text", [
+    # a planning word that governs something else in the clause
+    "ظریف در تماس تلفنی با لاوروف خواستار توقف درگیری‌ها در سوریه شد.",
+    "لاوروف در گفتگوی تلفنی با ظریف پیشنهاد برگزاری نشست مشترک را مطرح کرد.",
+    # negation of the main verb does not deny the call in a prepositional phrase
+    "لاوروف در گفتگوی تلفنی با ظریف به جزئیات طرح اشاره نکرد.",
+    # refusing to give details of a call confirms it
+    "لاوروف از بیان جزئیات تماس تلفنی خود با ظریف خودداری کرد.",
+    # ongoing now
+    "ظریف و لاوروف هم اکنون در حال گفتگوی تلفنی هستند.",
+])
+def test_a_reported_call_stays_a_call(ref, text):
+    assert calls(run(ref, {"a": text}, PUB_2019)) == [["IR", "RU"]]
+
+
+@pytest.mark.parametrize("text", [
+    # interviews: the با-object is a medium
+    "ظریف در گفتگوی تلفنی با شبکه سی‌ان‌ان درباره سوریه سخن گفت.",
+    "لاوروف در گفتگوی تلفنی با خبرنگار ما گفت که بحران ادامه دارد.",
+    # private: a relative on the line
+    "ظریف در تماس تلفنی با خانواده یک دیپلمات درگذشته ابراز همدردی کرد.",
+    # a meeting in person is not a call
+    "ظریف در دیدار با لاوروف در مسکو درباره سوریه گفتگو کرد.",
+    # one country on both sides is not diplomatic
+    "ظریف در تماس تلفنی با رئیس مجلس ایران گفتگو کرد.",
+])
+def test_interviews_private_meetings_and_domestic_calls_are_none(ref, text):
+    assert n_calls(run(ref, {"a": text}, PUB_2019)) == 0
+
+
+# ------------------------------------------------------------------ arguments and who placed the call
+
+@pytest.mark.parametrize("text,who", [
+    # the genitive of تماس names the caller
+    ("تماس تلفنی لاوروف با ظریف", "RU"),
+    ("در تماس تلفنی لاوروف با ظریف تحولات سوریه بررسی شد.", "RU"),
+    # the subject of در/طی/ضمن تماس ... با
+    ("ظریف در تماس تلفنی با لاوروف درباره سوریه گفتگو کرد.", "IR"),
+    ("ظریف طی یک تماس تلفنی با لاوروف درباره سوریه گفتگو کرد.", "IR"),
+    ("ظریف عصر امروز ضمن تماس تلفنی با لاوروف درباره سوریه گفتگو کرد.", "IR"),
+    # fronted: "در تماس تلفنی با Y، X ..."
+    ("در تماس تلفنی با لاوروف، ظریف بر ادامه همکاری تاکید کرد.", "IR"),
+    # light verbs of placing a call
+    ("ظریف با لاوروف تماس گرفت.", "IR"),
+    ("ظریف امروز یک تماس تلفنی فوری با لاوروف برقرار کرد.", "IR"),
+    # receiving a call names its caller
+    ("لاوروف تماس تلفنی‌ای از ظریف دریافت کرد.", "IR"),
+    ("لاوروف یک تماس تلفنی از سوی ظریف دریافت کرد.", "IR"),
+    ("ظریف در پاسخ به تماس تلفنی لاوروف گفت که بحران سوریه راه حل سیاسی دارد.", "RU"),
+    # a phone call (تلفن) from X to Y
+    ("یک تلفن ظریف به لاوروف بحران را حل کرد.", "IR"),
+    # his own call with
+    ("لاوروف درباره تماس تلفنی خود با ظریف توضیح داد.", "RU"),
+    # a conversation names no caller
+    ("ظریف در گفتگوی تلفنی با لاوروف درباره سوریه رایزنی کرد.", None),
+    ("گفتگوی تلفنی ظریف با لاوروف", None),
+    ("ظریف و لاوروف در تماس تلفنی درباره سوریه گفتگو کردند.", None),
+    ("ظریف با لاوروف تماس تلفنی داشت.", None),
+    ("ظریف به صورت تلفنی با لاوروف گفتگو کرد.", None),
+    ("در تماس تلفنی میان ظریف و لاوروف تحولات سوریه بررسی شد.", None),
+    ("ظریف پس از تماس تلفنی با لاوروف به مسکو رفت.", None),
+    ("ظریف در تماس تلفنی به لاوروف گفت که آماده سفر است.", None),
+])
+def test_who_placed_the_call(ref, text, who):
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    assert caller(ex) == who
+
+
+def test_the_body_decides_who_called_not_the_headline(ref):
+    ex = run(ref, {"a": "تماس تلفنی ظریف با لاوروف\nظریف و لاوروف امروز تلفنی درباره سوریه گفتگو کردند.",
+                   "b": "گفتگوی تلفنی ظریف و لاوروف\nلاوروف امروز در تماس تلفنی با ظریف درباره سوریه رایزنی کرد."},
+             PUB_2019)
+    assert caller(ex, "a") is None
+    assert caller(ex, "b") == "RU"
+
+
+def test_a_pronoun_object_is_the_official_named_before(ref):
+    ex = run(ref, {"a": "ظریف امروز به مسکو رفت. لاوروف در تماس تلفنی با وی درباره سوریه گفتگو کرد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    assert caller(ex) == "RU"
+
+
+def test_a_call_said_by_a_speaker_label(ref):
+    ex = run(ref, {"a": "لاوروف در گفتگوی تلفنی با ظریف:\nبحران سوریه راه حل نظامی ندارد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    assert "conflict_crisis" in topics(ex)
+
+
+# ------------------------------------------------------------------ officials as noun phrases
+
+@pytest.mark.parametrize("text,expected", [
+    # plural titles with their countries: one call between them
+    ("گفتگوی تلفنی وزیران خارجه پاکستان و چین درباره افغانستان", [["CN", "PK"]]),
+    ("تماس تلفنی رؤسای مجالس ایران و عراق", [["IQ", "IR"]]),
+    ("تماس تلفنی وزرای امور خارجه ایران و قطر", [["IR", "QA"]]),
+    # the complement after a filler word: "وزیر خارجه سلطان‌نشین عمان"
+    ("وزیر خارجه سلطان‌نشین عمان در تماس تلفنی با ظریف درباره یمن گفتگو کرد.", [["IR", "OM"]]),
+    # "این کشور": the country named just before
+    ("بحران در اوکراین ادامه دارد. رئیس‌جمهور این کشور در تماس تلفنی با ظریف گفتگو کرد.", [["IR", "UA"]]),
+    # counterparts by demonym
+    ("ظریف در تماس تلفنی با همتای ترکیه‌ای خود درباره سوریه گفتگو کرد.", [["IR", "TR"]]),
+])
+def test_officials_as_noun_phrases(ref, text, expected):
+    assert calls(run(ref, {"a": text}, PUB_2019)) == expected
+
+
+def test_counterparts_listed_by_country_are_separate_calls(ref):
+    ex = run(ref, {"a": "ظریف در تماس‌های تلفنی متعدد با همتایان خود در کشورهای قطر، عمان و کویت درباره یمن گفتگو کرد."},
+             PUB_2019)
+    assert calls(ex) == [["IR", "KW"], ["IR", "OM"], ["IR", "QA"]]
+
+
+def test_a_bare_title_is_the_iranian_office_unless_the_other_side_is_iran(ref):
+    ex = run(ref, {"a": "رئیس مجلس در تماس تلفنی با همتای لبنانی درباره آتش‌بس گفتگو کرد.",
+                   "b": "وزیر امور خارجه در تماس تلفنی با دبیرکل سازمان ملل متحد درباره یمن گفتگو کرد."}, PUB_2019)
+    assert calls(ex, "a") == [["IR", "LB"]]
+    assert calls(ex, "b") == [["IR", "UN"]]
+    assert parts(ex, "b")["IR"]["official_id"] == "mohammad-javad-zarif"
+
+
+def test_a_bare_title_of_an_office_iran_lacks_takes_the_country_of_the_article(ref):
+    text = "رسانه‌های اسرائیل گزارش دادند: در تماس تلفنی با رئیس‌جمهور آمریکا، نخست‌وزیر بر حق دفاع تاکید کرد."
+    assert calls(run(ref, {"a": text}, PUB_2026)) == [["IL", "US"]]
+
+
+def test_a_name_next_to_a_title_is_an_official_the_gazetteer_lacks(ref):
+    ex = run(ref, {"a": "«پیتر اندرسون» وزیر امور خارجه نیوزیلند در تماس تلفنی با ظریف گفتگو کرد."}, PUB_2019)
+    p = parts(ex)
+    assert set(p) == {"NZ", "IR"}
+    nz = ex.officials.filter(pl.col("official_id") == p["NZ"]["official_id"])
+    assert nz["name_fa"].to_list() == ["پیتر اندرسون"]
+
+
+def test_a_surname_inside_another_quoted_name_is_not_the_gazetteer_person(ref):
+    ex = run(ref, {"a": "تماس تلفنی «جیمز کری» فرمانده ارتش آمریکا و «یوسی کوهن» رئیس ستاد ارتش اسرائیل"}, PUB_2026)
+    p = parts(ex)
+    assert set(p) == {"US", "IL"}
+    assert p["US"]["official_id"] != "john-kerry"
+
+
+def test_two_titles_of_one_person_are_one_participant(ref):
+    ex = run(ref, {"a": "ظریف در تماس تلفنی با رابرت براون معاون نخست‌وزیر و وزیر امور خارجه استرالیا گفتگو کرد."},
+             PUB_2019)
+    assert calls(ex) == [["AU", "IR"]]
+
+
+def test_an_office_is_not_its_holder(ref):
+    ex = run(ref, {"a": "دفتر نخست‌وزیر پاکستان اعلام کرد که عمران خان تلفنی با ظریف گفتگو کرده است."}, PUB_2019)
+    assert calls(ex) == [["IR", "PK"]]
+
+
+def test_the_title_stored_is_the_one_the_article_gives(ref):
+    ex = run(ref, {"a": "لاوروف، وزیر امور خارجه روسیه در تماس تلفنی با ظریف گفتگو کرد.",
+                   "b": "لاوروف در تماس تلفنی با ظریف گفتگو کرد."}, PUB_2019)
+    assert parts(ex, "a")["RU"]["title_fa"] == "وزیر امور خارجه روسیه"
+    assert parts(ex, "b")["RU"]["title_fa"] is None
+
+
+# ------------------------------------------------------------------ one call or several
+
+@pytest.mark.parametrize("text,expected", [
+    # counterparts listed one by one: separate bilateral calls
+    ("ظریف در تماس تلفنی با وزیران خارجه قطر و عمان درباره یمن گفتگو کرد.", [["IR", "OM"], ["IR", "QA"]]),
+    ("ظریف در تماس‌های تلفنی جداگانه با لاوروف و وانگ یی گفتگو کرد.", [["CN", "IR"], ["IR", "RU"]]),
+    ("چاووش‌اوغلو و لاوروف در تماس‌های تلفنی جداگانه با ظریف درباره سوریه گفتگو کردند.", [["IR", "RU"], ["IR", "TR"]]),
+    # a group counterpart or "one call": one call of all of them
+    ("ترامپ با رهبران قطر، عربستان و امارات تلفنی صحبت کرد.", [["AE", "QA", "SA", "US"]]),
+    ("ظریف در یک تماس تلفنی مشترک با لاوروف و وانگ یی گفتگو کرد.", [["CN", "IR", "RU"]]),
+])
+def test_one_call_or_several(ref, text, expected):
+    assert calls(run(ref, {"a": text}, PUB_2019 if "ترامپ" not in text else PUB_2026)) == expected
+
+
+def test_reports_of_one_call_in_an_article_make_one_call(ref):
+    text = ("تماس تلفنی وزرای خارجه ایران و روسیه\n"
+            "محمدجواد ظریف امروز در تماس تلفنی با سرگئی لاوروف درباره سوریه گفتگو کرد.\n"
+            "دو طرف در این تماس بر ادامه همکاری‌های اقتصادی تاکید کردند.")
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    assert {"conflict_crisis", "trade_economy"} <= topics(ex)
+
+
+def test_the_same_people_on_two_days_are_two_calls(ref):
+    text = "ظریف و لاوروف دیشب تماس تلفنی داشتند. آن‌ها روز یکشنبه نیز تلفنی گفتگو کرده بودند."
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"], ["IR", "RU"]]
+    assert sorted(day(ex, "a", k)[0] for k in range(2)) == [dt.date(2019, 5, 12), dt.date(2019, 5, 14)]
+
+
+def test_a_phone_report_naming_one_side_takes_the_other_from_the_headline(ref):
+    ex = run(ref, {"a": "گفتگوی تلفنی ظریف و لاوروف\nوزیر خارجه روسیه در این تماس تلفنی بر ادامه همکاری تاکید کرد."},
+             PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+
+
+# ------------------------------------------------------------------ dates
+
+@pytest.mark.parametrize("text,expected,precision", [
+    ("ظریف امروز در تماس تلفنی با لاوروف گفتگو کرد.", dt.date(2019, 5, 15), "day"),
+    ("ظریف دیشب در تماس تلفنی با لاوروف گفتگو کرد.", dt.date(2019, 5, 14), "day"),
+    ("ظریف روز دوشنبه در تماس تلفنی با لاوروف گفتگو کرد.", dt.date(2019, 5, 13), "day"),
+    ("ظریف چهارشنبه گذشته در تماس تلفنی با لاوروف گفتگو کرد.", dt.date(2019, 5, 8), "day"),
+    ("ظریف روز ۲۰ اردیبهشت ۱۳۹۸ در تماس تلفنی با لاوروف گفتگو کرد.", dt.date(2019, 5, 10), "day"),
+    # the call's own date, not the date of what it discussed
+    ("ظریف روز دوشنبه در تماس تلفنی با لاوروف درباره توافق ۲۳ تیر ۱۳۹۴ گفتگو کرد.", dt.date(2019, 5, 13), "day"),
+    ("ظریف در تماس تلفنی با لاوروف درباره حمله مورخ ۱۰ اردیبهشت گفتگو کرد.", dt.date(2019, 5, 15), "day"),
+    # fresh news with no cue: the publication day
+    ("ظریف در تماس تلفنی با لاوروف گفتگو کرد.", dt.date(2019, 5, 15), "day"),
+    # earlier news: the month only
+    ("ظریف در تماس تلفنی اخیر خود با لاوروف از طرح روسیه حمایت کرده بود.", dt.date(2019, 5, 1), "month"),
+])
+def test_dates(ref, text, expected, precision):
+    assert day(run(ref, {"a": text}, PUB_2019)) == (expected, precision)
+
+
+def test_after_midnight_a_fresh_report_gives_the_month_only(ref):
+    ex = run(ref, {"a": "ظریف دقایقی پیش در تماس تلفنی با لاوروف گفتگو کرد."},
+             dt.datetime(2019, 5, 15, 1, 30, tzinfo=TEHRAN))
+    assert day(ex) == (dt.date(2019, 5, 1), "month")
+
+
+# ------------------------------------------------------------------ topics
+
+@pytest.mark.parametrize("text,present,absent", [
+    # word families: inflected, glued and ZWNJ forms
+    ("ظریف در تماس تلفنی با لاوروف درباره همکاری‌های اقتصادی و تجاری گفتگو کرد.", {"trade_economy"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف درباره تحریم‌ها و برنامه هسته‌ای گفتگو کرد.", {"nuclear_sanctions"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف درباره امنیت کشتی‌رانی در خلیج فارس گفتگو کرد.", {"transport_transit"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف درباره نیرو‌های مسلح دو کشور گفتگو کرد.", {"security_defense"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف عید فطر را تبریک گفت.", {"greetings_condolences"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف از وی برای سفر به تهران دعوت کرد.", {"visits_invitations"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف درباره آتش‌بس در یمن گفتگو کرد.", {"conflict_crisis"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف درباره زلزله و کمک‌های بشردوستانه گفتگو کرد.", {"humanitarian_disaster"}, set()),
+    # boilerplate names no topic
+    ("ظریف در تماس تلفنی با لاوروف بر حفظ امنیت و ثبات منطقه تاکید کرد.", set(), {"security_defense"}),
+    # the verb "agreed" is not the agreements topic; implementing agreements is
+    ("ظریف و لاوروف در تماس تلفنی توافق کردند که رایزنی‌ها ادامه یابد.", set(), {"agreements"}),
+    ("ظریف در تماس تلفنی با لاوروف بر اجرای توافقات دو کشور تاکید کرد.", {"agreements"}, set()),
+    # an agreement between two other countries is not the parties' agreement
+    ("ظریف در تماس تلفنی با لاوروف از توافق میان ترکیه و آمریکا استقبال کرد.", set(), {"agreements"}),
+    # a party to the call is not its topic; a title is not content
+    ("ظریف در تماس تلفنی با دبیرکل سازمان ملل متحد درباره سفر به نیویورک گفتگو کرد.", set(), {"multilateral"}),
+    ("وزیر دفاع روسیه در تماس تلفنی با ظریف درباره گردشگری گفتگو کرد.", {"culture_science"}, {"security_defense"}),
+    # a country that takes no part in the call as its subject
+    ("لاوروف و چاووش‌اوغلو در تماس تلفنی درباره تحولات سوریه گفتگو کردند.", {"conflict_crisis"}, set()),
+    # civilians are no military topic
+    ("ظریف در تماس تلفنی با لاوروف کشته شدن غیرنظامیان را محکوم کرد.", set(), {"security_defense"}),
+])
+def test_topic_word_families(ref, text, present, absent):
+    got = topics(run(ref, {"a": text}, PUB_2019))
+    assert present <= got
+    assert not (absent & got)
+
+
+def test_topics_come_from_sentences_that_continue_the_call(ref):
+    text = ("ظریف امروز در تماس تلفنی با لاوروف درباره سوریه گفتگو کرد.\n"
+            "طرفین همچنین بر گسترش همکاری‌های اقتصادی تاکید کردند.\n"
+            "وی در ادامه از لاوروف برای سفر به تهران دعوت کرد.\n"
+            "#خبر_دیگر قیمت نفت در بازارهای جهانی کاهش یافت.")
+    got = topics(run(ref, {"a": text}, PUB_2019))
+    assert {"conflict_crisis", "trade_economy", "visits_invitations"} <= got
+    assert "energy" not in got
+
+
+def test_a_labelled_item_ends_the_call_content(ref):
+    text = ("ظریف در تماس تلفنی با لاوروف: همکاری دو کشور ادامه دارد.\n"
+            "بورس تهران: شاخص کل امروز افزایش یافت.\n"
+            "قیمت نفت در بازارهای جهانی کاهش یافت.")
+    assert "energy" not in topics(run(ref, {"a": text}, PUB_2019))
+
+
+def test_every_topic_keeps_its_evidence_sentence(ref):
+    text = "ظریف امروز در تماس تلفنی با لاوروف درباره سوریه گفتگو کرد.\nدو طرف بر گسترش تجارت تاکید کردند."
+    ex = run(ref, {"a": text}, PUB_2019)
+    ev = {r["topic_code"]: r["evidence"] for r in ex.topics.iter_rows(named=True)}
+    assert ev["trade_economy"] == "دو طرف بر گسترش تجارت تاکید کردند."

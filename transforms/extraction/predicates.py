@@ -1,0 +1,300 @@
+"""Call predicates: where a text says that people talked, and whether it says the talk
+happened.
+
+A predicate is a call noun (تماس، گفت‌وگو، مکالمه، رایزنی، تلفن، ویدئوکنفرانس ...; their
+plurals, ezafe and ZWNJ forms) with an optional channel adjective (تلفنی، ویدئویی), or
+the adverb تلفنی with the verb it modifies ("تلفنی با ... گفت‌وگو کرد"). Its status
+comes from the grammar around it, not from a window of keywords:
+- the light verb it is the object of (تماس گرفت، گفت‌وگو کرد، تماس داشتند): past or
+  perfect -> reported; negated -> denied; future or subjunctive -> planned; present
+  -> planned or habitual, unless "در حال"/"هم‌اکنون" make it ongoing;
+- a preposition before it (در/طی/ضمن تماس ...): reported, unless the clause's verb is
+  future or a planning word (قرار است) governs the clause;
+- a planning word governing it (درخواست/پیشنهاد/آمادگی برای گفت‌وگوی تلفنی),
+  a conditional (اگر، در صورت) before it, a denial of it (هیچ تماسی، ... را تکذیب کرد),
+  refusing to answer it (از پاسخ دادن به تماس‌ها خودداری کرد);
+- a media object (گفت‌وگوی تلفنی با شبکه ...): an interview;
+- a plural call noun with a present verb or an adverb of repetition: habitual contact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon
+from .text import NormText, Span, Tokens
+from .verbs import VerbForm, verb_at
+
+L = r"\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9"
+_NOUNS = {
+    "tamas": r"تماس",
+    "phone": r"تلفن",
+    "talk": r"گفت ?و ?گو|مکالمه|مکالمات|رایزنی|صحبت|تبادل نظر|ارتباط",
+    "conference": r"(?:ویدئو|ویدیو) ?کنفرانس|کنفرانس (?:تلفنی|ویدئویی|ویدیویی)",
+}
+_PLURAL = r"(?: ?(?:ها|های|هایی))"
+_EZAFE = r"(?: ?(?:ی|ای))"
+_NOUN_RE = re.compile(
+    rf"(?<![{L}])(?P<noun>" + "|".join(f"(?P<{k}>{v})" for k, v in _NOUNS.items())
+    + rf")(?P<plural>{_PLURAL})?{_EZAFE}?(?P<mod> (?P<modword>تلفنی|ویدئویی|ویدیویی|تصویری)(?: ?ای)?)?(?![{L}])"
+)
+_ADVERB_RE = re.compile(rf"(?<![{L}])(?:(?:به ?صورت|بصورت|از طریق|پشت) )?تلفنی?(?![{L}])")
+MODE = {"تلفنی": "phone", "ویدئویی": "video", "ویدیویی": "video", "تصویری": "video"}
+# words between a determiner-like position and the noun: "در یک تماس", "دومین تماس"
+DETERMINERS = {"یک", "یه", "این", "آن", "همین", "اولین", "نخستین", "دومین", "سومین", "چهارمین", "پنجمین",
+               "آخرین", "تازه ترین", "جدیدترین"}
+PREPOSITIONS = ("در جریان", "در طول", "در پی", "پس از", "بعد از", "پیش از", "قبل از", "به دنبال", "در پاسخ به",
+                "در", "طی", "ضمن", "حین", "پیرو", "از", "با", "به", "برای")
+LIGHT_VERBS = {"کرد", "داشت", "گرفت", "زد", "داد", "شد", "نمود", "پرداخت", "بود"}
+# a noun before a light verb that makes one verb with it: "برقرار کرد", "انجام داد", "دریافت کرد"
+VERB_NOUNS = {"برقرار", "انجام", "دریافت", "صورت", "ایجاد"}
+ONGOING = ("در حال", "هم اکنون", "هم اینک", "اکنون", "در حال حاضر", "همین حالا", "هماکنون")
+BOUNDARY = {".", "!", "?", "؟", ":", "؛", "\n"}
+# adjectives of a call noun: "تماس تلفنی طولانی داشتند"
+ADJECTIVES = {"تلفنی", "ویدئویی", "ویدیویی", "تصویری", "طولانی", "کوتاه", "فوری", "اضطراری", "مهم", "مهمی", "پرتنش",
+              "پرتنشی", "سازنده", "دوستانه", "صمیمانه", "خوب", "خوبی", "مفصل", "مفصلی", "جداگانه", "محرمانه", "دشوار",
+              "جالب", "مثبت", "حساس", "دراماتیک", "داغ", "تند", "گرم", "ساعته", "دقیقه"}
+
+
+@dataclass
+class Predicate:
+    start: int                 # span of the call noun phrase (or of the adverb) in the matching form
+    end: int
+    family: str                # tamas | phone | talk | conference | adverb
+    explicit: bool             # the predicate names the channel (تلفنی، تلفن، ویدئو...)
+    mode: str
+    plural: bool
+    sentence: int
+    clause: tuple[int, int]
+    label: tuple[int, int] | None      # a "SPEAKER:" label before the clause
+    prep: str | None = None
+    verb: tuple[int, int, VerbForm] | None = None   # token index range and analysis of its light verb
+    verb_noun: str | None = None       # برقرار / دریافت / انجام ... before the light verb
+    status: str = "reported"           # reported | planned | hypothetical | denied | habitual | interview
+    tok_start: int = 0                 # token indices of [start, end)
+    tok_end: int = 0
+    noun: tuple[int, int] | None = None  # for an adverb: the conversation noun it modifies
+
+    @property
+    def directional(self) -> bool:
+        return self.family in {"tamas", "phone"}
+
+
+def clause_of(nt: NormText, toks: Tokens, sent: tuple[int, int], a: int, b: int):
+    """(clause, label): the part of the sentence around [a, b) between colons and
+    semicolons; a short "SPEAKER:" part before it is kept apart as its label."""
+    s = nt.s
+    lo, hi = sent
+    label = None
+    left = max(s.rfind(":", lo, a), s.rfind("؛", lo, a))
+    if left >= 0:
+        before = s[lo:left]
+        if len(before.split()) <= 8 and ":" not in before:
+            label = (lo, left)
+        lo = left + 1
+    right = [x for x in (s.find(":", b, hi), s.find("؛", b, hi)) if x >= 0]
+    if right:
+        hi = min(right)
+    return (lo, hi), label
+
+
+def find_predicates(nt: NormText, toks: Tokens, sents: list[Span], sent_n: list[tuple[int, int]], lex: Lexicon) -> list[Predicate]:
+    s = nt.s
+    out: list[Predicate] = []
+    taken: list[tuple[int, int]] = []
+
+    def sentence_of(pos: int) -> int | None:
+        for i, (a, b) in enumerate(sent_n):
+            if a <= pos < b:
+                return i
+        return None
+
+    for m in _NOUN_RE.finditer(s):
+        family = next(k for k in _NOUNS if m.group(k))
+        a, b = m.start(), m.end()
+        if family == "phone" and (s[m.end("noun"):b].strip() or not _real_phone(s, toks, a, b)):
+            continue          # تلفنی is the adverb, تلفن همراه is a device
+        si = sentence_of(a)
+        if si is None:
+            continue
+        mod = m.group("modword")
+        explicit = bool(mod) or family in {"phone", "conference"}
+        if family == "talk" and m.group("noun") == "ارتباط" and not mod:
+            continue
+        clause, label = clause_of(nt, toks, sent_n[si], a, b)
+        p = Predicate(a, b, family, explicit, MODE.get(mod, "video" if family == "conference" else "phone"),
+                      bool(m.group("plural")), si, clause, label)
+        out.append(p)
+        taken.append((a, b))
+    for m in _ADVERB_RE.finditer(s):
+        a, b = m.start(), m.end()
+        if any(x <= a < y for x, y in taken):
+            continue
+        si = sentence_of(a)
+        if si is None:
+            continue
+        clause, label = clause_of(nt, toks, sent_n[si], a, b)
+        p = Predicate(a, b, "adverb", True, "phone", False, si, clause, label)
+        # the conversation noun it modifies, later in the clause, is the same predicate
+        for q in list(out):
+            if q.sentence == si and a < q.start < clause[1] and q.family in {"talk", "tamas"} and not q.explicit \
+                    and q.start - b < 120:
+                out.remove(q)
+                p.family = "talk" if q.family == "talk" else "tamas"
+                p.plural = q.plural
+                p.end = max(p.end, b)
+                p.noun = (q.start, q.end)
+                break
+        out.append(p)
+    out.sort(key=lambda p: p.start)
+    for p in out:
+        p.tok_start = toks.index_at(p.start)
+        p.tok_end = toks.index_at(p.noun[1] if p.noun else p.end)
+        _analyse(p, nt, toks, lex)
+    return out
+
+
+def _real_phone(s: str, toks: Tokens, a: int, b: int) -> bool:
+    """تلفن is a call in "یک تلفن ... به" and "تلفن زد/کرد", not in "تلفن همراه" or
+    "شماره تلفن"."""
+    i = toks.index_at(a)
+    prev = toks.texts[i - 1] if i > 0 else ""
+    if prev == "یک":
+        return True
+    for k in range(i + 1, min(i + 4, len(toks.texts))):
+        hit = verb_at(toks.texts, k)
+        if hit and hit[1].past_stem in {"زد", "کرد"}:
+            return True
+        if toks.texts[k] in BOUNDARY:
+            break
+    return False
+
+
+def _prep_before(toks: Tokens, i: int, lo: int) -> tuple[str | None, int]:
+    """The preposition before token i (skipping determiners): (preposition, its token index)."""
+    j = i - 1
+    while j >= 0 and toks.starts[j] >= lo and toks.texts[j] in DETERMINERS:
+        j -= 1
+    for prep in PREPOSITIONS:
+        words = prep.split()
+        k = j - len(words) + 1
+        if k >= 0 and toks.starts[k] >= lo and toks.texts[k:j + 1] == words:
+            return prep, k
+    return None, j + 1
+
+
+def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
+    s = nt.s
+    lo, hi = p.clause
+    texts = toks.texts
+    i0, i1 = p.tok_start, p.tok_end
+    last = toks.index_at(hi)          # first token after the clause
+    p.prep, prep_i = _prep_before(toks, i0, lo)
+    before = s[lo:p.start]
+
+    # the light verb: right after the noun phrase, across adjectives, quotes, "ای", the
+    # با-object and "را" (at most a few tokens), never across a clause mark
+    j = i1
+    skipped = 0
+    while j < last and skipped <= 8:
+        t = texts[j]
+        if t in BOUNDARY or t == "،":
+            break
+        hit = verb_at(texts, j)
+        if hit:
+            n, form = hit
+            before_verb = texts[j - 1]
+            # the verb is the call noun's own when nothing but the noun phrase, its
+            # adjectives, a compound-verb noun or "را" stands before it; "داشت" (had a
+            # call) also across its object
+            own = j == i1 or before_verb in VERB_NOUNS or before_verb in ADJECTIVES or before_verb in {"را", "»", "ای"}
+            if form.past_stem in LIGHT_VERBS and (own or form.past_stem == "داشت"):
+                p.verb = (j, j + n, form)
+                p.verb_noun = before_verb if before_verb in VERB_NOUNS else None
+            break
+        if t in lex.words("content") or t in {"درباره", "پیرامون"}:
+            break
+        j += 1
+        skipped += 1
+    if p.family == "adverb" and p.verb is None:
+        # تلفنی with a verb of its own: "به صورت تلفنی ... را بررسی کرد"
+        for k in range(i1, last):
+            hit = verb_at(texts, k)
+            if hit:
+                p.verb = (k, k + hit[0], hit[1])
+                break
+
+    # status
+    status = "reported"
+    if p.verb is not None and p.prep not in {"در", "طی", "ضمن", "حین", "در جریان", "در طول", "پس از", "بعد از", "در پی"}:
+        form = p.verb[2]
+        if form.negative and form.past_stem != "بود":
+            status = "denied"
+        elif form.tense in {"future", "subjunctive"}:
+            status = "planned"
+        elif form.tense == "present":
+            status = "reported" if any(w in s[lo:toks.starts[p.verb[0]]] for w in ONGOING) else (
+                "habitual" if p.plural else "planned")
+    elif p.prep in {"در", "طی", "ضمن", "حین", "در جریان", "در طول"}:
+        # a prepositional phrase: the clause's own verb decides only future and ongoing
+        for k in range(i1, last):
+            hit = verb_at(texts, k)
+            if hit is None:
+                continue
+            form = hit[1]
+            if form.tense == "future":
+                status = "planned"
+            elif form.tense == "present" and form.past_stem == "بود" and not any(w in s[lo:hi] for w in ONGOING):
+                status = "habitual"   # "ما با آنها در تماس هستیم"
+            break
+    planning = lex.words("planning")
+    # a planning word governing the predicate: at most three tokens before it
+    j = (prep_i if p.prep in {"برای", "به", "از", "با"} else i0) - 1
+    seen = 0
+    while j >= 0 and toks.starts[j] >= lo and seen < 3:
+        t = texts[j]
+        two = " ".join(texts[j - 1:j + 1]) if j > 0 else t
+        if t in planning or two in planning:
+            status = "hypothetical" if planning.get(t, planning.get(two)) == "hypothetical" else "planned"
+            break
+        if t not in {"برای", "یک", "به", "انجام", "برقراری", "داشتن", "با", "از", "هرگونه", "یه"} and t not in DETERMINERS:
+            break
+        j -= 1
+        seen += 1
+    for w, attr in planning.items():
+        if attr == "hypothetical" and _has_word(before, w):
+            status = "hypothetical"
+    if re.search(r"(^|\s)قرار (است|بود|شد)(\s|$)", before):
+        status = "planned"
+    # denial: "هیچ تماسی"، "... تماس ... را تکذیب کرد"، "... تماس ... صحت ندارد"
+    if i0 > 0 and texts[i0 - 1] == "هیچ":
+        status = "denied"
+    after = s[p.end:hi]
+    if p.verb is None and p.prep is None and re.search(r"(^|\s)(را )?(تکذیب|صحت ندارد|صحت نداشت)", after):
+        status = "denied"
+    refusal = lex.words("refusal")
+    # refusing the call itself: "از تماس با ... خودداری کرد", "از پاسخ دادن به تماس‌ها خودداری کرد"
+    refused = any(_has_word(after, w) for w in refusal)
+    if refused and (p.prep == "از" or (p.prep == "به" and re.search(
+            r"(پاسخ|جواب)( دادن)?$", s[lo:toks.starts[prep_i]].rstrip()))):
+        status = "denied"
+    # an interview: the با-object is a medium
+    media = lex.words("media")
+    k = i1
+    while k < min(last, i1 + 4) and texts[k] not in {"با"}:
+        k += 1
+    if k + 1 < last and texts[k] == "با" and (texts[k + 1] in media or " ".join(texts[k + 1:k + 3]) in media):
+        status = "interview"
+    if i0 > 0 and texts[i0 - 1] in media and p.prep is None:
+        status = "interview"
+    habitual = lex.words("habitual")
+    if any(t in habitual for t in texts[i1:min(last, i1 + 2)]):
+        status = "habitual"
+    if p.plural and re.search(r"(^|\s)ادامه (دارد|دارند)(\s|$)", after):
+        status = "habitual"
+    p.status = status
+
+
+def _has_word(s: str, w: str) -> bool:
+    return re.search(rf"(?<![{L}]){re.escape(w)}(?![{L}])", s) is not None

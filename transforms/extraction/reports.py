@@ -1,0 +1,496 @@
+"""The arguments of a call predicate and who placed the call (ANNOTATION.md's rules).
+
+A call report names its participants in a few grammatical positions around the
+predicate, and each position says whether the text marks a caller:
+
+    تماس تلفنی X با Y                 genitive X, با-object Y            caller X (تماس)
+    X در/طی/ضمن تماس تلفنی با Y       subject X, با-object Y             caller X (تماس)
+    در تماس تلفنی با Y، X ...          fronted: the subject follows       caller X (تماس)
+    X با Y تماس گرفت / برقرار کرد      با-object before the predicate      caller X
+    X با Y تماس تلفنی داشت / گفت‌وگو کرد                                   no caller
+    Y تماس تلفنی‌ای از X دریافت کرد    source X                            caller X
+    Y در پاسخ به تماس X               genitive after "در پاسخ به"         caller X
+    تماس/گفت‌وگوی تلفنی X و Y، وزرای خارجه A و B، میان X و Y              no caller
+    X در تماس تلفنی به Y گفت          dative Y                            no caller
+    تماس تلفنی خود با Y               the subject's own call              caller: the subject
+
+گفت‌وگو (a conversation) names no caller in any position but the source and
+"در پاسخ به" ones. The subject is the nearest official noun phrase before the
+predicate that no preposition governs, else the clause's "SPEAKER:" label, else the
+antecedent of a pronoun.
+
+One call or several (ANNOTATION.md): counterparts listed one by one are separate
+bilateral calls; a plural predicate (تماس‌ها) or جداگانه/متعدد makes them separate
+too; a group counterpart (سران، رهبران ...), "یک تماس" or a word like مشترک makes one
+call of all of them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import Lexicon
+from .officials import Mention
+from .predicates import Predicate
+from .text import NormText, Tokens
+from .verbs import verb_at
+
+# tokens that may stand between a call noun and its arguments
+SKIP_AFTER = {
+    "ای", "جداگانه", "متعدد", "فوری", "اضطراری", "طولانی", "کوتاه", "مهم", "مهمی", "محرمانه", "پرتنش",
+    "پرتنشی", "سازنده", "دوستانه", "صمیمانه", "جدید", "اخیر", "امروز", "دیروز", "دیشب", "امشب", "صبح", "عصر",
+    "ظهر", "شب", "بامداد", "شامگاه", "نیمه", "روز", "گذشته", "شنبه", "یکشنبه", "دوشنبه", "سه", "چهارشنبه",
+    "پنجشنبه", "جمعه", "«", "»", '"', "دقیقه", "ساعته", "ساعت", "دقیقه‌ای", "یک", "تلفنی", "ویدئویی",
+    "ویدیویی", "تصویری", "خود", "اش", "ش", "حساس", "دراماتیک", "خوب", "خوبی", "بسیار", "مفصل", "مفصلی",
+    "(", ")", "هفته", "این", "همین", "آن", "پیش", "قبل", "مشترک", "گروهی", "سه", "جانبه",
+}
+HONORIFIC_SKIP = {"سید", "شیخ", "دکتر", "آقای", "خانم", "جناب", "سردار", "شاهزاده", "فیلد", "مارشال", "ژنرال",
+                  "حجت", "الاسلام", "والمسلمین", "آیت", "الله", "امیر", "سرلشکر", "حاج", "پرزیدنت", "مهندس"}
+# prepositions whose object is not the clause's subject
+GOVERNING = {"با", "به", "از", "برای", "درباره", "علیه", "بر", "بین", "میان", "نزد", "پیرامون", "سوی", "طرف",
+             "جانب", "توسط", "خطاب", "همراه", "بدون", "مانند", "همچون", "نظیر", "درخصوص", "بجز", "جز"}
+PP_CALLER = {"در", "طی", "ضمن", "حین"}
+
+
+@dataclass
+class Item:
+    """One participant slot: a mention, and for a group or plural counterpart the
+    country it stands for here."""
+
+    mention: Mention
+    country: str | None = None
+    title_country_list: bool = False   # a country of "وزرای خارجه A با B و C": the group's title applies
+
+
+@dataclass
+class Report:
+    pred: Predicate
+    calls: list = field(default_factory=list)     # list of (items, caller item or None)
+    one_sided: list = field(default_factory=list)  # items of a report naming one side only
+    directional_form: bool = False                  # the form names a caller (even if it is null here)
+    pair_anaphor: bool = False                      # "آن‌ها ... تلفنی گفت‌وگو کرده بودند": both sides of a call before
+
+
+class Heads:
+    """The official noun phrases of an article, by position, and its country names."""
+
+    def __init__(self, mentions: list[Mention], honor_spans: list[tuple[int, int]], countries=(), stop=frozenset(),
+                 person_country=None):
+        self.stop = stop
+        self.person_country = person_country or {}
+        self.countries = list(countries)
+        self.country_starts = [a for a, _, _ in self.countries]
+        self.all = [m for m in mentions if m.kind in {"person", "title", "text", "group", "pronoun"}
+                    and not m.merged and not m.absorbed]
+        self.all.sort(key=lambda m: m.np_start)
+        self.starts = [m.np_start for m in self.all]
+        self.honor = sorted(honor_spans)
+        self.honor_starts = [a for a, _ in self.honor]
+
+    def countries_of(self, m: Mention) -> set:
+        if m.kind == "person":
+            if m.official_id:
+                return {self.person_country.get(m.official_id)}
+            return {self.person_country.get(o) for o in m.countries}
+        if m.countries:
+            return set(m.countries)
+        return {m.country} if m.country else set()
+
+    def skip_honorifics(self, s: str, pos: int) -> int:
+        while True:
+            while pos < len(s) and s[pos] in " «»\"":
+                pos += 1
+            k = bisect.bisect_right(self.honor_starts, pos) - 1
+            if k >= 0 and self.honor[k][0] == pos:
+                pos = self.honor[k][1]
+                continue
+            return pos
+
+    def at(self, s: str, pos: int) -> Mention | None:
+        """The head that starts at pos (after spaces, quotes and honorifics; a person
+        named by surname also after one or two first names the gazetteer lacks:
+        "ایگناسیو کاسیس")."""
+        while pos < len(s) and s[pos] in " «»\"":
+            pos += 1
+        for p in (pos, self.skip_honorifics(s, pos)):
+            k = bisect.bisect_left(self.starts, p)
+            if k < len(self.all) and self.starts[k] == p:
+                return self.all[k]
+        p = self.skip_honorifics(s, pos)
+        k = bisect.bisect_left(self.starts, p)
+        if k < len(self.all):
+            h = self.all[k]
+            gap = s[p:h.np_start].split()
+            if h.kind == "person" and 1 <= len(gap) <= 2 and all(w not in self.stop and w.isalpha() for w in gap) \
+                    and " " not in s[h.start:h.end].strip():
+                return h
+        return None
+
+    def coordination(self, s: str, first: Mention, limit: int) -> list[Mention]:
+        """first and the heads joined to it by و / ، (A، B و C). A list joined by commas
+        alone is no list ("با لاوروف، ظریف ..." ends a phrase): members after the last و
+        that only a comma joins are dropped."""
+        out = [first]
+        closed = 1            # members up to the last one joined by و
+        pos = first.np_end
+        while True:
+            j = pos
+            while j < limit and s[j] in " «»\"":
+                j += 1
+            comma = False
+            if j < limit and s[j] in "،,":
+                comma = True
+                j += 1
+                while j < limit and s[j] == " ":
+                    j += 1
+            by_and = s.startswith("و ", j)
+            if by_and:
+                j += 2
+            elif not comma:
+                return out[:closed]
+            nxt = self.at(s, j)
+            if nxt is None or nxt.np_start >= limit or nxt.kind == "pronoun":
+                return out[:closed]
+            if _apposed(out, nxt, self.countries_of):
+                pos = nxt.np_end      # "X و Y، وزرای خارجه A و B": the same people again
+                continue
+            if nxt.kind == "title" and nxt.bare and out[-1].kind in {"person", "text"} and s[pos:j].strip() == "و":
+                pos = nxt.np_end      # "X، نخست‌وزیر و وزیر امور خارجه": a second title of X
+                continue
+            out.append(nxt)
+            if by_and:
+                closed = len(out)
+            pos = nxt.np_end
+
+    def in_range(self, lo: int, hi: int) -> list[Mention]:
+        k = bisect.bisect_left(self.starts, lo)
+        out = []
+        while k < len(self.all) and self.starts[k] < hi:
+            out.append(self.all[k])
+            k += 1
+        return out
+
+
+def _apposed(out: list[Mention], nxt: Mention, countries_of) -> bool:
+    """A plural title after a list of people of exactly its countries describes them."""
+    if nxt.kind not in {"group", "title"} or not nxt.countries or len(out) < 2:
+        return False
+    have = set()
+    for m in out:
+        have |= countries_of(m)
+    return set(nxt.countries) <= have
+
+
+def _usable(m: Mention) -> bool:
+    return not (m.source or m.institution)
+
+
+def _items(heads: list[Mention], g_countries=None) -> list[Item]:
+    """Participant slots of a list of coordinated heads (a group stands for each of its countries)."""
+    out = []
+    for h in heads:
+        if h.kind == "group" and h.countries:
+            out.extend(Item(h, c) for c in h.countries)
+        elif h.kind == "title" and h.counterpart and h.countries:
+            out.extend(Item(h, c) for c in h.countries)
+        else:
+            out.append(Item(h))
+    return out
+
+
+def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexicon, prev_label_heads) -> Report:
+    s = nt.s
+    texts = toks.texts
+    lo, hi = p.clause
+    last = toks.index_at(hi)
+    rep = Report(p)
+
+    # ---- after the predicate
+    j = p.tok_end
+    own = False
+    while j < last and (texts[j] in SKIP_AFTER or texts[j].isdigit()):
+        if texts[j] in {"خود", "اش", "ش"}:
+            own = True
+        j += 1
+    genitive: list[Mention] = []
+    obj: list[Mention] = []
+    obj_by = "با"              # the preposition of the object
+    source: list[Mention] = []
+    joint_list: list[Mention] = []
+    after_pos = toks.starts[j] if j < last else hi
+    head = H.at(s, after_pos) if j < last else None
+    if j < last and texts[j] in {"میان", "بین"}:
+        h = H.at(s, toks.ends[j])
+        if h is not None and h.np_start < hi:
+            joint_list = H.coordination(s, h, hi)
+    elif head is not None and head.np_start < hi and head.kind != "pronoun":
+        genitive = H.coordination(s, head, hi)
+        k = toks.index_at(genitive[-1].np_end)
+        while k < last and texts[k] in SKIP_AFTER:
+            k += 1
+        if k < last and texts[k] == "با":
+            h = H.at(s, toks.ends[k])
+            if h is not None and h.np_start < hi:
+                obj = H.coordination(s, h, hi)
+            elif h is None:
+                obj = _country_objects(s, toks, k, genitive, H, lex, hi)
+        elif k < last and texts[k] == "به" and p.family == "phone":
+            # "یک تلفن X به Y": X phoned Y
+            h = H.at(s, toks.ends[k])
+            if h is not None and h.np_start < hi:
+                obj = H.coordination(s, h, hi)
+    elif j < last and texts[j] == "با":
+        h = H.at(s, toks.ends[j])
+        if h is not None and h.np_start < hi:
+            obj = H.coordination(s, h, hi)
+    elif j < last and texts[j] == "از":
+        k = j + 1
+        if k < last and texts[k] in {"سوی", "طرف", "جانب"}:
+            k += 1
+        h = H.at(s, toks.starts[k]) if k < last else None
+        if h is not None and h.np_start < hi:
+            source = H.coordination(s, h, hi)
+    elif j < last and (texts[j] == "به" or (texts[j] == "خطاب" and j + 1 < last and texts[j + 1] == "به")):
+        k = j + (2 if texts[j] == "خطاب" else 1)
+        h = H.at(s, toks.starts[k]) if k < last else None
+        if h is not None and h.np_start < hi:
+            obj, obj_by = H.coordination(s, h, hi), "به"
+    # "تماسی تلفنی ... که از سوی X دریافت کرد"
+    if not (genitive or obj or source or joint_list):
+        for k in range(j, min(last, j + 6)):
+            if texts[k] == "از" and k + 1 < last and texts[k + 1] in {"سوی", "طرف", "جانب"}:
+                h = H.at(s, toks.ends[k + 1])
+                if h is not None and h.np_start < hi:
+                    source = H.coordination(s, h, hi)
+                break
+
+    # ---- before the predicate: "X با Y [...] تماس گرفت / تلفنی گفت‌وگو کرد"
+    noun_start = p.noun[0] if p.noun else p.start
+    search_hi = noun_start
+    ba_obj: list[Mention] = []
+    ba_pos = None
+    if not (genitive or obj or source or joint_list):
+        i = toks.index_at(search_hi) - 1
+        i_min = toks.index_at(lo)
+        while i >= i_min:
+            if texts[i] == "با":
+                h = H.at(s, toks.ends[i])
+                if h is not None and h.np_start < search_hi:
+                    ba_obj = H.coordination(s, h, search_hi)
+                    ba_pos = toks.starts[i]
+                    break
+            if texts[i] == "که" or verb_at(texts, i) is not None:
+                break             # another clause
+            i -= 1
+        if ba_obj:
+            obj = ba_obj
+
+    # "X، Y را در تماس تلفنی ... تهدید کرد": the object of the clause's verb
+    if not (genitive or obj or source or joint_list) and p.prep in PP_CALLER:
+        k = p.tok_start - 1
+        while k > 0 and texts[k] in {"در", "طی", "ضمن", "یک", "حین"}:
+            k -= 1
+        if texts[k] == "را":
+            heads = [h for h in H.in_range(lo, toks.starts[k]) if _usable(h) and h.kind != "pronoun"
+                     and h.np_end <= toks.starts[k] and s[h.np_end:toks.starts[k]].strip(" «»\"") == ""]
+            if heads:
+                obj, obj_by = heads[-1:], "را"
+
+    # ---- the subject
+    anchor = ba_pos if ba_pos is not None else (obj[0].np_start if obj_by == "را" else p.start)
+    subj = _subject(s, toks, H, lo, anchor, exclude=genitive + obj + source + joint_list)
+    fronted = False
+    if not subj and obj and ba_pos is None:
+        # "در تماس تلفنی با Y، X ...": the subject follows the با-group
+        after_obj = obj[-1].np_end
+        for h in H.in_range(after_obj, hi):
+            if _usable(h) and h.kind != "pronoun" and not _governed(s, toks, h):
+                subj = H.coordination(s, h, hi)
+                fronted = True
+                break
+    if not (subj or obj or genitive or source or joint_list) and _clause_initial(s, toks, p, lo) \
+            and j < last and texts[j] == "،":
+        # "یک تماس تلفنی، X از Y خواست": the call names the clause that follows it
+        rest = [h for h in H.in_range(toks.ends[j], hi) if _usable(h) and h.kind != "pronoun"]
+        free = [h for h in rest if not _governed(s, toks, h)]
+        if free:
+            subj = H.coordination(s, free[0], hi)
+            obj = [h for h in rest if h not in subj and _governed(s, toks, h)][:1]
+    if not subj and p.label is not None:
+        lab = [h for h in H.in_range(*p.label) if _usable(h) and h.kind != "pronoun"]
+        if lab:
+            subj = H.coordination(s, lab[-1], p.label[1]) if len(lab) == 1 else lab[-1:]
+    if not subj and prev_label_heads and _first_person(p, toks, last):
+        subj = prev_label_heads
+
+    if not (subj or obj or genitive or source or joint_list):
+        before = " ".join(texts[toks.index_at(lo):p.tok_start])
+        rep.pair_anaphor = any(re.search(rf"(^|\s){re.escape(w)}(\s|$)", before) for w in lex.words("pair_anaphor"))
+
+    # ---- caller
+    caller = None
+    directional_form = False
+    if source:
+        caller, directional_form = source[0], True
+    elif p.prep == "در پاسخ به" and genitive:
+        caller, directional_form = genitive[0], True
+    elif p.directional:
+        if genitive and obj and len(genitive) == 1:
+            caller, directional_form = genitive[0], True
+        elif genitive and not obj and len(genitive) == 1 and subj:
+            caller, directional_form = genitive[0], True
+        elif obj and subj and obj_by == "با" and (p.prep in PP_CALLER or fronted):
+            caller, directional_form = subj[0], True
+        elif obj and subj and own:
+            caller, directional_form = subj[0], True
+        elif obj and subj and (
+                (p.verb and p.verb[2].past_stem == "گرفت" and p.verb_noun is None) or p.verb_noun == "برقرار"):
+            caller, directional_form = subj[0], True
+        elif p.family == "phone" and obj and subj:
+            caller, directional_form = subj[0], True
+    request = _requester(s, toks, H, lo, hi, lex)
+    if request is not None:
+        caller, directional_form = request, True
+    rep.directional_form = directional_form
+
+    # ---- one call or several
+    first_side: list[Mention]
+    second_side: list[Mention]
+    if joint_list:
+        first_side, second_side = joint_list, []
+    elif genitive and obj:
+        first_side, second_side = genitive, obj
+    elif genitive:
+        first_side, second_side = genitive, subj
+    elif source:
+        first_side, second_side = source, subj
+    else:
+        first_side, second_side = subj, obj
+    first = _items([h for h in first_side if _usable(h)])
+    second = _items([h for h in second_side if _usable(h)])
+    group_call = any(h.group_call for h in first_side + second_side)
+    prev_tok = texts[p.tok_start - 1] if p.tok_start > 0 else ""
+    window = texts[max(p.tok_start - 2, 0):min(p.tok_end + 3, last)]
+    joint = group_call or any(w in lex.words("joint") for w in window) or (prev_tok in {"یک", "یه"} and not p.plural)
+    separate = p.plural or any(w in lex.words("separate") for w in window)
+    if not second:
+        if len(first) >= 2:
+            rep.calls.append((first, None))
+        elif first:
+            rep.one_sided = first
+        return rep
+    if not first:
+        rep.one_sided = second if len(second) == 1 else []
+        if len(second) >= 2 and not separate:
+            rep.calls.append((second, None))
+        return rep
+    caller_item = None
+    if caller is not None:
+        caller_item = next((it for it in first + second if it.mention is caller), None)
+    if joint and not separate:
+        rep.calls.append((first + second, caller_item))
+        return rep
+    for a in first:
+        for b in second:
+            c = caller_item if caller_item in (a, b) else None
+            if caller_item is not None and c is None and caller is not None:
+                # a coordinated caller side: "X و Y در تماس‌های جداگانه با Z" — each calls
+                c = a if a.mention in first_side and caller in first_side else (
+                    b if b.mention in second_side and caller in second_side else None)
+            rep.calls.append(([a, b], c))
+    return rep
+
+
+def _first_person(p: Predicate, toks: Tokens, last: int) -> bool:
+    """The verb of the predicate, or of its clause, is first person ("تماس گرفتم")."""
+    if p.verb is not None:
+        return p.verb[2].person in {"1s", "1p"}
+    for k in range(p.tok_end, last):
+        hit = verb_at(toks.texts, k)
+        if hit:
+            return hit[1].person in {"1s", "1p"}
+    return False
+
+
+def _clause_initial(s: str, toks: Tokens, p: Predicate, lo: int) -> bool:
+    """Only determiners or a preposition stand before the predicate in its clause."""
+    words = toks.texts[toks.index_at(lo):p.tok_start]
+    return all(w in {"یک", "یه", "در", "طی", "ضمن", "این", "«", "»"} for w in words)
+
+
+def _governed(s: str, toks: Tokens, h: Mention) -> bool:
+    """A preposition (or a source marker) governs this head."""
+    i = toks.index_at(h.np_start) - 1
+    while i >= 0 and toks.texts[i] in HONORIFIC_SKIP | {"«", "»", '"'}:
+        i -= 1
+    if i < 0:
+        return False
+    t = toks.texts[i]
+    return t in GOVERNING or (t == "به" and i > 0)
+
+
+def _subject(s: str, toks: Tokens, H: Heads, lo: int, anchor: int, exclude: list[Mention]) -> list[Mention]:
+    """The nearest official noun phrase before anchor in [lo, anchor) that no
+    preposition governs, with what it is coordinated with."""
+    cands = [h for h in H.in_range(lo, anchor) if h not in exclude and _usable(h)]
+    for h in reversed(cands):
+        if h.np_end > anchor or _governed(s, toks, h):
+            continue
+        # the start of its coordination: walk back through و / ،
+        group_start = h
+        for g in reversed(cands):
+            if g.np_end <= group_start.np_start and s[g.np_end:group_start.np_start].strip(" «»\"،,") in {"", "و"} \
+                    and not _governed(s, toks, g):
+                group_start = g
+            elif g.np_start < group_start.np_start:
+                break
+        return H.coordination(s, group_start, anchor)
+    return []
+
+
+def _country_objects(s, toks, k, genitive, H, lex, hi) -> list[Mention]:
+    """"وزرای خارجه ایران با ترکیه و قطر": the countries after با take the group's title."""
+    group = genitive[-1]
+    if group.kind != "group" or not group.role_code:
+        return []
+    out = []
+    pos = toks.ends[k]
+    while True:
+        while pos < hi and s[pos] in " ،,":
+            pos += 1
+        if s.startswith("و ", pos):
+            pos += 2
+        c = bisect.bisect_left(H.country_starts, pos)
+        if c >= len(H.countries) or H.countries[c][0] != pos or pos >= hi:
+            return out
+        a, b, code = H.countries[c]
+        out.append(Mention("title", a, b, country=code, role_code=group.role_code, title_norm=group.title_norm,
+                           title_fa=group.title_fa))
+        pos = b
+
+
+def _requester(s, toks, H, lo, hi, lex) -> Mention | None:
+    """"به درخواست X" in the clause: X placed the call."""
+    req = lex.words("request")
+    texts = toks.texts
+    for i in range(toks.index_at(lo), toks.index_at(hi)):
+        for w in req:
+            n = len(w.split())
+            if " ".join(texts[i:i + n]) == w:
+                h = H.at(s, toks.ends[i + n - 1])
+                if h is not None and h.np_start < hi:
+                    return h
+    return None
+
+
+def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | None:
+    """The nearest official before a pronoun, not one of the excluded (by id)."""
+    k = bisect.bisect_left(H.starts, pron.np_start) - 1
+    while k >= 0:
+        h = H.all[k]
+        if h.kind not in {"pronoun", "group"} and _usable(h) and not h.private and id(h) not in exclude:
+            return h
+        k -= 1
+    return None

@@ -1,0 +1,244 @@
+"""From a noun phrase of an article to a participant: a gazetteer person, the holder of
+an office at the article's date, or an official the text alone names.
+
+- A person: the gazetteer's; a surname shared by several takes the one in office at
+  the date (a leader over a minister for a shared short form).
+- A title with its country: a person of that country and office named in the article,
+  else the office's single holder at the date, else the title itself as a text
+  official of that country.
+- A bare title (no country): never a country another participant of the call has (a
+  call across one country is not diplomatic); else the person of that office the
+  article names; else the country the same title has elsewhere in the article; else
+  Iran when Iran has that office at the date (the house style of Persian news); else
+  the nearest country the sentence names.
+- A counterpart (همتای عمانی): the other participant's office in that country.
+- A group (وزرای خارجه A و B, سران A و B): the office in each country.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .officials import (
+    BARE_OK_ROLES, GENERIC_TITLES, Gazetteer, Mention, holders, office_exists, roles_of, text_official_id,
+)
+from .text import NormText, norm, words_before
+
+LEADER_ROLES = {"head_of_state", "head_of_government", "crown_prince", "supreme_leader"}
+HONORIFIC_PREFIXES = ("فیلد مارشال", "سید", "دکتر", "آقای", "خانم", "ژنرال", "شیخ", "سردار", "پرزیدنت")
+
+
+@dataclass
+class Participant:
+    key: str
+    official_id: str
+    country: str | None
+    title_fa: str | None = None
+    role_code: str | None = None
+    name_fa: str | None = None        # for text officials
+    is_text: bool = False
+    alias_form: str | None = None     # a new form of a gazetteer person's name seen in the text
+    dq_flag: str | None = None
+    positions: list = field(default_factory=list)
+    title_only: bool = False
+
+
+class Resolver:
+    """Resolves the noun phrases of one article to participants at a reference date."""
+
+    def __init__(self, g: Gazetteer, nt: NormText, text: str, mentions: list[Mention], on: dt.date | None,
+                 countries: list[tuple[int, int, str]]):
+        self.g, self.nt, self.text, self.ms, self.on = g, nt, text, mentions, on
+        self.countries = countries
+        strong = {m.official_id for m in mentions if m.kind == "person" and m.official_id and m.form_kind != "common"}
+        self.named = [m for m in mentions if m.kind == "person" and m.official_id and not m.private
+                      and (m.form_kind != "common" or m.official_id in strong)]
+        self.strong = strong
+        # a title's country where the article gives it a complement
+        self.title_country: dict[str, list[str]] = {}
+        for m in mentions:
+            if m.kind in {"title", "text"} and m.country and m.title_norm and not m.counterpart:
+                self.title_country.setdefault(m.title_norm, []).append(m.country)
+
+    def person(self, oid: str, m: Mention | None) -> Participant:
+        p = self.g.persons[oid]
+        rs = roles_of(self.g, oid, self.on)
+        role = (m.role_code if m else None) or (rs[0][0] if rs else None)
+        part = Participant(oid, oid, p["country_code"], m.title_fa if m else None, role)
+        if m is not None and m.name_text:
+            nf = norm(m.name_text)
+            if nf not in p["forms"] and nf.replace(" ", "") not in {f.replace(" ", "") for f in p["forms"]}:
+                part.alias_form = m.name_text
+            part.dq_flag = self._contradiction(oid, m)
+        return part
+
+    def _contradiction(self, oid: str, m: Mention) -> str | None:
+        """A first name before a surname that is not the gazetteer person's first name
+        (حسین روحانی for حسن روحانی)."""
+        canon = norm(self.g.persons[oid]["name_fa"]).split()
+        if len(canon) < 2:
+            return None
+        form = norm(m.name_text or "").split()
+        if len(form) >= 2 and form[-1] == canon[-1] and form[0] != canon[0] and form[0] in self.g.first_names \
+                and "".join(form) != "".join(canon):
+            return "name_contradicts_gazetteer"
+        if len(form) == 1:
+            prev = words_before(self.nt.s, m.start, 1)
+            if prev and prev[0][2] in self.g.first_names and prev[0][2] != canon[0]:
+                x, y = self.nt.orig(prev[0][0], m.end)
+                m.name_text = self.text[x:y]
+                return "name_contradicts_gazetteer"
+        return None
+
+    def resolve(self, m: Mention, country: str | None = None, others: list[Participant] = ()) -> Participant | None:
+        """The participant a mention stands for (``country`` selects one member of a
+        group or plural counterpart); ``others`` are the call's other participants."""
+        g = self.g
+        if m.private or m.source or m.absorbed or m.merged or m.institution:
+            return None
+        excluded = {o.country for o in others if o.country}
+        if m.kind == "person":
+            if m.official_id is None and m.countries:
+                cands = [o for o in m.countries if self.on is None or roles_of(g, o, self.on)]
+                if len(cands) > 1:
+                    top = [o for o in cands if any(r[0] in LEADER_ROLES for r in roles_of(g, o, self.on))]
+                    if len(top) == 1:
+                        cands = top
+                return self.person(cands[0], m) if len(cands) == 1 else None
+            if m.form_kind == "common" and m.official_id not in self.strong:
+                return None
+            return self.person(m.official_id, m)
+        if m.kind == "text":
+            return self._text(m)
+        if m.kind == "title" and m.counterpart:
+            return self.counterpart(m, country or m.country, others)
+        if m.kind == "title":
+            return self._title(m.role_code, m.country, m.title_fa, m.title_norm, m.bare, m, excluded)
+        if m.kind == "group":
+            c = country or (m.countries[0] if len(m.countries) == 1 else None)
+            if c is None:
+                return None
+            if m.role_code is None:  # سران: head of state, else head of government named in the article
+                return self._head(c)
+            title = f"{g.titles.get(m.title_norm, (m.title_fa,))[0]} {g.countries.get(c, {}).get('name_fa', c)}"
+            return self._title(m.role_code, c, title, m.title_norm, False, m, set())
+        return None
+
+    def _text(self, m: Mention) -> Participant:
+        country = m.country
+        best, score = None, 0
+        nm = norm(m.name_text)
+        for oid, p in self.g.persons.items():
+            if country and p["country_code"] != country:
+                continue
+            for f in p["forms"]:
+                sc = fuzz.ratio(nm, f)
+                if sc > score:
+                    best, score = oid, sc
+        if best and score >= 85:
+            part = self.person(best, m)
+            part.alias_form = m.name_text if nm not in self.g.persons[best]["forms"] else None
+            return part
+        name = strip_honorific(m.name_text)
+        oid = text_official_id(name, country)
+        return Participant(oid, oid, country, m.title_fa, m.role_code, name_fa=name, is_text=True)
+
+    def _head(self, country: str) -> Participant | None:
+        for pm in self.named:
+            if self.g.persons[pm.official_id]["country_code"] == country:
+                return self.person(pm.official_id, None)
+        for role in ("head_of_state", "head_of_government"):
+            hs = holders(self.g, country, role, self.on)
+            if len(hs) == 1:
+                return self.person(hs[0], None)
+        return None
+
+    def _office_held(self, country: str, role: str) -> bool:
+        if self.on is not None:
+            return bool(holders(self.g, country, role, self.on))
+        return office_exists(self.g, country, role)
+
+    def _title(self, role, country, title_fa, tnorm, bare, m, excluded: set) -> Participant | None:
+        g = self.g
+        if bare:
+            if tnorm in GENERIC_TITLES or role not in BARE_OK_ROLES:
+                return None
+            country = self._bare_country(role, tnorm, m, excluded)
+        if country is None:
+            return None
+        for pm in self.named:
+            if g.persons[pm.official_id]["country_code"] != country:
+                continue
+            if pm.role_code == role or any(r[0] == role and r[1] == country for r in roles_of(g, pm.official_id, self.on)):
+                part = self.person(pm.official_id, None)
+                part.title_fa, part.role_code, part.alias_form = title_fa or part.title_fa, role, None
+                return part
+        hs = holders(g, country, role, self.on) if role and self.on is not None else []
+        if len(hs) == 1:
+            part = self.person(hs[0], None)
+            part.title_fa, part.role_code = title_fa or part.title_fa, role
+            return part
+        name = title_fa or tnorm or ""
+        oid = text_official_id(name, country)
+        return Participant(oid, oid, country, title_fa, role, name_fa=name, is_text=True, title_only=True)
+
+    def _bare_country(self, role: str, tnorm: str, m: Mention, excluded: set) -> str | None:
+        for pm in self.named:
+            c = self.g.persons[pm.official_id]["country_code"]
+            if c in excluded:
+                continue
+            if pm.role_code == role or any(r[0] == role and r[1] == c for r in roles_of(self.g, pm.official_id, self.on)):
+                return c
+        for c in self.title_country.get(tnorm, []):
+            if c not in excluded:
+                return c
+        if "IR" not in excluded and self._office_held("IR", role):
+            return "IR"
+        return self._nearby_country(m, excluded | {"IR"})
+
+    def _nearby_country(self, m: Mention, exclude: set) -> str | None:
+        s = self.nt.s
+        lo = max(0, s.rfind(".", 0, m.start))
+        hi = s.find(".", m.end)
+        hi = len(s) if hi < 0 else hi
+        best = None
+        for a, _b, code in self.countries:
+            if lo <= a < hi and code not in exclude and self.g.countries.get(code, {}).get("kind") == "country":
+                best = code
+                if a > m.start:
+                    break
+        if best is None:
+            for a, _b, code in self.countries:
+                if code not in exclude and self.g.countries.get(code, {}).get("kind") == "country":
+                    return code
+        return best
+
+    def counterpart(self, m: Mention, country: str | None, others: list[Participant]) -> Participant | None:
+        """همتای X: the office of the call's other participant, in country X."""
+        if m.private or m.source or m.absorbed:
+            return None
+        role = next((o.role_code for o in others if o.role_code and o.country != country), None)
+        if country is None:
+            excluded = {o.country for o in others}
+            country = self._nearby_country(m, excluded) if others else None
+        if country is None or role is None:
+            return None
+        part = self._title(role, country, None, None, False, m, set())
+        if part is not None and part.is_text:
+            title = m.title_fa if not m.countries else f"همتای {self.g.countries.get(country, {}).get('name_fa', country)}"
+            part.name_fa = part.title_fa = title
+            part.official_id = part.key = text_official_id(title, country)
+        elif part is not None:
+            part.title_fa = m.title_fa if not m.countries else None
+        return part
+
+
+def strip_honorific(name: str) -> str:
+    n = name.strip(" «»\"،,")
+    for h in HONORIFIC_PREFIXES:
+        if n.startswith(h + " "):
+            n = n[len(h) + 1:]
+    return n.strip()
