@@ -23,11 +23,12 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
-# Extraction score on the annotated dev set (needs ../shared; not part of `make test`).
+# Extraction score on the annotated dev set, per outlet and overall (needs ../shared; not
+# part of `make test`).
 eval: setup
 	rm -f data/dev.duckdb data/seeds-eval.duckdb
 	$(BIN)/tamas ingest $(SHARED)/eval/dev --warehouse data/dev.duckdb
-	$(BIN)/python $(SHARED)/eval/score.py --warehouse data/dev.duckdb --gold $(SHARED)/eval/dev.gold.jsonl
+	$(BIN)/python $(SHARED)/eval/score.py --warehouse data/dev.duckdb --gold $(SHARED)/eval/dev.gold.jsonl --by-source
 	$(BIN)/tamas ingest seeds/articles --warehouse data/seeds-eval.duckdb
 	$(BIN)/python $(SHARED)/eval/score.py --warehouse data/seeds-eval.duckdb --gold $(SHARED)/eval/seeds.gold.jsonl
 	$(BIN)/python scripts/check_evidence.py data/dev.duckdb
