@@ -17,6 +17,7 @@ from .resolve import Resolver
 from .statements import find_statements
 from .text import normalize_with_map, sentences, tokenize
 from .topics import content_sentences, find_topics
+from .verbs import verb_at
 
 # every call predicate has one of these words: an article without them has no call
 CALL_WORDS = re.compile(r"تماس|تلفن|گفت ?و ?گو|مکالمه|رایزنی|صحبت|کنفرانس|تبادل نظر|ارتباط")
@@ -88,11 +89,19 @@ def _own_date(s: str, p, pub_local, lex: Lexicon):
     lo, hi = p.clause
     content = [m.start() for w in lex.words("content") for m in [re.search(rf"(^|\s){re.escape(w)}\s", s[p.end:hi])] if m]
     stop = p.end + min(content) if content else hi
-    cues = [c for c in date_cues(s, lo, stop) if c.start < stop]
+    cues = [c for c in date_cues(s, lo, stop) if c.start < stop and not _verb_between(s, c, p)]
     if not cues:
         return None
     cue = min(cues, key=lambda c: (0 if c.end <= p.start else 1, abs((c.start + c.end) / 2 - p.start)))
     return resolve_cue(cue, pub_local)
+
+
+def _verb_between(s: str, cue, p) -> bool:
+    """A verb between a date phrase and the predicate: the date is that verb's ("X روز
+    چهارشنبه اعلام کرد که پس از گفت‌وگو با Y ...")."""
+    a, b = (cue.end, p.start) if cue.end <= p.start else (p.end, cue.start)
+    words = s[a:b].split()
+    return any(verb_at(words, k) is not None for k in range(len(words)))
 
 
 def _earlier_news(s: str, p, lex: Lexicon) -> bool:

@@ -138,7 +138,9 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
         _merge(calls, c)
     explicit_without_pair = any(r.pred.explicit and r.pred.status == "reported" and not r.calls for r in reports)
     for c in supporting:
-        if any(call.keys == c.keys or _same_people(call, c) for call in calls) or (explicit_without_pair and not calls):
+        if any(call.keys == c.keys or _same_people(call, c) for call in calls):
+            _merge(calls, c, supporting=True)
+        elif explicit_without_pair and not calls:
             _merge(calls, c)
     # "آن‌ها ... گفت‌وگو کرده بودند": both sides of the call reported before it
     for r in reports:
@@ -188,12 +190,14 @@ def _same_people(call: Call, c: Cand) -> bool:
     return True
 
 
-def _merge(calls: list[Call], c: Cand) -> None:
+def _merge(calls: list[Call], c: Cand, supporting: bool = False) -> None:
     for call in calls:
         if call.keys == c.keys or _same_people(call, c):
             days = {x.day[0] for x in call.cands if x.day and x.day[1] == "day"}
-            if c.day and c.day[1] == "day" and days and c.day[0] not in days:
+            if not supporting and c.day and c.day[1] == "day" and days and c.day[0] not in days:
                 continue          # the same people on another day: another call
+            if supporting:
+                c.day = None      # a mention that only says "conversation" dates nothing
             for p in c.parts:
                 if p.key in call.participants:
                     continue
@@ -235,13 +239,16 @@ def _other_side(r: Report, p0: Participant, resolver: Resolver, H: Heads, headli
 
 
 def mentions_of(call: Call, H: Heads, resolver: Resolver) -> list[Mention]:
-    """The article's noun phrases that name a participant of the call."""
+    """The article's noun phrases that name a participant of the call: the same person,
+    or an official of a participant's country (in a call between countries, "نخست‌وزیر
+    بریتانیا" is its British side however the report names it)."""
+    countries = {p.country for p in call.participants.values() if p.country}
     out = []
     for m in H.all:
-        if m.kind == "pronoun":
+        if m.kind == "pronoun" or m.kind == "group":
             continue
         others = [] if m.kind == "title" and m.bare else list(call.participants.values())
         p = resolver.resolve(m, m.countries[0] if m.countries and len(m.countries) == 1 else None, others)
-        if p is not None and p.key in call.participants:
+        if p is not None and (p.key in call.participants or p.country in countries):
             out.append(m)
     return out

@@ -25,7 +25,8 @@ from .verbs import verb_at
 
 INFLECTIONS = ("ها", "های", "هایی", "ات", "ان", "ی", "ای", "یی", "ش", "شان")
 CONTINUATION = ("این تماس", "این گفتگو", "این گفت وگو", "این گفت و گو", "این مکالمه", "این رایزنی", "این تماس ها",
-                "این گفتگوها", "طرفین", "دو طرف", "دو رهبر", "دو وزیر", "دو مقام", "وزرای خارجه دو کشور")
+                "این گفتگوها", "طرفین", "دو طرف", "دو رهبر", "دو وزیر", "دو مقام", "دو کشور", "این کشورها",
+                "این کشور ها")
 OPENERS = ("وی ", "او ", "ایشان ", "همچنین ", "در ادامه ", "وی همچنین", "این مقام ")
 NEW_ITEM = ("#", "🔹", "▪", "◀")
 
@@ -202,6 +203,8 @@ def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: L
 
 
 _PARTY_LINK = re.compile(r"\s*(?:(?:میان|بین|با)\s+)?")
+# "توافق آتش‌بس میان ..."، "تفاهم‌نامه همکاری بین ...": a word or two of the agreement's name first
+_NAME_THEN_BETWEEN = re.compile(r"(?:\s+\S+){1,2}?\s+(?=(?:میان|بین)\s)")
 
 
 def _third_party(s: str, y: int, end: int, parties: set, country_spans, c_starts) -> bool:
@@ -209,6 +212,9 @@ def _third_party(s: str, y: int, end: int, parties: set, country_spans, c_starts
     none of which is on the call: not the parties' agreement."""
     if not parties:
         return False
+    named_first = _NAME_THEN_BETWEEN.match(s, y, end)
+    if named_first:
+        y = named_first.end()
     m = _PARTY_LINK.match(s, y, end)
     between = bool(re.match(r"\s*(میان|بین)\s", s[y:end]))
     if re.match(r"\s*با\s", s[y:end]):
