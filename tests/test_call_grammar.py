@@ -381,3 +381,22 @@ def test_every_topic_keeps_its_evidence_sentence(ref):
     ex = run(ref, {"a": text}, PUB_2019)
     ev = {r["topic_code"]: r["evidence"] for r in ex.topics.iter_rows(named=True)}
     assert ev["trade_economy"] == "دو طرف بر گسترش تجارت تاکید کردند."
+
+
+def test_a_source_is_not_a_participant(ref):
+    text = "به گفته یک مقام روسی، ظریف هفته گذشته در تماس تلفنی با لاوروف از طرح صلح حمایت کرد."
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    assert caller(ex) == "IR"
+
+
+def test_a_counterpart_in_apposition_is_the_person_before_it(ref):
+    ex = run(ref, {"a": "ولادیمیر پوتین، رئیس‌جمهور روسیه و رجب طیب اردوغان، همتای ترکیه‌ای‌اش، تلفنی گفتگو کردند."},
+             PUB_2019)
+    assert calls(ex) == [["RU", "TR"]]
+
+
+def test_repeated_calls_with_unnamed_allies_are_no_call(ref):
+    text = ("پوتین از وضعیت سوریه ناامید است.\n"
+            "این موضوع به تماس‌های تلفنی پرتنش با متحدانش منجر شده است.")
+    assert n_calls(run(ref, {"a": text}, PUB_2019)) == 0

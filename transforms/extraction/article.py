@@ -15,7 +15,7 @@ from .predicates import find_predicates
 from .reports import Heads, analyse_report
 from .resolve import Resolver
 from .statements import find_statements
-from .text import normalize_with_map, sentences, tokenize
+from .text import normalize_with_map, sentences
 from .topics import content_sentences, find_topics
 from .verbs import verb_at
 
@@ -34,14 +34,13 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
     sent_n = [(nt.to_norm(sp.start), nt.to_norm(sp.end)) for sp in sents]
     found = find_mentions(g, nt, text)
     pub_local = local_published(published_at)
-    ref_date = pub_local.date() if pub_local else stated_date(s, None)
+    ref_date = pub_local.date() if pub_local else (lambda: stated_date(s, None))
     resolver = Resolver(g, nt, text, found.mentions, ref_date, found.countries)
     resolver.sent_n = sent_n
     H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g))
     calls: list[Call] = []
     if CALL_WORDS.search(s):
-        toks = tokenize(s)
-        preds = find_predicates(nt, toks, sents, sent_n, lex)
+        preds, toks = find_predicates(nt, sent_n, lex)
         if preds:
             headline = _headline(text, sents)
             reports = []
@@ -87,8 +86,8 @@ def _own_date(s: str, p, pub_local, lex: Lexicon):
     """The date the report's own clause gives the call: the date phrase nearest the
     predicate, before what the clause says was discussed."""
     lo, hi = p.clause
-    content = [m.start() for w in lex.words("content") for m in [re.search(rf"(^|\s){re.escape(w)}\s", s[p.end:hi])] if m]
-    stop = p.end + min(content) if content else hi
+    m = lex.pattern("content").search(s, p.end, hi)
+    stop = m.start() if m else hi
     cues = [c for c in date_cues(s, lo, stop) if c.start < stop and not _verb_between(s, c, p)]
     if not cues:
         return None
@@ -107,9 +106,8 @@ def _verb_between(s: str, cue, p) -> bool:
 def _earlier_news(s: str, p, lex: Lexicon) -> bool:
     """The report speaks of an earlier call: "تماس اخیر"، "هفته گذشته"، a pluperfect verb."""
     lo, hi = p.clause
-    earlier = lex.words("earlier")
     window = s[max(lo, p.start - 40):min(hi, p.end + 40)]
-    if any(re.search(rf"(^|\s){re.escape(w)}(\s|$)", window) for w in earlier):
+    if lex.pattern("earlier").search(window):
         return not re.search(r"(روز|شب) گذشته", window)
     return p.verb is not None and p.verb[2].tense == "pluperfect"
 

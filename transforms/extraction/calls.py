@@ -152,8 +152,8 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
     # a phone report naming one side: the other side from the headline or the next sentences
     if not calls:
         for r, parts in one_sided:
-            if r.pred.status != "reported" or not r.pred.explicit or len(parts) != 1:
-                continue
+            if r.pred.status != "reported" or not r.pred.explicit or r.pred.plural or len(parts) != 1:
+                continue          # plural calls with an unnamed side are contacts, not one call
             other = _other_side(r, parts[0], resolver, H, headline_sent)
             if other is not None:
                 _merge(calls, Cand([parts[0], other], None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
@@ -230,8 +230,8 @@ def _other_side(r: Report, p0: Participant, resolver: Resolver, H: Heads, headli
             continue
         a, b = bounds[si]
         for m in H.in_range(a, b):
-            if m.kind in {"pronoun"} or m.source or m.private or m.institution:
-                continue
+            if m.kind in {"pronoun"} or m.source or m.private or m.institution or m.role_code == "official":
+                continue          # an anonymous "official" elsewhere is no call's other side
             q = resolver.resolve(m, None, [p0])
             if q is not None and q.country != p0.country:
                 return q

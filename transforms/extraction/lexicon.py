@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import csv
 import functools
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .text import norm
@@ -29,14 +30,29 @@ class TopicWord:
     country: str | None
 
 
+_LETTERS = r"\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9"
+
+
 @dataclass(frozen=True)
 class Lexicon:
     classes: dict      # class -> {matching form: attribute}
     topic_words: tuple  # TopicWord
     topics: tuple       # (topic_code, name_fa, name_en)
+    _patterns: dict = field(default_factory=dict, compare=False, repr=False)
 
     def words(self, cls: str) -> dict:
         return self.classes.get(cls, {})
+
+    def pattern(self, cls: str, attribute: str | None = None) -> re.Pattern:
+        """One compiled pattern for the words of a class (with that attribute), each a
+        whole word of the matching form, longest first."""
+        key = (cls, attribute)
+        hit = self._patterns.get(key)
+        if hit is None:
+            words = [w for w, a in self.words(cls).items() if attribute is None or a == attribute]
+            alt = "|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)"
+            hit = self._patterns[key] = re.compile(rf"(?<![{_LETTERS}])(?:{alt})(?![{_LETTERS}])")
+        return hit
 
 
 @functools.lru_cache(maxsize=4)

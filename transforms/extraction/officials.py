@@ -22,7 +22,7 @@ import polars as pl
 
 from .memo import per_object
 from .text import TOKEN_CHARS, TOKEN_RE, NormText, norm, words_after, words_before
-from .verbs import verb_at
+from .verbs import verb_forms
 
 PRONOUNS = {"وی", "او", "ایشان"}
 # tokens that can never be part of a person's name (besides hazm's stopwords)
@@ -40,6 +40,9 @@ NAME_STOP = {
     "ساعتی", "دقایقی", "ساعاتی", "لحظاتی", "تلفن", "بین", "میان", "علیه", "درباره", "مورد", "خصوص",
 }
 SOURCE_MARKERS = ("به نقل از", "به گفته", "از قول", "به گزارش")
+# a source right before a noun phrase: "به گفته یک مقام آمریکایی"
+_SOURCE_BEFORE = __import__("re").compile(
+    "(?:" + "|".join(SOURCE_MARKERS) + r")(?: (?:یک|این|برخی|دو|چند))?[ «\"]*$")
 # an office (دفتر نخست‌وزیر پاکستان), not the person holding it
 INSTITUTION_HEADS = {"دفتر", "دیوان", "کاخ", "نهاد", "سفارت", "وزارت", "کابینه", "دولت", "سخنگوی", "مشاور", "معاون",
                      "مشاوران", "دستیار", "هیئت", "هیات", "دبیرخانه"}
@@ -348,7 +351,7 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
             return False
         if t in COMPLEMENT_FILLERS:
             return True
-        return t not in g.stop and t not in NAME_STOP and not t.isdigit() and verb_at([t], 0) is None
+        return t not in g.stop and t not in NAME_STOP and not t.isdigit() and t not in verb_forms()
 
     def country_after(pos: int, fillers: int = 3):
         """Country/org starting right after pos, skipping up to `fillers` filler words."""
@@ -543,6 +546,14 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
     p_end_keys = [e for e, _ in p_ends]
     spans = sorted((m.start, m.end) for m in ms)
     span_starts = [a for a, _ in spans]
+    for t in [m for m in ms if m.kind == "title" and m.counterpart and m.country]:
+        # "دونالد ترامپ، همتای آمریکایی‌اش": the counterpart in apposition is that person
+        k = bisect.bisect_right(p_end_keys, t.start) - 1
+        if k >= 0 and _is_apposition_gap(s[p_ends[k][0]:t.start]):
+            p = persons[p_ends[k][1]]
+            if p.official_id and g.persons[p.official_id]["country_code"] == t.country:
+                p.np_end = max(p.np_end, t.end)
+                t.merged = True
     for t in [m for m in ms if m.kind == "title" and not m.counterpart]:
         k = bisect.bisect_right(p_end_keys, t.start) - 1
         prev = persons[p_ends[k][1]] if k >= 0 and _is_apposition_gap(s[p_ends[k][0]:t.start]) else None
@@ -673,8 +684,7 @@ def _context_flags(s: str, ms: list[Mention], honor) -> None:
                 m.private = True
             if m.kind in {"title", "group"} and t0 in INSTITUTION_HEADS and not m.merged:
                 m.institution = True
-        lead = s[max(0, m.start - 14): m.start].rstrip()
-        if any(lead.endswith(x) for x in SOURCE_MARKERS):
+        if _SOURCE_BEFORE.search(s, max(0, m.start - 24), m.start):
             m.source = True
         # a surname that is also a common word needs a first name, honorific or title before it
         if m.kind == "person" and m.form_kind == "common":

@@ -19,11 +19,12 @@ comes from the grammar around it, not from a window of keywords:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from .lexicon import Lexicon
-from .text import NormText, Span, Tokens
+from .text import NormText, Span, Tokens, tokenize
 from .verbs import VerbForm, verb_at
 
 L = r"\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9"
@@ -99,40 +100,47 @@ def clause_of(nt: NormText, toks: Tokens, sent: tuple[int, int], a: int, b: int)
     return (lo, hi), label
 
 
-def find_predicates(nt: NormText, toks: Tokens, sents: list[Span], sent_n: list[tuple[int, int]], lex: Lexicon) -> list[Predicate]:
+def find_predicates(nt: NormText, sent_n: list[tuple[int, int]], lex: Lexicon) -> tuple[list[Predicate], Tokens | None]:
+    """The call predicates of a text, analysed, and the tokens of their sentences. A
+    text whose only predicates are bare conversation words (an interview, a meeting)
+    has none worth analysing: such a word only supports a call said otherwise."""
     s = nt.s
-    out: list[Predicate] = []
-    taken: list[tuple[int, int]] = []
+    sent_starts = [a for a, _ in sent_n]
 
     def sentence_of(pos: int) -> int | None:
-        for i, (a, b) in enumerate(sent_n):
-            if a <= pos < b:
-                return i
-        return None
+        i = bisect.bisect_right(sent_starts, pos) - 1
+        return i if i >= 0 and pos < sent_n[i][1] else None
 
-    for m in _NOUN_RE.finditer(s):
+    nouns = []
+    for m in _matches(_NOUN_RE, s):
         family = next(k for k in _NOUNS if m.group(k))
-        a, b = m.start(), m.end()
-        if family == "phone" and (s[m.end("noun"):b].strip() or not _real_phone(s, toks, a, b)):
-            continue          # تلفنی is the adverb, تلفن همراه is a device
-        si = sentence_of(a)
-        if si is None:
-            continue
         mod = m.group("modword")
-        explicit = bool(mod) or family in {"phone", "conference"}
         if family == "talk" and m.group("noun") == "ارتباط" and not mod:
             continue
+        if family == "phone" and s[m.end("noun"):m.end()].strip():
+            continue          # تلفنی is the adverb
+        si = sentence_of(m.start())
+        if si is not None:
+            nouns.append((m, family, mod, si))
+    adverbs = [(m, si) for m in _matches(_ADVERB_RE, s) if (si := sentence_of(m.start())) is not None]
+    if not adverbs and not any(mod or family != "talk" for _m, family, mod, _si in nouns):
+        return [], None
+    toks = tokenize(s, sorted({sent_n[si] for *_x, si in nouns} | {sent_n[si] for _m, si in adverbs}))
+
+    out: list[Predicate] = []
+    taken: list[tuple[int, int]] = []
+    for m, family, mod, si in nouns:
+        a, b = m.start(), m.end()
+        if family == "phone" and not _real_phone(s, toks, a, b):
+            continue          # تلفن همراه is a device
+        explicit = bool(mod) or family in {"phone", "conference"}
         clause, label = clause_of(nt, toks, sent_n[si], a, b)
-        p = Predicate(a, b, family, explicit, MODE.get(mod, "video" if family == "conference" else "phone"),
-                      bool(m.group("plural")), si, clause, label)
-        out.append(p)
+        out.append(Predicate(a, b, family, explicit, MODE.get(mod, "video" if family == "conference" else "phone"),
+                             bool(m.group("plural")), si, clause, label))
         taken.append((a, b))
-    for m in _ADVERB_RE.finditer(s):
+    for m, si in adverbs:
         a, b = m.start(), m.end()
         if any(x <= a < y for x, y in taken):
-            continue
-        si = sentence_of(a)
-        if si is None:
             continue
         clause, label = clause_of(nt, toks, sent_n[si], a, b)
         p = Predicate(a, b, "adverb", True, "phone", False, si, clause, label)
@@ -143,7 +151,6 @@ def find_predicates(nt: NormText, toks: Tokens, sents: list[Span], sent_n: list[
                 out.remove(q)
                 p.family = "talk" if q.family == "talk" else "tamas"
                 p.plural = q.plural
-                p.end = max(p.end, b)
                 p.noun = (q.start, q.end)
                 break
         out.append(p)
@@ -152,7 +159,24 @@ def find_predicates(nt: NormText, toks: Tokens, sents: list[Span], sent_n: list[
         p.tok_start = toks.index_at(p.start)
         p.tok_end = toks.index_at(p.noun[1] if p.noun else p.end)
         _analyse(p, nt, toks, lex)
-    return out
+    return out, toks
+
+
+# where any predicate can start: its call word, or the words that may come before تلفنی
+_ANCHOR = re.compile(r"تماس|تلفن|گفت|مکالم|رایزنی|صحبت|تبادل|ارتباط|وید|کنفرانس|به ?صورت|بصورت|از طریق|پشت")
+
+
+def _matches(rx: re.Pattern, s: str):
+    """rx's non-overlapping matches, tried only where a call word can start: a full
+    scan of a long article with rx's lookarounds costs more than the anchors' scan."""
+    pos = 0
+    for a in _ANCHOR.finditer(s):
+        if a.start() < pos:
+            continue
+        m = rx.match(s, a.start())
+        if m:
+            yield m
+            pos = m.end()
 
 
 def _real_phone(s: str, toks: Tokens, a: int, b: int) -> bool:
@@ -262,9 +286,8 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
             break
         j -= 1
         seen += 1
-    for w, attr in planning.items():
-        if attr == "hypothetical" and _has_word(before, w):
-            status = "hypothetical"
+    if lex.pattern("planning", "hypothetical").search(before):
+        status = "hypothetical"
     if re.search(r"(^|\s)قرار (است|بود|شد)(\s|$)", before):
         status = "planned"
     # denial: "هیچ تماسی"، "... تماس ... را تکذیب کرد"، "... تماس ... صحت ندارد"
@@ -273,9 +296,8 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     after = s[p.end:hi]
     if p.verb is None and p.prep is None and re.search(r"(^|\s)(را )?(تکذیب|صحت ندارد|صحت نداشت)", after):
         status = "denied"
-    refusal = lex.words("refusal")
     # refusing the call itself: "از تماس با ... خودداری کرد", "از پاسخ دادن به تماس‌ها خودداری کرد"
-    refused = any(_has_word(after, w) for w in refusal)
+    refused = lex.pattern("refusal").search(after) is not None
     if refused and (p.prep == "از" or (p.prep == "به" and re.search(
             r"(پاسخ|جواب)( دادن)?$", s[lo:toks.starts[prep_i]].rstrip()))):
         status = "denied"
@@ -295,6 +317,3 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
         status = "habitual"
     p.status = status
 
-
-def _has_word(s: str, w: str) -> bool:
-    return re.search(rf"(?<![{L}]){re.escape(w)}(?![{L}])", s) is not None

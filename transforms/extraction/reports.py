@@ -327,7 +327,7 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
 
     if not (subj or obj or genitive or source or joint_list):
         before = " ".join(texts[toks.index_at(lo):p.tok_start])
-        rep.pair_anaphor = any(re.search(rf"(^|\s){re.escape(w)}(\s|$)", before) for w in lex.words("pair_anaphor"))
+        rep.pair_anaphor = lex.pattern("pair_anaphor").search(before) is not None
 
     # ---- caller
     caller = None
@@ -446,7 +446,8 @@ def _subject(s: str, toks: Tokens, H: Heads, lo: int, anchor: int, exclude: list
                 group_start = g
             elif g.np_start < group_start.np_start:
                 break
-        return H.coordination(s, group_start, anchor)
+        group = H.coordination(s, group_start, anchor)
+        return group if h in group else H.coordination(s, h, anchor)
     return []
 
 
@@ -473,16 +474,11 @@ def _country_objects(s, toks, k, genitive, H, lex, hi) -> list[Mention]:
 
 def _requester(s, toks, H, lo, hi, lex) -> Mention | None:
     """"به درخواست X" in the clause: X placed the call."""
-    req = lex.words("request")
-    texts = toks.texts
-    for i in range(toks.index_at(lo), toks.index_at(hi)):
-        for w in req:
-            n = len(w.split())
-            if " ".join(texts[i:i + n]) == w:
-                h = H.at(s, toks.ends[i + n - 1])
-                if h is not None and h.np_start < hi:
-                    return h
-    return None
+    m = lex.pattern("request").search(s, lo, hi)
+    if m is None:
+        return None
+    h = H.at(s, m.end())
+    return h if h is not None and h.np_start < hi else None
 
 
 def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | None:

@@ -18,7 +18,7 @@ an office at the article's date, or an official the text alone names.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -42,17 +42,20 @@ class Participant:
     is_text: bool = False
     alias_form: str | None = None     # a new form of a gazetteer person's name seen in the text
     dq_flag: str | None = None
-    positions: list = field(default_factory=list)
     title_only: bool = False
 
 
 class Resolver:
     """Resolves the noun phrases of one article to participants at a reference date."""
 
-    def __init__(self, g: Gazetteer, nt: NormText, text: str, mentions: list[Mention], on: dt.date | None,
+    def __init__(self, g: Gazetteer, nt: NormText, text: str, mentions: list[Mention], on,
                  countries: list[tuple[int, int, str]]):
-        self.g, self.nt, self.text, self.ms, self.on = g, nt, text, mentions, on
+        """on: the reference date, or a function that finds it (called when first needed:
+        most articles never resolve a title)."""
+        self.g, self.nt, self.text, self.ms = g, nt, text, mentions
+        self._on = on
         self.countries = countries
+        self._memo: dict = {}
         strong = {m.official_id for m in mentions if m.kind == "person" and m.official_id and m.form_kind != "common"}
         self.named = [m for m in mentions if m.kind == "person" and m.official_id and not m.private
                       and (m.form_kind != "common" or m.official_id in strong)]
@@ -62,6 +65,12 @@ class Resolver:
         for m in mentions:
             if m.kind in {"title", "text"} and m.country and m.title_norm and not m.counterpart:
                 self.title_country.setdefault(m.title_norm, []).append(m.country)
+
+    @property
+    def on(self) -> dt.date | None:
+        if callable(self._on):
+            self._on = self._on()
+        return self._on
 
     def person(self, oid: str, m: Mention | None) -> Participant:
         p = self.g.persons[oid]
@@ -95,7 +104,14 @@ class Resolver:
 
     def resolve(self, m: Mention, country: str | None = None, others: list[Participant] = ()) -> Participant | None:
         """The participant a mention stands for (``country`` selects one member of a
-        group or plural counterpart); ``others`` are the call's other participants."""
+        group or plural counterpart); ``others`` are the call's other participants.
+        Memoised per article: a call's noun phrases are resolved again and again."""
+        key = (id(m), country, tuple(sorted((o.country or "", o.role_code or "") for o in others)))
+        if key not in self._memo:
+            self._memo[key] = self._resolve(m, country, others)
+        return self._memo[key]
+
+    def _resolve(self, m: Mention, country: str | None, others) -> Participant | None:
         g = self.g
         if m.private or m.source or m.absorbed or m.merged or m.institution:
             return None

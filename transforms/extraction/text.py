@@ -281,10 +281,13 @@ class Tokens:
         return bisect.bisect_right(self.ends, pos) - 1
 
 
-def tokenize(s: str) -> Tokens:
+def tokenize(s: str, spans: list[tuple[int, int]] | None = None) -> Tokens:
+    """Tokens of s, or only of the given sorted, disjoint spans of it (the sentences a
+    caller will look at)."""
     starts, ends, texts = [], [], []
-    for m in _TOKEN_OR_MARK.finditer(s):
-        starts.append(m.start())
-        ends.append(m.end())
-        texts.append(m.group())
+    for a, b in spans if spans is not None else [(0, len(s))]:
+        for m in _TOKEN_OR_MARK.finditer(s, a, b):
+            starts.append(m.start())
+            ends.append(m.end())
+            texts.append(m.group())
     return Tokens(starts, ends, texts)

@@ -32,19 +32,18 @@ NEW_ITEM = ("#", "🔹", "▪", "◀")
 
 
 def _spellings(form: str) -> set[str]:
-    """A multi-word term as written with spaces, glued, and with each inflection glued
-    to its word (پروتکل های بهداشتی, پروتکلهای بهداشتی)."""
+    """A multi-word term with each space kept or glued (ZWNJ-joined parts come to the
+    matcher glued, plain spaces stay: آژانس بین‌المللی انرژی اتمی, پروتکل‌های بهداشتی)."""
     words = form.split()
-    if len(words) == 1:
-        return {form}
-    out = {form, "".join(words)}
-    glued = [words[0]]
-    for w in words[1:]:
-        if w in INFLECTIONS:
-            glued[-1] += w
-        else:
-            glued.append(w)
-    out.add(" ".join(glued))
+    out = set()
+    for mask in range(1 << max(0, len(words) - 1)):
+        parts = [words[0]]
+        for k, w in enumerate(words[1:]):
+            if mask >> k & 1:
+                parts[-1] += w
+            else:
+                parts.append(w)
+        out.add(" ".join(parts))
     return out
 
 
@@ -134,18 +133,29 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
     return sorted(out)
 
 
-def _glued(nt: NormText, text: str, a: int, b: int) -> tuple[str, list[int]]:
+def zwnj_spaces(nt: NormText, text: str) -> list[int]:
+    """Positions in the matching form of the spaces that stand for a ZWNJ."""
+    out = []
+    for m in re.finditer("\u200c", text):
+        i = nt.to_norm(m.start())
+        if i < len(nt.s) and nt.s[i] == " ":
+            out.append(i)
+    return out
+
+
+def _glued(s: str, zwnj: list[int], a: int, b: int) -> tuple[str, list[int]]:
     """s[a:b] without the spaces that stand for a ZWNJ (کشتی‌رانی, نیرو‌های are one word
     to a reader), and the offset in s of each of its characters."""
-    s = nt.s
-    chars, offs = [], []
-    for i in range(a, b):
-        if s[i] == " ":
-            o = nt.offset(i)
-            if o < len(text) and text[o] == "\u200c":
-                continue
-        chars.append(s[i])
-        offs.append(i)
+    lo, hi = bisect.bisect_left(zwnj, a), bisect.bisect_left(zwnj, b)
+    if lo == hi:
+        return s[a:b], list(range(a, b))
+    chars, offs, pos = [], [], a
+    for z in zwnj[lo:hi]:
+        chars.append(s[pos:z])
+        offs.extend(range(pos, z))
+        pos = z + 1
+    chars.append(s[pos:b])
+    offs.extend(range(pos, b))
     return "".join(chars), offs
 
 
@@ -157,17 +167,16 @@ def third_country_subject(s: str, a: int, b: int, lex: Lexicon, parties: set, co
     """The call is about a country that takes no part in it ("درباره ایران", "در مورد
     تحولات لبنان"): crisis diplomacy, the conflict_crisis topic (TOPICS.md names
     countries as its cues)."""
-    for w in lex.words("content"):
-        for m in re.finditer(rf"(?:^|\s){re.escape(w)}\s", s[a:b]):
-            pos = a + m.end()
-            words = s[pos:pos + 40].split()
-            k = 0
-            while k < len(words) and k < 2 and words[k] in SUBJECT_NOUNS:
-                pos = s.find(words[k], pos) + len(words[k]) + 1
-                k += 1
-            j = bisect.bisect_left(c_starts, pos)
-            if j < len(country_spans) and country_spans[j][0] == pos and country_spans[j][2] not in parties:
-                return True
+    for m in lex.pattern("content").finditer(s, a, b):
+        pos = m.end() + 1
+        for _ in range(2):      # "درباره آخرین تحولات لبنان"
+            w = s[pos:s.find(" ", pos) if s.find(" ", pos) >= 0 else b]
+            if w not in SUBJECT_NOUNS:
+                break
+            pos += len(w) + 1
+        j = bisect.bisect_left(c_starts, pos)
+        if j < len(country_spans) and country_spans[j][0] == pos and country_spans[j][2] not in parties:
+            return True
     return False
 
 
@@ -179,13 +188,14 @@ def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: L
     ex_starts = sorted(excluded)
     ex_a = [a for a, _ in ex_starts]
     c_starts = [a for a, _, _ in country_spans]
+    zwnj = zwnj_spaces(nt, text)
     got: dict[str, tuple[int, int]] = {}
     for i in scope:
         a, b = sent_n[i]
         if i in call_sents and "conflict_crisis" not in got and third_country_subject(
                 s, a, b, lex, parties, country_spans, c_starts):
             got["conflict_crisis"] = (sents[i].start, sents[i].end)
-        glued, offs = _glued(nt, text, a, b)
+        glued, offs = _glued(s, zwnj, a, b)
         for gx, gy, w in topic_hits(glued, 0, len(glued), lex):
             x, y = offs[gx], offs[gy - 1] + 1
             if w.code == "-":

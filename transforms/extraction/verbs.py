@@ -84,16 +84,24 @@ def verb_forms() -> dict[str, VerbForm]:
 
 
 @functools.lru_cache(maxsize=1)
-def _longest() -> int:
-    return max(len(f.split()) for f in verb_forms())
+def _starts() -> dict[str, int]:
+    """First token of every form -> the most tokens a form starting with it has."""
+    out: dict[str, int] = {}
+    for f in verb_forms():
+        words = f.split()
+        out[words[0]] = max(out.get(words[0], 0), len(words))
+    return out
 
 
 def verb_at(tokens: list[str], i: int) -> tuple[int, VerbForm] | None:
     """The longest verb form starting at tokens[i]: (number of tokens, analysis)."""
+    longest = _starts().get(tokens[i])
+    if longest is None:
+        return None
     forms = verb_forms()
     if tokens[i] == "گفت" and i + 1 < len(tokens) and tokens[i + 1] in {"وگو", "و", "گو"}:
         return None       # گفت‌وگو, the noun
-    for n in range(min(_longest(), len(tokens) - i), 0, -1):
+    for n in range(min(longest, len(tokens) - i), 0, -1):
         hit = forms.get(" ".join(tokens[i:i + n]))
         if hit is not None:
             return n, hit
