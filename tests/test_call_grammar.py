@@ -400,3 +400,16 @@ def test_repeated_calls_with_unnamed_allies_are_no_call(ref):
     text = ("پوتین از وضعیت سوریه ناامید است.\n"
             "این موضوع به تماس‌های تلفنی پرتنش با متحدانش منجر شده است.")
     assert n_calls(run(ref, {"a": text}, PUB_2019)) == 0
+
+
+def test_a_time_phrase_between_the_call_and_its_object(ref):
+    ex = run(ref, {"a": "ظریف طی دومین تماس تلفنی در ۲۴ ساعت گذشته با لاوروف درباره سوریه گفتگو کرد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    assert caller(ex) == "IR"
+
+
+def test_a_title_only_report_and_a_named_one_agree_on_the_caller(ref):
+    text = "گفتگوی تلفنی وزیران خارجه ایران و روسیه\nظریف طی تماسی با وزیر خارجه روسیه درباره سوریه رایزنی کرد."
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    assert caller(ex) == "IR"

@@ -208,10 +208,16 @@ def _merge(calls: list[Call], c: Cand, supporting: bool = False) -> None:
                     for x in call.cands:
                         if x.caller == twin:
                             x.caller = p.key
-            if c.caller and c.caller not in call.participants:
-                twin = next((k for k, q in call.participants.items()
-                             if q.country == next(p.country for p in c.parts if p.key == c.caller)), None)
-                c.caller = twin
+            # the report's participants as the call names them (a title-only one is its named twin)
+            renamed = {}
+            for p in c.parts:
+                if p.key not in call.participants:
+                    twin = next((k for k, q in call.participants.items() if q.country == p.country), None)
+                    if twin is not None:
+                        renamed[p.key] = twin
+            if renamed:
+                c.parts = [call.participants.get(renamed.get(p.key, p.key), p) for p in c.parts]
+                c.caller = renamed.get(c.caller, c.caller)
             call.cands.append(c)
             return
     calls.append(Call({p.key: p for p in c.parts}, [c]))

@@ -52,6 +52,7 @@ HONORIFIC_SKIP = {"سید", "شیخ", "دکتر", "آقای", "خانم", "جن�
 GOVERNING = {"با", "به", "از", "برای", "درباره", "علیه", "بر", "بین", "میان", "نزد", "پیرامون", "سوی", "طرف",
              "جانب", "توسط", "خطاب", "همراه", "بدون", "مانند", "همچون", "نظیر", "درخصوص", "بجز", "جز"}
 PP_CALLER = {"در", "طی", "ضمن", "حین"}
+BOUNDARY_MARKS = {"،", ".", ":", "؛", "!", "؟", "که"}
 
 
 @dataclass
@@ -257,6 +258,19 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
         h = H.at(s, toks.starts[k]) if k < last else None
         if h is not None and h.np_start < hi:
             obj, obj_by = H.coordination(s, h, hi), "به"
+    # a time phrase between the predicate and its با-object: "طی تماس تلفنی در ۲۴ ساعت
+    # گذشته با X"
+    if not (genitive or obj or source or joint_list):
+        for k in range(j, min(last, j + 8)):
+            t = texts[k]
+            if t == "با":
+                h = H.at(s, toks.ends[k])
+                if h is not None and h.np_start < hi:
+                    obj = H.coordination(s, h, hi)
+                break
+            if t in BOUNDARY_MARKS or verb_at(texts, k) or lex.pattern("content").match(s, toks.starts[k]) \
+                    or H.at(s, toks.starts[k]) is not None:
+                break
     # "تماسی تلفنی ... که از سوی X دریافت کرد"
     if not (genitive or obj or source or joint_list):
         for k in range(j, min(last, j + 6)):
