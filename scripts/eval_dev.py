@@ -2,13 +2,19 @@
 """Measure extraction on the annotated dev set without the flow.
 
     .venv/bin/python scripts/eval_dev.py [--dev ../shared/eval/dev] [--gold ../shared/eval/dev.gold.jsonl]
-                                         [--seeds] [--diff] [--only FILE...]
+                                         [--seeds] [--diff] [--errors [KIND ...]] [--only FILE...]
 
 Reads the dev records (text, published_at, url, outlet), cleans them with
 transforms.cleaning.clean_text, runs transforms.extraction.extract_calls in-process,
 writes the minimal warehouse tables score.py reads to a temporary DuckDB file
-(call_id = article_id || '-' || call_seq) and runs score.py on it. --diff prints, per
-article, the gold calls next to the predicted ones where they differ.
+(call_id = article_id || '-' || call_seq) and runs score.py on it, per outlet and
+overall. Each article's calls stay its own here: the figures are the extraction's,
+before calls are merged across articles (``make eval`` scores the merged facts).
+
+--diff prints, per article, the gold calls next to the predicted ones where they differ.
+--errors prints every error by the scorer's own matching (a missed or extra call, a
+wrong participant, country pair, date or initiator, a missed or extra topic), one line
+each, then the counts per outlet; with KINDs, only those lines (e.g. --errors initiator).
 """
 
 from __future__ import annotations
@@ -78,7 +84,7 @@ def write_warehouse(path: str, rows, df, ref, ex) -> None:
     offs = ref.officials.select("official_id", "name_fa", pl.col("aliases").cast(pl.List(pl.Utf8)))
     extra = ex.officials.select("official_id", "name_fa", "aliases")
     offs = (pl.concat([offs, extra]).explode("aliases").group_by("official_id", maintain_order=True)
-            .agg(pl.col("name_fa").first(), pl.col("aliases").drop_nulls().unique()))
+            .agg(pl.col("name_fa").first(), pl.col("aliases").drop_nulls().unique()))  # noqa: E501
     for name, frame in {"m": m, "p": p, "t": t, "o": offs}.items():
         con.register(name, frame.to_arrow())
     con.execute("CREATE TABLE call_mention AS SELECT call_id, article_id FROM m")
@@ -118,12 +124,81 @@ def diff(gold_path: Path, df, ref, ex, only=None) -> None:
                 print(texts[f])
 
 
+def errors(path: str, gold_path: Path, kinds: list[str]) -> None:
+    """The scorer's view of every error, by outlet."""
+    import collections
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score", SHARED / "score.py")
+    S = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(S)
+    con = duckdb.connect(path, read_only=True)
+    by_file, _seen = S.load_predictions(con)
+    per_outlet: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+
+    def pred(pp):
+        return f"{pp[0]}/{pp[2]}{'*' if pp[3] else ''}"
+
+    def gold_p(gp, gc):
+        return f"{gp['name']}/{gp.get('country')}{'*' if gc.get('initiator') == gp['name'] else ''}"
+
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        g = json.loads(line)
+        f = g["file"]
+        preds = by_file.get(f, [])
+        gcs = g.get("calls", []) if g.get("is_call") else []
+        errs = []
+        if gcs and not preds:
+            errs.append(("missed_article", ""))
+        if preds and not gcs:
+            errs.append(("extra_article", " | ".join(",".join(map(pred, p["participants"])) for p in preds)))
+        used = set()
+        for gc in gcs:
+            cand = [(S.pair_score(gc, pc), i) for i, pc in enumerate(preds) if i not in used]
+            if not cand:
+                if preds:
+                    errs.append(("missed_call", ",".join(gold_p(p, gc) for p in gc["participants"])))
+                continue
+            _, best = max(cand, key=lambda x: (x[0], -x[1]))
+            used.add(best)
+            pc = preds[best]
+            miss = [gp for gp in gc["participants"] if not any(S.person_matches(gp, pp) for pp in pc["participants"])]
+            extra = [pp for pp in pc["participants"] if not any(S.person_matches(gp, pp) for gp in gc["participants"])]
+            if miss or extra:
+                errs.append(("participants", "missing " + ",".join(gold_p(p, gc) for p in miss) + " extra " + ",".join(map(pred, extra))))
+            if sorted(p.get("country") or "" for p in gc["participants"]) != sorted(p[2] or "" for p in pc["participants"]):
+                errs.append(("country", ""))
+            if gc.get("date") and (pc["date"] or "")[:10] != gc["date"]:
+                errs.append(("date", f"gold {gc['date']} predicted {pc['date']}"))
+            if gc.get("initiator"):
+                inits = [pp for pp in pc["participants"] if pp[3]]
+                gi = next((gp for gp in gc["participants"] if S.norm_name(gp["name"]) == S.norm_name(gc["initiator"])), None)
+                if not (gi and len(inits) == 1 and S.person_matches(gi, inits[0])):
+                    errs.append(("initiator", f"gold {gc['initiator']} predicted {[pred(p) for p in inits]}"))
+            gt, pt = set(gc.get("topics", [])), pc["topics"]
+            if gt - pt:
+                errs.append(("topic_missed", ",".join(sorted(gt - pt))))
+            if pt - gt:
+                errs.append(("topic_extra", ",".join(sorted(pt - gt))))
+        for i, pc in enumerate(preds):
+            if i not in used and gcs:
+                errs.append(("extra_call", ",".join(map(pred, pc["participants"]))))
+        outlet = f.rsplit("_", 1)[0]
+        for kind, detail in errs:
+            per_outlet[outlet][kind] += 1
+            if not kinds or kind in kinds:
+                print(f"{f:28s} {kind:14s} {detail}")
+    for outlet, counts in sorted(per_outlet.items()):
+        print(f"{outlet:22s}", dict(sorted(counts.items())))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dev", default=str(SHARED / "dev"))
     ap.add_argument("--gold", default=str(SHARED / "dev.gold.jsonl"))
     ap.add_argument("--seeds", action="store_true", help="score the two seed articles instead")
     ap.add_argument("--diff", action="store_true")
+    ap.add_argument("--errors", nargs="*", metavar="KIND", help="every error by the scorer's matching, by outlet")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--keep", help="write the warehouse here instead of a temporary file")
     a = ap.parse_args()
@@ -141,8 +216,11 @@ def main():
         write_warehouse(path, rows, df, ref, ex)
         if a.diff:
             diff(gold, df, ref, ex, a.only)
+        if a.errors is not None:
+            errors(path, gold, a.errors)
         if not a.only:
-            subprocess.run([sys.executable, str(SHARED / "score.py"), "--warehouse", path, "--gold", str(gold)], check=False)
+            subprocess.run([sys.executable, str(SHARED / "score.py"), "--warehouse", path, "--gold", str(gold),
+                            "--by-source"], check=False)
 
 
 if __name__ == "__main__":
