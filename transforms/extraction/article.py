@@ -3,10 +3,11 @@ each call's initiator, date and topics, and who said what."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 
-from .calls import Call, build_calls, mentions_of
+from .calls import Call, build_calls, names_participant
 from .dates import call_date, date_cues, local_published, resolve_cue, stated_date
 from .lexicon import Lexicon
 from .metadata import article_meta
@@ -16,7 +17,7 @@ from .reports import Heads, analyse_report
 from .resolve import Resolver
 from .statements import find_statements
 from .text import normalize_with_map, sentences
-from .topics import content_sentences, find_topics
+from .topics import content_sentences, find_topics, zwnj_spaces
 from .verbs import verb_at
 
 # every call predicate has one of these words: an article without them has no call
@@ -47,9 +48,11 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
             for p in preds:
                 reports.append(analyse_report(p, nt, toks, H, lex, _label_before(s, sent_n, p, H)))
             calls = build_calls(reports, resolver, H, headline, lambda p: _own_date(s, p, pub_local, lex))
-            for seq, call in enumerate(calls):
-                _emit(res, article_id, seq, call, nt, text, sents, sent_n, H, resolver, g, lex, occasions,
-                      pub_local, calls, headline)
+            if calls:
+                shared = _Shared(nt, text, sent_n, H)
+                for seq, call in enumerate(calls):
+                    _emit(res, article_id, seq, call, nt, text, sents, sent_n, H, resolver, g, lex, occasions,
+                          pub_local, calls, headline, shared)
     _statements(res, article_id, nt, text, sents, sent_n, found.mentions, resolver, calls)
     return res
 
@@ -144,23 +147,38 @@ def _role_window(g: Gazetteer, call: Call):
     return lo, hi
 
 
+class _Shared:
+    """What every call of one article looks up: its officials by sentence, their spans,
+    the ZWNJ positions; computed once per article, not once per call."""
+
+    def __init__(self, nt, text, sent_n, H: Heads):
+        self.excluded = sorted((m.np_start, m.np_end) for m in H.all if m.kind != "pronoun")
+        self.zwnj = zwnj_spaces(nt, text)
+        starts = [a for a, _ in sent_n]
+        self.heads_in: list[list] = [[] for _ in sent_n]
+        for m in H.all:
+            i = bisect.bisect_right(starts, m.start) - 1
+            if i >= 0 and m.start < sent_n[i][1] and m.kind not in {"pronoun", "group"}:
+                self.heads_in[i].append(m)
+
+
 def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver, g, lex, occasions, pub_local,
-          calls, headline):
+          calls, headline, shared: _Shared):
     s = nt.s
     body = [c for c in call.cands if not c.headline] or call.cands
     lead = body[0]
     sp = sents[lead.pred.sentence]
-    named = mentions_of(call, H, resolver)
     call_sents = {c.pred.sentence for c in call.cands}
     other_sents = {c.pred.sentence for o in calls if o is not call for c in o.cands}
-    named_sents = set()
-    for m in named:
-        for i, (a, b) in enumerate(sent_n):
-            if a <= m.start < b:
-                named_sents.add(i)
-                break
+    named: dict[int, bool] = {}
+
+    def names_call(j: int) -> bool:
+        if j not in named:
+            named[j] = any(names_participant(call, m, resolver) for m in shared.heads_in[j])
+        return named[j]
+
     quote_from = {c.pred.sentence: 1 for c in call.cands if s[c.pred.clause[1]:c.pred.clause[1] + 1] == ":"}
-    scope = content_sentences(nt, sent_n, call_sents, other_sents, named_sents, headline, quote_from)
+    scope = content_sentences(nt, sent_n, call_sents, other_sents, names_call, headline, quote_from)
     scope_text = " ".join(s[sent_n[i][0]:sent_n[i][1]] for i in sorted(call_sents))
     d, prec, basis = _call_date(call, s, pub_local, occasions, g, lex, scope_text)
     res["mentions"].append({
@@ -186,10 +204,9 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
                 "country_code": gp["country_code"], "aliases": [p.alias_form], "title_fa": p.title_fa,
                 "role_code": p.role_code, "source": "alias",
             })
-    excluded = [(m.np_start, m.np_end) for m in H.all if m.kind != "pronoun"]
     parties = {p.country for p in call.participants.values() if p.country}
-    for code, (a, b) in find_topics(nt, text, sents, sent_n, scope, lex, excluded, parties, H.countries,
-                                    call_sents).items():
+    for code, (a, b) in find_topics(nt, shared.zwnj, sents, sent_n, scope, lex, shared.excluded, parties,
+                                    H.countries, call_sents).items():
         res["topics"].append({"article_id": article_id, "call_seq": seq, "topic_code": code,
                               "evidence": text[a:b], "char_start": a, "char_end": b})
 

@@ -244,17 +244,10 @@ def _other_side(r: Report, p0: Participant, resolver: Resolver, H: Heads, headli
     return None
 
 
-def mentions_of(call: Call, H: Heads, resolver: Resolver) -> list[Mention]:
-    """The article's noun phrases that name a participant of the call: the same person,
-    or an official of a participant's country (in a call between countries, "نخست‌وزیر
-    بریتانیا" is its British side however the report names it)."""
-    countries = {p.country for p in call.participants.values() if p.country}
-    out = []
-    for m in H.all:
-        if m.kind == "pronoun" or m.kind == "group":
-            continue
-        others = [] if m.kind == "title" and m.bare else list(call.participants.values())
-        p = resolver.resolve(m, m.countries[0] if m.countries and len(m.countries) == 1 else None, others)
-        if p is not None and (p.key in call.participants or p.country in countries):
-            out.append(m)
-    return out
+def names_participant(call: Call, m: Mention, resolver: Resolver) -> bool:
+    """The noun phrase names a participant of the call: the same person, or an official
+    of a participant's country (in a call between countries, "نخست‌وزیر بریتانیا" is its
+    British side however the report names it)."""
+    others = [] if m.kind == "title" and m.bare else list(call.participants.values())
+    p = resolver.resolve(m, m.countries[0] if m.countries and len(m.countries) == 1 else None, others)
+    return p is not None and (p.key in call.participants or p.country in {q.country for q in call.participants.values()})

@@ -199,21 +199,22 @@ def _occasion_rows(occasions) -> tuple[list[tuple[dict, list[str]]], re.Pattern 
 
 
 def find_occasions(s_all: str, occasions, countries: set) -> list[dict]:
+    """The occasions the text names (a national day only for a country of the call)."""
+    return [r for r in _occasions_named(s_all, occasions) if not r.get("country_code") or r["country_code"] in countries]
+
+
+_last_scan: list = [None, None, None]   # (text, occasions, rows): the calls of one article share a scan
+
+
+def _occasions_named(s_all: str, occasions) -> list[dict]:
+    if _last_scan[0] is s_all and _last_scan[1] is occasions:
+        return _last_scan[2]
     rows, any_cue = _occasion_rows(occasions)
-    # Most articles hold none of the cues, not even as a substring: one scan settles
-    # that, instead of a whole-word test per cue (~90 per article).
-    if any_cue is None or not any_cue.search(s_all):
-        return []
     found = []
-    for r, cues in rows:
-        cc = r.get("country_code")
-        if cc and cc not in countries:
-            continue
-        for c in cues:
-            if _has(s_all, c) >= 0:
-                found.append(r)
-                break
-    # national days: keep only occasions whose specific cue is present; prefer specific names
+    # Most articles hold none of the cues, not even as a substring: one scan settles that.
+    if any_cue is not None and any_cue.search(s_all):
+        found = [r for r, cues in rows if any(_has(s_all, c) >= 0 for c in cues)]
+    _last_scan[:] = [s_all, occasions, found]
     return found
 
 

@@ -104,11 +104,12 @@ def topic_hits(s: str, lo: int, hi: int, lex: Lexicon) -> list[tuple[int, int, T
 
 
 def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: set[int], other_call_sents: set[int],
-                      named_sents: set[int], headline: int | None, quote_from: dict[int, int]) -> list[int]:
-    """Indices of the sentences that report the call's content."""
+                      names_call, headline: int | None, quote_from: dict[int, int]) -> list[int]:
+    """Indices of the sentences that report the call's content; names_call(j) says
+    whether sentence j names one of the call's participants (asked only where needed)."""
     s = nt.s
     out = set(call_sents)
-    if headline is not None and headline in named_sents:
+    if headline is not None and names_call(headline):
         out.add(headline)
     for i in sorted(call_sents):
         quoting = i in quote_from
@@ -120,15 +121,15 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
                 break
             colon = seg.find(":")
             label = seg[:colon].split() if colon >= 0 else []
-            if label and len(label) <= 6 and j not in named_sents and not seg.lstrip().startswith(OPENERS) \
+            if label and len(label) <= 6 and not names_call(j) and not seg.lstrip().startswith(OPENERS) \
                     and not any(verb_at(label, k) for k in range(len(label))):
                 break             # "LABEL: ..." with no reporting verb starts another item
-            cont = (j in named_sents or any(c in seg for c in CONTINUATION)
+            cont = (names_call(j) or any(c in seg for c in CONTINUATION)
                     or seg.lstrip().startswith(OPENERS) or quoting)
             if not cont:
                 break
             out.add(j)
-            if ":" in seg and j not in named_sents and not quoting:
+            if ":" in seg and not names_call(j) and not quoting:
                 break
     return sorted(out)
 
@@ -180,15 +181,15 @@ def third_country_subject(s: str, a: int, b: int, lex: Lexicon, parties: set, co
     return False
 
 
-def find_topics(nt: NormText, text: str, sents, sent_n, scope: list[int], lex: Lexicon,
+def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], lex: Lexicon,
                 excluded: list[tuple[int, int]], parties: set, country_spans: list[tuple[int, int, str]],
                 call_sents: set[int] = frozenset()):
-    """topic code -> (start, end) of the first scope sentence (original offsets) that shows it."""
+    """topic code -> (start, end) of the first scope sentence (original offsets) that
+    shows it. zwnj: zwnj_spaces of the article; excluded: sorted spans of its officials."""
     s = nt.s
-    ex_starts = sorted(excluded)
+    ex_starts = excluded
     ex_a = [a for a, _ in ex_starts]
     c_starts = [a for a, _, _ in country_spans]
-    zwnj = zwnj_spaces(nt, text)
     got: dict[str, tuple[int, int]] = {}
     for i in scope:
         a, b = sent_n[i]
