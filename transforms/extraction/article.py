@@ -49,7 +49,7 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
                 reports.append(analyse_report(p, nt, toks, H, lex, _label_before(s, sent_n, p, H)))
             calls = build_calls(reports, resolver, H, headline, lambda p: _own_date(s, p, pub_local, lex))
             if calls:
-                shared = _Shared(nt, text, sent_n, H)
+                shared = _Shared(nt, text, sent_n, H, calls)
                 for seq, call in enumerate(calls):
                     _emit(res, article_id, seq, call, nt, text, sents, sent_n, H, resolver, g, lex, occasions,
                           pub_local, calls, headline, shared)
@@ -151,9 +151,14 @@ class _Shared:
     """What every call of one article looks up: its officials by sentence, their spans,
     the ZWNJ positions; computed once per article, not once per call."""
 
-    def __init__(self, nt, text, sent_n, H: Heads):
+    def __init__(self, nt, text, sent_n, H: Heads, calls: list[Call]):
         self.excluded = sorted((m.np_start, m.np_end) for m in H.all if m.kind != "pronoun")
+        self.starts = ([a for a, _ in self.excluded], [a for a, _, _ in H.countries])
         self.zwnj = zwnj_spaces(nt, text)
+        self.calls_in: dict[int, set[int]] = {}      # sentence -> the calls it reports
+        for k, call in enumerate(calls):
+            for c in call.cands:
+                self.calls_in.setdefault(c.pred.sentence, set()).add(k)
         starts = [a for a, _ in sent_n]
         self.heads_in: list[list] = [[] for _ in sent_n]
         for m in H.all:
@@ -169,8 +174,10 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
     lead = body[0]
     sp = sents[lead.pred.sentence]
     call_sents = {c.pred.sentence for c in call.cands}
-    other_sents = {c.pred.sentence for o in calls if o is not call for c in o.cands}
     named: dict[int, bool] = {}
+
+    def other_call(j: int) -> bool:
+        return bool(shared.calls_in.get(j, set()) - {seq})
 
     def names_call(j: int) -> bool:
         if j not in named:
@@ -178,7 +185,7 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
         return named[j]
 
     quote_from = {c.pred.sentence: 1 for c in call.cands if s[c.pred.clause[1]:c.pred.clause[1] + 1] == ":"}
-    scope = content_sentences(nt, sent_n, call_sents, other_sents, names_call, headline, quote_from)
+    scope = content_sentences(nt, sent_n, call_sents, other_call, names_call, headline, quote_from)
     scope_text = " ".join(s[sent_n[i][0]:sent_n[i][1]] for i in sorted(call_sents))
     d, prec, basis = _call_date(call, s, pub_local, occasions, g, lex, scope_text)
     res["mentions"].append({
@@ -206,7 +213,7 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
             })
     parties = {p.country for p in call.participants.values() if p.country}
     for code, (a, b) in find_topics(nt, shared.zwnj, sents, sent_n, scope, lex, shared.excluded, parties,
-                                    H.countries, call_sents).items():
+                                    H.countries, call_sents, shared.starts).items():
         res["topics"].append({"article_id": article_id, "call_seq": seq, "topic_code": code,
                               "evidence": text[a:b], "char_start": a, "char_end": b})
 
@@ -214,23 +221,31 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
 def _statements(res, article_id, nt, text, sents, sent_n, mentions, resolver: Resolver, calls: list[Call]):
     """Who said what; a statement in a call's sentence belongs to that call, else to the
     call its speaker took part in."""
-    call_of_sentence = {}
+    call_of_sentence: dict[int, int] = {}
+    call_of_speaker: dict[str, int] = {}
     for seq, call in enumerate(calls):
         for c in call.cands:
             call_of_sentence.setdefault(c.pred.sentence, seq)
-    usable = [m for m in mentions if m.kind in {"person", "title", "text"} and not m.private and not m.source
+        for p in call.participants.values():
+            call_of_speaker.setdefault(p.official_id, seq)
+    ordered = sorted((m for m in mentions if m.kind in {"person", "title", "text", "pronoun"}), key=lambda m: m.start)
+    starts = [m.start for m in ordered]
+    usable = [m for m in ordered if m.kind != "pronoun" and not m.private and not m.source
               and not m.merged and not m.institution]
+    usable_starts = [m.start for m in usable]
+    sent_starts = [x for x, _ in sent_n]
     for si, verb, a, b, vpos in find_statements(nt, text, sents, sent_n):
         lo = sent_n[si][0]
         speaker = None
-        for m in [x for x in mentions if lo <= x.start < vpos and x.kind in {"person", "title", "text", "pronoun"}]:
+        for m in ordered[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, vpos)]:
             if m.kind == "pronoun":
+                # the officials of the nearest earlier sentence that names any
+                k = bisect.bisect_left(usable_starts, lo) - 1
                 prev = []
-                for sj in range(si - 1, -1, -1):
-                    a0, b0 = sent_n[sj]
-                    prev = [x for x in usable if a0 <= x.start < b0]
-                    if prev:
-                        break
+                if k >= 0:
+                    sj = bisect.bisect_right(sent_starts, usable[k].start) - 1
+                    a0 = sent_n[sj][0]
+                    prev = usable[bisect.bisect_left(usable_starts, a0):k + 1]
                 for x in prev:
                     got = resolver.resolve(x)
                     if got:
@@ -243,7 +258,7 @@ def _statements(res, article_id, nt, text, sents, sent_n, mentions, resolver: Re
             if speaker:
                 break
         seq = call_of_sentence.get(si)
-        if seq is None and calls and speaker:
-            seq = next((k for k, call in enumerate(calls) if speaker in call.participants), None)
+        if seq is None and speaker:
+            seq = call_of_speaker.get(speaker)
         res["statements"].append({"article_id": article_id, "call_seq": seq, "official_id": speaker, "verb": verb,
                                   "text": text[a:b], "char_start": a, "char_end": b})

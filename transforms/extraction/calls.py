@@ -131,14 +131,14 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
             if parts:
                 one_sided.append((r, parts))
 
-    calls: list[Call] = []
+    calls = _Calls()
     creating = [c for c in cands if c.pred.explicit or c.pred.family in CREATING]
     supporting = [c for c in cands if not (c.pred.explicit or c.pred.family in CREATING)]
     for c in creating:
         _merge(calls, c)
     explicit_without_pair = any(r.pred.explicit and r.pred.status == "reported" and not r.calls for r in reports)
     for c in supporting:
-        if any(call.keys == c.keys or _same_people(call, c) for call in calls):
+        if any(call.keys == c.keys or _same_people(call, c) for call in calls.like(c)):
             _merge(calls, c, supporting=True)
         elif explicit_without_pair and not calls:
             _merge(calls, c)
@@ -159,21 +159,19 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
                 _merge(calls, Cand([parts[0], other], None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
                 break
     # reports naming one side of a known call add to it
+    by_person: dict[str, Call] = {}
+    for call in calls:
+        for k in call.participants:
+            by_person.setdefault(k, call)
     for r, parts in one_sided:
         if r.pred.status != "reported":
             continue
-        keys = {p.key for p in parts}
-        for call in calls:
-            if keys & call.keys:
-                call.cands.append(Cand(parts, None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
-                break
+        call = next((by_person[p.key] for p in parts if p.key in by_person), None)
+        if call is not None:
+            call.cands.append(Cand(parts, None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
     # a headline whose call the body says was only planned or denied
-    out = []
-    for call in calls:
-        if all(c.headline for c in call.cands) and any(v == call.keys for v in vetoes):
-            continue
-        out.append(call)
-    return out
+    vetoed = set(vetoes)
+    return [call for call in calls if not (all(c.headline for c in call.cands) and call.keys in vetoed)]
 
 
 def _same_people(call: Call, c: Cand) -> bool:
@@ -190,8 +188,28 @@ def _same_people(call: Call, c: Cand) -> bool:
     return True
 
 
-def _merge(calls: list[Call], c: Cand, supporting: bool = False) -> None:
-    for call in calls:
+class _Calls(list):
+    """An article's calls, indexed by their participants' countries: a report can only
+    be a call of the same countries (a long article reports hundreds of calls)."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_countries: dict[tuple, list[Call]] = {}
+
+    @staticmethod
+    def signature(parts) -> tuple:
+        return tuple(sorted(p.country or "" for p in parts))
+
+    def like(self, c: Cand) -> list[Call]:
+        return self.by_countries.get(self.signature(c.parts), [])
+
+    def add(self, call: Call) -> None:
+        self.append(call)
+        self.by_countries.setdefault(self.signature(call.participants.values()), []).append(call)
+
+
+def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
+    for call in calls.like(c):
         if call.keys == c.keys or _same_people(call, c):
             days = {x.day[0] for x in call.cands if x.day and x.day[1] == "day"}
             if not supporting and c.day and c.day[1] == "day" and days and c.day[0] not in days:
@@ -220,7 +238,7 @@ def _merge(calls: list[Call], c: Cand, supporting: bool = False) -> None:
                 c.caller = renamed.get(c.caller, c.caller)
             call.cands.append(c)
             return
-    calls.append(Call({p.key: p for p in c.parts}, [c]))
+    calls.add(Call({p.key: p for p in c.parts}, [c]))
 
 
 def _other_side(r: Report, p0: Participant, resolver: Resolver, H: Heads, headline_sent) -> Participant | None:

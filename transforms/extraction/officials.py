@@ -226,7 +226,7 @@ def _build(ref) -> Gazetteer:
 # ----------------------------------------------------------------------------- mentions
 
 
-@dataclass
+@dataclass(eq=False)     # a mention is itself: compared and hashed by identity
 class Mention:
     kind: str                 # 'person' | 'title' | 'group' | 'pronoun' | 'text'
     start: int                # normalized offsets (whole mention incl. complement)

@@ -127,34 +127,38 @@ def find_predicates(nt: NormText, sent_n: list[tuple[int, int]], lex: Lexicon) -
         return [], None
     toks = tokenize(s, sorted({sent_n[si] for *_x, si in nouns} | {sent_n[si] for _m, si in adverbs}))
 
-    out: list[Predicate] = []
-    taken: list[tuple[int, int]] = []
+    by_sentence: dict[int, list[Predicate]] = {}
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     for m, family, mod, si in nouns:
         a, b = m.start(), m.end()
         if family == "phone" and not _real_phone(s, toks, a, b):
             continue          # تلفن همراه is a device
         explicit = bool(mod) or family in {"phone", "conference"}
         clause, label = clause_of(nt, toks, sent_n[si], a, b)
-        out.append(Predicate(a, b, family, explicit, MODE.get(mod, "video" if family == "conference" else "phone"),
-                             bool(m.group("plural")), si, clause, label))
-        taken.append((a, b))
+        by_sentence.setdefault(si, []).append(
+            Predicate(a, b, family, explicit, MODE.get(mod, "video" if family == "conference" else "phone"),
+                      bool(m.group("plural")), si, clause, label))
+        taken_starts.append(a)
+        taken_ends.append(b)
     for m, si in adverbs:
         a, b = m.start(), m.end()
-        if any(x <= a < y for x, y in taken):
-            continue
+        k = bisect.bisect_right(taken_starts, a) - 1
+        if k >= 0 and a < taken_ends[k]:
+            continue          # the adjective of a call noun
         clause, label = clause_of(nt, toks, sent_n[si], a, b)
         p = Predicate(a, b, "adverb", True, "phone", False, si, clause, label)
         # the conversation noun it modifies, later in the clause, is the same predicate
-        for q in list(out):
-            if q.sentence == si and a < q.start < clause[1] and q.family in {"talk", "tamas"} and not q.explicit \
-                    and q.start - b < 120:
-                out.remove(q)
+        same = by_sentence.setdefault(si, [])
+        for q in same:
+            if a < q.start < clause[1] and q.family in {"talk", "tamas"} and not q.explicit and q.start - b < 120:
+                same.remove(q)
                 p.family = "talk" if q.family == "talk" else "tamas"
                 p.plural = q.plural
                 p.noun = (q.start, q.end)
                 break
-        out.append(p)
-    out.sort(key=lambda p: p.start)
+        same.append(p)
+    out = sorted((p for ps in by_sentence.values() for p in ps), key=lambda p: p.start)
     for p in out:
         p.tok_start = toks.index_at(p.start)
         p.tok_end = toks.index_at(p.noun[1] if p.noun else p.end)

@@ -55,7 +55,7 @@ PP_CALLER = {"در", "طی", "ضمن", "حین"}
 BOUNDARY_MARKS = {"،", ".", ":", "؛", "!", "؟", "که"}
 
 
-@dataclass
+@dataclass(eq=False)
 class Item:
     """One participant slot: a mention, and for a group or plural counterpart the
     country it stands for here."""

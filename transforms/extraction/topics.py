@@ -103,10 +103,11 @@ def topic_hits(s: str, lo: int, hi: int, lex: Lexicon) -> list[tuple[int, int, T
     return sorted(out, key=lambda h: h[0])
 
 
-def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: set[int], other_call_sents: set[int],
+def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: set[int], other_call,
                       names_call, headline: int | None, quote_from: dict[int, int]) -> list[int]:
     """Indices of the sentences that report the call's content; names_call(j) says
-    whether sentence j names one of the call's participants (asked only where needed)."""
+    whether sentence j names one of the call's participants, other_call(j) whether it
+    reports another call (both asked only where needed)."""
     s = nt.s
     out = set(call_sents)
     if headline is not None and names_call(headline):
@@ -114,7 +115,7 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
     for i in sorted(call_sents):
         quoting = i in quote_from
         for j in range(i + 1, len(sent_n)):
-            if j in other_call_sents and j not in call_sents:
+            if j not in call_sents and other_call(j):
                 break
             seg = s[sent_n[j][0]:sent_n[j][1]]
             if seg.lstrip().startswith(NEW_ITEM) or seg.lstrip().startswith("به گزارش"):
@@ -183,13 +184,13 @@ def third_country_subject(s: str, a: int, b: int, lex: Lexicon, parties: set, co
 
 def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], lex: Lexicon,
                 excluded: list[tuple[int, int]], parties: set, country_spans: list[tuple[int, int, str]],
-                call_sents: set[int] = frozenset()):
+                call_sents: set[int], starts: tuple[list[int], list[int]]):
     """topic code -> (start, end) of the first scope sentence (original offsets) that
-    shows it. zwnj: zwnj_spaces of the article; excluded: sorted spans of its officials."""
+    shows it. zwnj: zwnj_spaces of the article; excluded: sorted spans of its officials;
+    starts: the starts of excluded and of country_spans (an article's calls share them)."""
     s = nt.s
     ex_starts = excluded
-    ex_a = [a for a, _ in ex_starts]
-    c_starts = [a for a, _, _ in country_spans]
+    ex_a, c_starts = starts
     got: dict[str, tuple[int, int]] = {}
     for i in scope:
         a, b = sent_n[i]
