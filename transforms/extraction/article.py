@@ -38,11 +38,11 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
     ref_date = pub_local.date() if pub_local else (lambda: stated_date(s, None))
     resolver = Resolver(g, nt, text, found.mentions, ref_date, found.countries)
     resolver.sent_n = sent_n
-    H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g))
     calls: list[Call] = []
     if CALL_WORDS.search(s):
         preds, toks = find_predicates(nt, sent_n, lex)
         if preds:
+            H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g))
             headline = _headline(text, sents)
             reports = []
             for p in preds:

@@ -362,6 +362,10 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
         if c:
             return c
         if fillers:
+            # a country must start within the next few words, or nothing can be skipped
+            k = bisect.bisect_left(cs.starts, j)
+            if k >= len(cs.starts) or cs.starts[k] - j > 24 * fillers:
+                return None
             w = words_after(s, pos, 1)
             if w and w[0][0] == j and filler(w[0]):
                 return country_after(w[0][1], fillers - 1)
@@ -684,7 +688,8 @@ def _context_flags(s: str, ms: list[Mention], honor) -> None:
                 m.private = True
             if m.kind in {"title", "group"} and t0 in INSTITUTION_HEADS and not m.merged:
                 m.institution = True
-        if _SOURCE_BEFORE.search(s, max(0, m.start - 24), m.start):
+        lead = s[max(0, m.start - 24):m.start]
+        if ("به" in lead or "قول" in lead) and _SOURCE_BEFORE.search(lead):
             m.source = True
         # a surname that is also a common word needs a first name, honorific or title before it
         if m.kind == "person" and m.form_kind == "common":
