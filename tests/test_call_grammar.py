@@ -413,3 +413,18 @@ def test_a_title_only_report_and_a_named_one_agree_on_the_caller(ref):
     ex = run(ref, {"a": text}, PUB_2019)
     assert calls(ex) == [["IR", "RU"]]
     assert caller(ex) == "IR"
+
+
+def test_the_object_of_the_clause_verb_is_the_other_side(ref):
+    ex = run(ref, {"a": "لاوروف، ظریف را در تماس تلفنی از تصمیم مسکو مطلع کرد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+
+
+def test_a_headline_whose_call_the_body_says_is_only_planned_is_no_call(ref):
+    text = "تماس تلفنی ظریف با لاوروف\nظریف امروز با لاوروف تلفنی گفتگو خواهد کرد."
+    assert n_calls(run(ref, {"a": text}, PUB_2019)) == 0
+
+
+def test_officials_named_as_a_group_of_a_country(ref):
+    ex = run(ref, {"a": "ظریف در تماس تلفنی با مقامات روسیه درباره سوریه گفتگو کرد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
