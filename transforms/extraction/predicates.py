@@ -111,8 +111,9 @@ def find_predicates(nt: NormText, sent_n: list[tuple[int, int]], lex: Lexicon) -
         i = bisect.bisect_right(sent_starts, pos) - 1
         return i if i >= 0 and pos < sent_n[i][1] else None
 
+    noun_matches, adverb_matches = _matches(s)
     nouns = []
-    for m in _matches(_NOUN_RE, s):
+    for m in noun_matches:
         family = next(k for k in _NOUNS if m.group(k))
         mod = m.group("modword")
         if family == "talk" and m.group("noun") == "ارتباط" and not mod:
@@ -122,7 +123,7 @@ def find_predicates(nt: NormText, sent_n: list[tuple[int, int]], lex: Lexicon) -
         si = sentence_of(m.start())
         if si is not None:
             nouns.append((m, family, mod, si))
-    adverbs = [(m, si) for m in _matches(_ADVERB_RE, s) if (si := sentence_of(m.start())) is not None]
+    adverbs = [(m, si) for m in adverb_matches if (si := sentence_of(m.start())) is not None]
     if not adverbs and not any(mod or family != "talk" for _m, family, mod, _si in nouns):
         return [], None
     toks = tokenize(s, sorted({sent_n[si] for *_x, si in nouns} | {sent_n[si] for _m, si in adverbs}))
@@ -170,17 +171,25 @@ def find_predicates(nt: NormText, sent_n: list[tuple[int, int]], lex: Lexicon) -
 _ANCHOR = re.compile(r"تماس|تلفن|گفت|مکالم|رایزنی|صحبت|تبادل|ارتباط|وید|کنفرانس|به ?صورت|بصورت|از طریق|پشت")
 
 
-def _matches(rx: re.Pattern, s: str):
-    """rx's non-overlapping matches, tried only where a call word can start: a full
-    scan of a long article with rx's lookarounds costs more than the anchors' scan."""
-    pos = 0
+def _matches(s: str) -> tuple[list[re.Match], list[re.Match]]:
+    """The call nouns' and the adverb's non-overlapping matches, tried only where a
+    call word can start: one scan of the anchors costs less than a scan per pattern
+    with its lookarounds."""
+    nouns, adverbs = [], []
+    noun_end = adverb_end = 0
     for a in _ANCHOR.finditer(s):
-        if a.start() < pos:
-            continue
-        m = rx.match(s, a.start())
-        if m:
-            yield m
-            pos = m.end()
+        at = a.start()
+        if at >= noun_end:
+            m = _NOUN_RE.match(s, at)
+            if m:
+                nouns.append(m)
+                noun_end = m.end()
+        if at >= adverb_end:
+            m = _ADVERB_RE.match(s, at)
+            if m:
+                adverbs.append(m)
+                adverb_end = m.end()
+    return nouns, adverbs
 
 
 def _real_phone(s: str, toks: Tokens, a: int, b: int) -> bool:
@@ -199,16 +208,20 @@ def _real_phone(s: str, toks: Tokens, a: int, b: int) -> bool:
     return False
 
 
+_PREPS_BY_LAST = {}
+for _p in PREPOSITIONS:
+    _PREPS_BY_LAST.setdefault(_p.split()[-1], []).append(_p.split())
+
+
 def _prep_before(toks: Tokens, i: int, lo: int) -> tuple[str | None, int]:
     """The preposition before token i (skipping determiners): (preposition, its token index)."""
     j = i - 1
     while j >= 0 and toks.starts[j] >= lo and toks.texts[j] in DETERMINERS:
         j -= 1
-    for prep in PREPOSITIONS:
-        words = prep.split()
+    for words in _PREPS_BY_LAST.get(toks.texts[j], ()) if j >= 0 else ():
         k = j - len(words) + 1
         if k >= 0 and toks.starts[k] >= lo and toks.texts[k:j + 1] == words:
-            return prep, k
+            return " ".join(words), k
     return None, j + 1
 
 
