@@ -13,7 +13,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 LOCK_TOOLS := data/lock-tools
 PIP_TOOLS := pip-tools==7.7.0
 
-.PHONY: setup run test lock eval textstats bench clean
+.PHONY: setup run test system-deps lock eval textstats bench clean
 
 # The venv is requirements.lock (every package pinned and hash-checked) plus this project,
 # editable; redone only when pyproject.toml or the lock changes. The locked setuptools and
@@ -36,8 +36,13 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/tamas ingest seeds/articles --warehouse $(WAREHOUSE)
 
-test: setup
+# The whole suite, nothing skipped: first the Debian packages the tests drive (chromium,
+# fonts, PostgreSQL), installed when missing if we may, else a stop with the command.
+test: system-deps setup
 	$(BIN)/python -m pytest -q
+
+system-deps:
+	@bash scripts/system_deps.sh
 
 # Re-resolve requirements.lock from pyproject.toml against PyPI alone (this machine's pip
 # configuration ignored); existing pins are kept unless UPGRADE=1. Needs the network.
