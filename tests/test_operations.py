@@ -22,6 +22,7 @@ import textwrap
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import duckdb
 import pytest
@@ -145,22 +146,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_schedules_on_a_real_prefect_server_and_a_triggered_run_loads(tmp_path, seed_dir):
+@pytest.fixture(scope="module")
+def prefect_api(tmp_path_factory):
+    """A real `prefect server start` on a free loopback port, its home in a temporary
+    folder and its telemetry off, shared by this module's serve tests; yields its API URL
+    and its process (output in ``out_path`` and ``err_path``)."""
     import httpx
 
+    root = tmp_path_factory.mktemp("prefect-server")
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
-    home = tmp_path / "prefect-home"
-    server_env = _env(PREFECT_HOME=home, PREFECT_UI_ENABLED="false", PREFECT_SERVER_ANALYTICS_ENABLED="false")
-    warehouse = tmp_path / "served" / "tamas.duckdb"
-    logs = tmp_path / "logs"
-    # Without PREFECT_API_URL, serve refuses at once with one line (the temporary server cannot schedule).
-    refused = subprocess.run(
-        [str(TAMAS), "serve", str(seed_dir), "--cron", "*/15 * * * *", "--warehouse", str(warehouse)],
-        env=_env(), capture_output=True, text=True, timeout=120,
-    )
-    assert refused.returncode == 2 and "PREFECT_API_URL is not set" in refused.stderr
-    with _process([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", port], server_env, logs, "server") as server:
+    env = _env(PREFECT_HOME=root / "home", PREFECT_UI_ENABLED="false", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    with _process([PREFECT, "server", "start", "--host", "127.0.0.1", "--port", port], env, root, "server") as server:
         deadline = time.monotonic() + 180
         while True:
             try:
@@ -171,42 +168,64 @@ def test_serve_schedules_on_a_real_prefect_server_and_a_triggered_run_loads(tmp_
             assert server.poll() is None, _text(server.err_path)[-2000:]
             assert time.monotonic() < deadline, "prefect server did not start in 180 s"
             time.sleep(0.5)
-        serve_env = _env(PREFECT_API_URL=api, TAMAS_DATA=tmp_path / "serve-data")
-        with _process(
-            [TAMAS, "serve", seed_dir, "--cron", "*/15 * * * *", "--warehouse", warehouse, "--name", "ops-test"],
-            serve_env, logs, "serve",
-        ) as serve:
-            deadline = time.monotonic() + 180
-            while True:
-                response = httpx.get(f"{api}/deployments/name/ingest_articles/ops-test", timeout=5)
-                if response.status_code == 200:
-                    deployment = response.json()
-                    break
-                assert serve.poll() is None, _text(serve.err_path)[-3000:]
-                assert time.monotonic() < deadline, "deployment not registered in 180 s"
-                time.sleep(0.5)
-            # The schedule is the one asked for, active.
-            assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["*/15 * * * *"]
-            assert all(s["active"] for s in deployment["schedules"])
-            # 503 is Prefect's "retry me" (e.g. SQLite busy while `serve` polls); its own
-            # client retries it, so the test does too, for up to 30 s.
-            retry_until = time.monotonic() + 30
-            while True:
-                run = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10)
-                if run.status_code != 503 or time.monotonic() > retry_until:
-                    break
-                time.sleep(1)
-            assert run.status_code in (200, 201), run.text
-            run_id = run.json()["id"]
-            deadline = time.monotonic() + 300
-            while True:
-                state = httpx.get(f"{api}/flow_runs/{run_id}", timeout=5).json()["state"]["type"]
-                if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
-                    break
-                assert serve.poll() is None, _text(serve.err_path)[-3000:]
-                assert time.monotonic() < deadline, f"run still {state} after 300 s"
-                time.sleep(1)
-            assert state == "COMPLETED", _text(serve.err_path)[-3000:]
+        yield api, server
+
+
+def _wait_for_deployment(api: str, name: str, serve: subprocess.Popen) -> dict:
+    import httpx
+
+    deadline = time.monotonic() + 180
+    while True:
+        response = httpx.get(f"{api}/deployments/name/ingest_articles/{name}", timeout=5)
+        if response.status_code == 200:
+            return response.json()
+        assert serve.poll() is None, _text(serve.err_path)[-3000:]
+        assert time.monotonic() < deadline, "deployment not registered in 180 s"
+        time.sleep(0.5)
+
+
+def test_serve_schedules_on_a_real_prefect_server_and_a_triggered_run_loads(prefect_api, tmp_path, seed_dir):
+    import httpx
+
+    api, _ = prefect_api
+    warehouse = tmp_path / "served" / "tamas.duckdb"
+    logs = tmp_path / "logs"
+    args = [str(TAMAS), "serve", str(seed_dir), "--cron", "*/15 * * * *", "--warehouse", str(warehouse)]
+    # Without PREFECT_API_URL, or with one where no server answers, serve refuses at once
+    # with one line that names the URL and the command that starts a server.
+    refused = subprocess.run(args, env=_env(), capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "PREFECT_API_URL is not set" in refused.stderr
+    assert "PREFECT_SERVER_ANALYTICS_ENABLED=false prefect server start --host 127.0.0.1 --port 4200" in refused.stderr
+    nobody = f"http://127.0.0.1:{_free_port()}/api"
+    refused = subprocess.run(args, env=_env(PREFECT_API_URL=nobody), capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
+    assert f"no Prefect server answers at {nobody} (ConnectError" in refused.stderr
+    assert f"prefect server start --host 127.0.0.1 --port {urlsplit(nobody).port}`" in refused.stderr
+    serve_env = _env(PREFECT_API_URL=api, TAMAS_DATA=tmp_path / "serve-data")
+    with _process([*args, "--name", "ops-test"], serve_env, logs, "serve") as serve:
+        deployment = _wait_for_deployment(api, "ops-test", serve)
+        # The schedule is the one asked for, active.
+        assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["*/15 * * * *"]
+        assert all(s["active"] for s in deployment["schedules"])
+        # 503 is Prefect's "retry me" (e.g. SQLite busy while `serve` polls); its own
+        # client retries it, so the test does too, for up to 30 s.
+        retry_until = time.monotonic() + 30
+        while True:
+            run = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10)
+            if run.status_code != 503 or time.monotonic() > retry_until:
+                break
+            time.sleep(1)
+        assert run.status_code in (200, 201), run.text
+        run_id = run.json()["id"]
+        deadline = time.monotonic() + 300
+        while True:
+            state = httpx.get(f"{api}/flow_runs/{run_id}", timeout=5).json()["state"]["type"]
+            if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+                break
+            assert serve.poll() is None, _text(serve.err_path)[-3000:]
+            assert time.monotonic() < deadline, f"run still {state} after 300 s"
+            time.sleep(1)
+        assert state == "COMPLETED", _text(serve.err_path)[-3000:]
     assert _query(warehouse, "SELECT status, articles_loaded FROM ingest_run") == [("completed", 2)]
     assert _query(warehouse, "SELECT count(*) FROM fact_call")[0][0] == 2
 
