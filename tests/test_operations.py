@@ -13,6 +13,7 @@ import codecs
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -21,6 +22,7 @@ import sys
 import textwrap
 import time
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -227,6 +229,69 @@ def test_serve_schedules_on_a_real_prefect_server_and_a_triggered_run_loads(pref
             time.sleep(1)
         assert state == "COMPLETED", _text(serve.err_path)[-3000:]
     assert _query(warehouse, "SELECT status, articles_loaded FROM ingest_run") == [("completed", 2)]
+    assert _query(warehouse, "SELECT count(*) FROM fact_call")[0][0] == 2
+
+
+# Short enough for a test: the server's recent-deployments scheduler looks every 5 s and the
+# serve process polls every second here (PREFECT_RUNNER_POLL_FREQUENCY), so the first run
+# starts within seconds; a shorter interval only queues more runs behind it (limit 1).
+SCHEDULE_SECONDS = 5
+SCHEDULED_RUN_TIMEOUT = 180  # ~11 s here when Prefect's scheduler works
+
+
+def test_a_run_the_scheduler_creates_loads_the_articles_and_sigterm_stops_cleanly(prefect_api, tmp_path, seed_dir):
+    """Issue 14: with SQLAlchemy 2.1 Prefect's scheduler fails every loop ("Can't evaluate
+    bulk DML statement") and never creates a run. Nothing here creates one by hand: the
+    test waits for the server's own scheduled run to complete and finds its load in the
+    warehouse; then SIGTERM stops `tamas serve` with exit 0, no warning, schedule paused."""
+    import httpx
+
+    api, server = prefect_api
+    warehouse = tmp_path / "scheduled" / "tamas.duckdb"
+    # Prefect's INFO lines, as a user's `tamas serve` shows them (this session set CRITICAL).
+    env = _env(PREFECT_API_URL=api, TAMAS_DATA=tmp_path / "serve-data", PREFECT_RUNNER_POLL_FREQUENCY=1,
+               PREFECT_LOGGING_LEVEL="INFO")
+    args = [TAMAS, "serve", seed_dir, "--interval", SCHEDULE_SECONDS, "--warehouse", warehouse, "--name", "scheduled"]
+    started = time.monotonic()
+    with _process(args, env, tmp_path / "logs", "serve") as serve:
+        deployment = _wait_for_deployment(api, "scheduled", serve)
+        assert [s["schedule"]["interval"] for s in deployment["schedules"]] == [SCHEDULE_SECONDS]
+        query = {"deployments": {"id": {"any_": [deployment["id"]]}}, "sort": "EXPECTED_START_TIME_ASC", "limit": 200}
+        deadline = time.monotonic() + SCHEDULED_RUN_TIMEOUT
+        while True:
+            runs = httpx.post(f"{api}/flow_runs/filter", json=query, timeout=10).json()
+            finished = [r for r in runs if r["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")]
+            if finished:
+                break
+            assert serve.poll() is None, _text(serve.err_path)[-3000:]
+            if time.monotonic() > deadline:
+                log = _text(server.out_path) + _text(server.err_path)
+                errors = [l for l in log.splitlines() if re.match(r"[\w.]+(Error|Exception): ", l)]
+                pytest.fail(
+                    f"no scheduled run finished within {SCHEDULED_RUN_TIMEOUT} s ({len(runs)} runs created, "
+                    f"states {sorted({r['state']['type'] for r in runs})}); the Prefect server's last error: "
+                    f"{errors[-1] if errors else None}; its log ends:\n{log[-2500:]}"
+                )
+            time.sleep(1)
+        waited = time.monotonic() - started
+        run = finished[0]
+        assert run["state"]["type"] == "COMPLETED", _text(serve.err_path)[-3000:]
+        assert all(r["auto_scheduled"] for r in runs)  # every run came from the scheduler
+        assert run["idempotency_key"].startswith("scheduled ")
+        print(f"\nfirst scheduled run completed {waited:.1f} s after `tamas serve` started "
+              f"({len(runs)} runs scheduled by then)")
+
+        os.kill(serve.pid, signal.SIGTERM)
+        assert _wait(serve, 60) == 0, _text(serve.err_path)[-3000:]
+        err = _text(serve.err_path)
+        assert "never awaited" not in err and "RuntimeWarning" not in err and "Traceback" not in err, err[-3000:]
+        assert "SIGTERM received" in err
+    paused = httpx.get(f"{api}/deployments/{deployment['id']}", timeout=5).json()
+    assert paused["paused"] is True, paused  # what Ctrl-C does too: no runs until served again
+    rows = _query(warehouse, "SELECT status, articles_loaded, started_at FROM ingest_run ORDER BY started_at")
+    assert rows[0][:2] == ("completed", 2), rows
+    begun, ended = (datetime.fromisoformat(run[k]) for k in ("start_time", "end_time"))
+    assert begun <= rows[0][2] <= ended, (run, rows[0])  # that run's load
     assert _query(warehouse, "SELECT count(*) FROM fact_call")[0][0] == 2
 
 
