@@ -41,18 +41,6 @@ run: setup
 test: system-deps setup
 	$(BIN)/python -m pytest -q
 
-system-deps:
-	@bash scripts/system_deps.sh
-
-# Re-resolve requirements.lock from pyproject.toml against PyPI alone (this machine's pip
-# configuration ignored); existing pins are kept unless UPGRADE=1. Needs the network.
-lock:
-	test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet '$(PIP_TOOLS)'; }
-	env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
-	  $(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
-	  --extra dev --build-deps-for editable --no-emit-index-url --no-emit-find-links \
-	  $(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml
-
 # Extraction score on the annotated dev set (needs ../shared; not part of `make test`).
 eval: setup
 	rm -f data/dev.duckdb data/seeds-eval.duckdb
@@ -74,3 +62,16 @@ textstats: setup
 
 clean:
 	rm -rf data .pytest_cache
+
+# What `make test` installs from Debian when missing (scripts/system_deps.sh says what and why).
+system-deps:
+	@bash scripts/system_deps.sh
+
+# Re-resolve requirements.lock from pyproject.toml against PyPI alone (this machine's pip
+# configuration ignored); existing pins are kept unless UPGRADE=1. Needs the network.
+lock:
+	test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet '$(PIP_TOOLS)'; }
+	env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	  $(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --extra dev --build-deps-for editable --no-emit-index-url --no-emit-find-links \
+	  $(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml
