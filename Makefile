@@ -19,16 +19,16 @@ PIP_TOOLS := pip-tools==7.7.0
 # editable; redone only when pyproject.toml or the lock changes. The locked setuptools and
 # wheel go in first and build the lock's sdists (langdetect) and the project, so no unpinned
 # build tool is fetched. --no-deps: the lock is the whole set (pip 23.2's resolver refuses
-# prefect's `sqlalchemy[asyncio]` beside a hash-checked `sqlalchemy` pin); `pip check` and the
-# lock check then fail on a missing package or a pyproject.toml edited without `make lock`.
+# prefect's `sqlalchemy[asyncio]` beside a hash-checked `sqlalchemy` pin); the lock check and
+# `pip check` then fail on a pyproject.toml edited without `make lock` or a missing package.
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	awk '/^[a-z0-9]/{p = /^(setuptools|wheel)==/} p' $(LOCK) > $(VENV)/build-tools.txt
 	$(PIP) install --quiet --require-hashes --no-deps -r $(VENV)/build-tools.txt
 	$(PIP) install --quiet --require-hashes --no-deps --no-build-isolation -r $(LOCK)
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
-	$(PIP) check
 	$(BIN)/python scripts/check_lock.py --installed
+	$(PIP) check
 	touch $(STAMP)
 
 setup: $(STAMP)
