@@ -253,7 +253,7 @@ def cmd_serve(args) -> int:
     from flows.ingest import ingest_articles
 
     try:
-        # Blocks until Ctrl-C or SIGTERM; Prefect logs each run scheduled, started, finished.
+        # Blocks until Ctrl-C or SIGTERM; Prefect logs each run's start and end.
         serving.serve(
             ingest_articles,
             name=args.name,
@@ -269,6 +269,8 @@ def cmd_serve(args) -> int:
             limit=1,  # this process runs one ingestion at a time; the writer lock covers the rest
             entrypoint_type=EntrypointType.MODULE_PATH,
         )
+    except KeyboardInterrupt:  # before the runner started (serving.serve handles it after)
+        return 0
     except Exception as exc:  # the server went away, the deployment was refused...
         first = str(exc).splitlines()[0] if str(exc) else ""
         return _fail(f"serve failed: {type(exc).__name__}: {first} (Prefect server {url}; if it is down, {start_hint})", EXIT_FAILED)

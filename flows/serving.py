@@ -1,7 +1,7 @@
 """`tamas serve`: the ingest_articles deployment, served on a schedule from a Prefect server.
 
-Prefect's ``Flow.serve`` with one change: SIGTERM stops the runner the way its own
-``stop`` means to. Prefect's SIGTERM handler calls ``Runner.stop()`` from inside the
+What Prefect's ``Flow.serve`` does, but for SIGTERM, which stops the runner the way its
+own ``stop`` means to. Prefect's SIGTERM handler calls ``Runner.stop()`` from inside the
 event loop, where it only creates the ``astop`` coroutine and drops it ("coroutine
 'Runner.astop' was never awaited"), then exits without pausing the schedule.
 """
@@ -65,8 +65,8 @@ def serve(flow, *, name: str, cron: str | None, interval: float | None, limit: i
     )
     when = f"cron {cron!r}" if cron else f"every {interval:g} s"
     print(
-        f"serving ingest_articles/{name} ({when}) from {os.environ.get('PREFECT_API_URL')}; "
-        f"run one now: prefect deployment run 'ingest_articles/{name}'; stop: Ctrl-C or SIGTERM",
+        f"serving {flow.name}/{name} ({when}) from {os.environ.get('PREFECT_API_URL')}; "
+        f"run one now: prefect deployment run '{flow.name}/{name}'; stop: Ctrl-C or SIGTERM",
         flush=True,
     )
     try:
