@@ -7,12 +7,28 @@ WAREHOUSE ?= data/tamas.duckdb
 SHARED ?= ../shared
 DIR ?= $(SHARED)/eval/dev
 
-.PHONY: setup run test eval textstats bench clean
+LOCK := requirements.lock
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+# pip-compile runs from its own venv: relocking needs it, the project does not.
+LOCK_TOOLS := data/lock-tools
+PIP_TOOLS := pip-tools==7.7.0
 
-# Re-install only when the project's dependencies change.
-$(STAMP): pyproject.toml
+.PHONY: setup run test system-deps lock eval textstats bench clean
+
+# The venv is requirements.lock (every package pinned and hash-checked) plus this project,
+# editable; redone only when pyproject.toml or the lock changes. The locked setuptools and
+# wheel go in first and build the lock's sdists (langdetect) and the project, so no unpinned
+# build tool is fetched. --no-deps: the lock is the whole set (pip 23.2's resolver refuses
+# prefect's `sqlalchemy[asyncio]` beside a hash-checked `sqlalchemy` pin); the lock check and
+# `pip check` then fail on a pyproject.toml edited without `make lock` or a missing package.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	awk '/^[a-z0-9]/{p = /^(setuptools|wheel)==/} p' $(LOCK) > $(VENV)/build-tools.txt
+	$(PIP) install --quiet --require-hashes --no-deps -r $(VENV)/build-tools.txt
+	$(PIP) install --quiet --require-hashes --no-deps --no-build-isolation -r $(LOCK)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python scripts/check_lock.py --installed
+	$(PIP) check
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -20,7 +36,9 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/tamas ingest seeds/articles --warehouse $(WAREHOUSE)
 
-test: setup
+# The whole suite, nothing skipped: first the Debian packages the tests drive (chromium,
+# fonts, PostgreSQL), installed when missing if we may, else a stop with the command.
+test: system-deps setup
 	$(BIN)/python -m pytest -q
 
 # Extraction score on the annotated dev set, per outlet and overall (needs ../shared; not
@@ -45,3 +63,16 @@ textstats: setup
 
 clean:
 	rm -rf data .pytest_cache
+
+# What `make test` installs from Debian when missing (scripts/system_deps.sh says what and why).
+system-deps:
+	@bash scripts/system_deps.sh
+
+# Re-resolve requirements.lock from pyproject.toml against PyPI alone (this machine's pip
+# configuration ignored); existing pins are kept unless UPGRADE=1. Needs the network.
+lock:
+	test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet '$(PIP_TOOLS)'; }
+	env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	  $(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --extra dev --build-deps-for editable --no-emit-index-url --no-emit-find-links \
+	  $(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml

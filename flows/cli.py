@@ -72,15 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="serve ingest_articles on a schedule from a Prefect server",
         description=(
-            "Register a Prefect deployment of ingest_articles over PATH with a cron schedule and "
-            "serve it: runs are scheduled by the Prefect server named by PREFECT_API_URL and "
-            "executed by this process until it is stopped (Ctrl-C pauses the schedule). Start the "
-            "server first: PREFECT_HOME=data/prefect-server prefect server start (see docs/operations.md)."
+            "Register a Prefect deployment of ingest_articles over PATH with a cron or interval "
+            "schedule and serve it: runs are scheduled by the Prefect server named by "
+            "PREFECT_API_URL and executed by this process until it is stopped (Ctrl-C or SIGTERM "
+            "pauses the schedule). Start the server first: PREFECT_HOME=data/prefect-server "
+            "PREFECT_SERVER_ANALYTICS_ENABLED=false prefect server start (see docs/operations.md)."
         ),
     )
     serve.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
     _warehouse_option(serve)
-    serve.add_argument("--cron", required=True, metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
+    when.add_argument(
+        "--interval", type=float, metavar="SECONDS",
+        help="run every SECONDS instead (at least 1; a short one is for trying it out)",
+    )
     serve.add_argument("--name", default="tamas", help="deployment name (default: tamas; runs show as ingest_articles/NAME)")
     serve.add_argument(
         "--max-file-mb", type=float, default=5.0, metavar="MB",
@@ -210,19 +216,25 @@ def cmd_serve(args) -> int:
 
     from warehouse.store import WarehouseUnavailable, check_writable
 
-    if not os.environ.get("PREFECT_API_URL"):
+    from flows import serving
+
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
         return _fail(
-            "PREFECT_API_URL is not set: scheduled runs need a running Prefect server "
-            "(start one with `prefect server start` and export PREFECT_API_URL=http://127.0.0.1:4200/api; "
-            "see docs/operations.md)",
+            "PREFECT_API_URL is not set: scheduled runs need a running Prefect server; start one with "
+            f"`{serving.server_command('http://127.0.0.1:4200/api')}` and "
+            "export PREFECT_API_URL=http://127.0.0.1:4200/api (docs/operations.md)",
             EXIT_USAGE,
         )
-    from prefect.client.schemas.schedules import CronSchedule
+    if args.cron is not None:
+        from prefect.client.schemas.schedules import CronSchedule
 
-    try:
-        CronSchedule(cron=args.cron)
-    except ValueError:
-        return _fail(f"not a valid cron expression: {args.cron!r}", EXIT_USAGE)
+        try:
+            CronSchedule(cron=args.cron)
+        except ValueError:
+            return _fail(f"not a valid cron expression: {args.cron!r}", EXIT_USAGE)
+    elif not args.interval >= 1:
+        return _fail(f"--interval must be at least 1 second, not {args.interval:g}", EXIT_USAGE)
     warehouse = args.warehouse or runtime.default_warehouse()
     missing = _missing_path(args.paths)
     if missing:
@@ -231,16 +243,22 @@ def cmd_serve(args) -> int:
         check_writable(warehouse)
     except WarehouseUnavailable as exc:
         return _fail(str(exc), EXIT_USAGE)
+    start_hint = f"start one with `{serving.server_command(url)}` (docs/operations.md)"
+    problem = serving.unreachable(url)
+    if problem:
+        return _fail(f"no Prefect server answers at {url} ({problem}): {start_hint}", EXIT_FAILED)
 
     from prefect.deployments.runner import EntrypointType
 
     from flows.ingest import ingest_articles
 
     try:
-        # Blocks until interrupted; Prefect prints how to trigger a run and where to see it.
-        ingest_articles.serve(
+        # Blocks until Ctrl-C or SIGTERM; Prefect logs each run's start and end.
+        serving.serve(
+            ingest_articles,
             name=args.name,
             cron=args.cron,
+            interval=args.interval,
             parameters={
                 "paths": [str(Path(p).resolve()) for p in args.paths],
                 "warehouse": str(warehouse.resolve()),
@@ -251,11 +269,11 @@ def cmd_serve(args) -> int:
             limit=1,  # this process runs one ingestion at a time; the writer lock covers the rest
             entrypoint_type=EntrypointType.MODULE_PATH,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before the runner started (serving.serve handles it after)
         return 0
-    except Exception as exc:  # the server is unreachable, the deployment was refused...
+    except Exception as exc:  # the server went away, the deployment was refused...
         first = str(exc).splitlines()[0] if str(exc) else ""
-        return _fail(f"serve failed: {type(exc).__name__}: {first}", EXIT_FAILED)
+        return _fail(f"serve failed: {type(exc).__name__}: {first} (Prefect server {url}; if it is down, {start_hint})", EXIT_FAILED)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -49,37 +50,78 @@ def test_unwritable_warehouse_is_one_line(tmp_path, seed_dir):
     assert result.stderr.strip().count("\n") == 0
 
 
-def _prefect_servers() -> set[int]:
-    import psutil
+# Runs a command as a child subreaper (Linux prctl PR_SET_CHILD_SUBREAPER): whatever the
+# command leaves running is re-parented to this launcher, not to init, so the test looks at
+# the processes its own `tamas` started and at no other process on the machine.
+_LAUNCHER = r"""
+import ctypes, json, os, subprocess, sys, time
+import psutil
 
-    pids = set()
-    for proc in psutil.process_iter(["pid", "cmdline"]):
-        if "prefect.server.api.server:create_app" in " ".join(proc.info["cmdline"] or []):
-            pids.add(proc.info["pid"])
-    return pids
+assert ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+report, args = sys.argv[1], sys.argv[2:]
+me = psutil.Process()
+SERVER = "prefect.server.api.server:create_app"
+
+def alive():
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:  # reap the re-parented that have exited
+            pass
+    except ChildProcessError:
+        pass
+    found = {}
+    for p in me.children(recursive=True):
+        try:
+            if p.status() != psutil.STATUS_ZOMBIE:
+                found[p.pid] = " ".join(p.cmdline())
+        except psutil.Error:
+            pass
+    return found
+
+run = subprocess.Popen(args)
+servers = set()
+while run.poll() is None:
+    servers |= {pid for pid, cmd in alive().items() if SERVER in cmd}
+    time.sleep(0.05)
+deadline = time.monotonic() + 2  # a process in the middle of exiting is not a leak
+while (left := alive()) and time.monotonic() < deadline:
+    time.sleep(0.1)
+for pid in left:
+    os.kill(pid, 9)  # ours: the launcher leaves nothing behind either
+json.dump({"returncode": run.returncode, "servers_seen": sorted(servers), "left": left}, open(report, "w"))
+"""
+
+
+def _tamas_watched(tmp_path: Path, *args, env: dict) -> tuple[subprocess.CompletedProcess, dict]:
+    """``tamas ARGS`` under the launcher: its output, and what it started and left behind."""
+    report = tmp_path / "processes.json"
+    run = subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), str(TAMAS), *map(str, args)],
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert run.returncode == 0, run.stderr  # the launcher's own
+    processes = json.loads(report.read_text())
+    run.returncode = processes.pop("returncode")  # tamas's
+    return run, processes
 
 
 def test_ingest_runs_its_own_temporary_prefect_server_and_stops_it(tmp_path, seed_dir):
     """Without PREFECT_API_URL, ``tamas ingest`` starts a temporary Prefect server as
-    it begins (flows/runtime.py) and leaves no server process behind."""
+    it begins (flows/runtime.py) and leaves no process behind."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    before = _prefect_servers()
-    run = _tamas("ingest", seed_dir, "--warehouse", tmp_path / "w.duckdb", env=env)
+    run, processes = _tamas_watched(tmp_path, "ingest", seed_dir, "--warehouse", tmp_path / "w.duckdb", env=env)
     assert run.returncode == 0, run.stderr
     assert "files seen 2 / loaded 2" in run.stdout
-    assert _prefect_servers() - before == set()
+    assert len(processes["servers_seen"]) == 1  # it did start one (so the next line can fail)
+    assert processes["left"] == {}
 
 
 def test_a_temporary_server_that_cannot_start_is_one_line(tmp_path, seed_dir):
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = "sqlite+aiosqlite:////nonexistent/folder/prefect.db"
-    before = _prefect_servers()
-    run = _tamas("ingest", seed_dir, "--warehouse", tmp_path / "w.duckdb", env=env)
+    run, processes = _tamas_watched(tmp_path, "ingest", seed_dir, "--warehouse", tmp_path / "w.duckdb", env=env)
     assert run.returncode == 1
     last = run.stderr.strip().splitlines()[-1]
     assert last.startswith("tamas: error: run failed:") and "temporary Prefect server exited" in last
     assert not (tmp_path / "w.duckdb").exists()
-    assert _prefect_servers() - before == set()
+    assert processes["left"] == {}
 
 
 def test_ingest_then_sql_through_the_environment_default(tmp_path, seed_dir):

@@ -74,7 +74,7 @@ def dashboard(prefect_server, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser_page(tmp_path_factory):
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-core (.ci/run does it)")
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium fonts-noto-core fontconfig)")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)

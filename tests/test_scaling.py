@@ -2,7 +2,7 @@
 
 Bounded for CI: one small corpus (the seeds + 150 generated articles, scripts/bench.py's
 generator), a 2-worker LocalCluster, and a private PostgreSQL (Debian's, started here
-unless $TAMAS_TEST_PG_DSN names one, e.g. the server .ci/run starts).
+unless $TAMAS_TEST_PG_DSN names one; `make test` installs Debian's postgresql if missing).
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def postgres(tmp_path_factory):
         return
     bin_dir = _pg_bin()
     if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (.ci/run installs Debian's postgresql)")
+        pytest.fail("PostgreSQL is not installed: `make test` installs it (apt-get install postgresql)")
     # Not under pytest's tmp folder: the postgres user must be able to reach it.
     root = Path(tempfile.mkdtemp(prefix="tamas-test-pg-", dir="/tmp"))
     as_user = []
