@@ -201,220 +201,210 @@ def _items(heads: list[Mention], g_countries=None) -> list[Item]:
     return out
 
 
+@dataclass
+class _Args:
+    """The noun phrases a predicate's clause gives it, by position."""
+
+    genitive: list = field(default_factory=list)     # تماس تلفنی X (با Y)
+    obj: list = field(default_factory=list)          # با/به/را Y
+    obj_by: str = "با"
+    source: list = field(default_factory=list)       # (دریافت کرد) از X
+    joint: list = field(default_factory=list)        # میان/بین X و Y
+    subj: list = field(default_factory=list)
+    ba_before: bool = False   # the با-object stands before the predicate (X با Y تماس گرفت)
+    fronted: bool = False     # در تماس تلفنی با Y، X ...
+    own: bool = False         # تماس تلفنی خود/ش با Y
+
+    def any(self) -> bool:
+        return bool(self.genitive or self.obj or self.source or self.joint)
+
+
 def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexicon, prev_label_heads) -> Report:
+    """The calls one predicate reports: its arguments, its caller, one call or several."""
     s = nt.s
+    rep = Report(p)
+    args = _arguments(p, s, toks, H, lex)
+    if not (args.subj or args.any()):
+        before = " ".join(toks.texts[toks.index_at(p.clause[0]):p.tok_start])
+        rep.pair_anaphor = lex.pattern("pair_anaphor").search(before) is not None
+    if not args.subj and prev_label_heads and _first_person(p, toks, toks.index_at(p.clause[1])):
+        args.subj = prev_label_heads
+    caller = _caller(p, args)
+    request = _requester(s, toks, H, p.clause[0], p.clause[1], lex)
+    if request is not None:
+        caller = request
+    rep.directional_form = caller is not None
+    _one_or_several(rep, p, toks, lex, args, caller)
+    return rep
+
+
+def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _Args:
     texts = toks.texts
     lo, hi = p.clause
     last = toks.index_at(hi)
-    rep = Report(p)
+    a = _Args()
 
-    # ---- after the predicate
+    # after the predicate: genitive (+ با / به), میان, با, از (سوی), به / خطاب به
     j = p.tok_end
-    own = False
     while j < last and (texts[j] in SKIP_AFTER or texts[j].isdigit()):
-        if texts[j] in {"خود", "اش", "ش"}:
-            own = True
+        a.own = a.own or texts[j] in {"خود", "اش", "ش"}
         j += 1
-    genitive: list[Mention] = []
-    obj: list[Mention] = []
-    obj_by = "با"              # the preposition of the object
-    source: list[Mention] = []
-    joint_list: list[Mention] = []
-    after_pos = toks.starts[j] if j < last else hi
-    head = H.at(s, after_pos) if j < last else None
+    head = H.at(s, toks.starts[j]) if j < last else None
     if j < last and texts[j] in {"میان", "بین"}:
-        h = H.at(s, toks.ends[j])
-        if h is not None and h.np_start < hi:
-            joint_list = H.coordination(s, h, hi)
+        a.joint = _list_at(s, H, toks.ends[j], hi)
     elif head is not None and head.np_start < hi and head.kind != "pronoun":
-        genitive = H.coordination(s, head, hi)
-        k = toks.index_at(genitive[-1].np_end)
+        a.genitive = H.coordination(s, head, hi)
+        k = toks.index_at(a.genitive[-1].np_end)
         while k < last and texts[k] in SKIP_AFTER:
             k += 1
         if k < last and texts[k] == "با":
-            h = H.at(s, toks.ends[k])
-            if h is not None and h.np_start < hi:
-                obj = H.coordination(s, h, hi)
-            elif h is None:
-                obj = _country_objects(s, toks, k, genitive, H, lex, hi)
+            a.obj = _list_at(s, H, toks.ends[k], hi) or _country_objects(s, toks, k, a.genitive, H, lex, hi)
         elif k < last and texts[k] == "به" and p.family == "phone":
-            # "یک تلفن X به Y": X phoned Y
-            h = H.at(s, toks.ends[k])
-            if h is not None and h.np_start < hi:
-                obj = H.coordination(s, h, hi)
+            a.obj = _list_at(s, H, toks.ends[k], hi)          # "یک تلفن X به Y": X phoned Y
     elif j < last and texts[j] == "با":
-        h = H.at(s, toks.ends[j])
-        if h is not None and h.np_start < hi:
-            obj = H.coordination(s, h, hi)
+        a.obj = _list_at(s, H, toks.ends[j], hi)
     elif j < last and texts[j] == "از":
-        k = j + 1
-        if k < last and texts[k] in {"سوی", "طرف", "جانب"}:
-            k += 1
-        h = H.at(s, toks.starts[k]) if k < last else None
-        if h is not None and h.np_start < hi:
-            source = H.coordination(s, h, hi)
+        k = j + 1 + (j + 1 < last and texts[j + 1] in {"سوی", "طرف", "جانب"})
+        a.source = _list_at(s, H, toks.starts[k], hi) if k < last else []
     elif j < last and (texts[j] == "به" or (texts[j] == "خطاب" and j + 1 < last and texts[j + 1] == "به")):
         k = j + (2 if texts[j] == "خطاب" else 1)
-        h = H.at(s, toks.starts[k]) if k < last else None
-        if h is not None and h.np_start < hi:
-            obj, obj_by = H.coordination(s, h, hi), "به"
-    # a time phrase between the predicate and its با-object: "طی تماس تلفنی در ۲۴ ساعت
-    # گذشته با X"
-    if not (genitive or obj or source or joint_list):
+        a.obj = _list_at(s, H, toks.starts[k], hi) if k < last else []
+        a.obj_by = "به"
+    if not a.any():
+        # a time phrase between the predicate and its با-object: "طی تماس تلفنی در ۲۴ ساعت گذشته با X"
         for k in range(j, min(last, j + 8)):
-            t = texts[k]
-            if t == "با":
-                h = H.at(s, toks.ends[k])
-                if h is not None and h.np_start < hi:
-                    obj = H.coordination(s, h, hi)
+            if texts[k] == "با":
+                a.obj = _list_at(s, H, toks.ends[k], hi)
                 break
-            if t in BOUNDARY_MARKS or verb_at(texts, k) or lex.pattern("content").match(s, toks.starts[k]) \
+            if texts[k] in BOUNDARY_MARKS or verb_at(texts, k) or lex.pattern("content").match(s, toks.starts[k]) \
                     or H.at(s, toks.starts[k]) is not None:
                 break
-    # "تماسی تلفنی ... که از سوی X دریافت کرد"
-    if not (genitive or obj or source or joint_list):
+    if not a.any():
+        # "تماسی تلفنی ... که از سوی X دریافت کرد"
         for k in range(j, min(last, j + 6)):
             if texts[k] == "از" and k + 1 < last and texts[k + 1] in {"سوی", "طرف", "جانب"}:
-                h = H.at(s, toks.ends[k + 1])
-                if h is not None and h.np_start < hi:
-                    source = H.coordination(s, h, hi)
+                a.source = _list_at(s, H, toks.ends[k + 1], hi)
                 break
 
-    # ---- before the predicate: "X با Y [...] تماس گرفت / تلفنی گفت‌وگو کرد"
-    noun_start = p.noun[0] if p.noun else p.start
-    search_hi = noun_start
-    ba_obj: list[Mention] = []
+    # before the predicate: "X با Y [...] تماس گرفت / تلفنی گفت‌وگو کرد"
     ba_pos = None
-    if not (genitive or obj or source or joint_list):
-        i = toks.index_at(search_hi) - 1
-        i_min = toks.index_at(lo)
-        while i >= i_min:
+    if not a.any():
+        noun_start = p.noun[0] if p.noun else p.start
+        i = toks.index_at(noun_start) - 1
+        while i >= toks.index_at(lo):
             if texts[i] == "با":
                 h = H.at(s, toks.ends[i])
-                if h is not None and h.np_start < search_hi:
-                    ba_obj = H.coordination(s, h, search_hi)
+                if h is not None and h.np_start < noun_start:
+                    a.obj = H.coordination(s, h, noun_start)
                     ba_pos = toks.starts[i]
+                    a.ba_before = True
                     break
             if texts[i] == "که" or verb_at(texts, i) is not None:
                 break             # another clause
             i -= 1
-        if ba_obj:
-            obj = ba_obj
-
     # "X، Y را در تماس تلفنی ... تهدید کرد": the object of the clause's verb
-    if not (genitive or obj or source or joint_list) and p.prep in PP_CALLER:
+    if not a.any() and p.prep in PP_CALLER:
         k = p.tok_start - 1
         while k > 0 and texts[k] in {"در", "طی", "ضمن", "یک", "حین"}:
             k -= 1
         if texts[k] == "را":
             heads = [h for h in H.in_range(lo, toks.starts[k]) if _usable(h) and h.kind != "pronoun"
-                     and h.np_end <= toks.starts[k] and s[h.np_end:toks.starts[k]].strip(" «»\"") == ""]
+                     and s[h.np_end:toks.starts[k]].strip(" «»\"") == ""]
             if heads:
-                obj, obj_by = heads[-1:], "را"
+                a.obj, a.obj_by = heads[-1:], "را"
 
-    # ---- the subject
-    anchor = ba_pos if ba_pos is not None else (obj[0].np_start if obj_by == "را" else p.start)
-    subj = _subject(s, toks, H, lo, anchor, exclude=genitive + obj + source + joint_list)
-    fronted = False
-    if not subj and obj and ba_pos is None:
+    # the subject
+    anchor = ba_pos if ba_pos is not None else (a.obj[0].np_start if a.obj_by == "را" else p.start)
+    a.subj = _subject(s, toks, H, lo, anchor, exclude=a.genitive + a.obj + a.source + a.joint)
+    if not a.subj and a.obj and ba_pos is None:
         # "در تماس تلفنی با Y، X ...": the subject follows the با-group
-        after_obj = obj[-1].np_end
-        for h in H.in_range(after_obj, hi):
+        for h in H.in_range(a.obj[-1].np_end, hi):
             if _usable(h) and h.kind != "pronoun" and not _governed(s, toks, h):
-                subj = H.coordination(s, h, hi)
-                fronted = True
+                a.subj, a.fronted = H.coordination(s, h, hi), True
                 break
-    if not (subj or obj or genitive or source or joint_list) and _clause_initial(s, toks, p, lo) \
-            and j < last and texts[j] == "،":
+    if not (a.subj or a.any()) and _clause_initial(s, toks, p, lo) and j < last and texts[j] == "،":
         # "یک تماس تلفنی، X از Y خواست": the call names the clause that follows it
         rest = [h for h in H.in_range(toks.ends[j], hi) if _usable(h) and h.kind != "pronoun"]
         free = [h for h in rest if not _governed(s, toks, h)]
         if free:
-            subj = H.coordination(s, free[0], hi)
-            obj = [h for h in rest if h not in subj and _governed(s, toks, h)][:1]
-    if not subj and p.label is not None:
+            a.subj = H.coordination(s, free[0], hi)
+            a.obj = [h for h in rest if h not in a.subj and _governed(s, toks, h)][:1]
+    if not a.subj and p.label is not None:
         lab = [h for h in H.in_range(*p.label) if _usable(h) and h.kind != "pronoun"]
         if lab:
-            subj = H.coordination(s, lab[-1], p.label[1]) if len(lab) == 1 else lab[-1:]
-    if not subj and prev_label_heads and _first_person(p, toks, last):
-        subj = prev_label_heads
+            a.subj = H.coordination(s, lab[-1], p.label[1]) if len(lab) == 1 else lab[-1:]
+    return a
 
-    if not (subj or obj or genitive or source or joint_list):
-        before = " ".join(texts[toks.index_at(lo):p.tok_start])
-        rep.pair_anaphor = lex.pattern("pair_anaphor").search(before) is not None
 
-    # ---- caller
-    caller = None
-    directional_form = False
-    if source:
-        caller, directional_form = source[0], True
-    elif p.prep == "در پاسخ به" and genitive:
-        caller, directional_form = genitive[0], True
-    elif p.directional:
-        if genitive and obj and len(genitive) == 1:
-            caller, directional_form = genitive[0], True
-        elif genitive and not obj and len(genitive) == 1 and subj:
-            caller, directional_form = genitive[0], True
-        elif obj and subj and obj_by == "با" and (p.prep in PP_CALLER or fronted):
-            caller, directional_form = subj[0], True
-        elif obj and subj and own:
-            caller, directional_form = subj[0], True
-        elif obj and subj and (
-                (p.verb and p.verb[2].past_stem == "گرفت" and p.verb_noun is None) or p.verb_noun == "برقرار"):
-            caller, directional_form = subj[0], True
-        elif p.family == "phone" and obj and subj:
-            caller, directional_form = subj[0], True
-    request = _requester(s, toks, H, lo, hi, lex)
-    if request is not None:
-        caller, directional_form = request, True
-    rep.directional_form = directional_form
+def _list_at(s: str, H: Heads, pos: int, hi: int) -> list[Mention]:
+    """The coordinated officials that start at pos, inside the clause."""
+    h = H.at(s, pos)
+    return H.coordination(s, h, hi) if h is not None and h.np_start < hi else []
 
-    # ---- one call or several
-    first_side: list[Mention]
-    second_side: list[Mention]
-    if joint_list:
-        first_side, second_side = joint_list, []
-    elif genitive and obj:
-        first_side, second_side = genitive, obj
-    elif genitive:
-        first_side, second_side = genitive, subj
-    elif source:
-        first_side, second_side = source, subj
+
+def _caller(p: Predicate, a: _Args) -> Mention | None:
+    """Who placed the call, by the directional forms of ANNOTATION.md (None: the form
+    names no caller)."""
+    if a.source:
+        return a.source[0]                    # Y تماس ... از X دریافت کرد
+    if p.prep == "در پاسخ به" and a.genitive:
+        return a.genitive[0]                  # Y در پاسخ به تماس X
+    if not p.directional:
+        return None                           # گفت‌وگو names no caller
+    if a.genitive and len(a.genitive) == 1 and (a.obj or a.subj):
+        return a.genitive[0]                  # تماس تلفنی X با Y
+    if not (a.obj and a.subj):
+        return None
+    if a.obj_by == "با" and not a.ba_before and (p.prep in PP_CALLER or a.fronted):
+        return a.subj[0]                      # X در/طی/ضمن تماس تلفنی با Y
+    if a.own:
+        return a.subj[0]                      # تماس تلفنی خود با Y
+    if (p.verb and p.verb[2].past_stem == "گرفت" and p.verb_noun is None) or p.verb_noun == "برقرار":
+        return a.subj[0]                      # X با Y تماس گرفت / برقرار کرد
+    if p.family == "phone":
+        return a.subj[0]                      # یک تلفن X به Y
+    return None
+
+
+def _one_or_several(rep: Report, p: Predicate, toks: Tokens, lex: Lexicon, a: _Args, caller: Mention | None) -> None:
+    texts = toks.texts
+    if a.joint:
+        first_side, second_side = a.joint, []
+    elif a.genitive:
+        first_side, second_side = a.genitive, a.obj or a.subj
+    elif a.source:
+        first_side, second_side = a.source, a.subj
     else:
-        first_side, second_side = subj, obj
+        first_side, second_side = a.subj, a.obj
     first = _items([h for h in first_side if _usable(h)])
     second = _items([h for h in second_side if _usable(h)])
-    group_call = any(h.group_call for h in first_side + second_side)
+    window = texts[max(p.tok_start - 2, 0):min(p.tok_end + 3, toks.index_at(p.clause[1]))]
     prev_tok = texts[p.tok_start - 1] if p.tok_start > 0 else ""
-    window = texts[max(p.tok_start - 2, 0):min(p.tok_end + 3, last)]
-    joint = group_call or any(w in lex.words("joint") for w in window) or (prev_tok in {"یک", "یه"} and not p.plural)
+    joint = any(h.group_call for h in first_side + second_side) or any(w in lex.words("joint") for w in window) \
+        or (prev_tok in {"یک", "یه"} and not p.plural)
     separate = p.plural or any(w in lex.words("separate") for w in window)
     if not second:
         if len(first) >= 2:
             rep.calls.append((first, None))
         elif first:
             rep.one_sided = first
-        return rep
+        return
     if not first:
         rep.one_sided = second if len(second) == 1 else []
         if len(second) >= 2 and not separate:
             rep.calls.append((second, None))
-        return rep
-    caller_item = None
-    if caller is not None:
-        caller_item = next((it for it in first + second if it.mention is caller), None)
+        return
+    caller_item = next((it for it in first + second if it.mention is caller), None) if caller is not None else None
     if joint and not separate:
         rep.calls.append((first + second, caller_item))
-        return rep
-    for a in first:
-        for b in second:
-            c = caller_item if caller_item in (a, b) else None
-            if caller_item is not None and c is None and caller is not None:
-                # a coordinated caller side: "X و Y در تماس‌های جداگانه با Z" — each calls
-                c = a if a.mention in first_side and caller in first_side else (
-                    b if b.mention in second_side and caller in second_side else None)
-            rep.calls.append(([a, b], c))
-    return rep
+        return
+    for x in first:
+        for y in second:
+            c = caller_item if caller_item in (x, y) else None
+            if caller_item is not None and c is None:
+                # a coordinated caller side: "X و Y در تماس‌های جداگانه با Z": each called
+                c = x if caller in first_side else (y if caller in second_side else None)
+            rep.calls.append(([x, y], c))
 
 
 def _first_person(p: Predicate, toks: Tokens, last: int) -> bool:
