@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from .calls import Call, build_calls, names_participant
-from .dates import call_date, date_cues, local_published, resolve_cue, stated_date
+from .dates import call_date, date_cues, local_published, resolve_cue, stated_date, stated_in_window, weekday_of
 from .lexicon import Lexicon
 from .metadata import article_meta
 from .officials import Gazetteer, find_mentions, office_span, person_countries
@@ -132,12 +132,19 @@ def _call_date(call: Call, s: str, pub_local, occasions, g, lex, scope_text: str
         if _earlier_news(s, lead, lex) or pub_local.hour < 6:
             return dt.date(pub.year, pub.month, 1), "month", "published"
         return pub, "day", "published"
+    lo, hi = lead.clause
+    known = stated_in_window(s[lo:hi], window, weekday_of(s[lo:hi])) if window != _NO_WINDOW else None
+    if known is not None:
+        return known, "day", "inferred"
     return call_date(scope_text, s, None, occasions, countries, window)
+
+
+_NO_WINDOW = (dt.date(1990, 1, 1), dt.date(2030, 12, 31))
 
 
 def _role_window(g: Gazetteer, call: Call):
     """The dates every gazetteer participant of the call held some office."""
-    lo, hi = dt.date(1990, 1, 1), dt.date(2030, 12, 31)
+    lo, hi = _NO_WINDOW
     for p in call.participants.values():
         span = None if p.is_text else office_span(g, p.official_id)
         if span is None:

@@ -52,7 +52,7 @@ def _longest_first(words) -> list[str]:
 
 
 _JALALI_DATE = re.compile(
-    r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(JALALI_MONTHS)) + r")(?: ماه)?(?: (?:سال )?(\d{4}))?(?![\u0600-\u06FF])"
+    r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(JALALI_MONTHS)) + r")(?: ?ماه)?(?: (?:سال )?(\d{4}))?(?![\u0600-\u06FF])"
 )
 _GREGORIAN_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(GREG_MONTHS)) + r")(?: (\d{4}))?(?![\u0600-\u06FF])")
 _HIJRI_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(HIJRI_MONTHS)) + r")(?: (\d{4}))?(?![\u0600-\u06FF])")
@@ -137,6 +137,31 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
             return jdatetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).togregorian()
         except ValueError:
             continue
+    return None
+
+
+def stated_in_window(text: str, window: tuple[dt.date, dt.date], weekday: int | None) -> dt.date | None:
+    """A day and month with no year ("روز سه‌شنبه ۱۳ آذرماه") in an article with no
+    publication date: the one year of the window (the dates every participant held
+    office) that gives that day, on the weekday the text names if it names one."""
+    lo, hi = window
+    for rx, to_date in ((_JALALI_DATE, lambda y, mo, d: jdatetime.date(y - 621, mo, d).togregorian()),
+                        (_GREGORIAN_DATE, lambda y, mo, d: dt.date(y, mo, d))):
+        for m in rx.finditer(text):
+            if m.group(3):
+                continue
+            months = JALALI_MONTHS if rx is _JALALI_DATE else GREG_MONTHS
+            d, mo = int(m.group(1)), months[m.group(2)]
+            found = set()
+            for y in range(lo.year, hi.year + 2):
+                try:
+                    x = to_date(y, mo, d)
+                except ValueError:
+                    continue
+                if lo <= x <= hi and (weekday is None or x.weekday() == weekday):
+                    found.add(x)
+            if len(found) == 1:
+                return found.pop()
     return None
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -46,6 +47,8 @@ _SOURCE_BEFORE = __import__("re").compile(
 # an office (دفتر نخست‌وزیر پاکستان), not the person holding it
 INSTITUTION_HEADS = {"دفتر", "دیوان", "کاخ", "نهاد", "سفارت", "وزارت", "کابینه", "دولت", "سخنگوی", "مشاور", "معاون",
                      "مشاوران", "دستیار", "هیئت", "هیات", "دبیرخانه"}
+# a sea, gulf or strait named after a country is a place, not the country: "دریای عمان"
+_GEOGRAPHIC_BEFORE = __import__("re").compile(r"(?:دریای|خلیج|تنگه|اقیانوس|کانال|رود|رودخانه) $")
 _TWO_WORDS_BEFORE = __import__("re").compile(
     r"(?<![\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9])(?:([\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+)[ «»\"]+)?"
     r"([\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+)[ «»\"]*$")
@@ -480,12 +483,12 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
         m.np_start, m.np_end = m.start, m.end
     mentions.sort(key=lambda m: (m.start, -m.end))
     mentions = _dedupe_nested(mentions)
-    _attach_names(g, nt, text, mentions, honor)
+    _attach_names(g, nt, text, mentions, honor, [(a, b) for a, (b, _ps) in cs.at.items()])
     _context_flags(s, mentions, honor)
     countries = []
     for a in cs.starts:
         c = country_at(a)
-        if c:
+        if c and not _GEOGRAPHIC_BEFORE.search(s, max(0, a - 12), a):
             countries.append((a, c[1], c[0]))
     return Found(mentions, [(a, b) for a, b, _ in honor], countries)
 
@@ -554,7 +557,7 @@ def _is_apposition_gap(gap: str) -> bool:
     return gap.replace("«", "").replace("»", "").replace('"', "").strip() in {"", "،", ","}
 
 
-def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], honor) -> None:
+def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], honor, places=()) -> None:
     """Appositions: NAME، TITLE COUNTRY / TITLE COUNTRY، NAME / TITLE «NAME» / TITLE NAME.
     A title in apposition to a gazetteer person becomes that person's title; an unknown
     name next to a title makes a text official (kind 'text') with the title's country."""
@@ -564,7 +567,8 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
     p_starts = [p.start for p in persons]
     p_ends = sorted((p.end, i) for i, p in enumerate(persons))
     p_end_keys = [e for e, _ in p_ends]
-    spans = sorted((m.start, m.end) for m in ms)
+    # a name is no country, capital or other official: "تهران- ایرنا- وزیر ..." is a dateline
+    spans = sorted([(m.start, m.end) for m in ms] + list(places))
     span_starts = [a for a, _ in spans]
     for t in [m for m in ms if m.kind == "title" and m.counterpart and m.country]:
         # "دونالد ترامپ، همتای آمریکایی‌اش": the counterpart in apposition is that person
@@ -620,9 +624,19 @@ def _name_ok(nt: NormText, text: str, span_starts, spans, t, name) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1)
+def _agencies() -> frozenset:
+    """Words of news agency names (seeds/lexicon/agencies.txt): never part of a person's name."""
+    from .lexicon import LEXICON_DIR
+
+    lines = (LEXICON_DIR / "agencies.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w for ln in lines if ln.strip() and not ln.startswith("#") for w in norm(ln).split()
+                     if len(w) > 2)
+
+
 def _name_tokens_ok(g: Gazetteer, toks: list[str]) -> bool:
     for t in toks:
-        if t in g.stop or t in PRONOUNS or len(t) < 2 or t.isdigit():
+        if t in g.stop or t in PRONOUNS or len(t) < 2 or t.isdigit() or t in _agencies():
             return False
         if t in g.titles or t in {"وزیر", "رئیس", "نخست"}:
             return False
@@ -648,7 +662,7 @@ def _name_before(g: Gazetteer, s: str, pos: int, honor_ends: set) -> tuple[int, 
     toks = words_before(s, j, 5)
     got = []
     for a, b, t in toks:
-        if t in NAME_STOP or t in g.titles or t.isdigit() or b in honor_ends:
+        if t in NAME_STOP or t in g.titles or t.isdigit() or b in honor_ends or t in _agencies():
             break
         got.append((a, b, t))
     # a common word inside a name (محمد اسحق دار) only after a known first name

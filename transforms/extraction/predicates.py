@@ -35,7 +35,7 @@ _NOUNS = {
     "conference": r"(?:ویدئو|ویدیو) ?کنفرانس|کنفرانس (?:تلفنی|ویدئویی|ویدیویی)",
 }
 _PLURAL = r"(?: ?(?:ها|های|هایی))"
-_EZAFE = r"(?: ?(?:ی|ای))"
+_EZAFE = r"(?: ?(?:یی|ی|ای))"
 _NOUN_RE = re.compile(
     rf"(?<![{L}])(?P<noun>" + "|".join(f"(?P<{k}>{v})" for k, v in _NOUNS.items())
     + rf")(?P<plural>{_PLURAL})?{_EZAFE}?(?P<mod> (?P<modword>تلفنی|ویدئویی|ویدیویی|تصویری)(?: ?ای)?)?(?![{L}])"

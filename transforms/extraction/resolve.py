@@ -202,20 +202,26 @@ class Resolver:
         return Participant(oid, oid, country, title_fa, role, name_fa=name, is_text=True, title_only=True)
 
     def _bare_country(self, role: str, tnorm: str, m: Mention, excluded: set) -> str | None:
-        for pm in self.named:
-            c = self.g.persons[pm.official_id]["country_code"]
-            if c in excluded:
-                continue
-            if pm.role_code == role or any(r[0] == role and r[1] == c for r in roles_of(self.g, pm.official_id, self.on)):
-                return c
+        # a person of that office the article names: Iran's first (the house style of
+        # Persian news), else the nearest one before the title
+        named = [(pm, c) for pm in self.named
+                 if (c := self.g.persons[pm.official_id]["country_code"]) not in excluded
+                 and (pm.role_code == role or any(r[0] == role and r[1] == c for r in roles_of(self.g, pm.official_id, self.on)))]
+        if named:
+            if any(c == "IR" for _pm, c in named):
+                return "IR"
+            before = [c for pm, c in named if pm.start < m.start]
+            return before[-1] if before else named[0][1]
         for c in self.title_country.get(tnorm, []):
             if c not in excluded:
                 return c
-        if "IR" not in excluded and self._office_held("IR", role):
-            return "IR"
+        if self._office_held("IR", role):
+            return "IR"           # also when the other side is Iran's: then the call is domestic, no call
         return self._nearby_country(m, excluded | {"IR"})
 
-    def _nearby_country(self, m: Mention, exclude: set) -> str | None:
+    def _nearby_country(self, m: Mention, exclude: set, article_wide: bool = False) -> str | None:
+        """A country the mention's sentence names (the nearest after it, else the last
+        before it); with article_wide, else the first the article names."""
         s = self.nt.s
         lo = max(0, s.rfind(".", 0, m.start))
         hi = s.find(".", m.end)
@@ -226,7 +232,7 @@ class Resolver:
                 best = code
                 if a > m.start:
                     break
-        if best is None:
+        if best is None and article_wide:
             for a, _b, code in self.countries:
                 if code not in exclude and self.g.countries.get(code, {}).get("kind") == "country":
                     return code
@@ -239,7 +245,7 @@ class Resolver:
         role = next((o.role_code for o in others if o.role_code and o.country != country), None)
         if country is None:
             excluded = {o.country for o in others}
-            country = self._nearby_country(m, excluded) if others else None
+            country = self._nearby_country(m, excluded, article_wide=True) if others else None
         if country is None or role is None:
             return None
         part = self._title(role, country, None, None, False, m, set())

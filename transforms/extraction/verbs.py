@@ -99,8 +99,8 @@ def verb_at(tokens: list[str], i: int) -> tuple[int, VerbForm] | None:
     if longest is None:
         return None
     forms = verb_forms()
-    if tokens[i] == "گفت" and i + 1 < len(tokens) and tokens[i + 1] in {"وگو", "و", "گو"}:
-        return None       # گفت‌وگو, the noun
+    if tokens[i] == "گفت" and i + 1 < len(tokens) and (tokens[i + 1] == "و" or tokens[i + 1].startswith(("وگو", "گو"))):
+        return None       # گفت‌وگو (گفت‌وگویی، گفت‌وگوها), the noun
     for n in range(min(longest, len(tokens) - i), 0, -1):
         hit = forms.get(" ".join(tokens[i:i + n]))
         if hit is not None:
