@@ -428,3 +428,47 @@ def test_a_headline_whose_call_the_body_says_is_only_planned_is_no_call(ref):
 def test_officials_named_as_a_group_of_a_country(ref):
     ex = run(ref, {"a": "ظریف در تماس تلفنی با مقامات روسیه درباره سوریه گفتگو کرد."}, PUB_2019)
     assert calls(ex) == [["IR", "RU"]]
+
+
+def test_at_the_request_of_a_country_or_its_office(ref):
+    ex = run(ref, {"a": "روحانی به درخواست کاخ سفید با اوباما تلفنی گفتگو کرد.",
+                   "b": "ظریف به درخواست طرف عمانی با یوسف بن علوی تلفنی گفتگو کرد."},
+             dt.datetime(2015, 5, 20, 11, 0, tzinfo=TEHRAN))
+    assert caller(ex, "a") == "US"
+    assert caller(ex, "b") == "OM"
+
+
+def test_repeated_talks_are_habitual(ref):
+    assert n_calls(run(ref, {"a": "ظریف: من و لاوروف در ماه‌های گذشته بارها تلفنی صحبت کرده‌ایم."}, PUB_2019)) == 0
+
+
+def test_a_possible_call_is_no_call(ref):
+    text = "گمانه‌زنی‌ها درباره احتمال دیدار یا دست‌کم گفت‌وگوی تلفنی ظریف با لاوروف بالا گرفته است."
+    assert n_calls(run(ref, {"a": text}, PUB_2019)) == 0
+
+
+def test_a_conference_call_is_one_call_and_its_headline_too(ref):
+    text = ("کنفرانس تلفنی ظریف با موگرینی و وزرای خارجه اروپایی\n"
+            "ظریف امروز در یک کنفرانس تلفنی با موگرینی و وزرای امور خارجه فرانسه و آلمان درباره برجام گفتگو کرد.")
+    ex = run(ref, {"a": text}, dt.datetime(2018, 6, 25, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["DE", "EU", "FR", "IR"]]
+
+
+def test_two_principal_offices_of_one_country_are_two_people(ref):
+    text = "امیر قطر، رئیس‌جمهور و نخست‌وزیر عراق در تماس‌های تلفنی جداگانه با حجت‌الاسلام والمسلمین سید ابراهیم رئیسی گفتگو کردند."
+    ex = run(ref, {"a": text}, dt.datetime(2021, 6, 20, 12, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IQ", "IR"], ["IQ", "IR"], ["IR", "QA"]]
+
+
+def test_a_dateline_is_not_a_name(ref):
+    text = "تهران- ایرنا- وزیر امور خارجه انگلیس امروز با منوچهر متکی تماس تلفنی گرفت."
+    ex = run(ref, {"a": text}, dt.datetime(2007, 3, 30, 11, 0, tzinfo=TEHRAN))
+    p = parts(ex)
+    assert set(p) == {"GB", "IR"} and caller(ex) == "GB"
+    assert not p["GB"]["official_id"].startswith("x-")
+
+
+def test_a_day_without_year_takes_the_year_of_the_participants_terms(ref):
+    text = "سعید جلیلی روز سه‌شنبه ۱۳ آذرماه در گفت‌وگویی تلفنی با خاویر سولانا درباره مذاکرات رایزنی کرد."
+    ex = run(ref, {"a": text}, None)
+    assert day(ex) == (dt.date(2007, 12, 4), "day")

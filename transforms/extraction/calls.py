@@ -121,6 +121,8 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
                     one_sided.append((r, parts))
                 continue
             caller_key = next((p.key for p, it in resolved if caller is not None and it is caller), None)
+            if caller_key is None and r.caller_country:
+                caller_key = next((p.key for p in parts if p.country == r.caller_country), None)
             c = Cand(parts, caller_key, r, r.pred.sentence == headline_sent, day_of(r.pred), r.directional_form)
             if r.pred.status == "reported":
                 cands.append(c)
@@ -134,7 +136,7 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
     calls = _Calls()
     creating = [c for c in cands if c.pred.explicit or c.pred.family in CREATING]
     supporting = [c for c in cands if not (c.pred.explicit or c.pred.family in CREATING)]
-    for c in creating:
+    for c in sorted(creating, key=lambda c: c.headline):      # the body first: a headline joins its calls
         _merge(calls, c)
     explicit_without_pair = any(r.pred.explicit and r.pred.status == "reported" and not r.calls for r in reports)
     for c in supporting:
@@ -209,6 +211,14 @@ class _Calls(list):
 
 
 def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
+    # a headline naming some of a conference call's participants is that call
+    if c.headline:
+        countries = {p.country for p in c.parts}
+        for call in calls:
+            if len(call.participants) >= 3 and (c.keys < call.keys or countries <= {
+                    p.country for p in call.participants.values()}):
+                call.cands.append(c)
+                return
     for call in calls.like(c):
         if call.keys == c.keys or _same_people(call, c):
             days = {x.day[0] for x in call.cands if x.day and x.day[1] == "day"}
@@ -223,7 +233,8 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
                 if twin is not None and call.participants[twin].title_only and not p.title_only:
                     del call.participants[twin]
                     call.participants[p.key] = p
-                    for x in call.cands:
+                    for x in call.cands:       # the call's earlier reports name the named one now
+                        x.parts = [p if q.key == twin else q for q in x.parts]
                         if x.caller == twin:
                             x.caller = p.key
             # the report's participants as the call names them (a title-only one is its named twin)

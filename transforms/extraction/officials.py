@@ -86,6 +86,9 @@ PLURAL_HEADS = {
     "نخست وزیران": ("head_of_government", "نخست‌وزیر"),
 }
 GROUP_CALL_HEADS = {"سران", "رهبران"}   # a group counterpart: one call with all of them
+# offices one person does not hold together: "X و Y عراق" with two of them are two people
+PRINCIPAL_ROLES = {"head_of_state", "head_of_government", "speaker", "supreme_leader", "crown_prince",
+                   "chief_of_staff_armed_forces", "judiciary_chief"}
 COUNTERPART_SING = ("همتای", "همتا")
 COUNTERPART_PLUR = ("همتایان",)
 THIS_COUNTRY = ("این کشور", "آن کشور")
@@ -466,6 +469,12 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
         if not t.bare:
             continue
         if nxt is not None and nxt.country and s[t.end:nxt.start].strip() == "و":
+            if t.role_code in PRINCIPAL_ROLES and nxt.role_code in PRINCIPAL_ROLES and t.role_code != nxt.role_code:
+                # "رئیس‌جمهور و نخست‌وزیر عراق": two people, of one country when it has both offices
+                # ("نخست‌وزیر و رئیس‌جمهور آمریکا" are of two)
+                if office_exists(g, nxt.country, t.role_code):
+                    t.country, t.bare = nxt.country, False
+                continue
             t.country, t.bare = nxt.country, False
             nxt.merged = True
             t.end = nxt.end

@@ -40,7 +40,7 @@ _NOUN_RE = re.compile(
     rf"(?<![{L}])(?P<noun>" + "|".join(f"(?P<{k}>{v})" for k, v in _NOUNS.items())
     + rf")(?P<plural>{_PLURAL})?{_EZAFE}?(?P<mod> (?P<modword>تلفنی|ویدئویی|ویدیویی|تصویری)(?: ?ای)?)?(?![{L}])"
 )
-_ADVERB_RE = re.compile(rf"(?<![{L}])(?:(?:به ?صورت|بصورت|از طریق|پشت) )?تلفنی?(?![{L}])")
+_ADVERB_RE = re.compile(rf"(?<![{L}])(?:(?:(?:به ?صورت|بصورت) )?تلفنی|(?:از طریق|پشت) تلفنی?)(?![{L}])")
 MODE = {"تلفنی": "phone", "ویدئویی": "video", "ویدیویی": "video", "تصویری": "video"}
 # words between a determiner-like position and the noun: "در یک تماس", "دومین تماس"
 DETERMINERS = {"یک", "یه", "این", "آن", "همین", "اولین", "نخستین", "دومین", "سومین", "چهارمین", "پنجمین",
@@ -290,16 +290,21 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
                 status = "habitual"   # "ما با آنها در تماس هستیم"
             break
     planning = lex.words("planning")
-    # a planning word governing the predicate: at most three tokens before it
+    # a planning word governing the predicate: before it in its noun phrase, across
+    # function words and a coordinated noun ("احتمال دیدار یا دست‌کم گفت‌وگوی تلفنی")
     j = (prep_i if p.prep in {"برای", "به", "از", "با"} else i0) - 1
     seen = 0
-    while j >= 0 and toks.starts[j] >= lo and seen < 3:
+    while j >= 0 and toks.starts[j] >= lo and seen < 6:
         t = texts[j]
         two = " ".join(texts[j - 1:j + 1]) if j > 0 else t
         if t in planning or two in planning:
             status = "hypothetical" if planning.get(t, planning.get(two)) == "hypothetical" else "planned"
             break
-        if t not in {"برای", "یک", "به", "انجام", "برقراری", "داشتن", "با", "از", "هرگونه", "یه"} and t not in DETERMINERS:
+        coordinated = t in {"یا", "و", "دست", "کم", "حتی"} or (j + 1 < len(texts) and texts[j + 1] in {"یا", "و"})
+        if not coordinated and t not in {"برای", "یک", "به", "انجام", "برقراری", "داشتن", "با", "از", "هرگونه", "یه"} \
+                and t not in DETERMINERS:
+            break
+        if t in BOUNDARY or t == "،" or verb_at(texts, j) is not None:
             break
         j -= 1
         seen += 1
@@ -328,8 +333,8 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     if i0 > 0 and texts[i0 - 1] in media and p.prep is None:
         status = "interview"
     habitual = lex.words("habitual")
-    if any(t in habitual for t in texts[i1:min(last, i1 + 2)]):
-        status = "habitual"
+    if any(t in habitual for t in texts[max(i0 - 3, toks.index_at(lo)):i0] + texts[i1:min(last, i1 + 2)]):
+        status = "habitual"       # "بارها تلفنی صحبت کرده‌ایم"، "تماس‌های تلفنی مداوم"
     if p.plural and re.search(r"(^|\s)ادامه (دارد|دارند)(\s|$)", after):
         status = "habitual"
     p.status = status

@@ -72,6 +72,7 @@ class Report:
     one_sided: list = field(default_factory=list)  # items of a report naming one side only
     directional_form: bool = False                  # the form names a caller (even if it is null here)
     pair_anaphor: bool = False                      # "آن‌ها ... تلفنی گفت‌وگو کرده بودند": both sides of a call before
+    caller_country: str | None = None               # "به درخواست کاخ سفید": the caller is that country's side
 
 
 class Heads:
@@ -115,11 +116,17 @@ class Heads:
         "ایگناسیو کاسیس")."""
         while pos < len(s) and s[pos] in " «»\"":
             pos += 1
-        for p in (pos, self.skip_honorifics(s, pos)):
+        p = pos
+        while True:       # at pos, or after each honorific ("حجت‌الاسلام سید ابراهیم رئیسی")
             k = bisect.bisect_left(self.starts, p)
             if k < len(self.all) and self.starts[k] == p:
                 return self.all[k]
-        p = self.skip_honorifics(s, pos)
+            h = bisect.bisect_right(self.honor_starts, p) - 1
+            if h < 0 or self.honor[h][0] != p:
+                break
+            p = self.honor[h][1]
+            while p < len(s) and s[p] in " «»\"":
+                p += 1
         k = bisect.bisect_left(self.starts, p)
         if k < len(self.all):
             h = self.all[k]
@@ -231,9 +238,11 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
         args.subj = prev_label_heads
     caller = _caller(p, args)
     request = _requester(s, toks, H, p.clause[0], p.clause[1], lex)
-    if request is not None:
+    if isinstance(request, Mention):
         caller = request
-    rep.directional_form = caller is not None
+    elif request is not None:
+        rep.caller_country = request
+    rep.directional_form = caller is not None or request is not None
     _one_or_several(rep, p, toks, lex, args, caller)
     return rep
 
@@ -381,7 +390,7 @@ def _one_or_several(rep: Report, p: Predicate, toks: Tokens, lex: Lexicon, a: _A
     window = texts[max(p.tok_start - 2, 0):min(p.tok_end + 3, toks.index_at(p.clause[1]))]
     prev_tok = texts[p.tok_start - 1] if p.tok_start > 0 else ""
     joint = any(h.group_call for h in first_side + second_side) or any(w in lex.words("joint") for w in window) \
-        or (prev_tok in {"یک", "یه"} and not p.plural)
+        or (prev_tok in {"یک", "یه"} and not p.plural) or p.family == "conference"
     separate = p.plural or any(w in lex.words("separate") for w in window)
     if not second:
         if len(first) >= 2:
@@ -476,13 +485,23 @@ def _country_objects(s, toks, k, genitive, H, lex, hi) -> list[Mention]:
         pos = b
 
 
-def _requester(s, toks, H, lo, hi, lex) -> Mention | None:
-    """"به درخواست X" in the clause: X placed the call."""
+def _requester(s, toks, H, lo, hi, lex) -> Mention | str | None:
+    """"به درخواست X" in the clause: X placed the call. X is an official, or a country
+    or its office ("به درخواست کاخ سفید"، "به درخواست طرف عمانی"): then the country's code."""
     m = lex.pattern("request").search(s, lo, hi)
     if m is None:
         return None
     h = H.at(s, m.end())
-    return h if h is not None and h.np_start < hi else None
+    if h is not None and h.np_start < hi:
+        return h
+    pos = m.end() + 1
+    for w in ("طرف ", "دولت ", "کشور "):
+        if s.startswith(w, pos):
+            pos += len(w)
+    k = bisect.bisect_left(H.country_starts, pos)
+    if k < len(H.countries) and H.countries[k][0] == pos:
+        return H.countries[k][2]
+    return None
 
 
 def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | None:
