@@ -472,3 +472,21 @@ def test_a_day_without_year_takes_the_year_of_the_participants_terms(ref):
     text = "سعید جلیلی روز سه‌شنبه ۱۳ آذرماه در گفت‌وگویی تلفنی با خاویر سولانا درباره مذاکرات رایزنی کرد."
     ex = run(ref, {"a": text}, None)
     assert day(ex) == (dt.date(2007, 12, 4), "day")
+
+
+def test_a_date_before_an_arabic_comma(ref):
+    ex = run(ref, {"a": "ظریف و لاوروف روز دوشنبه، پس از دیدار در مسکو، تلفنی گفتگو کردند.",
+                   "b": "ظریف و لاوروف ۱۰ اردیبهشت، یک روز پیش از نشست، تلفنی گفتگو کرده بودند."}, PUB_2019)
+    assert day(ex, "a") == (dt.date(2019, 5, 13), "day")
+    assert day(ex, "b") == (dt.date(2019, 4, 30), "day")
+
+
+def test_the_presidency_is_not_the_president(ref):
+    text = "پوتین یک روز پس از مراسم تنفیذ حکم ریاست‌جمهوری در تماس تلفنی با روحانی گفتگو کرد."
+    assert calls(run(ref, {"a": text}, PUB_2019)) == [["IR", "RU"]]
+
+
+def test_a_first_person_clause_after_a_speaker_is_the_speaker_s(ref):
+    text = "ظریف گفت: روز جمعه در تماس تلفنی با لاوروف خواستار همکاری مقامات روسیه شدم."
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]

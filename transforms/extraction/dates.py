@@ -45,6 +45,10 @@ YESTERDAY = ["دیروز", "روز گذشته", "دیشب", "شب گذشته", "
 ERA_CUES = {"کرونا": dt.date(2020, 1, 1), "کووید": dt.date(2020, 1, 1)}
 
 
+# Persian and Arabic letters, not the Arabic comma, semicolon or question mark that share
+# their Unicode block: "روز دوشنبه،" ends at the comma
+_LETTER = "\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF"
+
 # Built once (they were built and looked up in re's cache on every call). A longer
 # name first, so that e.g. "ربیع الاول" wins over a shorter name it contains.
 def _longest_first(words) -> list[str]:
@@ -52,10 +56,10 @@ def _longest_first(words) -> list[str]:
 
 
 _JALALI_DATE = re.compile(
-    r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(JALALI_MONTHS)) + r")(?: ?ماه)?(?: (?:سال )?(\d{4}))?(?![\u0600-\u06FF])"
+    r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(JALALI_MONTHS)) + r")(?: ?ماه)?(?: (?:سال )?(\d{4}))?" + rf"(?![{_LETTER}])"
 )
-_GREGORIAN_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(GREG_MONTHS)) + r")(?: (\d{4}))?(?![\u0600-\u06FF])")
-_HIJRI_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(HIJRI_MONTHS)) + r")(?: (\d{4}))?(?![\u0600-\u06FF])")
+_GREGORIAN_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(GREG_MONTHS)) + r")(?: (\d{4}))?" + rf"(?![{_LETTER}])")
+_HIJRI_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(HIJRI_MONTHS)) + r")(?: (\d{4}))?" + rf"(?![{_LETTER}])")
 _NUMERIC_JALALI_DATE = re.compile(r"(?<!\d)(1[34]\d\d)/(\d{1,2})/(\d{1,2})(?!\d)")
 _DIGIT = re.compile(r"\d")  # every stated-date pattern needs one
 _WEEKDAYS_LONGEST_FIRST = _longest_first(WEEKDAYS)
@@ -77,7 +81,7 @@ def local_published(published_at) -> dt.datetime | None:
 
 @functools.lru_cache(maxsize=4096)
 def _word_re(w: str) -> re.Pattern:
-    return re.compile(r"(?<![\w\u0600-\u06FF])" + re.escape(w) + r"(?![\w\u0600-\u06FF])")
+    return re.compile(rf"(?<![\w{_LETTER}])" + re.escape(w) + rf"(?![\w{_LETTER}])")
 
 
 def _has(s: str, w: str) -> int:

@@ -727,6 +727,8 @@ def _context_flags(s: str, ms: list[Mention], honor) -> None:
                 m.private = True
             if m.kind in {"title", "group"} and t0 in INSTITUTION_HEADS and not m.merged:
                 m.institution = True
+        if m.kind == "title" and m.title_norm and m.title_norm.startswith("ریاست") and "محترم" not in m.title_norm:
+            m.institution = True      # ریاست‌جمهوری is the presidency; ریاست محترم جمهور its holder
         lead = s[max(0, m.start - 24):m.start]
         if ("به" in lead or "قول" in lead) and _SOURCE_BEFORE.search(lead):
             m.source = True

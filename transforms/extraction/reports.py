@@ -325,12 +325,16 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
     # the subject
     anchor = ba_pos if ba_pos is not None else (a.obj[0].np_start if a.obj_by == "را" else p.start)
     a.subj = _subject(s, toks, H, lo, anchor, exclude=a.genitive + a.obj + a.source + a.joint)
-    if not a.subj and a.obj and ba_pos is None:
-        # "در تماس تلفنی با Y، X ...": the subject follows the با-group
-        for h in H.in_range(a.obj[-1].np_end, hi):
-            if _usable(h) and h.kind != "pronoun" and not _governed(s, toks, h):
-                a.subj, a.fronted = H.coordination(s, h, hi), True
-                break
+    if not a.subj and a.obj and ba_pos is None and not _first_person(p, toks, last):
+        # "در تماس تلفنی با Y، X ...": the subject follows the با-group and its comma
+        k = toks.index_at(a.obj[-1].np_end)
+        while k < last and texts[k] in SKIP_AFTER:        # "با Y دیشب، X ..."
+            k += 1
+        if k < last and texts[k] == "،":
+            for h in H.in_range(toks.ends[k], min(hi, toks.ends[min(k + 4, last - 1)])):
+                if _usable(h) and h.kind != "pronoun" and not _governed(s, toks, h):
+                    a.subj, a.fronted = H.coordination(s, h, hi), True
+                    break
     if not (a.subj or a.any()) and _clause_initial(s, toks, p, lo) and j < last and texts[j] == "،":
         # "یک تماس تلفنی، X از Y خواست": the call names the clause that follows it
         rest = [h for h in H.in_range(toks.ends[j], hi) if _usable(h) and h.kind != "pronoun"]
