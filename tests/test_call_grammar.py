@@ -263,6 +263,16 @@ def test_the_title_stored_is_the_one_the_article_gives(ref):
     assert parts(ex, "b")["RU"]["title_fa"] is None
 
 
+def test_a_title_given_in_another_sentence_is_the_participants(ref):
+    ex = run(ref, {"a": "وزیر امور خارجه روسیه بر گسترش روابط تاکید کرد. "
+                        "لاوروف در تماس تلفنی با ظریف درباره سوریه گفتگو کرد."}, PUB_2019)
+    assert parts(ex, "a")["RU"]["title_fa"] == "وزیر امور خارجه روسیه"
+    # a title of another office is not his
+    ex = run(ref, {"a": "وزیر دفاع روسیه بر گسترش روابط تاکید کرد. "
+                        "لاوروف در تماس تلفنی با ظریف درباره سوریه گفتگو کرد."}, PUB_2019)
+    assert parts(ex, "a")["RU"]["title_fa"] is None
+
+
 # ------------------------------------------------------------------ one call or several
 
 @pytest.mark.parametrize("text,expected", [

@@ -52,10 +52,10 @@ def test_seeds_end_to_end(ingest, seed_dir, query):
     assert ["الهام علی‌اف", "حسن روحانی"] in names
     assert ["شاهین مصطفی‌اف", "محمود واعظی"] in names
     assert all(row[1] == ["AZ", "IR"] for row in calls)
-    # Vaezi was ICT minister before he headed the president's office; the undated seed
-    # 000 is about the latter.
+    # Seed 000 names Vaezi without a title in the call's sentence; its lead calls him the
+    # president's chief of staff, and that is the title stored (not his earlier ministry).
     titles = dict(query("SELECT official_id, title_fa FROM call_participant"))
-    assert titles["mahmoud-vaezi"] == "رئیس دفتر رئیس‌جمهور"
+    assert titles["mahmoud-vaezi"] == "رئیس دفتر رئیس‌جمهوری"
     # Every evidence is a substring of its article's clean text at the recorded offsets.
     bad = query(
         """

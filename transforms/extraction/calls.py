@@ -231,6 +231,7 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
                     continue
                 twin = next((k for k, q in call.participants.items() if q.country == p.country), None)
                 if twin is not None and call.participants[twin].title_only and not p.title_only:
+                    p.title_fa = p.title_fa or call.participants[twin].title_fa
                     del call.participants[twin]
                     call.participants[p.key] = p
                     for x in call.cands:       # the call's earlier reports name the named one now
@@ -244,6 +245,8 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
                     twin = next((k for k, q in call.participants.items() if q.country == p.country), None)
                     if twin is not None:
                         renamed[p.key] = twin
+                        if p.title_only and not call.participants[twin].title_fa:
+                            call.participants[twin].title_fa = p.title_fa
             if renamed:
                 c.parts = [call.participants.get(renamed.get(p.key, p.key), p) for p in c.parts]
                 c.caller = renamed.get(c.caller, c.caller)
