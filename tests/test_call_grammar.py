@@ -360,6 +360,12 @@ def test_after_midnight_a_fresh_report_gives_the_month_only(ref):
     ("وزیر دفاع روسیه در تماس تلفنی با ظریف درباره گردشگری گفتگو کرد.", {"culture_science"}, {"security_defense"}),
     # a country that takes no part in the call as its subject
     ("لاوروف و چاووش‌اوغلو در تماس تلفنی درباره تحولات سوریه گفتگو کردند.", {"conflict_crisis"}, set()),
+    # a military word as the adjective of a war word names the war, not defence cooperation
+    ("ظریف در تماس تلفنی با لاوروف درباره درگیری‌های نظامی در مرز دو کشور همسایه گفتگو کرد.",
+     {"conflict_crisis"}, {"security_defense"}),
+    ("ظریف در تماس تلفنی با لاوروف هر گونه حمله نظامی به تاسیسات غیرنظامی را محکوم کرد.",
+     {"conflict_crisis"}, {"security_defense"}),
+    ("ظریف در تماس تلفنی با لاوروف درباره همکاری‌های نظامی دو کشور گفتگو کرد.", {"security_defense"}, set()),
     # civilians are no military topic
     ("ظریف در تماس تلفنی با لاوروف کشته شدن غیرنظامیان را محکوم کرد.", set(), {"security_defense"}),
 ])
