@@ -353,6 +353,8 @@ def test_after_midnight_a_fresh_report_gives_the_month_only(ref):
     # the verb "agreed" is not the agreements topic; implementing agreements is
     ("ظریف و لاوروف در تماس تلفنی توافق کردند که رایزنی‌ها ادامه یابد.", set(), {"agreements"}),
     ("ظریف در تماس تلفنی با لاوروف بر اجرای توافقات دو کشور تاکید کرد.", {"agreements"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف از امضای موافقت‌نامه حمل و نقل هوایی استقبال کرد.", {"agreements"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف بر اجرای موافقتنامه‌های دو کشور تاکید کرد.", {"agreements"}, set()),
     # an agreement between two other countries is not the parties' agreement
     ("ظریف در تماس تلفنی با لاوروف از توافق میان ترکیه و آمریکا استقبال کرد.", set(), {"agreements"}),
     # a party to the call is not its topic; a title is not content
