@@ -297,6 +297,17 @@ def test_reports_of_one_call_in_an_article_make_one_call(ref):
     assert {"conflict_crisis", "trade_economy"} <= topics(ex)
 
 
+def test_a_call_noun_after_a_demonstrative_refers_back(ref):
+    # the second sentence lists the three callers "in these calls": no call among them
+    text = ("لاوروف، چاووش‌اوغلو و وانگ یی امروز در تماس‌های تلفنی جداگانه با ظریف درباره یمن گفتگو کردند.\n"
+            "سرگئی لاوروف، مولود چاووش‌اوغلو و وانگ یی در این تماس‌های تلفنی بر آتش‌بس تاکید کردند.")
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["CN", "IR"], ["IR", "RU"], ["IR", "TR"]]
+    # the same words without the demonstrative report a call of their own
+    text = "لاوروف، چاووش‌اوغلو و وانگ یی امروز در تماس تلفنی مشترک درباره یمن گفتگو کردند."
+    assert calls(run(ref, {"a": text}, PUB_2019)) == [["CN", "RU", "TR"]]
+
+
 def test_the_same_people_on_two_days_are_two_calls(ref):
     text = "ظریف و لاوروف دیشب تماس تلفنی داشتند. آن‌ها روز یکشنبه نیز تلفنی گفتگو کرده بودند."
     ex = run(ref, {"a": text}, PUB_2019)
