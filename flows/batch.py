@@ -79,6 +79,10 @@ def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 
     The batch has the sum of its files' budgets; when it runs over, each file is done
     again under its own budget and the one that runs over is rejected."""
+    if os.environ.get("TAMAS_TEST_HOOK"):  # docs/operations.md, "Test hooks"; never set in production
+        from warehouse.store import pause_point
+
+        pause_point("transform")
     seconds = file_seconds()
     try:
         with time_budget(seconds * batch.height):

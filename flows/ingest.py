@@ -11,6 +11,7 @@ published atomically at the end (warehouse/store.py). docs/scaling.md has the fi
 from __future__ import annotations
 
 import os
+import signal
 import time
 import uuid
 from collections import deque
@@ -413,6 +414,8 @@ def one_line_error(exc: BaseException, limit: int = 500) -> str:
     """``Type: first line of the message``, at most ``limit`` characters: what ingest_run
     keeps (DuckDB's messages can carry a C++ stack trace; the CLI logs the full trace)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines and isinstance(getattr(exc, "signal", None), int):  # Prefect's TerminationSignal
+        lines = [f"stopped by {signal.Signals(exc.signal).name}"]
     text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

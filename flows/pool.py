@@ -88,7 +88,9 @@ class WorkerPool:
             return executor.submit(fn, *args).result()
         except BrokenProcessPool as exc:
             with self._lock:
-                if self._executor is executor and not self._closed:
+                if self._closed:  # killed by close(): the run is stopping, nothing to redo
+                    raise RuntimeError("the worker pool was closed") from None
+                if self._executor is executor:
                     self._executor = self._new()
             raise WorkerDied(str(exc)) from None
 
