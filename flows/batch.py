@@ -12,6 +12,7 @@ worker process dies (``worker_died``).
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import threading
@@ -83,6 +84,7 @@ def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         from warehouse.store import pause_point
 
         pause_point("transform")
+    _prepare()
     seconds = file_seconds()
     try:
         with time_budget(seconds * batch.height):
@@ -99,6 +101,19 @@ def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         except OverBudget:
             parts.append(rejected_batch(one, f"transform_timeout:over {seconds:g} s"))
     return merge(parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _prepare() -> None:
+    """Build what every file's cleaning and extraction share (reference, gazetteer,
+    lexicon, normaliser: seconds, once per process) before any file's budget starts."""
+    from transforms.cleaning import clean_text
+    from transforms.extraction import extract_calls
+    from transforms.reference import load_reference
+
+    extract_calls(pl.DataFrame({"article_id": ["-"], "clean_text": [clean_text("تماس تلفنی")], "title": [None]},
+                               schema={"article_id": pl.String, "clean_text": pl.String, "title": pl.String}),
+                  load_reference())
 
 
 def transform_in(pool: WorkerPool, batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> TransformedBatch:
