@@ -42,6 +42,12 @@ REJECT_REASONS = {
     "vanished": "the file was removed between discovery and reading",
     "symlink_outside_root": "a symbolic link pointing outside the input folder",
     "unsupported_extension": "not .txt, .md, .json, .jsonl, .html or .htm",
+    # Given by the flow (flows/files.py, flows/batch.py), not by parsing:
+    "directory_symlink": "a symbolic link to a folder inside the input folder (not followed)",
+    "clean_failed": "cleaning raised on the file's articles (clean_failed:<exception type>)",
+    "extract_failed": "extraction raised on the file's articles (extract_failed:<exception type>)",
+    "transform_timeout": "the file's transform step ran over its time budget (TAMAS_FILE_SECONDS)",
+    "worker_died": "the process transforming the file died (worker_died:<signal or exit status>)",
 }
 
 # An HTML page whose main text has fewer words is a menu or an error page, not an article.
