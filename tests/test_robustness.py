@@ -4,7 +4,6 @@ DuckDB; processes are watched by PID under a child subreaper, never by name."""
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import os
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from test_cli import SUBREAPER_PRELUDE
 
 TAMAS = Path(sys.executable).with_name("tamas")
 REPO = Path(__file__).resolve().parents[1]
@@ -126,29 +126,8 @@ def test_a_process_that_dies_is_reported_with_its_status():
 
 # Runs `tamas` as a child subreaper's child: whatever it leaves running is re-parented to
 # the launcher, so the test sees exactly the processes that run started and no other.
-_LAUNCHER = r"""
-import ctypes, json, os, signal, subprocess, sys, time
-import psutil
-
-assert ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+_LAUNCHER = SUBREAPER_PRELUDE + r"""
 report, sig, marker, args = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-me = psutil.Process()
-
-def alive():
-    try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
-    except ChildProcessError:
-        pass
-    found = {}
-    for p in me.children(recursive=True):
-        try:
-            if p.status() != psutil.STATUS_ZOMBIE:
-                found[p.pid] = " ".join(p.cmdline())
-        except psutil.Error:
-            pass
-    return found
-
 run = subprocess.Popen(args)
 deadline = time.monotonic() + 240
 while not os.path.exists(marker) and run.poll() is None and time.monotonic() < deadline:
