@@ -4,11 +4,12 @@ Pages: calls over time (filters: country, official, topic, date range, Gregorian
 Jalali), top country pairs, topics over time, the network of officials, one call's
 detail, and full-text search.
 
-Reading: every callback opens the warehouse with ``store.connect_readonly`` and closes
-it before returning. A run never writes the warehouse file (it loads a copy and renames
-it over the path), so a request during a run reads the previous complete state, the
-next request after the rename reads the new one, and the dashboard never holds a lock
-or a file a run needs.
+Reading: every callback opens the warehouse with ``store.connect_readonly`` (a private
+in-memory database that attaches the file read-only, no other file or network access)
+and closes it before returning. A run never writes the warehouse file (it loads a copy
+and renames it over the path), so a request during a run reads the previous complete
+state, the first request after the rename reads the new one, however many requests are
+open at the time, and the dashboard never holds a lock or a file a run needs.
 """
 
 from __future__ import annotations
@@ -61,8 +62,11 @@ class Reader:
     def __init__(self, path: Path):
         self.path = Path(path)
 
+    def connect(self):
+        return connect_readonly(self.path, external_access=False)
+
     def rows(self, sql: str, params=None) -> list[dict]:
-        con = connect_readonly(self.path)
+        con = self.connect()
         try:
             cursor = con.execute(sql, params or [])
             names = [d[0] for d in cursor.description]
@@ -91,6 +95,12 @@ def _figure(title: str) -> go.Figure:
         paper_bgcolor="white", plot_bgcolor="#fbfcfd", height=360,
     )
     return fig
+
+
+def _is_web_url(url: str | None) -> bool:
+    """Only http(s) addresses become links: a record's url is input, and a data: or
+    javascript: one must not be one click away."""
+    return bool(url) and url.strip().lower().startswith(("http://", "https://"))
 
 
 def _date_filter(value: str | None) -> str | None:
@@ -338,7 +348,8 @@ def call_layout(reader: Reader, call_id: str) -> html.Div:
         _table(
             ["عنوان", "رسانه", "تاریخ انتشار", "پرونده"],
             [[m["article_title"] or "-", m["outlet"] or "-", _ltr(m["published_date"] or "-"),
-              html.A(_ltr(Path(m["source_path"] or "").name), href=m["url"]) if m["url"] else _ltr(Path(m["source_path"] or "").name)]
+              html.A(_ltr(Path(m["source_path"] or "").name), href=m["url"]) if _is_web_url(m["url"])
+              else _ltr(Path(m["source_path"] or "").name)]
              for m in mentions],
             "articles-grid",
         ),
@@ -353,7 +364,7 @@ def search_layout(reader: Reader, query: dict) -> html.Div:
     text = (query.get("q") or [""])[0]
     results = []
     if text.strip():
-        con = connect_readonly(reader.path)
+        con = reader.connect()
         try:
             results = search(con, text, 20)
         except LookupError as exc:
