@@ -19,7 +19,7 @@ EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
 
 
 class Stopped(BaseException):
-    """SIGTERM reached ``tamas ingest``: unwind (the run is recorded as failed, the
+    """SIGTERM or Ctrl-C reached ``tamas ingest``: unwind (the run is recorded as failed, the
     warehouse stays as it was, the pool workers are killed), then exit 128 + signal."""
 
     def __init__(self, signum: int):
@@ -169,7 +169,11 @@ def cmd_ingest(args) -> int:
     server = None if runtime.user_api_url() else runtime.TemporaryPrefectServer()
     # Prefect swaps in its own SIGTERM handler while the flow runs and sends the signal
     # again to this one when the flow has unwound. Ctrl-C the same way: Python's own
-    # KeyboardInterrupt did not stop a run waiting on its pool.
+    # KeyboardInterrupt did not stop a run waiting on its pool. polars installs a SIGINT
+    # handler when imported, with SA_RESTART, so that a wait of the main thread never
+    # returns to Python on Ctrl-C (pola-rs/polars#21739): import it first, and ours
+    # replaces it.
+    import polars  # noqa: F401
     signal.signal(signal.SIGTERM, _raise_stopped)
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, _raise_stopped)

@@ -413,9 +413,12 @@ def ingest_articles(
 def one_line_error(exc: BaseException, limit: int = 500) -> str:
     """``Type: first line of the message``, at most ``limit`` characters: what ingest_run
     keeps (DuckDB's messages can carry a C++ stack trace; the CLI logs the full trace)."""
+    # A signal, whoever turned it into an exception (Prefect's TerminationSignal for
+    # SIGTERM, flows/cli.Stopped for Ctrl-C): one wording for every signal.
+    signum = next((v for v in (getattr(exc, "signal", None), getattr(exc, "signum", None)) if isinstance(v, int)), None)
+    if signum is not None:
+        return f"stopped by {signal.Signals(signum).name}"
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    if not lines and isinstance(getattr(exc, "signal", None), int):  # Prefect's TerminationSignal
-        lines = [f"stopped by {signal.Signals(exc.signal).name}"]
     text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -128,13 +128,28 @@ def test_a_process_that_dies_is_reported_with_its_status():
 # the launcher, so the test sees exactly the processes that run started and no other.
 _LAUNCHER = SUBREAPER_PRELUDE + r"""
 report, sig, marker, args = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-run = subprocess.Popen(args)
+if sig == signal.SIGINT:
+    # Ctrl-C typed at the terminal: the run's own pseudo-terminal, whose line discipline
+    # sends SIGINT to its foreground process group (the run and whatever shares its group)
+    import fcntl, pty, termios
+    master, slave = pty.openpty()
+
+    def at_a_terminal():
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # as a shell's foreground job has it
+
+    run = subprocess.Popen(args, stdin=slave, start_new_session=True, preexec_fn=at_a_terminal)
+else:
+    run = subprocess.Popen(args)
 deadline = time.monotonic() + 240
 while not os.path.exists(marker) and run.poll() is None and time.monotonic() < deadline:
     time.sleep(0.05)
 started = alive()
 sent = time.monotonic()
-os.kill(run.pid, sig)
+if sig == signal.SIGINT:
+    os.write(master, b"\x03")
+else:
+    os.kill(run.pid, sig)
 try:
     code = run.wait(timeout=30)
 except subprocess.TimeoutExpired:
@@ -197,9 +212,23 @@ def test_sigterm_mid_extraction_stops_within_10_s_and_keeps_the_warehouse(tmp_pa
     assert result["left_after_5s"] == {}, result
     assert "tamas: error: stopped by SIGTERM" in result["stderr"]
     assert _query(warehouse, "SELECT status, error FROM ingest_run ORDER BY started_at") == [
-        ("completed", None), ("failed", "TerminationSignal: stopped by SIGTERM")]
+        ("completed", None), ("failed", "stopped by SIGTERM")]
     assert _query(warehouse, "SELECT count(*) FROM dim_article") == articles
     assert sorted(p.name for p in warehouse.parent.iterdir()) == ["tamas.duckdb", "tamas.duckdb.lock"]
+
+
+def test_ctrl_c_at_a_terminal_mid_extraction_stops_within_10_s(tmp_path, pool_folder, seed_dir):
+    warehouse = tmp_path / "w" / "tamas.duckdb"
+    assert _tamas("ingest", seed_dir, "--warehouse", warehouse).returncode == 0
+    result = _signal_mid_transform(tmp_path, pool_folder, warehouse, signal.SIGINT)
+    print(f"\nCtrl-C: exited after {result['exited_after']:.2f} s")
+    assert sum("multiprocessing.spawn" in cmd for cmd in result["started"].values()) == 2, result
+    assert result["returncode"] == 128 + signal.SIGINT, result["stderr"][-2000:]
+    assert result["exited_after"] < 10
+    assert result["left_after_5s"] == {}, result
+    assert "tamas: error: stopped by SIGINT" in result["stderr"]
+    assert _query(warehouse, "SELECT status, error FROM ingest_run ORDER BY started_at") == [
+        ("completed", None), ("failed", "stopped by SIGINT")]
 
 
 # ---------------------------------------------------------------- readers cannot write
