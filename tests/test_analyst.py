@@ -61,22 +61,29 @@ def test_views_are_layered_staging_first():
 
 
 def test_views_on_the_seeds(seeded):
-    calls = rows(seeded, "SELECT call_date, call_date_jalali, call_year_jalali, call_month_jalali, participant_names "
-                         "FROM v_calls ORDER BY call_date")
-    assert [c[1] for c in calls] == ["1399-05-10", "1399-12-11"]
-    assert calls[0][2:4] == (1399, 5)
-    assert set(calls[0][4]) == {"الهام علی‌اف", "حسن روحانی"}
+    calls = rows(seeded, "SELECT call_date_precision, call_date_gregorian, call_date_jalali, call_year_jalali, "
+                         "call_month_jalali, participant_names, call_date FROM v_calls ORDER BY call_period_start")
+    # 31 July 2020 (Eid al-Adha, a Friday); March 2021 (Nowruz 1400 ahead, no day given):
+    # a Gregorian month is Esfand 1399 and Farvardin 1400, never "1399-12-11".
+    assert [c[:3] for c in calls] == [("day", "2020-07-31", "1399-05-10"), ("month", "March 2021", "اسفند ۱۳۹۹–فروردین ۱۴۰۰")]
+    assert calls[0][3:5] == (1399, 5) and calls[1][3:5] == (None, None)
+    assert calls[1][6] is None  # no made-up first day
+    assert set(calls[0][5]) == {"الهام علی‌اف", "حسن روحانی"}
     history = rows(seeded, "SELECT counterpart_names, evidence, article_titles FROM v_official_calls "
                            "WHERE official_id = 'hassan-rouhani'")
     assert len(history) == 1
     counterparts, evidence, titles = history[0]
     assert counterparts == ["الهام علی‌اف"] and "تماس تلفنی" in evidence[0] and titles[0].startswith("روحانی")
-    top = rows(seeded, "SELECT counterpart_code, n_calls, rank_in_year FROM v_country_counterparts_year "
-                       "WHERE country_code = 'IR' AND calendar = 'jalali' AND year = 1399")
-    assert top == [("AZ", 2, 1)]
-    months = rows(seeded, "SELECT calendar, month_label, n_calls, n_initiated FROM v_official_month "
-                          "WHERE official_id = 'ilham-aliyev' ORDER BY calendar")
-    assert months == [("gregorian", "2020-07", 1, 1), ("jalali", "1399-05", 1, 1)]
+    top = rows(seeded, "SELECT calendar, year, counterpart_code, n_calls FROM v_country_counterparts_year "
+                       "WHERE country_code = 'IR' ORDER BY calendar, year NULLS LAST")
+    # March 2021 is in Jalali 1399 and 1400: that call has no Jalali year
+    assert top == [("gregorian", 2020, "AZ", 1), ("gregorian", 2021, "AZ", 1), ("jalali", 1399, "AZ", 1), ("jalali", None, "AZ", 1)]
+    months = rows(seeded, "SELECT calendar, month, month_label, n_calls, n_initiated FROM v_official_month "
+                          "WHERE official_id IN ('ilham-aliyev', 'mahmoud-vaezi') ORDER BY official_id, calendar")
+    assert months == [
+        ("gregorian", "2020-07", "July 2020", 1, 1), ("jalali", "1399-05", "مرداد ۱۳۹۹", 1, 1),
+        ("gregorian", "2021-03", "March 2021", 1, 0), ("jalali", "1399-12/1400-01", "اسفند ۱۳۹۹–فروردین ۱۴۰۰", 1, 0),
+    ]
 
 
 def test_search_finds_seed_001_first(seeded):
@@ -203,3 +210,83 @@ def test_docs_cli(tmp_path):
     target = tmp_path / "warehouse.md"
     assert main(["docs", "--out", str(target)]) == 0
     assert "## v_official_calls" in target.read_text(encoding="utf-8")
+
+
+def _dated_catalog(calls: list[tuple]) -> duckdb.DuckDBPyConnection:
+    """A catalog with dim_date (the real calendar) and fact_call rows (call_id, call_date,
+    precision, basis), one participant pair each (IR-OM) and one topic."""
+    from datetime import date
+
+    from transforms.calendar import calendar_days
+
+    con = docs.fresh_catalog()
+    days = calendar_days(date(2019, 1, 1), date(2027, 12, 31))
+    con.register("days", days.to_arrow())
+    con.execute("INSERT INTO dim_date SELECT * FROM days")
+    for call_id, day, precision, basis in calls:
+        con.execute("INSERT INTO fact_call VALUES (?, ?, ?, ?, NULL, 'phone', 1, [])", [call_id, day, precision, basis])
+        con.execute("INSERT INTO call_participant VALUES (?, 'a', 'IR', NULL, NULL, true), (?, 'b', 'OM', NULL, NULL, false)",
+                    [call_id, call_id])
+        con.execute("INSERT INTO call_topic VALUES (?, 'trade_economy', 'شاهد', 'x', 0, 1)", [call_id])
+    return con
+
+
+def test_dates_show_only_what_the_evidence_gives():
+    con = _dated_catalog([
+        ("day", "2026-05-11", "day", "stated"),          # 21 Ordibehesht 1405
+        ("may", "2026-05-01", "month", "published"),     # May 2026: 11 Ordibehesht - 10 Khordad
+        ("ordibehesht", "2026-04-21", "month", "stated"),  # 1 Ordibehesht 1405: a Jalali month
+        ("y2026", "2026-01-01", "year", "stated"),
+        ("y1405", "2026-03-21", "year", "stated"),       # 1 Farvardin 1405: a Jalali year
+        ("none", None, None, None),
+    ])
+    got = {r[0]: r[1:] for r in con.execute(
+        "SELECT call_id, call_date, call_date_precision, call_date_gregorian, call_date_jalali, "
+        "CAST(call_period_start AS VARCHAR), CAST(call_period_end AS VARCHAR) FROM v_calls").fetchall()}
+    from datetime import date
+
+    assert got["day"] == (date(2026, 5, 11), "day", "2026-05-11", "1405-02-21", "2026-05-11", "2026-05-11")
+    assert got["may"] == (None, "month", "May 2026", "اردیبهشت–خرداد ۱۴۰۵", "2026-05-01", "2026-05-31")
+    assert got["ordibehesht"] == (None, "month", "April–May 2026", "اردیبهشت ۱۴۰۵", "2026-04-21", "2026-05-21")
+    assert got["y2026"] == (None, "year", "2026", "۱۴۰۴–۱۴۰۵", "2026-01-01", "2026-12-31")
+    assert got["y1405"] == (None, "year", "2026–2027", "۱۴۰۵", "2026-03-21", "2027-03-20")
+    assert got["none"] == (None, "none", None, None, None, None)
+    # No view shows a day for a call that has none: every DATE column of every view is
+    # null for those calls but the period bounds, and no text column looks like a day.
+    coarse = ("may", "ordibehesht", "y2026", "y1405", "none")
+    for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall():
+        columns = [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [view]).fetchall()]
+        if "call_id" not in columns:
+            continue
+        for row in con.execute(f"SELECT * FROM {view} WHERE call_id IN {coarse}").fetchall():
+            for column, value in zip(columns, row):
+                if column in ("call_period_start", "call_period_end"):
+                    continue
+                assert not isinstance(value, date), (view, column, value)
+                assert not (isinstance(value, str) and __import__("re").fullmatch(r"\d{4}-\d\d-\d\d", value)), (view, column, value)
+
+
+def test_monthly_views_split_a_gregorian_month_between_two_jalali_months():
+    # 2026-05-05 is 15 Ordibehesht, 2026-05-20 is 30 Ordibehesht... 2026-05-25 is 4 Khordad
+    con = _dated_catalog([
+        ("a", "2026-05-05", "day", "stated"), ("b", "2026-05-25", "day", "stated"),
+        ("c", "2026-05-01", "month", "published"),
+    ])
+    for view in ("v_country_pair_month", "v_topic_month"):
+        got = con.execute(f"SELECT calendar, year, month, month_label, n_calls FROM {view} ORDER BY calendar, month").fetchall()
+        assert got == [
+            ("gregorian", 2026, "2026-05", "May 2026", 3),
+            ("jalali", 1405, "1405-02", "اردیبهشت ۱۴۰۵", 1),
+            ("jalali", 1405, "1405-02/1405-03", "اردیبهشت–خرداد ۱۴۰۵", 1),
+            ("jalali", 1405, "1405-03", "خرداد ۱۴۰۵", 1),
+        ], view
+
+
+def test_publication_time_is_tehran_time_with_its_offset():
+    con = _dated_catalog([])
+    con.execute("INSERT INTO dim_article (article_id, source_path, content_sha256, raw_text, clean_text, run_id, published_at) VALUES "
+                "('x', 'a.json', 's', 't', 't', 'r', TIMESTAMPTZ '2026-05-12 03:57:00+00'), "
+                "('y', 'b.json', 's', 't', 't', 'r', TIMESTAMPTZ '2020-07-31 10:00:00+00')")
+    con.execute("INSERT INTO call_mention VALUES ('c', 'x', 0, 0, 0, 1, 'e'), ('c', 'y', 0, 0, 0, 1, 'e')")
+    got = [r[0] for r in con.execute("SELECT published_at_tehran FROM stg_mention_sourced ORDER BY article_id").fetchall()]
+    assert got == ["2026-05-12 07:27 +03:30 (Asia/Tehran)", "2020-07-31 14:30 +04:30 (Asia/Tehran)"]
