@@ -290,3 +290,63 @@ def test_publication_time_is_tehran_time_with_its_offset():
     con.execute("INSERT INTO call_mention VALUES ('c', 'x', 0, 0, 0, 1, 'e'), ('c', 'y', 0, 0, 0, 1, 'e')")
     got = [r[0] for r in con.execute("SELECT published_at_tehran FROM stg_mention_sourced ORDER BY article_id").fetchall()]
     assert got == ["2026-05-12 07:27 +03:30 (Asia/Tehran)", "2020-07-31 14:30 +04:30 (Asia/Tehran)"]
+
+
+# ------------------------------------------------------------------ tamas sql (issue 15)
+
+def _tamas(*args):
+    import subprocess
+    import sys
+
+    tamas = Path(sys.executable).with_name("tamas")
+    return subprocess.run([str(tamas), *map(str, args)], capture_output=True, text=True, timeout=120)
+
+
+def test_sql_csv_in_a_pipe_reads_back_every_column(seeded):
+    import csv
+    import io
+    import json
+
+    columns = [r[0] for r in rows(seeded, "DESCRIBE v_calls")]
+    out = _tamas("sql", "SELECT * FROM v_calls ORDER BY call_period_start", "--format", "csv", "--warehouse", seeded)
+    assert out.returncode == 0, out.stderr
+    table = list(csv.reader(io.StringIO(out.stdout)))
+    assert table[0] == columns and len(table) == 3 and all(len(r) == len(columns) for r in table)
+    first = dict(zip(table[0], table[1]))
+    assert set(json.loads(first["participant_names"])) == {"الهام علی‌اف", "حسن روحانی"}
+    assert first["call_date_jalali"] == "1399-05-10" and dict(zip(table[0], table[2]))["call_date"] == ""
+
+
+def test_sql_table_in_a_pipe_shows_every_column_whole(seeded):
+    out = _tamas("sql", "SELECT * FROM v_calls", "--warehouse", seeded)
+    assert out.returncode == 0, out.stderr
+    for column, _, *rest in rows(seeded, "DESCRIBE v_calls"):
+        assert column in out.stdout
+    assert "shown)" not in out.stdout and "…" not in out.stdout
+    assert "اسفند ۱۳۹۹–فروردین ۱۴۰۰" in out.stdout
+
+
+def test_sql_json_markdown_and_several_statements_in_order(seeded):
+    import json
+
+    out = _tamas("sql", "SELECT 1 AS first; SELECT call_date_gregorian, participant_names FROM v_calls "
+             "WHERE call_date_precision = 'month'", "--format", "json", "--warehouse", seeded)
+    assert out.returncode == 0, out.stderr
+    decoder, text = json.JSONDecoder(), out.stdout.strip()
+    first, end = decoder.raw_decode(text)
+    second = json.loads(text[end:])
+    assert first == [{"first": 1}]
+    assert second[0]["call_date_gregorian"] == "March 2021" and len(second[0]["participant_names"]) == 2
+    md = _tamas("sql", "SELECT 'a|b' AS x, 2 AS y", "--format", "markdown", "--warehouse", seeded)
+    assert md.stdout.splitlines() == ["| x | y |", "|---|---|", "| a\\|b | 2 |"]
+    table = _tamas("sql", "SELECT 'first' AS s; SELECT 'second' AS s", "--warehouse", seeded)
+    assert 0 < table.stdout.index("first") < table.stdout.index("second")
+
+
+def test_sql_keeps_duckdb_hints(seeded):
+    out = _tamas("sql", "SELECT * FROM v_call", "--warehouse", seeded)
+    assert out.returncode == 2
+    assert out.stderr.startswith("tamas: error: Catalog Error: Table with name v_call does not exist!")
+    assert 'Did you mean "v_calls"' in out.stderr
+    syntax = _tamas("sql", "SELEC 1", "--warehouse", seeded)
+    assert syntax.returncode == 2 and "LINE 1: SELEC 1" in syntax.stderr and "Traceback" not in syntax.stderr
