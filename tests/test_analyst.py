@@ -186,7 +186,9 @@ def test_search_cli(seeded, capsys):
 
     assert main(["search", "راه آهن رشت", "--limit", "2", "--warehouse", str(seeded)]) == 0
     out = capsys.readouterr().out
-    assert "001_48a1204ac61837a3.txt" in out.splitlines()[3]  # first result row of the table
+    assert "001_48a1204ac61837a3.txt" in out.splitlines()[4]  # first result row of the table
+    assert "راه‌آهن رشت" in out  # the snippet
+    assert "1399-05-10: الهام علی‌اف – حسن روحانی" in out  # the call the article reports
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
@@ -350,3 +352,70 @@ def test_sql_keeps_duckdb_hints(seeded):
     assert 'Did you mean "v_calls"' in out.stderr
     syntax = _tamas("sql", "SELEC 1", "--warehouse", seeded)
     assert syntax.returncode == 2 and "LINE 1: SELEC 1" in syntax.stderr and "Traceback" not in syntax.stderr
+
+
+# ------------------------------------------------------------- tamas search (issue 15)
+
+# Articles written for this test, each spelling "conversation" its own way (or not at all).
+SPELLINGS = {
+    "a-zwnj": "وزیران خارجه ایران و عمان روز دوشنبه در یک گفت‌وگوی تلفنی درباره تردد کشتی‌ها در تنگه هرمز رایزنی کردند.",
+    "b-glued": "رئیس‌جمهور در گفتگوی تلفنی با نخست‌وزیر پاکستان از تلاش‌های اسلام‌آباد برای آتش‌بس قدردانی کرد.",
+    "c-spaced": "وزیر امور خارجه کشورمان در گفت و گو با همتای ترکیه‌ای خود تحولات منطقه را بررسی کرد.",
+    "d-said": "سخنگوی دولت گفت که جلسه هیئت دولت فردا برگزار می‌شود و درباره بودجه تصمیم می‌گیرد.",
+}
+
+
+@pytest.fixture(scope="module")
+def spelled(tmp_path_factory):
+    from transforms.cleaning import clean_text
+    from warehouse import search
+
+    path = tmp_path_factory.mktemp("search") / "w.duckdb"
+    con = docs.fresh_catalog()
+    con.execute(f"ATTACH '{path}' AS w")
+    con.execute("COPY FROM DATABASE memory TO w")
+    con.close()
+    con = duckdb.connect(str(path))
+    for article_id, text in SPELLINGS.items():
+        con.execute("INSERT INTO dim_article (article_id, source_path, content_sha256, title, raw_text, clean_text, run_id, "
+                    "published_at) VALUES (?, ?, 's', ?, ?, ?, 'r', TIMESTAMPTZ '2026-05-12 03:57:00+00')",
+                    [article_id, f"/in/{article_id}.json", text[:30], text, clean_text(text)])
+    search.build_index(con)
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("query", ["گفتگو", "گفت‌وگو", "گفت و گو", "گفت وگو"])
+def test_search_spelling_variants_find_the_same_articles(spelled, query):
+    from transforms.cleaning import clean_text
+    from warehouse.search import search
+
+    con = connect_readonly(spelled)
+    try:
+        hits = search(con, query, clean=clean_text)
+    finally:
+        con.close()
+    # every spelling of the word, and never the article that only "said" (گفت)
+    assert sorted(h["article_id"] for h in hits) == ["a-zwnj", "b-glued", "c-spaced"]
+    by_id = {h["article_id"]: h for h in hits}
+    assert by_id["b-glued"]["snippet"]["match"] == "گفت‌وگوی"
+    assert by_id["a-zwnj"]["snippet"]["before"].endswith("در یک ")
+    assert by_id["a-zwnj"]["published_tehran"] == "2026-05-12 07:27 +03:30"
+
+
+def test_search_cli_formats_and_exit_status(spelled):
+    import csv
+    import io
+    import json
+
+    out = _tamas("search", "گفت و گو", "--format", "csv", "--warehouse", spelled)
+    assert out.returncode == 0, out.stderr
+    table = list(csv.reader(io.StringIO(out.stdout)))
+    assert table[0][:3] == ["rank", "score", "title"] and len(table) == 4
+    assert all("گفت‌وگو" in dict(zip(table[0], row))["snippet"] for row in table[1:])
+    js = json.loads(_tamas("search", "گفتگو", "--format", "json", "--warehouse", spelled).stdout)
+    assert {h["file"] for h in js} == {"a-zwnj.json", "b-glued.json", "c-spaced.json"} and js[0]["calls"] == []
+    md = _tamas("search", "گفتگو", "--format", "markdown", "--warehouse", spelled).stdout.splitlines()
+    assert md[0].startswith("| rank | score | title |") and len(md) == 5
+    none = _tamas("search", "زلزله", "--warehouse", spelled)
+    assert none.returncode == 1 and none.stdout == "" and "no article matches" in none.stderr
