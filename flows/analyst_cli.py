@@ -61,6 +61,10 @@ def add_commands(commands) -> None:
     )
     export.add_argument("directory", type=Path, metavar="DIR", help="output folder (created if missing)")
     export.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format (default: parquet)")
+    export.add_argument(
+        "--excel", action="store_true",
+        help="CSV for Excel: start each file with a UTF-8 byte order mark, without which Excel shows Persian as mojibake",
+    )
     _warehouse_option(export)
 
     dashboard = commands.add_parser(
@@ -153,9 +157,11 @@ def cmd_search(args) -> int:
 def cmd_export(args) -> int:
     from warehouse.export import export
 
+    if args.excel and args.format != "csv":
+        return _fail("--excel is for --format csv (Parquet has no byte order mark)")
     con = _connect(args)
     try:
-        written = export(con, args.directory, args.format)
+        written = export(con, args.directory, args.format, excel=args.excel)
     except OSError as exc:
         return _fail(f"cannot write {args.directory}: {exc.strerror}")
     finally:

@@ -206,6 +206,22 @@ def test_export(seeded, tmp_path, fmt):
     assert n == 2
 
 
+def test_csv_export_for_excel_has_a_bom_and_tehran_times(seeded, tmp_path):
+    from flows.cli import main
+
+    plain, excel = tmp_path / "plain", tmp_path / "excel"
+    assert main(["export", str(plain), "--format", "csv", "--warehouse", str(seeded)]) == 0
+    assert main(["export", str(excel), "--format", "csv", "--excel", "--warehouse", str(seeded)]) == 0
+    for path in plain.iterdir():
+        data, with_bom = path.read_bytes(), (excel / path.name).read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf") and with_bom.startswith(b"\xef\xbb\xbf"), path.name
+        # the same rows (a view's row order is not fixed)
+        assert sorted(with_bom[3:].splitlines()) == sorted(data.splitlines()), path.name
+    text = (excel / "v_calls.csv").read_text(encoding="utf-8-sig")
+    assert "اسفند ۱۳۹۹–فروردین ۱۴۰۰" in text  # Persian survives, read as Excel reads it
+    assert main(["export", str(tmp_path / "p"), "--format", "parquet", "--excel", "--warehouse", str(seeded)]) == 2
+
+
 def test_docs_cli(tmp_path):
     from flows.cli import main
 
@@ -401,6 +417,14 @@ def test_search_spelling_variants_find_the_same_articles(spelled, query):
     assert by_id["b-glued"]["snippet"]["match"] == "گفت‌وگوی"
     assert by_id["a-zwnj"]["snippet"]["before"].endswith("در یک ")
     assert by_id["a-zwnj"]["published_tehran"] == "2026-05-12 07:27 +03:30"
+
+
+def test_csv_export_writes_times_in_tehran_time(spelled, tmp_path):
+    from flows.cli import main
+
+    assert main(["export", str(tmp_path), "--format", "csv", "--warehouse", str(spelled)]) == 0
+    articles = (tmp_path / "dim_article.csv").read_text(encoding="utf-8")
+    assert articles.count("2026-05-12 07:27:00+03:30") == len(SPELLINGS) and "03:57:00" not in articles
 
 
 def test_search_cli_formats_and_exit_status(spelled):
