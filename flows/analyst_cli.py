@@ -172,12 +172,13 @@ def cmd_export(args) -> int:
 
 
 def cmd_dashboard(args) -> int:
+    from transforms.cleaning import clean_text
     from warehouse.dashboard import serve
 
     warehouse = (args.warehouse or runtime.default_warehouse()).resolve()
     if not warehouse.exists():
         return _fail(f"no warehouse at {warehouse}: run `tamas ingest` first")
-    serve(warehouse, host=args.host, port=args.port)
+    serve(warehouse, host=args.host, port=args.port, clean=clean_text)  # search queries cleaned like the text
     return 0
 
 

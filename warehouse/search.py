@@ -184,7 +184,8 @@ def snippet(text: str, tokens: list[str], context: int = SNIPPET_CONTEXT) -> dic
     edge_l, edge_r = r"(?<![^\W_])", r"(?![^\W_])"
     suffix = "(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")?"
     words = [re.escape(t) + suffix for t in tokens]
-    patterns = [r"[\W_]+".join(words)] + words
+    # the longest run of the query's words that the text has, side by side
+    patterns = [r"[\W_]+".join(words[i:i + n]) for n in range(len(words), 0, -1) for i in range(len(words) - n + 1)]
     for pattern in patterns:
         found = re.search(edge_l + pattern + edge_r, folded)
         if found:
