@@ -443,3 +443,30 @@ def test_search_cli_formats_and_exit_status(spelled):
     assert md[0].startswith("| rank | score | title |") and len(md) == 5
     none = _tamas("search", "زلزله", "--warehouse", spelled)
     assert none.returncode == 1 and none.stdout == "" and "no article matches" in none.stderr
+
+
+def test_every_documentation_link_resolves():
+    """README.md and docs/*.md link only to files the repository has (the table contract
+    and the topic codes are docs/contract.md and docs/topics.md, not the spec's copies)."""
+    import re
+
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    checked = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue
+            path = (page.parent / target.split("#")[0]).resolve()
+            assert path.exists(), f"{page.name} links to {target}, which is not in the repository"
+            checked += 1
+        # a bare mention of the spec's files is a reference a reader cannot follow
+        if page.name in ("README.md", "warehouse.md", "analysts.md", "contract.md", "topics.md"):
+            assert not re.search(r"(?<![/\w])(WAREHOUSE|TOPICS)\.md", text), page.name
+    assert checked >= 10
+    assert "## v_calls" in (REPO / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    topics = (REPO / "docs" / "topics.md").read_text(encoding="utf-8")
+    from warehouse.load import load_topics
+
+    for code in load_topics()["topic_code"]:
+        assert f"`{code}`" in topics

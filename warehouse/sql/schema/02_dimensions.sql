@@ -83,7 +83,7 @@ CREATE TABLE IF NOT EXISTS dim_topic (
     name_fa         VARCHAR NOT NULL,
     name_en         VARCHAR NOT NULL
 );
-COMMENT ON TABLE dim_topic IS 'Topic codes of TOPICS.md.';
+COMMENT ON TABLE dim_topic IS 'Topic codes (docs/topics.md).';
 COMMENT ON COLUMN dim_topic.topic_code IS 'Topic code (covid19, trade_economy, ...).';
 COMMENT ON COLUMN dim_topic.name_fa IS 'Persian name.';
 COMMENT ON COLUMN dim_topic.name_en IS 'English name.';
