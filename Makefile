@@ -50,6 +50,7 @@ eval: setup
 	$(BIN)/tamas ingest seeds/articles --warehouse data/seeds-eval.duckdb
 	$(BIN)/python $(SHARED)/eval/score.py --warehouse data/seeds-eval.duckdb --gold $(SHARED)/eval/seeds.gold.jsonl
 	$(BIN)/python scripts/check_evidence.py data/dev.duckdb
+	$(BIN)/python scripts/check_prepass.py
 
 # End-to-end benchmark (issue 7): corpus of N generated articles in data/bench/, cold ingest,
 # re-run, hazm baseline; PROFILE=1 adds a py-spy profile. See docs/scaling.md.

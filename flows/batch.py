@@ -3,16 +3,39 @@
 Kept apart from flows/ingest.py so that a pool process, which unpickles
 ``transform_batch`` by reference, imports this module and the transforms only, never
 Prefect (which would cost each worker ~2 s and ~100 MB).
+
+A file's failure stays that file's (issue 18): an error while parsing, cleaning or
+extracting one file rejects that file with a reason and the rest of the batch goes on;
+a file over its time budget is rejected (``transform_timeout``), and so is one whose
+worker process dies (``worker_died``).
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
 
-from flows.files import read_files
-from transforms.parsing import parse_files
+from flows.files import DEFAULT_MAX_BYTES, read_files
+from flows.pool import WorkerDied, WorkerPool, run_alone
+from transforms.parsing import ARTICLE_SCHEMA, OUTCOME_SCHEMA, parse_files
+
+# Extraction is about linear in an article's length (~1 ms per KB, docs/operations.md);
+# an article longer than this is extracted from its first MAX_EXTRACT_CHARS characters
+# only (the whole text is still loaded and searchable), so one file cannot stall a run.
+MAX_EXTRACT_CHARS = 1_000_000
+# Each file's time in the transform step, TAMAS_FILE_SECONDS to change it. A batch gets
+# its files' budgets together; one that overruns is done again file by file.
+DEFAULT_FILE_SECONDS = 60.0
+
+
+def file_seconds() -> float:
+    return float(os.environ.get("TAMAS_FILE_SECONDS") or DEFAULT_FILE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -25,17 +48,203 @@ class TransformedBatch:
     extraction: object  # transforms.extraction.Extraction of those articles
 
 
-def transform_batch(batch: pl.DataFrame) -> TransformedBatch:
+class OverBudget(BaseException):
+    """The time budget ran out (a BaseException: no per-file ``except Exception`` of the
+    transforms may swallow it)."""
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Raise OverBudget in this thread after ``seconds`` (SIGALRM). Signals reach the main
+    thread only: elsewhere (a Dask worker's thread) there is no budget."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise OverBudget()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> TransformedBatch:
     """Read, decode, clean and extract one batch of files. Runs inside a pool process
     (module-level, so it pickles by reference): the whole batch crosses the process
-    boundary once each way, and the flow's own process only loads."""
-    from transforms.cleaning import clean_articles
+    boundary once each way, and the flow's own process only loads.
+
+    The batch has the sum of its files' budgets; when it runs over, each file is done
+    again under its own budget and the one that runs over is rejected."""
+    if os.environ.get("TAMAS_TEST_HOOK"):  # docs/operations.md, "Test hooks"; never set in production
+        from warehouse.store import pause_point
+
+        pause_point("transform")
+    _prepare()
+    seconds = file_seconds()
+    try:
+        with time_budget(seconds * batch.height):
+            return _transform(batch, max_bytes)
+    except OverBudget:
+        if batch.height == 1:
+            return rejected_batch(batch, f"transform_timeout:over {seconds:g} s")
+    parts = []
+    for offset in range(batch.height):
+        one = batch.slice(offset, 1)
+        try:
+            with time_budget(seconds):
+                parts.append(_transform(one, max_bytes))
+        except OverBudget:
+            parts.append(rejected_batch(one, f"transform_timeout:over {seconds:g} s"))
+    return merge(parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _prepare() -> None:
+    """Build what every file's cleaning and extraction share (reference, gazetteer,
+    lexicon, normaliser: seconds, once per process) before any file's budget starts."""
+    from transforms.cleaning import clean_text
     from transforms.extraction import extract_calls
     from transforms.reference import load_reference
 
-    read = read_files(batch)
+    extract_calls(pl.DataFrame({"article_id": ["-"], "clean_text": [clean_text("تماس تلفنی")], "title": [None]},
+                               schema={"article_id": pl.String, "clean_text": pl.String, "title": pl.String}),
+                  load_reference())
+
+
+def transform_in(pool: WorkerPool, batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> TransformedBatch:
+    """``transform_batch`` in the pool. If a worker dies, the batch is done again in a
+    process of its own, halved until the file that kills its process is found alone and
+    rejected (``worker_died:<signal>``); the other files load."""
+    try:
+        return pool.run(transform_batch, batch, max_bytes)
+    except WorkerDied:
+        return _bisect(batch, max_bytes)
+
+
+def _bisect(batch: pl.DataFrame, max_bytes: int) -> TransformedBatch:
+    # A hard limit besides the batch's own SIGALRM budget: a worker stuck in C code.
+    limit = 2 * file_seconds() * batch.height + 60
+    try:
+        return run_alone(transform_batch, batch, max_bytes, timeout=limit)
+    except WorkerDied as died:
+        if batch.height == 1:
+            return rejected_batch(batch, f"worker_died:{died}")
+    half = batch.height // 2
+    return merge([_bisect(batch.slice(0, half), max_bytes), _bisect(batch.slice(half), max_bytes)])
+
+
+def _transform(batch: pl.DataFrame, max_bytes: int) -> TransformedBatch:
+    from transforms.cleaning import clean_articles
+
+    read = read_files(batch, max_bytes)
     parsed = parse_files(read)
     # The same article under two names in one batch is cleaned and extracted once.
-    articles = clean_articles(parsed.articles.unique("article_id", keep="first", maintain_order=True))
-    extraction = extract_calls(articles.select("article_id", "clean_text", "title", "published_at"), load_reference())
-    return TransformedBatch(files=read.drop("data"), outcomes=parsed.outcomes, articles=articles, extraction=extraction)
+    unique = parsed.articles.unique("article_id", keep="first", maintain_order=True)
+    failed: dict[str, str] = {}
+    articles = _each_apart(clean_articles, unique, "clean_failed", failed)
+    lengths = dict(articles.select("article_id", pl.col("clean_text").str.len_chars()).iter_rows())
+    to_extract = articles.select(
+        "article_id", pl.col("clean_text").str.slice(0, MAX_EXTRACT_CHARS), "title", "published_at"
+    )
+    extraction = _extract_apart(to_extract, failed)
+    articles = articles.filter(~pl.col("article_id").is_in(list(failed)))
+    capped = {a: n for a, n in lengths.items() if n > MAX_EXTRACT_CHARS}
+    outcomes = _with_article_failures(parsed.outcomes, failed, capped)
+    return TransformedBatch(files=read.drop("data"), outcomes=outcomes, articles=articles, extraction=extraction)
+
+
+def _each_apart(fn, articles: pl.DataFrame, reason: str, failed: dict[str, str]) -> pl.DataFrame:
+    """``fn(articles)``; if it raises, ``fn`` of each article alone, and the articles it
+    raises on are left out and named in ``failed`` (``<reason>:<exception type>``)."""
+    try:
+        return fn(articles)
+    except Exception:
+        pass
+    good = []
+    for offset in range(articles.height):
+        one = articles.slice(offset, 1)
+        try:
+            good.append(fn(one))
+        except Exception as exc:
+            failed[one["article_id"][0]] = f"{reason}:{type(exc).__name__}"
+    return pl.concat(good) if good else fn(articles.clear())
+
+
+def _extract_apart(articles: pl.DataFrame, failed: dict[str, str]):
+    from transforms.extraction import extract_calls
+    from transforms.reference import load_reference
+
+    reference = load_reference()
+    extract = lambda frame: extract_calls(frame, reference)  # noqa: E731
+    try:
+        return extract(articles)
+    except Exception:
+        pass
+    # Find the articles it raises on, then extract the others together (exactly the
+    # batch's result without them: extract_calls merges rows across articles).
+    _each_apart(lambda one: (extract(one), one)[1], articles, "extract_failed", failed)
+    return extract(articles.filter(~pl.col("article_id").is_in(list(failed))))
+
+
+def _with_article_failures(outcomes: pl.DataFrame, failed: dict[str, str], capped: dict[str, int]) -> pl.DataFrame:
+    """A file all of whose articles failed is rejected with the first failure; a file
+    with others is loaded with a note, as a .jsonl file with bad lines is. Files with an
+    article longer than MAX_EXTRACT_CHARS say so."""
+    if not failed and not capped:
+        return outcomes
+    rows = []
+    for row in outcomes.iter_rows(named=True):
+        ids = row["article_ids"] or []
+        bad = [failed[a] for a in ids if a in failed]
+        notes = [row["reason"]] if row["reason"] else []
+        long = [capped[a] for a in ids if a in capped]
+        if long:
+            notes.append(f"calls extracted from the first {MAX_EXTRACT_CHARS} of {max(long)} characters")
+        if bad and len(bad) == len(ids):
+            row.update(rejected=True, reason=bad[0], article_ids=[])
+        elif bad:
+            notes.append(f"{len(bad)} of {len(ids)} records not loaded: {bad[0]}")
+            row.update(reason="; ".join(notes), article_ids=[a for a in ids if a not in failed])
+        elif not row["rejected"]:
+            row.update(reason="; ".join(notes) or None)
+        rows.append(row)
+    return pl.DataFrame(rows, schema=OUTCOME_SCHEMA)
+
+
+def _empty_extraction():
+    from transforms.extraction import SCHEMAS, Extraction
+
+    return Extraction(**{name: pl.DataFrame(schema=schema) for name, schema in SCHEMAS.items()})
+
+
+def rejected_batch(batch: pl.DataFrame, reason: str) -> TransformedBatch:
+    """Every file of ``batch`` rejected with ``reason``, none of it read."""
+    return TransformedBatch(
+        files=batch.with_columns(pl.lit(None, dtype=pl.String).alias("read_error")),
+        outcomes=pl.DataFrame(
+            {"source_path": batch["source_path"], "content_sha256": [None] * batch.height,
+             "rejected": [True] * batch.height, "reason": [reason] * batch.height,
+             "article_ids": [[] for _ in range(batch.height)]},
+            schema=OUTCOME_SCHEMA,
+        ),
+        articles=pl.DataFrame(schema={**ARTICLE_SCHEMA, "clean_text": pl.String}),
+        extraction=_empty_extraction(),
+    )
+
+
+def merge(parts: list[TransformedBatch]) -> TransformedBatch:
+    extraction = _empty_extraction()
+    return TransformedBatch(
+        files=pl.concat([p.files for p in parts], how="diagonal_relaxed"),
+        outcomes=pl.concat([p.outcomes for p in parts]),
+        articles=pl.concat([p.articles.select(list(parts[0].articles.columns)) for p in parts], how="vertical_relaxed"),
+        extraction=type(extraction)(**{
+            name: pl.concat([getattr(p.extraction, name) for p in parts], how="vertical_relaxed")
+            for name in extraction.__dataclass_fields__
+        }),
+    )

@@ -9,6 +9,7 @@ prints DuckDB's message whole: its hints and the caret under the query).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -16,6 +17,19 @@ from pathlib import Path
 from flows import analyst_cli, output, runtime
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
+
+
+class Stopped(BaseException):
+    """SIGTERM reached ``tamas ingest``: unwind (the run is recorded as failed, the
+    warehouse stays as it was, the pool workers are killed), then exit 128 + signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped(signum)
 
 
 def _fail(message: str, status: int) -> int:
@@ -156,11 +170,20 @@ def cmd_ingest(args) -> int:
 
     runtime.skip_known_migrations()  # before Prefect is imported: it reads settings then
     server = None if runtime.user_api_url() else runtime.TemporaryPrefectServer()
+    # Prefect swaps in its own SIGTERM handler while the flow runs and sends the signal
+    # again to this one when the flow has unwound. Ctrl-C the same way: Python's own
+    # KeyboardInterrupt did not stop a run waiting on its pool.
+    signal.signal(signal.SIGTERM, _raise_stopped)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _raise_stopped)
     try:
         if server is not None:
             server.start()  # starts while the client imports Prefect and the flow
         return _run_ingest(args, spec, lake_options, server)
+    except Stopped as stop:
+        return _fail(f"stopped by {stop}: the run is recorded as failed, the warehouse is as it was", 128 + stop.signum)
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if server is not None:
             server.stop()
 
@@ -204,10 +227,11 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
     except (InputError, WarehouseUnavailable) as exc:
         return _fail(str(exc), EXIT_USAGE)
     except Exception as exc:  # the run failed: ingest_run records it; the user gets one line
+        from flows.ingest import one_line_error
+
         log = runtime.log_dir() / "last-failure.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        return _fail(f"run failed: {type(exc).__name__}: {first} (traceback in {log})", EXIT_FAILED)
+        return _fail(f"run failed: {one_line_error(exc)} (traceback in {log})", EXIT_FAILED)
     runtime.record_prefect_db()
     for line in summary.lines():
         print(line)
@@ -283,6 +307,7 @@ def cmd_serve(args) -> int:
 def cmd_sql(args) -> int:
     import duckdb
 
+    read_only = _read_statements()
     from warehouse.store import connect_readonly
 
     warehouse = args.warehouse or runtime.default_warehouse()
@@ -291,10 +316,15 @@ def cmd_sql(args) -> int:
     except (FileNotFoundError, duckdb.Error) as exc:
         return _fail(str(exc).splitlines()[0], EXIT_USAGE)
     try:
-        con.execute("SET TimeZone = 'Asia/Tehran'")  # TIMESTAMPTZ values print in Tehran time
-        statements = duckdb.extract_statements(args.query)
-        if not statements:
-            return _fail("no SQL statement given", EXIT_USAGE)
+        statements = con.extract_statements(args.query)
+        refused = [s.type.name for s in statements if s.type not in read_only]
+        if refused or not statements:
+            return _fail(
+                f"tamas sql is read-only: it runs SELECT, EXPLAIN, DESCRIBE and SHOW statements, "
+                f"not {', '.join(dict.fromkeys(refused)) or 'an empty query'}",
+                EXIT_USAGE,
+            )
+        con.execute("SET TimeZone = 'Asia/Tehran'")  # ours, not the user's: TIMESTAMPTZ prints in Tehran time
         printed = 0
         for statement in statements:  # in order; each result printed before the next runs
             relation = con.sql(statement.query)
@@ -316,6 +346,14 @@ def cmd_sql(args) -> int:
     finally:
         con.close()
     return 0
+
+
+def _read_statements():
+    import duckdb
+
+    # DuckDB parses DESCRIBE, SHOW, SUMMARIZE, PRAGMA <name> and FROM-first queries as
+    # SELECT; COPY, ATTACH, SET, INSTALL/LOAD, CALL, EXPORT... are other types.
+    return frozenset({duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN})
 
 
 def main(argv: list[str] | None = None) -> int:

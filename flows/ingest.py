@@ -10,12 +10,11 @@ published atomically at the end (warehouse/store.py). docs/scaling.md has the fi
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import signal
 import time
 import uuid
 from collections import deque
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,8 +25,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import scaling
-from flows.batch import TransformedBatch, transform_batch
+from flows.batch import TransformedBatch, transform_batch, transform_in
 from flows.files import DEFAULT_MAX_BYTES, InputError, discover_files
+from flows.pool import WorkerPool
 from flows.progress import ProgressReporter
 from warehouse import load, search, store
 
@@ -58,10 +58,12 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         c = self.counts
+        by_reason = sorted((c.get("rejected_by_reason") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
         return [
             f"run {self.run_id}: {self.status} in {self.seconds:.1f} s → {self.warehouse}",
             f"files seen {c.get('files_seen', 0)} / loaded {c.get('loaded', 0)} / duplicate {c.get('duplicate', 0)}"
             f" / unchanged {c.get('unchanged', 0)} / rejected {c.get('rejected', 0)}",
+            *([f"rejected by reason: " + ", ".join(f"{key} {n}" for key, n in by_reason)] if by_reason else []),
             f"articles loaded {c.get('loaded_articles', 0)}, calls found {c.get('calls_found', 0)}"
             f" (calls in warehouse {c.get('calls_total', 0)})",
         ]
@@ -109,17 +111,19 @@ class BatchHolder:
         return batch
 
 
-@task(name="transform", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def transform_task(batch: pl.DataFrame, executor: Executor | None) -> BatchHolder:
+# No retries: a file's failure is already that file's (flows/batch.py), so a batch that
+# raises anyway would raise again, and a retry's delay held up a SIGTERM'd run.
+@task(name="transform", cache_policy=NO_CACHE)
+def transform_task(batch: pl.DataFrame, pool: WorkerPool | None, max_bytes: int = DEFAULT_MAX_BYTES) -> BatchHolder:
     """One task per batch (a task run costs the Prefect server tens of ms: never one per
     article, and as few per batch as the stages allow)."""
     # Test hooks (warehouse/store.py; no-ops unless TAMAS_TEST_HOOK is set): the batch's
     # files are discovered, not yet read, cleaned or extracted.
     store.pause_point("read")
     store.pause_point("extract")
-    if executor is None:
-        return BatchHolder(transform_batch(batch))
-    return BatchHolder(executor.submit(transform_batch, batch).result())
+    if pool is None:
+        return BatchHolder(transform_batch(batch, max_bytes))
+    return BatchHolder(transform_in(pool, batch, max_bytes))
 
 
 # ---------------------------------------------------------------- incremental check
@@ -154,9 +158,12 @@ def split_unchanged(discovered: pl.DataFrame, state: pl.DataFrame) -> tuple[pl.D
 # Rejections that depend only on a file's bytes: the same bytes are rejected again, so an
 # unchanged file that got one is not re-read. The others (unreadable, vanished, too large,
 # links, FIFOs) depend on the moment or the options and are checked again every run.
+# A file that made parsing, cleaning or extraction fail, ran over its time budget or
+# killed its worker would do it again: not retried either while unchanged.
 CONTENT_REJECTIONS = frozenset({
     "empty_file", "binary_content", "undecodable", "invalid_json", "no_text_field", "no_article_text",
     "no_valid_lines", "not_persian", "unsupported_extension",
+    "parse_failed", "clean_failed", "extract_failed", "transform_timeout", "worker_died",
 })
 STILL_REJECTED_NOTE = " (file unchanged since it was rejected: not read again)"
 
@@ -187,6 +194,7 @@ class IngestState:
         self.run_id = run_id
         self.commit_each_batch = commit_each_batch
         self.counts = {"files_seen": 0, "loaded": 0, "duplicate": 0, "unchanged": 0, "rejected": 0, "loaded_articles": 0, "calls_found": 0}
+        self.counts["rejected_by_reason"] = {}
 
     def add_files(self, frame: pl.DataFrame) -> None:
         """Record a batch's ingest_file rows now (same transaction), so memory does not
@@ -194,6 +202,10 @@ class IngestState:
         load.record_files(self.con, self.run_id, frame)
         for outcome, n in frame.group_by("outcome").len().iter_rows():
             self.counts[outcome] += n
+        by_reason = self.counts["rejected_by_reason"]
+        keys = frame.filter(pl.col("outcome") == "rejected").select(pl.col("reason").str.extract(r"^([a-z_]+)", 1))
+        for (key,) in keys.iter_rows():
+            by_reason[key] = by_reason.get(key, 0) + 1
         self.counts["files_seen"] += frame.height
 
 
@@ -354,27 +366,29 @@ def ingest_articles(
                 )
                 workers = workers or os.cpu_count() or 1
                 size = batch_size(to_read.height, workers, batch_files)
-                # The pool's workers are spawned, never forked: a fork of this multi-threaded
-                # process (polars' thread pool) can deadlock in the child. Under a Dask task
-                # runner the tasks already run on the cluster's workers: no pool.
-                executor = (
-                    ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-                    if workers > 1 and to_read.height >= POOL_MIN_FILES and scaling.runs_tasks_locally()
-                    else None
-                )
+                # Under a Dask task runner the tasks already run on the cluster's workers:
+                # no pool. Without a pool, each batch runs in this (main) thread, where its
+                # time budget can interrupt it (flows/batch.py).
+                local = scaling.runs_tasks_locally()
+                pool = WorkerPool(workers) if workers > 1 and to_read.height >= POOL_MIN_FILES and local else None
+                done = False
                 try:
                     pending: deque = deque()
                     for batch in _batches(to_read, size):
-                        pending.append(transform_task.submit(batch, executor))
+                        if local and pool is None:
+                            _load(transform_task(batch, None, max_bytes), state, progress)
+                            continue
+                        pending.append(transform_task.submit(batch, pool, max_bytes))
                         # Keep a bounded number of batches in flight: memory stays flat
                         # however large the input.
                         while len(pending) > workers:
-                            _drain_one(pending, state, progress)
+                            _load(pending.popleft().result(), state, progress)
                     while pending:
-                        _drain_one(pending, state, progress)
+                        _load(pending.popleft().result(), state, progress)
+                    done = True
                 finally:
-                    if executor is not None:
-                        executor.shutdown(cancel_futures=True)
+                    if pool is not None:  # a stopped or failed run does not wait for busy workers
+                        pool.close(kill=not done)
                 finish_load_task(
                     state, unchanged, still_rejected, started_at, [str(p) for p in paths],
                     rebuild=lake is None, keep_file_latest=lake is None,
@@ -385,7 +399,7 @@ def ingest_articles(
                 progress.close()
         except BaseException as exc:
             summary.status = "failed"
-            summary.error = f"{type(exc).__name__}: {exc}"
+            summary.error = one_line_error(exc)
             if lake is None:
                 _record_failure(target, run_id, started_at, paths, summary.error)
             else:
@@ -396,9 +410,19 @@ def ingest_articles(
     return summary
 
 
-def _drain_one(pending: deque, state: IngestState, progress: ProgressReporter) -> None:
-    """Load the oldest batch in flight (batches load in discovery order)."""
-    batch = pending.popleft().result().take()
+def one_line_error(exc: BaseException, limit: int = 500) -> str:
+    """``Type: first line of the message``, at most ``limit`` characters: what ingest_run
+    keeps (DuckDB's messages can carry a C++ stack trace; the CLI logs the full trace)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if not lines and isinstance(getattr(exc, "signal", None), int):  # Prefect's TerminationSignal
+        lines = [f"stopped by {signal.Signals(exc.signal).name}"]
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _load(holder: BatchHolder, state: IngestState, progress: ProgressReporter) -> None:
+    """Load one transformed batch (batches load in discovery order)."""
+    batch = holder.take()
     load_batch_task(state, batch)
     if state.commit_each_batch:
         # The staged copy is private until published, so a commit per batch exposes
@@ -413,6 +437,6 @@ def _record_failure(target: Path, run_id: str, started_at: datetime, paths: list
     """A failed run still leaves its trace in ingest_run (status failed, the error)."""
     try:
         with store.staged_copy(target) as con:
-            load.record_run(con, run_id, started_at, "failed", {}, [str(p) for p in paths], error[:2000])
+            load.record_run(con, run_id, started_at, "failed", {}, [str(p) for p in paths], error)
     except Exception:  # the original error matters more than a failure to record it
         pass

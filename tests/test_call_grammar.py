@@ -297,6 +297,17 @@ def test_reports_of_one_call_in_an_article_make_one_call(ref):
     assert {"conflict_crisis", "trade_economy"} <= topics(ex)
 
 
+def test_a_call_noun_after_a_demonstrative_refers_back(ref):
+    # the second sentence lists the three callers "in these calls": no call among them
+    text = ("لاوروف، چاووش‌اوغلو و وانگ یی امروز در تماس‌های تلفنی جداگانه با ظریف درباره یمن گفتگو کردند.\n"
+            "سرگئی لاوروف، مولود چاووش‌اوغلو و وانگ یی در این تماس‌های تلفنی بر آتش‌بس تاکید کردند.")
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["CN", "IR"], ["IR", "RU"], ["IR", "TR"]]
+    # the same words without the demonstrative report a call of their own
+    text = "لاوروف، چاووش‌اوغلو و وانگ یی امروز در تماس تلفنی مشترک درباره یمن گفتگو کردند."
+    assert calls(run(ref, {"a": text}, PUB_2019)) == [["CN", "RU", "TR"]]
+
+
 def test_the_same_people_on_two_days_are_two_calls(ref):
     text = "ظریف و لاوروف دیشب تماس تلفنی داشتند. آن‌ها روز یکشنبه نیز تلفنی گفتگو کرده بودند."
     ex = run(ref, {"a": text}, PUB_2019)
@@ -353,6 +364,8 @@ def test_after_midnight_a_fresh_report_gives_the_month_only(ref):
     # the verb "agreed" is not the agreements topic; implementing agreements is
     ("ظریف و لاوروف در تماس تلفنی توافق کردند که رایزنی‌ها ادامه یابد.", set(), {"agreements"}),
     ("ظریف در تماس تلفنی با لاوروف بر اجرای توافقات دو کشور تاکید کرد.", {"agreements"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف از امضای موافقت‌نامه حمل و نقل هوایی استقبال کرد.", {"agreements"}, set()),
+    ("ظریف در تماس تلفنی با لاوروف بر اجرای موافقتنامه‌های دو کشور تاکید کرد.", {"agreements"}, set()),
     # an agreement between two other countries is not the parties' agreement
     ("ظریف در تماس تلفنی با لاوروف از توافق میان ترکیه و آمریکا استقبال کرد.", set(), {"agreements"}),
     # a party to the call is not its topic; a title is not content
@@ -360,6 +373,12 @@ def test_after_midnight_a_fresh_report_gives_the_month_only(ref):
     ("وزیر دفاع روسیه در تماس تلفنی با ظریف درباره گردشگری گفتگو کرد.", {"culture_science"}, {"security_defense"}),
     # a country that takes no part in the call as its subject
     ("لاوروف و چاووش‌اوغلو در تماس تلفنی درباره تحولات سوریه گفتگو کردند.", {"conflict_crisis"}, set()),
+    # a military word as the adjective of a war word names the war, not defence cooperation
+    ("ظریف در تماس تلفنی با لاوروف درباره درگیری‌های نظامی در مرز دو کشور همسایه گفتگو کرد.",
+     {"conflict_crisis"}, {"security_defense"}),
+    ("ظریف در تماس تلفنی با لاوروف هر گونه حمله نظامی به تاسیسات غیرنظامی را محکوم کرد.",
+     {"conflict_crisis"}, {"security_defense"}),
+    ("ظریف در تماس تلفنی با لاوروف درباره همکاری‌های نظامی دو کشور گفتگو کرد.", {"security_defense"}, set()),
     # civilians are no military topic
     ("ظریف در تماس تلفنی با لاوروف کشته شدن غیرنظامیان را محکوم کرد.", set(), {"security_defense"}),
 ])

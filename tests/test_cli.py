@@ -53,14 +53,13 @@ def test_unwritable_warehouse_is_one_line(tmp_path, seed_dir):
 # Runs a command as a child subreaper (Linux prctl PR_SET_CHILD_SUBREAPER): whatever the
 # command leaves running is re-parented to this launcher, not to init, so the test looks at
 # the processes its own `tamas` started and at no other process on the machine.
-_LAUNCHER = r"""
-import ctypes, json, os, subprocess, sys, time
+# (tests/test_robustness.py uses the same prelude.)
+SUBREAPER_PRELUDE = r"""
+import ctypes, json, os, signal, subprocess, sys, time
 import psutil
 
 assert ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
-report, args = sys.argv[1], sys.argv[2:]
 me = psutil.Process()
-SERVER = "prefect.server.api.server:create_app"
 
 def alive():
     try:
@@ -76,7 +75,10 @@ def alive():
         except psutil.Error:
             pass
     return found
-
+"""
+_LAUNCHER = SUBREAPER_PRELUDE + r"""
+report, args = sys.argv[1], sys.argv[2:]
+SERVER = "prefect.server.api.server:create_app"
 run = subprocess.Popen(args)
 servers = set()
 while run.poll() is None:

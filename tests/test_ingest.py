@@ -136,9 +136,9 @@ def test_file_rejected_for_its_content_is_not_read_again_until_it_changes(ingest
     read_paths: list[str] = []
     real_read = flows.batch.read_files
 
-    def spy_read(files):
+    def spy_read(files, *args):
         read_paths.extend(files["source_path"].to_list())
-        return real_read(files)
+        return real_read(files, *args)
 
     monkeypatch.setattr(flows.batch, "read_files", spy_read)
     second = ingest(seed_dir)

@@ -345,9 +345,9 @@ def test_no_change_run_over_10000_files_opens_none(ingest, tmp_path, query, monk
             opened.append(str(file))
         return real_open(file, *args, **kwargs)
 
-    def spy_read(files):
+    def spy_read(files, *args):
         read_rows.append(files.height)
-        return real_read(files)
+        return real_read(files, *args)
 
     monkeypatch.setattr(builtins, "open", spy_open)
     monkeypatch.setattr(flows.batch, "read_files", spy_read)

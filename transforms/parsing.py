@@ -29,7 +29,8 @@ REJECT_REASONS = {
     "empty_file": "the file has no bytes or only white space",
     "binary_content": "the bytes are not text (NUL bytes or control characters)",
     "undecodable": "no text encoding decodes the bytes",
-    "invalid_json": "a .json file that does not parse",
+    "invalid_json": "a .json file that does not parse, nests deeper than MAX_JSON_DEPTH or holds more than MAX_JSON_VALUES values",
+    "parse_failed": "reading the file's records raised an unexpected error (parse_failed:<exception type>)",
     "no_text_field": "a JSON record without text/body/content",
     "no_article_text": "an HTML page with no main text",
     "no_valid_lines": "a .jsonl file none of whose lines is a valid record",
@@ -41,12 +42,26 @@ REJECT_REASONS = {
     "vanished": "the file was removed between discovery and reading",
     "symlink_outside_root": "a symbolic link pointing outside the input folder",
     "unsupported_extension": "not .txt, .md, .json, .jsonl, .html or .htm",
+    # Given by the flow (flows/files.py, flows/batch.py), not by parsing:
+    "directory_symlink": "a symbolic link to a folder inside the input folder (not followed)",
+    "clean_failed": "cleaning raised on the file's articles (clean_failed:<exception type>)",
+    "extract_failed": "extraction raised on the file's articles (extract_failed:<exception type>)",
+    "transform_timeout": "the file's transform step ran over its time budget (TAMAS_FILE_SECONDS)",
+    "worker_died": "the process transforming the file died (worker_died:<signal or exit status>)",
 }
 
 # An HTML page whose main text has fewer words is a menu or an error page, not an article.
 MIN_HTML_WORDS = 12
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
+
+# An article record is a flat object of a few fields. Deeper nesting overflows the JSON
+# decoder's recursion; many values make a decoded object tens of times its size in
+# bytes. Both are checked on the text before decoding, per .json file or .jsonl line.
+MAX_JSON_DEPTH = 100
+MAX_JSON_VALUES = 10_000
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 ARTICLE_SCHEMA = {
     "article_id": pl.String,
@@ -303,6 +318,29 @@ def record_from_json(obj) -> dict:
     }
 
 
+def load_json(text: str):
+    """A JSON value, or Rejected("invalid_json", ...) when it does not parse, nests too
+    deep or holds too many values (MAX_JSON_DEPTH, MAX_JSON_VALUES)."""
+    bare = _JSON_STRING.sub('""', text)  # strings hold no structure
+    values = bare.count(",") + bare.count("[") + bare.count("{")
+    brackets = _NOT_BRACKET.sub("", bare[: 4 * MAX_JSON_VALUES] if values > MAX_JSON_VALUES else bare)
+    depth = deepest = 0
+    for ch in brackets:
+        depth += 1 if ch in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > MAX_JSON_DEPTH:
+                raise Rejected("invalid_json", "nesting too deep")
+    if values > MAX_JSON_VALUES:
+        raise Rejected("invalid_json", f"more than {MAX_JSON_VALUES} values")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise Rejected("invalid_json", f"line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:  # a thread's smaller stack or limit than the check assumed
+        raise Rejected("invalid_json", "nesting too deep") from None
+
+
 def parse_file(path: str, data: bytes) -> tuple[list[dict], str | None]:
     """Records of one file and a note (bad .jsonl lines); raises Rejected."""
     suffix = path[path.rfind(".") :].lower() if "." in path.rsplit("/", 1)[-1] else ""
@@ -322,21 +360,16 @@ def parse_file(path: str, data: bytes) -> tuple[list[dict], str | None]:
             raise Rejected("no_article_text", f"{words} words of text outside markup")
         return [{"raw_text": body, "title": title, "url": None, "outlet": None, "published_at": None}], note
     if suffix == ".json":
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise Rejected("invalid_json", f"line {exc.lineno} column {exc.colno}") from None
-        return [record_from_json(obj)], note
+        return [record_from_json(load_json(text))], note
     records, bad = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            record = record_from_json(json.loads(line))
-        except json.JSONDecodeError:
-            bad.append(f"line {number}: invalid_json")
-            continue
+            record = record_from_json(load_json(line))
         except Rejected as exc:
+            if exc.reason.startswith("invalid_json:line "):
+                exc.reason = "invalid_json"  # the position within one line says little
             bad.append(f"line {number}: {exc.reason}")
             continue
         record["line"] = number
@@ -361,7 +394,7 @@ def parse_files(files: pl.DataFrame) -> ParsedFiles:
             if read_error:
                 raise Rejected(read_error)
             records, note = parse_file(path, data)
-            ids, kept, languages = [], 0, []
+            ids, kept, languages, found = [], 0, [], []
             for record in records:
                 language = detect_language(record["raw_text"])
                 if language != "fa":
@@ -377,16 +410,22 @@ def parse_files(files: pl.DataFrame) -> ParsedFiles:
                     content_sha256=sha,
                     published_date=published.astimezone(TEHRAN).date() if published else None,
                 )
-                articles.append(record)
+                found.append(record)
                 ids.append(record["article_id"])
                 kept += 1
             if not kept:
                 raise Rejected("not_persian", languages[0] if languages else "und")
             if languages:
                 note = "; ".join(filter(None, [note, f"{len(languages)} non-Persian records skipped"]))
+            articles.extend(found)  # only now: a file that fails halfway adds none
             outcomes.append({"source_path": path, "content_sha256": sha, "rejected": False, "reason": note, "article_ids": ids})
         except Rejected as exc:
             outcomes.append({"source_path": path, "content_sha256": sha, "rejected": True, "reason": exc.reason, "article_ids": []})
+        except Exception as exc:  # a file's failure stays that file's: the rest of the batch goes on
+            outcomes.append({
+                "source_path": path, "content_sha256": sha, "rejected": True,
+                "reason": f"parse_failed:{type(exc).__name__}", "article_ids": [],
+            })
     return ParsedFiles(
         articles=pl.DataFrame(articles, schema=ARTICLE_SCHEMA) if articles else pl.DataFrame(schema=ARTICLE_SCHEMA),
         outcomes=pl.DataFrame(outcomes, schema=OUTCOME_SCHEMA) if outcomes else pl.DataFrame(schema=OUTCOME_SCHEMA),

@@ -10,11 +10,12 @@ evidence gives: a call known to the month shows a month, never a first-of-month 
 Offline: Dash, plotly and dash-cytoscape serve their JavaScript from their Python
 packages; the world map's outlines are vendored in ``warehouse/assets/topojson/``.
 
-Reading: every callback opens the warehouse with ``store.connect_readonly`` and closes
-it before returning. A run never writes the warehouse file (it loads a copy and renames
-it over the path), so a request during a run reads the previous complete state, the
-next request after the rename reads the new one, and the dashboard never holds a lock
-or a file a run needs.
+Reading: every callback opens the warehouse with ``store.connect_readonly`` (a private
+in-memory database that attaches the file read-only, no other file or network access)
+and closes it before returning. A run never writes the warehouse file (it loads a copy
+and renames it over the path), so a request during a run reads the previous complete
+state, the first request after the rename reads the new one, however many requests are
+open at the time, and the dashboard never holds a lock or a file a run needs.
 """
 
 from __future__ import annotations
@@ -98,8 +99,11 @@ class Reader:
     def __init__(self, path: Path):
         self.path = Path(path)
 
+    def connect(self):
+        return connect_readonly(self.path, external_access=False)
+
     def rows(self, sql: str, params=None) -> list[dict]:
-        con = connect_readonly(self.path)
+        con = self.connect()
         try:
             cursor = con.execute(sql, params or [])
             names = [d[0] for d in cursor.description]
@@ -280,8 +284,14 @@ def _country_link(code: str | None, name: str | None):
     return _link(name or code, f"/country/{quote(code)}")
 
 
+def _is_web_url(url: str | None) -> bool:
+    """Only http(s) addresses become links: a record's url is input, and a data: or
+    javascript: one must not be one click away."""
+    return bool(url) and url.strip().lower().startswith(("http://", "https://"))
+
+
 def _safe_url(url: str | None) -> str | None:
-    return url if url and re.match(r"https?://", url, re.IGNORECASE) else None
+    return url.strip() if _is_web_url(url) else None
 
 
 def country_names(reader: Reader) -> dict[str, str]:
@@ -869,7 +879,7 @@ def search_layout(reader: Reader, query: dict, calendar: str, clean: Callable[[s
             html.P("خبرهایی که همه واژه‌ها را دارند؛ املای واژه مهم نیست (گفتگو، گفت‌وگو و گفت و گو یکی‌اند).", className="muted")]
     if not text.strip():
         return html.Div(head + [_empty("عبارتی بنویسید و «جستجو» را بزنید.", "search-results")])
-    con = connect_readonly(reader.path)
+    con = reader.connect()
     try:
         results = search(con, text, 30, clean=clean)
     except LookupError as exc:

@@ -20,7 +20,8 @@ inherit it (with ``flock`` they would, and a worker orphaned by a SIGKILL would 
 the warehouse locked).
 
 ``pause_point`` is a test hook: ``TAMAS_TEST_HOOK=<stage>:pause`` makes a run stop at
-that stage (read, extract, load, publish) so that a test can SIGKILL it there or change
+that stage (read, extract, transform (in the process doing the batch's work: a pool
+worker), load, publish) so that a test can SIGKILL it there or change
 the input under it; ``<stage>:fail`` makes it raise there. Unset in normal use.
 """
 
@@ -51,7 +52,7 @@ class WarehouseUnavailable(Exception):
 _HELD: set[str] = set()
 _HELD_GUARD = threading.Lock()
 
-TEST_HOOK_STAGES = ("read", "extract", "load", "publish")
+TEST_HOOK_STAGES = ("read", "extract", "transform", "load", "publish")
 _HOOKS_FIRED: set[str] = set()
 
 
@@ -110,6 +111,8 @@ def check_writable(path: Path) -> None:
         raise WarehouseUnavailable(f"cannot create folder {folder}: {exc.strerror}") from None
     if not os.access(folder, os.W_OK):
         raise WarehouseUnavailable(f"folder is not writable: {folder}")
+    if path.is_dir():
+        raise WarehouseUnavailable(f"the warehouse path is a folder: {path}")
     if path.exists() and not os.access(path, os.R_OK):
         raise WarehouseUnavailable(f"warehouse is not readable: {path}")
 
@@ -182,31 +185,39 @@ def staged_copy(path: Path):
     warehouse is untouched.
     """
     next_path = path.with_name(path.name + ".next")
-    for stale in (next_path, next_path.with_name(next_path.name + ".wal")):
+    leftovers = (next_path, next_path.with_name(next_path.name + ".wal"))
+    for stale in leftovers:
         stale.unlink(missing_ok=True)
-    if path.exists():
-        shutil.copyfile(path, next_path)
-    # A cap on DuckDB's buffer pool keeps a long run's memory flat (MEMORY_CAPS).
-    # A checkpoint every 128 MB of log, not DuckDB's 16 MB: the load commits once per
-    # batch, and each checkpoint rewrote the tables' tail blocks, leaving free blocks
-    # that every later run copies (30k bench: 233 MB -> 187 MB file, same RSS).
-    con = duckdb.connect(
-        str(next_path),
-        config={"memory_limit": memory_cap("load"), "checkpoint_threshold": "128MB"},
-    )
+    con = None
     try:
+        if path.exists():
+            shutil.copyfile(path, next_path)
+        # A cap on DuckDB's buffer pool keeps a long run's memory flat (MEMORY_CAPS).
+        # A checkpoint every 128 MB of log, not DuckDB's 16 MB: the load commits once per
+        # batch, and each checkpoint rewrote the tables' tail blocks, leaving free blocks
+        # that every later run copies (30k bench: 233 MB -> 187 MB file, same RSS).
+        con = duckdb.connect(
+            str(next_path),
+            config={"memory_limit": memory_cap("load"), "checkpoint_threshold": "128MB"},
+        )
         apply_schema(con)
         yield con
         con.execute("CHECKPOINT")
         con.close()
         pause_point("publish")
+        with open(next_path, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(next_path, path)
     except BaseException:
-        con.close()
-        next_path.unlink(missing_ok=True)
+        # A failed copy, load or publish (a full disk) leaves no partial copy behind.
+        if con is not None:
+            try:
+                con.close()
+            except duckdb.Error:
+                pass
+        for partial in leftovers:
+            partial.unlink(missing_ok=True)
         raise
-    with open(next_path, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(next_path, path)
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
@@ -246,12 +257,28 @@ def step_memory(con: duckdb.DuckDBPyConnection, step: str):
         con.execute(f"SET memory_limit = '{previous}'")
 
 
-def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection; never conflicts with a run (see module docstring)."""
+def connect_readonly(path: Path, external_access: bool = True) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse as published now; never conflicts with a run.
+
+    A private in-memory database that ATTACHes the file READ_ONLY, not
+    ``duckdb.connect(path)``: DuckDB hands a new connection to a path the database it
+    already has open for it, so while any connection was open a reader kept seeing the
+    file a publish had replaced. ``external_access=False`` then forbids the connection
+    any file or network access but the attached warehouse (the dashboard)."""
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `tamas ingest` first")
-    con = duckdb.connect(str(path), read_only=True)
     from warehouse.search import enable_fts
 
-    enable_fts(con)  # readers can rank with fts_main_dim_article.match_bm25 (warehouse/search.py)
+    con = duckdb.connect(":memory:")
+    try:
+        enable_fts(con)  # readers can rank with fts_main_dim_article.match_bm25 (warehouse/search.py)
+        quoted = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
+        con.execute(f"ATTACH {quoted} AS warehouse (READ_ONLY)")
+        con.execute("USE warehouse")
+        if not external_access:
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
     return con

@@ -28,6 +28,7 @@ import polars as pl
 from .article import extract_article
 from .lexicon import load_lexicon
 from .officials import gazetteer
+from .prepass import may_report_call
 
 __all__ = ["Extraction", "extract_calls", "extract_one", "SCHEMAS"]
 
@@ -74,19 +75,24 @@ def _frame(rows: list[dict], name: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def extract_one(article_id: str, clean_text: str, title: str | None, published_at, reference) -> dict:
+def extract_one(article_id: str, clean_text: str, title: str | None, published_at, reference,
+                may_call: bool | None = None) -> dict:
     """Extraction of one article as lists of row dicts (the per-article unit the flow maps)."""
     g = gazetteer(reference)
     lex = load_lexicon()
-    return extract_article(article_id, clean_text, title, published_at, g, lex, reference.occasions)
+    return extract_article(article_id, clean_text, title, published_at, g, lex, reference.occasions, may_call)
 
 
-def extract_calls(articles: pl.DataFrame, reference) -> Extraction:
+def extract_calls(articles: pl.DataFrame, reference, prepass: bool = True) -> Extraction:
+    """``prepass``: decide batch-wide which articles can report a call (the result is
+    the same either way; the pre-pass only saves each article's own test)."""
     rows = {k: [] for k in SCHEMAS}
     cols = articles.columns
-    for r in articles.iter_rows(named=True):
+    texts = articles.get_column("clean_text") if "clean_text" in cols else pl.Series([""] * articles.height)
+    flags = may_report_call(texts).to_list() if prepass else [None] * articles.height
+    for r, may_call in zip(articles.iter_rows(named=True), flags):
         out = extract_one(r["article_id"], r.get("clean_text") or "", r.get("title") if "title" in cols else None,
-                          r.get("published_at") if "published_at" in cols else None, reference)
+                          r.get("published_at") if "published_at" in cols else None, reference, may_call)
         rows["mentions"].extend(out["mentions"])
         rows["participants"].extend(out["participants"])
         # The loader keeps which article revealed an official (stg_official.article_id).

@@ -13,6 +13,7 @@ from .lexicon import Lexicon
 from .metadata import article_meta
 from .officials import Gazetteer, find_mentions, office_span, person_countries
 from .predicates import find_predicates
+from .prepass import CALL_WORDS
 from .reports import Heads, analyse_report
 from .resolve import Resolver
 from .statements import find_statements
@@ -20,11 +21,11 @@ from .text import normalize_with_map, sentences
 from .topics import content_sentences, find_topics, zwnj_spaces
 from .verbs import verb_at
 
-# every call predicate has one of these words: an article without them has no call
-CALL_WORDS = re.compile(r"تماس|تلفن|گفت ?و ?گو|مکالمه|رایزنی|صحبت|کنفرانس|تبادل نظر|ارتباط")
 
-
-def extract_article(article_id: str, text: str, title: str | None, published_at, g: Gazetteer, lex: Lexicon, occasions):
+def extract_article(article_id: str, text: str, title: str | None, published_at, g: Gazetteer, lex: Lexicon, occasions,
+                    may_call: bool | None = None):
+    """``may_call``: the batch pre-pass's verdict (``prepass.may_report_call``); None
+    tests this article's own text."""
     text = text or ""
     res = {"mentions": [], "participants": [], "officials": [], "topics": [], "statements": [], "meta": None}
     outlet, cited = article_meta(text)
@@ -39,7 +40,7 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
     resolver = Resolver(g, nt, text, found.mentions, ref_date, found.countries)
     resolver.sent_n = sent_n
     calls: list[Call] = []
-    if CALL_WORDS.search(s):
+    if may_call if may_call is not None else CALL_WORDS.search(s):
         preds, toks = find_predicates(nt, sent_n, lex)
         if preds:
             H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g))

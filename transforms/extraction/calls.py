@@ -134,8 +134,10 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
                 one_sided.append((r, parts))
 
     calls = _Calls()
-    creating = [c for c in cands if c.pred.explicit or c.pred.family in CREATING]
-    supporting = [c for c in cands if not (c.pred.explicit or c.pred.family in CREATING)]
+    # a call noun after a demonstrative refers back to a call already reported: it names
+    # more of that call's content or people, never a call of its own
+    creating = [c for c in cands if (c.pred.explicit or c.pred.family in CREATING) and not c.pred.anaphoric]
+    supporting = [c for c in cands if not (c.pred.explicit or c.pred.family in CREATING) or c.pred.anaphoric]
     for c in sorted(creating, key=lambda c: c.headline):      # the body first: a headline joins its calls
         _merge(calls, c)
     explicit_without_pair = any(r.pred.explicit and r.pred.status == "reported" and not r.calls for r in reports)

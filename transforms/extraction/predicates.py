@@ -45,6 +45,7 @@ MODE = {"تلفنی": "phone", "ویدئویی": "video", "ویدیویی": "vid
 # words between a determiner-like position and the noun: "در یک تماس", "دومین تماس"
 DETERMINERS = {"یک", "یه", "این", "آن", "همین", "اولین", "نخستین", "دومین", "سومین", "چهارمین", "پنجمین",
                "آخرین", "تازه ترین", "جدیدترین"}
+DEMONSTRATIVES = {"این", "آن", "همین", "همان"}
 PREPOSITIONS = ("در جریان", "در طول", "در پی", "پس از", "بعد از", "پیش از", "قبل از", "به دنبال", "در پاسخ به",
                 "در", "طی", "ضمن", "حین", "پیرو", "از", "با", "به", "برای")
 LIGHT_VERBS = {"کرد", "داشت", "گرفت", "زد", "داد", "شد", "نمود", "پرداخت", "بود"}
@@ -76,6 +77,7 @@ class Predicate:
     tok_start: int = 0                 # token indices of [start, end)
     tok_end: int = 0
     noun: tuple[int, int] | None = None  # for an adverb: the conversation noun it modifies
+    anaphoric: bool = False            # "این تماس"، "آن گفت‌وگو": a call already reported
 
     @property
     def directional(self) -> bool:
@@ -232,6 +234,9 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     i0, i1 = p.tok_start, p.tok_end
     last = toks.index_at(hi)          # first token after the clause
     p.prep, prep_i = _prep_before(toks, i0, lo)
+    if p.family != "adverb" or p.noun:
+        k = toks.index_at(p.noun[0]) if p.noun else i0
+        p.anaphoric = k > 0 and toks.starts[k - 1] >= lo and texts[k - 1] in DEMONSTRATIVES
     before = s[lo:p.start]
 
     # the light verb: right after the noun phrase, across adjectives, quotes, "ای", the

@@ -20,8 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
+from .memo import per_object
 from .officials import (
     BARE_OK_ROLES, GENERIC_TITLES, Gazetteer, Mention, holders, office_exists, roles_of, text_official_id,
 )
@@ -56,6 +57,7 @@ class Resolver:
         self._on = on
         self.countries = countries
         self._memo: dict = {}
+        self._holder_memo: dict = {}
         strong = {m.official_id for m in mentions if m.kind == "person" and m.official_id and m.form_kind != "common"}
         self.named = [m for m in mentions if m.kind == "person" and m.official_id and not m.private
                       and (m.form_kind != "common" or m.official_id in strong)]
@@ -145,22 +147,27 @@ class Resolver:
 
     def _text(self, m: Mention) -> Participant:
         country = m.country
-        best, score = None, 0
         nm = norm(m.name_text)
-        for oid, p in self.g.persons.items():
-            if country and p["country_code"] != country:
-                continue
-            for f in p["forms"]:
-                sc = fuzz.ratio(nm, f)
-                if sc > score:
-                    best, score = oid, sc
-        if best and score >= 85:
+        forms, owners = _forms_by_country(self.g).get(country, ([], []))
+        hit = process.extractOne(nm, forms, scorer=fuzz.ratio, score_cutoff=85)
+        best = owners[hit[2]] if hit else None
+        if best:
             part = self.person(best, m)
             part.alias_form = m.name_text if nm not in self.g.persons[best]["forms"] else None
             return part
         name = strip_honorific(m.name_text)
         oid = text_official_id(name, country)
         return Participant(oid, oid, country, m.title_fa, m.role_code, name_fa=name, is_text=True)
+
+    def _named_holder(self, country: str, role: str):
+        """The first person the article names who holds (or whose mention says) that office."""
+        key = (country, role)
+        if key not in self._holder_memo:
+            self._holder_memo[key] = next(
+                (pm for pm in self.named if self.g.persons[pm.official_id]["country_code"] == country
+                 and (pm.role_code == role or any(r[0] == role and r[1] == country
+                                                  for r in roles_of(self.g, pm.official_id, self.on)))), None)
+        return self._holder_memo[key]
 
     def _head(self, country: str) -> Participant | None:
         for pm in self.named:
@@ -185,13 +192,11 @@ class Resolver:
             country = self._bare_country(role, tnorm, m, excluded)
         if country is None:
             return None
-        for pm in self.named:
-            if g.persons[pm.official_id]["country_code"] != country:
-                continue
-            if pm.role_code == role or any(r[0] == role and r[1] == country for r in roles_of(g, pm.official_id, self.on)):
-                part = self.person(pm.official_id, None)
-                part.title_fa, part.role_code, part.alias_form = title_fa or part.title_fa, role, None
-                return part
+        pm = self._named_holder(country, role)
+        if pm is not None:
+            part = self.person(pm.official_id, None)
+            part.title_fa, part.role_code, part.alias_form = title_fa or part.title_fa, role, None
+            return part
         hs = holders(g, country, role, self.on) if role and self.on is not None else []
         if len(hs) == 1:
             part = self.person(hs[0], None)
@@ -264,3 +269,16 @@ def strip_honorific(name: str) -> str:
         if n.startswith(h + " "):
             n = n[len(h) + 1:]
     return n.strip()
+
+
+@per_object
+def _forms_by_country(g: Gazetteer) -> dict:
+    """Every gazetteer name form, by its person's country (None: all), with its owner."""
+    out: dict = {None: ([], [])}
+    for oid, p in g.persons.items():
+        for key in (p["country_code"], None):
+            forms, owners = out.setdefault(key, ([], []))
+            for f in p["forms"]:
+                forms.append(f)
+                owners.append(oid)
+    return out

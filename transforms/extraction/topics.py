@@ -198,10 +198,15 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
                 s, a, b, lex, parties, country_spans, c_starts):
             got["conflict_crisis"] = (sents[i].start, sents[i].end)
         glued, offs = _glued(s, zwnj, a, b)
+        prev = None
         for gx, gy, w in topic_hits(glued, 0, len(glued), lex):
             x, y = offs[gx], offs[gy - 1] + 1
+            adjective = prev is not None and prev[2].code == "conflict_crisis" and not glued[prev[1]:gx].strip()
+            prev = (gx, gy, w)
             if w.code == "-":
                 continue
+            if adjective and w.code == "security_defense":
+                continue          # "حمله نظامی"، "درگیری‌های نظامی": the military act is the conflict
             k = bisect.bisect_right(ex_a, x) - 1
             if k >= 0 and ex_starts[k][0] <= x < ex_starts[k][1]:
                 continue
