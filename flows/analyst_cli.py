@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from flows import runtime
+from flows import output, runtime
 
 EXIT_USAGE = 2
 DEFAULT_DOCS = Path(__file__).resolve().parents[1] / "docs" / "warehouse.md"
@@ -42,12 +42,17 @@ def add_commands(commands) -> None:
     search = commands.add_parser(
         "search",
         help="full-text search over the articles (Persian-aware BM25)",
-        description="Rank articles by BM25 relevance of clean_text to the query (any of its words). "
-        "The index is built by every ingest run; in SQL: fts_main_dim_article.match_bm25(article_id, 'query').",
+        description="Rank articles with every word of the query by BM25 relevance of clean_text. The query "
+        "is cleaned as the articles were (so گفتگو, گفت و گو and گفت‌وگو find the same articles). Each hit "
+        "comes with a snippet around the match and the calls the article reports. Exit status 1 when nothing "
+        "matches (like grep). The index is built by every ingest run; in SQL: "
+        "fts_main_dim_article.match_bm25(article_id, 'query').",
     )
     search.add_argument("query", help='words to look for, e.g. "راه آهن رشت"')
     search.add_argument("--limit", type=int, default=10, metavar="N", help="show at most N articles (default: 10)")
+    search.add_argument("--any", action="store_true", help="articles with any of the words, not all of them")
     _warehouse_option(search)
+    output.add_format_options(search)
 
     export = commands.add_parser(
         "export",
@@ -56,6 +61,10 @@ def add_commands(commands) -> None:
     )
     export.add_argument("directory", type=Path, metavar="DIR", help="output folder (created if missing)")
     export.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="file format (default: parquet)")
+    export.add_argument(
+        "--excel", action="store_true",
+        help="CSV for Excel: start each file with a UTF-8 byte order mark, without which Excel shows Persian as mojibake",
+    )
     _warehouse_option(export)
 
     dashboard = commands.add_parser(
@@ -98,38 +107,61 @@ def _connect(args):
         raise SystemExit(_fail(str(exc).splitlines()[0]))
 
 
-def cmd_search(args) -> int:
-    from rich.console import Console
-    from rich.table import Table
+SEARCH_COLUMNS = ("rank", "score", "title", "outlet", "published", "snippet", "calls", "article_id", "file", "url")
 
+
+def search_rows(hits: list[dict]) -> list[tuple]:
+    """One row per hit; ``calls`` is "date: participant – participant" per call."""
+    rows = []
+    for rank, hit in enumerate(hits, 1):
+        snippet = hit["snippet"]
+        calls = [
+            f"{c['date_jalali'] or 'بی‌تاریخ'}: {' – '.join(c['participants'])}" for c in hit["calls"]
+        ]
+        rows.append((
+            rank, round(hit["score"], 3), hit["title"], hit["outlet"],
+            hit["published_tehran"] or (str(hit["published_date"]) if hit["published_date"] else None),
+            "".join(snippet.values()) if snippet else None, calls, hit["article_id"],
+            Path(hit["source_path"]).name, hit["url"],
+        ))
+    return rows
+
+
+def cmd_search(args) -> int:
+    import duckdb
+
+    from transforms.cleaning import clean_text
     from warehouse.search import search
 
     con = _connect(args)
     try:
-        hits = search(con, args.query, args.limit)
+        hits = search(con, args.query, args.limit, clean=clean_text, any_word=args.any)
+        if not hits:
+            print(f"no article matches {args.query!r}", file=sys.stderr)
+            return 1
+        rows = search_rows(hits)
+        if args.format == "json":  # the calls as objects, not as text
+            rows = [row[:6] + (hit["calls"],) + row[7:] for row, hit in zip(rows, hits)]
+        output.print_result(con, SEARCH_COLUMNS, rows, args.format, args.max_rows)
     except LookupError as exc:
         return _fail(str(exc))
+    except duckdb.Error as exc:  # e.g. a warehouse whose views predate this version
+        return _fail(output.duckdb_message(exc) + "\n(a warehouse from an older version gets current views on its next `tamas ingest`)")
+    except BrokenPipeError:
+        return output.reader_went_away()
     finally:
         con.close()
-    if not hits:
-        print("no article matches")
-        return 0
-    table = Table("#", "score", "article_id", "title", "outlet", "published", "calls", "file")
-    for rank, hit in enumerate(hits, 1):
-        table.add_row(
-            str(rank), f"{hit['score']:.3f}", hit["article_id"], hit["title"] or "", hit["outlet"] or "",
-            str(hit["published_date"] or ""), str(hit["n_calls"]), Path(hit["source_path"]).name,
-        )
-    Console(width=200).print(table)
     return 0
 
 
 def cmd_export(args) -> int:
     from warehouse.export import export
 
+    if args.excel and args.format != "csv":
+        return _fail("--excel is for --format csv (Parquet has no byte order mark)")
     con = _connect(args)
     try:
-        written = export(con, args.directory, args.format)
+        written = export(con, args.directory, args.format, excel=args.excel)
     except OSError as exc:
         return _fail(f"cannot write {args.directory}: {exc.strerror}")
     finally:
@@ -140,12 +172,13 @@ def cmd_export(args) -> int:
 
 
 def cmd_dashboard(args) -> int:
+    from transforms.cleaning import clean_text
     from warehouse.dashboard import serve
 
     warehouse = (args.warehouse or runtime.default_warehouse()).resolve()
     if not warehouse.exists():
         return _fail(f"no warehouse at {warehouse}: run `tamas ingest` first")
-    serve(warehouse, host=args.host, port=args.port)
+    serve(warehouse, host=args.host, port=args.port, clean=clean_text)  # search queries cleaned like the text
     return 0
 
 

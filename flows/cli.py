@@ -2,7 +2,8 @@
 
 Exit status: 0 when a run completed (rejected files included), 1 when a run failed,
 2 for bad input (missing path, unwritable warehouse, bad query), 75 when another run
-holds the warehouse. Errors are one line on stderr, never a traceback.
+holds the warehouse. Errors are one line on stderr, never a traceback (``tamas sql``
+prints DuckDB's message whole: its hints and the caret under the query).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from flows import analyst_cli, runtime
+from flows import analyst_cli, output, runtime
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
 
@@ -113,12 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sql = commands.add_parser(
         "sql",
-        help="run one read-only SQL query and print the result",
-        description="Run one read-only SQL query against the warehouse and print it as a table.",
+        help="run read-only SQL and print the result",
+        description="Run read-only SQL against the warehouse and print each result. Several statements "
+        "(separated by ;) run in order, each result printed in turn. Errors are DuckDB's own, hints "
+        "included. Times print in Tehran time (SET TimeZone = 'Asia/Tehran').",
     )
     sql.add_argument("query", help='the query, e.g. "SELECT * FROM v_calls"')
     _warehouse_option(sql)
-    sql.add_argument("--max-rows", type=int, default=100, metavar="N", help="print at most N rows (default: 100)")
+    output.add_format_options(sql)
     analyst_cli.add_commands(commands)  # docs, search, export, dashboard (flows/analyst_cli.py)
     return parser
 
@@ -325,12 +328,25 @@ def cmd_sql(args) -> int:
                 f"not {', '.join(dict.fromkeys(refused)) or 'an empty query'}",
                 EXIT_USAGE,
             )
-        for statement in statements:
+        con.execute("SET TimeZone = 'Asia/Tehran'")  # ours, not the user's: TIMESTAMPTZ prints in Tehran time
+        printed = 0
+        for statement in statements:  # in order; each result printed before the next runs
             relation = con.sql(statement.query)
-            if relation is not None:
-                relation.show(max_rows=args.max_rows, max_width=200)
+            if relation is None:
+                continue
+            if printed and args.format != "json":
+                print()
+            if args.format == "table":
+                output.print_result(con, relation.columns, [], "table", args.max_rows, relation=relation)
+            else:
+                output.print_result(con, relation.columns, relation.fetchall(), args.format, args.max_rows)
+            printed += 1
+        if not printed:
+            return _fail("the query returned no result set", EXIT_USAGE)
     except duckdb.Error as exc:
-        return _fail(str(exc).splitlines()[0], EXIT_USAGE)
+        return _fail(output.duckdb_message(exc), EXIT_USAGE)
+    except BrokenPipeError:
+        return output.reader_went_away()
     finally:
         con.close()
     return 0

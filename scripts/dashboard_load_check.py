@@ -58,16 +58,16 @@ def get(url: str, data: bytes | None = None) -> tuple[int, bytes]:
 
 
 CALLBACK = {
-    "output": "..calls-count.children...calls-chart.figure...calls-table.children..",
-    "outputs": [{"id": "calls-count", "property": "children"}, {"id": "calls-chart", "property": "figure"},
+    "output": "..calls-count.children...calls-chart.children...calls-table.children..",
+    "outputs": [{"id": "calls-count", "property": "children"}, {"id": "calls-chart", "property": "children"},
                 {"id": "calls-table", "property": "children"}],
     "inputs": [{"id": "f-country", "property": "value", "value": None},
                {"id": "f-official", "property": "value", "value": None},
                {"id": "f-topic", "property": "value", "value": None},
                {"id": "f-from", "property": "value", "value": ""},
                {"id": "f-to", "property": "value", "value": ""},
-               {"id": "f-calendar", "property": "value", "value": "jalali"}],
-    "changedPropIds": ["f-calendar.value"],
+               {"id": "calendar", "property": "value", "value": "jalali"}],
+    "changedPropIds": ["calendar.value"],
 }
 
 

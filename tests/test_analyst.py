@@ -61,22 +61,29 @@ def test_views_are_layered_staging_first():
 
 
 def test_views_on_the_seeds(seeded):
-    calls = rows(seeded, "SELECT call_date, call_date_jalali, call_year_jalali, call_month_jalali, participant_names "
-                         "FROM v_calls ORDER BY call_date")
-    assert [c[1] for c in calls] == ["1399-05-10", "1399-12-11"]
-    assert calls[0][2:4] == (1399, 5)
-    assert set(calls[0][4]) == {"الهام علی‌اف", "حسن روحانی"}
+    calls = rows(seeded, "SELECT call_date_precision, call_date_gregorian, call_date_jalali, call_year_jalali, "
+                         "call_month_jalali, participant_names, call_date FROM v_calls ORDER BY call_period_start")
+    # 31 July 2020 (Eid al-Adha, a Friday); March 2021 (Nowruz 1400 ahead, no day given):
+    # a Gregorian month is Esfand 1399 and Farvardin 1400, never "1399-12-11".
+    assert [c[:3] for c in calls] == [("day", "2020-07-31", "1399-05-10"), ("month", "March 2021", "اسفند ۱۳۹۹–فروردین ۱۴۰۰")]
+    assert calls[0][3:5] == (1399, 5) and calls[1][3:5] == (None, None)
+    assert calls[1][6] is None  # no made-up first day
+    assert set(calls[0][5]) == {"الهام علی‌اف", "حسن روحانی"}
     history = rows(seeded, "SELECT counterpart_names, evidence, article_titles FROM v_official_calls "
                            "WHERE official_id = 'hassan-rouhani'")
     assert len(history) == 1
     counterparts, evidence, titles = history[0]
     assert counterparts == ["الهام علی‌اف"] and "تماس تلفنی" in evidence[0] and titles[0].startswith("روحانی")
-    top = rows(seeded, "SELECT counterpart_code, n_calls, rank_in_year FROM v_country_counterparts_year "
-                       "WHERE country_code = 'IR' AND calendar = 'jalali' AND year = 1399")
-    assert top == [("AZ", 2, 1)]
-    months = rows(seeded, "SELECT calendar, month_label, n_calls, n_initiated FROM v_official_month "
-                          "WHERE official_id = 'ilham-aliyev' ORDER BY calendar")
-    assert months == [("gregorian", "2020-07", 1, 1), ("jalali", "1399-05", 1, 1)]
+    top = rows(seeded, "SELECT calendar, year, counterpart_code, n_calls FROM v_country_counterparts_year "
+                       "WHERE country_code = 'IR' ORDER BY calendar, year NULLS LAST")
+    # March 2021 is in Jalali 1399 and 1400: that call has no Jalali year
+    assert top == [("gregorian", 2020, "AZ", 1), ("gregorian", 2021, "AZ", 1), ("jalali", 1399, "AZ", 1), ("jalali", None, "AZ", 1)]
+    months = rows(seeded, "SELECT calendar, month, month_label, n_calls, n_initiated FROM v_official_month "
+                          "WHERE official_id IN ('ilham-aliyev', 'mahmoud-vaezi') ORDER BY official_id, calendar")
+    assert months == [
+        ("gregorian", "2020-07", "July 2020", 1, 1), ("jalali", "1399-05", "مرداد ۱۳۹۹", 1, 1),
+        ("gregorian", "2021-03", "March 2021", 1, 0), ("jalali", "1399-12/1400-01", "اسفند ۱۳۹۹–فروردین ۱۴۰۰", 1, 0),
+    ]
 
 
 def test_search_finds_seed_001_first(seeded):
@@ -179,7 +186,9 @@ def test_search_cli(seeded, capsys):
 
     assert main(["search", "راه آهن رشت", "--limit", "2", "--warehouse", str(seeded)]) == 0
     out = capsys.readouterr().out
-    assert "001_48a1204ac61837a3.txt" in out.splitlines()[3]  # first result row of the table
+    assert "001_48a1204ac61837a3.txt" in out.splitlines()[4]  # first result row of the table
+    assert "راه‌آهن رشت" in out  # the snippet
+    assert "1399-05-10: الهام علی‌اف – حسن روحانی" in out  # the call the article reports
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
@@ -197,9 +206,267 @@ def test_export(seeded, tmp_path, fmt):
     assert n == 2
 
 
+def test_csv_export_for_excel_has_a_bom_and_tehran_times(seeded, tmp_path):
+    from flows.cli import main
+
+    plain, excel = tmp_path / "plain", tmp_path / "excel"
+    assert main(["export", str(plain), "--format", "csv", "--warehouse", str(seeded)]) == 0
+    assert main(["export", str(excel), "--format", "csv", "--excel", "--warehouse", str(seeded)]) == 0
+    for path in plain.iterdir():
+        data, with_bom = path.read_bytes(), (excel / path.name).read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf") and with_bom.startswith(b"\xef\xbb\xbf"), path.name
+        # the same rows (a view's row order is not fixed)
+        assert sorted(with_bom[3:].splitlines()) == sorted(data.splitlines()), path.name
+    text = (excel / "v_calls.csv").read_text(encoding="utf-8-sig")
+    assert "اسفند ۱۳۹۹–فروردین ۱۴۰۰" in text  # Persian survives, read as Excel reads it
+    assert main(["export", str(tmp_path / "p"), "--format", "parquet", "--excel", "--warehouse", str(seeded)]) == 2
+
+
 def test_docs_cli(tmp_path):
     from flows.cli import main
 
     target = tmp_path / "warehouse.md"
     assert main(["docs", "--out", str(target)]) == 0
     assert "## v_official_calls" in target.read_text(encoding="utf-8")
+
+
+def _dated_catalog(calls: list[tuple]) -> duckdb.DuckDBPyConnection:
+    """A catalog with dim_date (the real calendar) and fact_call rows (call_id, call_date,
+    precision, basis), one participant pair each (IR-OM) and one topic."""
+    from datetime import date
+
+    from transforms.calendar import calendar_days
+
+    con = docs.fresh_catalog()
+    days = calendar_days(date(2019, 1, 1), date(2027, 12, 31))
+    con.register("days", days.to_arrow())
+    con.execute("INSERT INTO dim_date SELECT * FROM days")
+    for call_id, day, precision, basis in calls:
+        con.execute("INSERT INTO fact_call VALUES (?, ?, ?, ?, NULL, 'phone', 1, [])", [call_id, day, precision, basis])
+        con.execute("INSERT INTO call_participant VALUES (?, 'a', 'IR', NULL, NULL, true), (?, 'b', 'OM', NULL, NULL, false)",
+                    [call_id, call_id])
+        con.execute("INSERT INTO call_topic VALUES (?, 'trade_economy', 'شاهد', 'x', 0, 1)", [call_id])
+    return con
+
+
+def test_dates_show_only_what_the_evidence_gives():
+    con = _dated_catalog([
+        ("day", "2026-05-11", "day", "stated"),          # 21 Ordibehesht 1405
+        ("may", "2026-05-01", "month", "published"),     # May 2026: 11 Ordibehesht - 10 Khordad
+        ("ordibehesht", "2026-04-21", "month", "stated"),  # 1 Ordibehesht 1405: a Jalali month
+        ("y2026", "2026-01-01", "year", "stated"),
+        ("y1405", "2026-03-21", "year", "stated"),       # 1 Farvardin 1405: a Jalali year
+        ("none", None, None, None),
+    ])
+    got = {r[0]: r[1:] for r in con.execute(
+        "SELECT call_id, call_date, call_date_precision, call_date_gregorian, call_date_jalali, "
+        "CAST(call_period_start AS VARCHAR), CAST(call_period_end AS VARCHAR) FROM v_calls").fetchall()}
+    from datetime import date
+
+    assert got["day"] == (date(2026, 5, 11), "day", "2026-05-11", "1405-02-21", "2026-05-11", "2026-05-11")
+    assert got["may"] == (None, "month", "May 2026", "اردیبهشت–خرداد ۱۴۰۵", "2026-05-01", "2026-05-31")
+    assert got["ordibehesht"] == (None, "month", "April–May 2026", "اردیبهشت ۱۴۰۵", "2026-04-21", "2026-05-21")
+    assert got["y2026"] == (None, "year", "2026", "۱۴۰۴–۱۴۰۵", "2026-01-01", "2026-12-31")
+    assert got["y1405"] == (None, "year", "2026–2027", "۱۴۰۵", "2026-03-21", "2027-03-20")
+    assert got["none"] == (None, "none", None, None, None, None)
+    # No view shows a day for a call that has none: every DATE column of every view is
+    # null for those calls but the period bounds, and no text column looks like a day.
+    coarse = ("may", "ordibehesht", "y2026", "y1405", "none")
+    for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall():
+        columns = [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [view]).fetchall()]
+        if "call_id" not in columns:
+            continue
+        for row in con.execute(f"SELECT * FROM {view} WHERE call_id IN {coarse}").fetchall():
+            for column, value in zip(columns, row):
+                if column in ("call_period_start", "call_period_end"):
+                    continue
+                assert not isinstance(value, date), (view, column, value)
+                assert not (isinstance(value, str) and __import__("re").fullmatch(r"\d{4}-\d\d-\d\d", value)), (view, column, value)
+
+
+def test_monthly_views_split_a_gregorian_month_between_two_jalali_months():
+    # 2026-05-05 is 15 Ordibehesht, 2026-05-20 is 30 Ordibehesht... 2026-05-25 is 4 Khordad
+    con = _dated_catalog([
+        ("a", "2026-05-05", "day", "stated"), ("b", "2026-05-25", "day", "stated"),
+        ("c", "2026-05-01", "month", "published"),
+    ])
+    for view in ("v_country_pair_month", "v_topic_month"):
+        got = con.execute(f"SELECT calendar, year, month, month_label, n_calls FROM {view} ORDER BY calendar, month").fetchall()
+        assert got == [
+            ("gregorian", 2026, "2026-05", "May 2026", 3),
+            ("jalali", 1405, "1405-02", "اردیبهشت ۱۴۰۵", 1),
+            ("jalali", 1405, "1405-02/1405-03", "اردیبهشت–خرداد ۱۴۰۵", 1),
+            ("jalali", 1405, "1405-03", "خرداد ۱۴۰۵", 1),
+        ], view
+
+
+def test_publication_time_is_tehran_time_with_its_offset():
+    con = _dated_catalog([])
+    con.execute("INSERT INTO dim_article (article_id, source_path, content_sha256, raw_text, clean_text, run_id, published_at) VALUES "
+                "('x', 'a.json', 's', 't', 't', 'r', TIMESTAMPTZ '2026-05-12 03:57:00+00'), "
+                "('y', 'b.json', 's', 't', 't', 'r', TIMESTAMPTZ '2020-07-31 10:00:00+00')")
+    con.execute("INSERT INTO call_mention VALUES ('c', 'x', 0, 0, 0, 1, 'e'), ('c', 'y', 0, 0, 0, 1, 'e')")
+    got = [r[0] for r in con.execute("SELECT published_at_tehran FROM stg_mention_sourced ORDER BY article_id").fetchall()]
+    assert got == ["2026-05-12 07:27 +03:30 (Asia/Tehran)", "2020-07-31 14:30 +04:30 (Asia/Tehran)"]
+
+
+# ------------------------------------------------------------------ tamas sql (issue 15)
+
+def _tamas(*args):
+    import subprocess
+    import sys
+
+    tamas = Path(sys.executable).with_name("tamas")
+    return subprocess.run([str(tamas), *map(str, args)], capture_output=True, text=True, timeout=120)
+
+
+def test_sql_csv_in_a_pipe_reads_back_every_column(seeded):
+    import csv
+    import io
+    import json
+
+    columns = [r[0] for r in rows(seeded, "DESCRIBE v_calls")]
+    out = _tamas("sql", "SELECT * FROM v_calls ORDER BY call_period_start", "--format", "csv", "--warehouse", seeded)
+    assert out.returncode == 0, out.stderr
+    table = list(csv.reader(io.StringIO(out.stdout)))
+    assert table[0] == columns and len(table) == 3 and all(len(r) == len(columns) for r in table)
+    first = dict(zip(table[0], table[1]))
+    assert set(json.loads(first["participant_names"])) == {"الهام علی‌اف", "حسن روحانی"}
+    assert first["call_date_jalali"] == "1399-05-10" and dict(zip(table[0], table[2]))["call_date"] == ""
+
+
+def test_sql_table_in_a_pipe_shows_every_column_whole(seeded):
+    out = _tamas("sql", "SELECT * FROM v_calls", "--warehouse", seeded)
+    assert out.returncode == 0, out.stderr
+    for column, _, *rest in rows(seeded, "DESCRIBE v_calls"):
+        assert column in out.stdout
+    assert "shown)" not in out.stdout and "…" not in out.stdout
+    assert "اسفند ۱۳۹۹–فروردین ۱۴۰۰" in out.stdout
+
+
+def test_sql_json_markdown_and_several_statements_in_order(seeded):
+    import json
+
+    out = _tamas("sql", "SELECT 1 AS first; SELECT call_date_gregorian, participant_names FROM v_calls "
+             "WHERE call_date_precision = 'month'", "--format", "json", "--warehouse", seeded)
+    assert out.returncode == 0, out.stderr
+    decoder, text = json.JSONDecoder(), out.stdout.strip()
+    first, end = decoder.raw_decode(text)
+    second = json.loads(text[end:])
+    assert first == [{"first": 1}]
+    assert second[0]["call_date_gregorian"] == "March 2021" and len(second[0]["participant_names"]) == 2
+    md = _tamas("sql", "SELECT 'a|b' AS x, 2 AS y", "--format", "markdown", "--warehouse", seeded)
+    assert md.stdout.splitlines() == ["| x | y |", "|---|---|", "| a\\|b | 2 |"]
+    table = _tamas("sql", "SELECT 'first' AS s; SELECT 'second' AS s", "--warehouse", seeded)
+    assert 0 < table.stdout.index("first") < table.stdout.index("second")
+
+
+def test_sql_keeps_duckdb_hints(seeded):
+    out = _tamas("sql", "SELECT * FROM v_call", "--warehouse", seeded)
+    assert out.returncode == 2
+    assert out.stderr.startswith("tamas: error: Catalog Error: Table with name v_call does not exist!")
+    assert 'Did you mean "v_calls"' in out.stderr
+    syntax = _tamas("sql", "SELEC 1", "--warehouse", seeded)
+    assert syntax.returncode == 2 and "LINE 1: SELEC 1" in syntax.stderr and "Traceback" not in syntax.stderr
+
+
+# ------------------------------------------------------------- tamas search (issue 15)
+
+# Articles written for this test, each spelling "conversation" its own way (or not at all).
+SPELLINGS = {
+    "a-zwnj": "وزیران خارجه ایران و عمان روز دوشنبه در یک گفت‌وگوی تلفنی درباره تردد کشتی‌ها در تنگه هرمز رایزنی کردند.",
+    "b-glued": "رئیس‌جمهور در گفتگوی تلفنی با نخست‌وزیر پاکستان از تلاش‌های اسلام‌آباد برای آتش‌بس قدردانی کرد.",
+    "c-spaced": "وزیر امور خارجه کشورمان در گفت و گو با همتای ترکیه‌ای خود تحولات منطقه را بررسی کرد.",
+    "d-said": "سخنگوی دولت گفت که جلسه هیئت دولت فردا برگزار می‌شود و درباره بودجه تصمیم می‌گیرد.",
+}
+
+
+@pytest.fixture(scope="module")
+def spelled(tmp_path_factory):
+    from transforms.cleaning import clean_text
+    from warehouse import search
+
+    path = tmp_path_factory.mktemp("search") / "w.duckdb"
+    con = docs.fresh_catalog()
+    con.execute(f"ATTACH '{path}' AS w")
+    con.execute("COPY FROM DATABASE memory TO w")
+    con.close()
+    con = duckdb.connect(str(path))
+    for article_id, text in SPELLINGS.items():
+        con.execute("INSERT INTO dim_article (article_id, source_path, content_sha256, title, raw_text, clean_text, run_id, "
+                    "published_at) VALUES (?, ?, 's', ?, ?, ?, 'r', TIMESTAMPTZ '2026-05-12 03:57:00+00')",
+                    [article_id, f"/in/{article_id}.json", text[:30], text, clean_text(text)])
+    search.build_index(con)
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize("query", ["گفتگو", "گفت‌وگو", "گفت و گو", "گفت وگو"])
+def test_search_spelling_variants_find_the_same_articles(spelled, query):
+    from transforms.cleaning import clean_text
+    from warehouse.search import search
+
+    con = connect_readonly(spelled)
+    try:
+        hits = search(con, query, clean=clean_text)
+    finally:
+        con.close()
+    # every spelling of the word, and never the article that only "said" (گفت)
+    assert sorted(h["article_id"] for h in hits) == ["a-zwnj", "b-glued", "c-spaced"]
+    by_id = {h["article_id"]: h for h in hits}
+    assert by_id["b-glued"]["snippet"]["match"] == "گفت‌وگوی"
+    assert by_id["a-zwnj"]["snippet"]["before"].endswith("در یک ")
+    assert by_id["a-zwnj"]["published_tehran"] == "2026-05-12 07:27 +03:30"
+
+
+def test_csv_export_writes_times_in_tehran_time(spelled, tmp_path):
+    from flows.cli import main
+
+    assert main(["export", str(tmp_path), "--format", "csv", "--warehouse", str(spelled)]) == 0
+    articles = (tmp_path / "dim_article.csv").read_text(encoding="utf-8")
+    assert articles.count("2026-05-12 07:27:00+03:30") == len(SPELLINGS) and "03:57:00" not in articles
+
+
+def test_search_cli_formats_and_exit_status(spelled):
+    import csv
+    import io
+    import json
+
+    out = _tamas("search", "گفت و گو", "--format", "csv", "--warehouse", spelled)
+    assert out.returncode == 0, out.stderr
+    table = list(csv.reader(io.StringIO(out.stdout)))
+    assert table[0][:3] == ["rank", "score", "title"] and len(table) == 4
+    assert all("گفت‌وگو" in dict(zip(table[0], row))["snippet"] for row in table[1:])
+    js = json.loads(_tamas("search", "گفتگو", "--format", "json", "--warehouse", spelled).stdout)
+    assert {h["file"] for h in js} == {"a-zwnj.json", "b-glued.json", "c-spaced.json"} and js[0]["calls"] == []
+    md = _tamas("search", "گفتگو", "--format", "markdown", "--warehouse", spelled).stdout.splitlines()
+    assert md[0].startswith("| rank | score | title |") and len(md) == 5
+    none = _tamas("search", "زلزله", "--warehouse", spelled)
+    assert none.returncode == 1 and none.stdout == "" and "no article matches" in none.stderr
+
+
+def test_every_documentation_link_resolves():
+    """README.md and docs/*.md link only to files the repository has (the table contract
+    and the topic codes are docs/contract.md and docs/topics.md, not the spec's copies)."""
+    import re
+
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    checked = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue
+            path = (page.parent / target.split("#")[0]).resolve()
+            assert path.exists(), f"{page.name} links to {target}, which is not in the repository"
+            checked += 1
+        # a bare mention of the spec's files is a reference a reader cannot follow
+        if page.name in ("README.md", "warehouse.md", "analysts.md", "contract.md", "topics.md"):
+            assert not re.search(r"(?<![/\w])(WAREHOUSE|TOPICS)\.md", text), page.name
+    assert checked >= 10
+    assert "## v_calls" in (REPO / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    topics = (REPO / "docs" / "topics.md").read_text(encoding="utf-8")
+    from warehouse.load import load_topics
+
+    for code in load_topics()["topic_code"]:
+        assert f"`{code}`" in topics

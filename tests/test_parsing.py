@@ -142,3 +142,53 @@ def test_arabic_script_share_is_the_share_of_isalpha_letters_in_the_arabic_block
     letters = [ch for ch in text if ch.isalpha()]
     expected = sum(map(arabic_block, letters)) / len(letters) if letters else 0.0
     assert arabic_script_share(text) == pytest.approx(expected, abs=0, rel=1e-12)
+
+
+# Titles of channel posts (issue 15): the shapes news channels publish, written for these
+# tests. The first line is decoration, a section tag or a one-word label; the handle ends it.
+POSTS = [
+    ("♦️\nگفت‌وگوی تلفنی وزرای خارجه ایران و عمان\n🔹\nسید عباس عراقچی امروز با بدر البوسعیدی تلفنی گفت‌وگو کرد.\n🇮🇷\n✊\n@AkhbareFori",
+     "گفت‌وگوی تلفنی وزرای خارجه ایران و عمان"),
+    ("👈\nتماس تلفنی رؤسای جمهور مصر و ایران\n✅\n@AloNews\nخبر فوری را اینجا بخوانید",
+     "تماس تلفنی رؤسای جمهور مصر و ایران"),
+    ("🎥\nعراقچی: گفت‌وگو با همتای ترکیه‌ای سازنده بود\n🔹\nوزیر خارجه در تماس تلفنی با هاکان فیدان...\n@Farsna\n-\nLink",
+     "عراقچی: گفت‌وگو با همتای ترکیه‌ای سازنده بود"),
+    ("♦️\n#چند_خبر_کوتاه\n🔹\nپوتین و ترامپ تلفنی درباره اوکراین گفت‌وگو کردند\n🔹\nقیمت نفت امروز بالا رفت",
+     "پوتین و ترامپ تلفنی درباره اوکراین گفت‌وگو کردند"),
+    ("👈\nآکسیوس\n:\nترامپ در تماس تلفنی با نتانیاهو خواستار توقف حملات شد\n🔴\n@AloNews",
+     "آکسیوس: ترامپ در تماس تلفنی با نتانیاهو خواستار توقف حملات شد"),
+    ("🔴فوری\n🔴 امیر قطر با رئیس‌جمهور آمریکا تلفنی گفت‌وگو کرد\n@AloNews",
+     "امیر قطر با رئیس‌جمهور آمریکا تلفنی گفت‌وگو کرد"),
+    ("🔴\nسخنگوی وزارت خارجه:\n🔴\nگفت‌وگوی تلفنی وزیر خارجه با همتای قطری درباره تنگه هرمز بود.\n@AloNews",
+     "سخنگوی وزارت خارجه: گفت‌وگوی تلفنی وزیر خارجه با همتای قطری درباره تنگه هرمز بود."),
+    ("به گزارش\n، وزیر امور خارجه کشورمان در تماس تلفنی با همتای عراقی درباره زائران اربعین گفت‌وگو کرد.",
+     "وزیر امور خارجه کشورمان در تماس تلفنی با همتای عراقی درباره زائران اربعین گفت‌وگو کرد."),
+    ("🚨\n🚨\n🚨\nترامپ و نتانیاهو دقایقی پیش به صورت تلفنی گفتگو کردند\n@News_Hut",
+     "ترامپ و نتانیاهو دقایقی پیش به صورت تلفنی گفتگو کردند"),
+]
+
+
+@pytest.mark.parametrize("text, title", POSTS)
+def test_post_title_is_the_first_line_with_words(text, title):
+    record = {"text": text, "published_at": "2026-05-12T07:27:00+03:30", "url": "https://t.me/x/1", "outlet": "کانال"}
+    row = _parse("/in/post.json", json.dumps(record, ensure_ascii=False).encode()).articles.row(0, named=True)
+    assert row["title"] == title
+
+
+def test_a_record_title_without_words_gives_way_to_the_text():
+    record = {"text": POSTS[0][0], "title": "♦️"}
+    row = _parse("/in/post.json", json.dumps(record, ensure_ascii=False).encode()).articles.row(0, named=True)
+    assert row["title"] == POSTS[0][1]
+    record["title"] = "عنوان خود خبر"
+    row = _parse("/in/post.json", json.dumps(record, ensure_ascii=False).encode()).articles.row(0, named=True)
+    assert row["title"] == "عنوان خود خبر"
+
+
+def test_a_post_with_no_headline_is_titled_by_its_opening_words_cut_at_a_word():
+    from transforms.parsing import TITLE_MAX_CHARS, title_from_text
+
+    sentence = "وزیر امور خارجه کشورمان در تماس تلفنی با همتای عمانی خود درباره آخرین تحولات منطقه و تردد کشتی‌ها گفت‌وگو کرد و "
+    title = title_from_text("🔹\n" + sentence * 4)
+    assert title.endswith("…") and len(title) <= TITLE_MAX_CHARS + 1
+    assert sentence.startswith(title[:60]) and " " + title.split()[-1].rstrip("…") + " " in " " + sentence
+    assert title_from_text("🔹\n🇮🇷\n@Farsna\n") is None

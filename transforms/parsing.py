@@ -208,12 +208,87 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     return text, (meta.title if meta is not None else None)
 
 
-def first_line(text: str) -> str | None:
-    for line in text.splitlines():
-        line = line.strip().lstrip("#").strip().strip("*").strip()
-        if line:
-            return line
-    return None
+# --------------------------------------------------------------------------- titles
+#
+# A post of a news channel opens with decoration, not a headline: an emoji line (♦️, 👈,
+# 🔴, 🎥), a bullet, a section hashtag (#چند_خبر_کوتاه), a one-word label (فوری, آکسیوس)
+# whose colon is on the next line; and it ends with the channel's handle (@Farsna) and
+# "Link". The title is the first line with words once that is set aside.
+
+# A character that is a letter or a digit of any script (what makes a word).
+_WORD_CHAR = re.compile(r"[^\W_]")
+# What decorates a line's ends: anything but letters, digits and closing/opening
+# punctuation that belongs to the text (quotes, brackets, ?, !, ., …).
+_EDGE_DECORATION = re.compile(r"^[^\w«\"'“(\[]+|[^\w»\"'”)\]?!؟.…:]+$")
+# Tokens that mark the channel, not the news: @handles, #hashtags, links, "Link".
+_MARKER_TOKEN = re.compile(r"^(?:[@#]\S+|https?://\S+|t\.me/\S+|www\.\S+|link|لینک|[-–—|])$", re.IGNORECASE)
+# A byline whose agency name was lost ("به گزارش" alone on its line) is no title.
+_BYLINE_STUB = re.compile(r"^(?:به ?گزارش|به نقل از|منبع)\W*$")
+TITLE_MAX_CHARS = 200
+
+
+def _words(line: str) -> list[str]:
+    return [token for token in line.split() if _WORD_CHAR.search(token)]
+
+
+def _title_candidate(line: str) -> str:
+    """A line without its decoration: markdown marks, bullets, emoji at either end."""
+    line = unicodedata.normalize("NFC", line).strip()
+    line = line.lstrip("#>").strip().strip("*_").strip()
+    return _EDGE_DECORATION.sub("", line).strip()
+
+
+def _is_marker(line: str) -> bool:
+    tokens = line.split()
+    return not tokens or all(_MARKER_TOKEN.match(t.strip("()[]،,.:")) for t in tokens) or bool(_BYLINE_STUB.match(line))
+
+
+def _shorten(title: str) -> str:
+    if len(title) <= TITLE_MAX_CHARS:
+        return title
+    cut = title[:TITLE_MAX_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(" ،,:؛") + "…"
+
+
+def title_from_text(text: str, look_ahead: int = 8) -> str | None:
+    """The title of an article that has none of its own: its first line with words.
+
+    Lines of decoration only (emoji, bullets, symbols), channel markers (@handle,
+    #hashtag, a link) and a bare "به گزارش" are skipped; a one-word line ("فوری") is
+    skipped when a line with more words follows within ``look_ahead`` lines. A line that
+    ends in a colon ("آکسیوس:", "دختر قاسم سلیمانی:"), or whose colon stands alone on the
+    next line, introduces what follows: the two are one title. Long first lines (a post
+    with no headline) are cut at a word near TITLE_MAX_CHARS characters, with "…"."""
+    raw_lines = text.splitlines()
+    lines = [_title_candidate(raw) for raw in raw_lines]
+    # (index, line) of lines that carry words; a lone colon line is kept as a joiner
+    found: list[tuple[int, str]] = []
+    for i, line in enumerate(lines):
+        if raw_lines[i].strip() in (":", "："):
+            found.append((i, ":"))
+        elif _words(line) and not _is_marker(line) and not _is_marker(raw_lines[i].strip()):
+            found.append((i, line))
+    words_only = [(i, l) for i, l in found if l != ":"]
+    if not words_only:
+        return None
+    first = words_only[0]
+    if len(_words(first[1])) < 2:
+        longer = next(((i, l) for i, l in words_only[1:look_ahead + 1] if len(_words(l)) >= 2), None)
+        colon_follows = any(l == ":" for i, l in found if first[0] < i < (longer or (len(lines), ""))[0])
+        if longer is not None and not colon_follows and not first[1].endswith(":"):
+            first = longer
+    title = first[1]
+    position = found.index(first)
+    rest = found[position + 1:]
+    if rest and (title.endswith(":") or rest[0][1] == ":"):
+        following = next((l for _, l in rest if l != ":"), None)
+        if following:
+            title = title.rstrip(":").rstrip() + ": " + following
+    return _shorten(title)
+
+
+def has_words(title: str | None) -> bool:
+    return bool(title) and bool(_words(_title_candidate(title)))
 
 
 def parse_published_at(value) -> datetime | None:
@@ -326,7 +401,7 @@ def parse_files(files: pl.DataFrame) -> ParsedFiles:
                     languages.append(language)
                     continue
                 line = record.pop("line", None)
-                record["title"] = record["title"] or first_line(record["raw_text"])
+                record["title"] = record["title"] if has_words(record["title"]) else title_from_text(record["raw_text"])
                 published = record["published_at"]
                 record.update(
                     article_id=article_key(record["raw_text"]),

@@ -28,8 +28,11 @@ never downloaded): an index built by an earlier version calls the extension's st
 from __future__ import annotations
 
 import importlib.metadata
+import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
@@ -126,29 +129,151 @@ def has_index(con: duckdb.DuckDBPyConnection) -> bool:
     )
 
 
-def normalize_query(query: str) -> str:
+def normalize_query(query: str, clean: Callable[[str], str] | None = None) -> str:
+    """The query as the index sees the text. ``clean`` is the cleaning the articles'
+    clean_text went through (transforms.cleaning.clean_text, handed in by the caller:
+    warehouse/ does not import transforms/): it joins گفتگو, گفت و گو and گفت‌وگو into
+    the one form the text has, maps Arabic letters to Persian, repairs glued words.
+    Without it only the Arabic-keyboard letters are mapped."""
+    if clean is not None:
+        query = clean(query)
     return " ".join(query.translate(_QUERY_TRANSLATION).split())
 
 
-def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -> list[dict]:
-    """Articles matching ``query`` (any of its words), best BM25 score first."""
+def tehran_time(moment) -> str | None:
+    """A publication time as Tehran wall-clock time with its offset: 2026-05-12 07:27 +03:30."""
+    if moment is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    local = moment.astimezone(ZoneInfo("Asia/Tehran"))
+    offset = local.strftime("%z")
+    return local.strftime("%Y-%m-%d %H:%M ") + offset[:3] + ":" + offset[3:]
+
+
+SNIPPET_CONTEXT = 70  # characters of text either side of the match
+
+# Suffixes Persian glues to a word without a ZWNJ (after the index's folding): ezafe and
+# indefinite ی, plurals, and the third-person possessives. With a ZWNJ they are words of
+# their own and need nothing.
+SUFFIXES = ("ی", "ای", "یی", "ها", "های", "هایی", "ان", "ش", "شان")
+
+
+def _fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """lower(strip_accents(text)) as the index folds it, with the position in ``text``
+    of every character of the result (a decomposed character may leave several)."""
+    folded, positions = [], []
+    for i, ch in enumerate(text):
+        for part in unicodedata.normalize("NFD", ch):
+            if unicodedata.combining(part):
+                continue
+            for low in part.lower():
+                folded.append(low)
+                positions.append(i)
+    return "".join(folded), positions
+
+
+def snippet(text: str, tokens: list[str], context: int = SNIPPET_CONTEXT) -> dict | None:
+    """Where the query's tokens are in ``text``: the whole query as a phrase if it is
+    there, else its first token found. Returns {before, match, after} (text around it,
+    cut at spaces, with "…" where cut), or None when no token occurs (a hit on a word
+    only the index's folding sees)."""
+    if not tokens:
+        return None
+    folded, positions = _fold_with_positions(text)
+    edge_l, edge_r = r"(?<![^\W_])", r"(?![^\W_])"
+    suffix = "(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")?"
+    words = [re.escape(t) + suffix for t in tokens]
+    # the longest run of the query's words that the text has, side by side
+    patterns = [r"[\W_]+".join(words[i:i + n]) for n in range(len(words), 0, -1) for i in range(len(words) - n + 1)]
+    for pattern in patterns:
+        found = re.search(edge_l + pattern + edge_r, folded)
+        if found:
+            break
+    else:
+        return None
+    start, end = positions[found.start()], positions[found.end() - 1] + 1
+    left = max(0, start - context)
+    right = min(len(text), end + context)
+    if left > 0 and " " in text[left:start]:
+        left = text.index(" ", left) + 1
+    if right < len(text) and " " in text[end:right]:
+        right = text.rindex(" ", end, right)
+    clean = lambda s: " ".join(s.split())  # noqa: E731  (paragraph breaks as spaces)
+    return {
+        "before": ("…" if left > 0 else "") + clean(text[left:start]) + (" " if text[left:start][-1:].isspace() else ""),
+        "match": clean(text[start:end]),
+        "after": (" " if text[end:right][:1].isspace() else "") + clean(text[end:right]) + ("…" if right < len(text) else ""),
+    }
+
+
+def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10, *, clean: Callable[[str], str] | None = None,
+           any_word: bool = False) -> list[dict]:
+    """Articles with every word of ``query`` (any of them with ``any_word``), best BM25
+    score first, each with a snippet around the match and the calls it reports.
+
+    The query is normalised as the indexed text was (``normalize_query``), so spelling
+    variants find the same articles."""
     if not has_index(con):
         raise LookupError("the warehouse has no search index yet: run `tamas ingest` (every run builds it)")
-    query = normalize_query(query)
+    query = normalize_query(query, clean)
     if not query:
+        return []
+    tokens = list(dict.fromkeys(t for t in con.execute(f"SELECT {INDEX_SCHEMA}.tokenize(?)", [query]).fetchone()[0] if t))
+    if not tokens:
+        return []
+    # Each query word matches the index's words that are it or it plus a Persian suffix
+    # glued to it (گفت‌وگو finds گفت‌وگوی, همکاری finds همکاری‌های); an article must
+    # have a form of every word (of any, with any_word); BM25 ranks on the forms found.
+    forms = con.execute(
+        f"""
+        SELECT q.word, d.termid, d.term
+        FROM (SELECT unnest(?) AS t, generate_subscripts(?, 1) AS word) AS q
+        JOIN {INDEX_SCHEMA}.dict AS d
+          ON d.term = q.t OR (starts_with(d.term, q.t) AND list_contains(?, d.term[length(q.t) + 1:]))
+        """,
+        [tokens, tokens, list(SUFFIXES)],
+    ).fetchall()
+    if not forms:
         return []
     rows = con.execute(
         f"""
-        SELECT article_id, score, title, outlet, published_date, source_path,
-               (SELECT count(*) FROM call_mention m WHERE m.article_id = s.article_id) AS n_calls
-        FROM (
-            SELECT *, {INDEX_SCHEMA}.match_bm25(article_id, ?) AS score FROM dim_article
-        ) AS s
-        WHERE score IS NOT NULL
-        ORDER BY score DESC, article_id
+        WITH forms AS (SELECT unnest(?) AS word, unnest(?) AS termid),
+        matching AS (
+            SELECT t.docid
+            FROM {INDEX_SCHEMA}.terms AS t JOIN forms AS f USING (termid)
+            GROUP BY t.docid
+            HAVING count(DISTINCT f.word) >= ?
+        )
+        SELECT a.article_id, {INDEX_SCHEMA}.match_bm25(a.article_id, ?) AS score,
+               a.title, a.outlet, a.published_date, a.source_path, a.url, a.clean_text, a.published_at
+        FROM matching JOIN {INDEX_SCHEMA}.docs AS docs USING (docid)
+        JOIN dim_article AS a ON a.article_id = docs."name"
+        ORDER BY score DESC, a.article_id
         LIMIT ?
         """,
-        [query, limit],
+        [[w for w, _, _ in forms], [i for _, i, _ in forms], 1 if any_word else len(tokens),
+         " ".join(term for _, _, term in forms), limit],
     ).fetchall()
-    keys = ("article_id", "score", "title", "outlet", "published_date", "source_path", "n_calls")
-    return [dict(zip(keys, row)) for row in rows]
+    keys = ("article_id", "score", "title", "outlet", "published_date", "source_path", "url", "clean_text", "published_at")
+    hits = [dict(zip(keys, row)) for row in rows]
+    calls: dict[str, list[dict]] = {}
+    if hits:
+        for article_id, call_id, jalali, gregorian, names in con.execute(
+            """
+            SELECT DISTINCT m.article_id, v.call_id, v.call_date_jalali, v.call_date_gregorian, v.participant_names
+            FROM call_mention AS m JOIN v_calls AS v USING (call_id)
+            WHERE m.article_id IN (SELECT unnest(?))
+            ORDER BY m.article_id, v.call_id
+            """,
+            [[h["article_id"] for h in hits]],
+        ).fetchall():
+            calls.setdefault(article_id, []).append(
+                {"call_id": call_id, "date_jalali": jalali, "date_gregorian": gregorian, "participants": names or []}
+            )
+    for hit in hits:
+        hit["snippet"] = snippet(hit.pop("clean_text"), tokens)
+        hit["published_tehran"] = tehran_time(hit["published_at"])
+        hit["calls"] = calls.get(hit["article_id"], [])
+        hit["n_calls"] = len(hit["calls"])
+    return hits

@@ -21,7 +21,7 @@ COMMENT ON TABLE dim_article IS 'One input article, deduplicated by normalized c
 COMMENT ON COLUMN dim_article.article_id IS 'SHA-256 (first 16 hex) of the article text after Unicode and whitespace normalization.';
 COMMENT ON COLUMN dim_article.source_path IS 'File the article was first loaded from (with #L<n> for a .jsonl line).';
 COMMENT ON COLUMN dim_article.content_sha256 IS 'SHA-256 of the source file bytes.';
-COMMENT ON COLUMN dim_article.title IS 'Title: the record''s title, else the first non-empty line.';
+COMMENT ON COLUMN dim_article.title IS 'Title: the record''s title when it has words, else the text''s first line with words (emoji, bullets, #tags, @handles and a bare byline skipped; cut near 200 characters).';
 COMMENT ON COLUMN dim_article.outlet IS 'Publishing outlet: the record''s outlet, else the agency named in "به گزارش ...".';
 COMMENT ON COLUMN dim_article.cited_outlet IS 'The outlet the article cites ("به نقل از ...").';
 COMMENT ON COLUMN dim_article.url IS 'Source URL when the record has one.';
@@ -83,7 +83,7 @@ CREATE TABLE IF NOT EXISTS dim_topic (
     name_fa         VARCHAR NOT NULL,
     name_en         VARCHAR NOT NULL
 );
-COMMENT ON TABLE dim_topic IS 'Topic codes of TOPICS.md.';
+COMMENT ON TABLE dim_topic IS 'Topic codes (docs/topics.md).';
 COMMENT ON COLUMN dim_topic.topic_code IS 'Topic code (covid19, trade_economy, ...).';
 COMMENT ON COLUMN dim_topic.name_fa IS 'Persian name.';
 COMMENT ON COLUMN dim_topic.name_en IS 'English name.';

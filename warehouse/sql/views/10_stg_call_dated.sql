@@ -1,38 +1,162 @@
 -- Staging layer (10_*): thin, readable renames and joins of the facts and dimensions.
 -- The marts views (20_v_*) read these, never the raw tables twice.
--- Each call with its date in both calendars.
+-- Each call with its date as precise as the evidence, in both calendars.
+--
+-- fact_call stores a month- or year-precision date as the first day of that period. Here
+-- that day never shows: `call_date` is set only for a day-precision call, and the period
+-- the evidence gives is [call_period_start, call_period_end]. Which calendar the period is
+-- in follows from its first day: the 1st of a Gregorian month is a Gregorian month; the
+-- 1st of a Jalali month (which never falls on a Gregorian 1st) is a Jalali month. A month
+-- of one calendar straddles two months of the other: May 2026 is 11 Ordibehesht to
+-- 10 Khordad 1405, so its Jalali label is «اردیبهشت–خرداد ۱۴۰۵», its Jalali month key
+-- `1405-02/1405-03`, and it has no single Jalali month number.
 CREATE OR REPLACE VIEW stg_call_dated AS
-SELECT c.call_id,
-       c.call_date,
-       c.call_date_precision,
-       c.date_basis,
-       c.mode,
-       c.initiator_official_id,
-       c.n_articles,
-       year(c.call_date)                      AS call_year,
-       month(c.call_date)                     AS call_month,
-       strftime(c.call_date, '%Y-%m')         AS call_month_label,
-       d.jalali_date                          AS call_date_jalali,
-       d.jalali_year                          AS call_year_jalali,
-       d.jalali_month                         AS call_month_jalali,
-       CASE WHEN d.jalali_year IS NOT NULL
-            THEN printf('%04d-%02d', d.jalali_year, d.jalali_month) END AS call_month_jalali_label,
-       d.jalali_month_name                    AS call_month_jalali_name
-FROM fact_call AS c
-LEFT JOIN dim_date AS d ON d.date_day = c.call_date;
-COMMENT ON VIEW stg_call_dated IS 'Staging: one row per call (fact_call) with its date as Gregorian and Jalali parts.';
+WITH base AS (
+    SELECT c.*,
+           d.jalali_year  AS first_jalali_year,
+           d.jalali_month AS first_jalali_month,
+           CASE
+               WHEN c.call_date IS NULL OR c.call_date_precision IS NULL THEN 'none'
+               ELSE c.call_date_precision
+           END AS precision,
+           CASE
+               WHEN c.call_date_precision = 'month' AND day(c.call_date) <> 1 AND d.jalali_day = 1 THEN 'jalali'
+               WHEN c.call_date_precision = 'year' AND strftime(c.call_date, '%m-%d') <> '01-01'
+                    AND d.jalali_day = 1 AND d.jalali_month = 1 THEN 'jalali'
+               ELSE 'gregorian'
+           END AS period_calendar
+    FROM fact_call AS c
+    LEFT JOIN dim_date AS d ON d.date_day = c.call_date
+),
+jalali_bounds AS (
+    SELECT jalali_year, jalali_month, max(date_day) AS last_day_of_month
+    FROM dim_date GROUP BY ALL
+),
+periods AS (
+    SELECT b.*,
+           CASE
+               WHEN b.precision = 'none' THEN NULL
+               WHEN b.precision = 'day' OR b.period_calendar = 'jalali' THEN b.call_date
+               WHEN b.precision = 'month' THEN CAST(date_trunc('month', b.call_date) AS DATE)
+               ELSE CAST(date_trunc('year', b.call_date) AS DATE)
+           END AS period_start,
+           CASE
+               WHEN b.precision = 'none' THEN NULL
+               WHEN b.precision = 'day' THEN b.call_date
+               WHEN b.period_calendar = 'gregorian' AND b.precision = 'month' THEN last_day(b.call_date)
+               WHEN b.period_calendar = 'gregorian' THEN make_date(year(b.call_date), 12, 31)
+               WHEN b.precision = 'month' THEN
+                   (SELECT j.last_day_of_month FROM jalali_bounds AS j
+                    WHERE j.jalali_year = b.first_jalali_year AND j.jalali_month = b.first_jalali_month)
+               ELSE (SELECT max(j.last_day_of_month) FROM jalali_bounds AS j WHERE j.jalali_year = b.first_jalali_year)
+           END AS period_end
+    FROM base AS b
+),
+parts AS (
+    SELECT p.*,
+           year(p.period_start)  AS g_year_start,  month(p.period_start) AS g_month_start,
+           year(p.period_end)    AS g_year_end,    month(p.period_end)   AS g_month_end,
+           s.jalali_year AS j_year_start, s.jalali_month AS j_month_start, s.jalali_month_name AS j_name_start,
+           e.jalali_year AS j_year_end,   e.jalali_month AS j_month_end,   e.jalali_month_name AS j_name_end,
+           s.jalali_date AS j_date_start
+    FROM periods AS p
+    LEFT JOIN dim_date AS s ON s.date_day = p.period_start
+    LEFT JOIN dim_date AS e ON e.date_day = p.period_end
+),
+named AS (
+    SELECT q.*,
+           ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+            'September', 'October', 'November', 'December'] AS g_names,
+           translate(CAST(q.j_year_start AS VARCHAR), '0123456789', '۰۱۲۳۴۵۶۷۸۹') AS j_year_start_fa,
+           translate(CAST(q.j_year_end AS VARCHAR), '0123456789', '۰۱۲۳۴۵۶۷۸۹')   AS j_year_end_fa
+    FROM parts AS q
+)
+SELECT n.call_id,
+       CASE WHEN n.precision = 'day' THEN n.call_date END AS call_date,
+       n.precision AS call_date_precision,
+       n.date_basis,
+       n.mode,
+       n.initiator_official_id,
+       n.n_articles,
+       n.period_start AS call_period_start,
+       n.period_end   AS call_period_end,
+       -- Gregorian parts: set only when the period lies within one year / one month
+       CASE WHEN n.g_year_start = n.g_year_end THEN n.g_year_start END AS call_year,
+       CASE WHEN n.g_year_start = n.g_year_end AND n.g_month_start = n.g_month_end THEN n.g_month_start END AS call_month,
+       CASE
+           WHEN n.g_year_start = n.g_year_end AND n.g_month_start = n.g_month_end
+               THEN printf('%04d-%02d', n.g_year_start, n.g_month_start)
+           WHEN n.precision = 'month'
+               THEN printf('%04d-%02d/%04d-%02d', n.g_year_start, n.g_month_start, n.g_year_end, n.g_month_end)
+       END AS call_month_label,
+       CASE
+           WHEN n.precision = 'none' THEN NULL
+           WHEN n.precision = 'day' THEN strftime(n.period_start, '%Y-%m-%d')
+           WHEN n.g_year_start = n.g_year_end AND n.g_month_start = n.g_month_end
+               THEN n.g_names[n.g_month_start] || ' ' || n.g_year_start
+           WHEN n.precision = 'month' AND n.g_year_start = n.g_year_end
+               THEN n.g_names[n.g_month_start] || '–' || n.g_names[n.g_month_end] || ' ' || n.g_year_start
+           WHEN n.precision = 'month'
+               THEN n.g_names[n.g_month_start] || ' ' || n.g_year_start || '–' || n.g_names[n.g_month_end] || ' ' || n.g_year_end
+           WHEN n.g_year_start = n.g_year_end THEN CAST(n.g_year_start AS VARCHAR)
+           ELSE n.g_year_start || '–' || n.g_year_end
+       END AS call_date_gregorian,
+       -- Jalali parts, the same way
+       CASE
+           WHEN n.precision = 'none' THEN NULL
+           WHEN n.precision = 'day' THEN n.j_date_start
+           WHEN n.j_year_start = n.j_year_end AND n.j_month_start = n.j_month_end
+               THEN n.j_name_start || ' ' || n.j_year_start_fa
+           WHEN n.precision = 'month' AND n.j_year_start = n.j_year_end
+               THEN n.j_name_start || '–' || n.j_name_end || ' ' || n.j_year_start_fa
+           WHEN n.precision = 'month'
+               THEN n.j_name_start || ' ' || n.j_year_start_fa || '–' || n.j_name_end || ' ' || n.j_year_end_fa
+           WHEN n.j_year_start = n.j_year_end THEN n.j_year_start_fa
+           ELSE n.j_year_start_fa || '–' || n.j_year_end_fa
+       END AS call_date_jalali,
+       CASE WHEN n.j_year_start = n.j_year_end THEN n.j_year_start END AS call_year_jalali,
+       CASE WHEN n.j_year_start = n.j_year_end AND n.j_month_start = n.j_month_end THEN n.j_month_start END AS call_month_jalali,
+       CASE
+           WHEN n.j_year_start = n.j_year_end AND n.j_month_start = n.j_month_end
+               THEN printf('%04d-%02d', n.j_year_start, n.j_month_start)
+           WHEN n.precision = 'month'
+               THEN printf('%04d-%02d/%04d-%02d', n.j_year_start, n.j_month_start, n.j_year_end, n.j_month_end)
+       END AS call_month_jalali_label,
+       -- human month labels (what a chart axis shows)
+       CASE
+           WHEN n.precision IN ('none', 'year') THEN NULL
+           WHEN n.g_year_start = n.g_year_end AND n.g_month_start = n.g_month_end
+               THEN n.g_names[n.g_month_start] || ' ' || n.g_year_start
+           WHEN n.g_year_start = n.g_year_end
+               THEN n.g_names[n.g_month_start] || '–' || n.g_names[n.g_month_end] || ' ' || n.g_year_start
+           ELSE n.g_names[n.g_month_start] || ' ' || n.g_year_start || '–' || n.g_names[n.g_month_end] || ' ' || n.g_year_end
+       END AS call_month_name,
+       CASE
+           WHEN n.precision IN ('none', 'year') THEN NULL
+           WHEN n.j_year_start = n.j_year_end AND n.j_month_start = n.j_month_end
+               THEN n.j_name_start || ' ' || n.j_year_start_fa
+           WHEN n.j_year_start = n.j_year_end
+               THEN n.j_name_start || '–' || n.j_name_end || ' ' || n.j_year_start_fa
+           ELSE n.j_name_start || ' ' || n.j_year_start_fa || '–' || n.j_name_end || ' ' || n.j_year_end_fa
+       END AS call_month_jalali_name
+FROM named AS n;
+COMMENT ON VIEW stg_call_dated IS 'Staging: one row per call (fact_call) with its date as precise as the evidence, as labels and parts in both calendars; never a made-up day.';
 COMMENT ON COLUMN stg_call_dated.call_id IS 'The call (fact_call).';
-COMMENT ON COLUMN stg_call_dated.call_date IS 'Gregorian date of the call (first day of the month/year when the precision is coarser); null if unknown.';
-COMMENT ON COLUMN stg_call_dated.call_date_precision IS 'day | month | year; null when unknown.';
-COMMENT ON COLUMN stg_call_dated.date_basis IS 'stated | inferred | published.';
+COMMENT ON COLUMN stg_call_dated.call_date IS 'Gregorian date of a day-precision call; null for a call known only to the month or year, or undated (see call_period_start/end).';
+COMMENT ON COLUMN stg_call_dated.call_date_precision IS 'day | month | year | none (undated).';
+COMMENT ON COLUMN stg_call_dated.date_basis IS 'stated | inferred | published; null when undated.';
 COMMENT ON COLUMN stg_call_dated.mode IS 'phone | video.';
 COMMENT ON COLUMN stg_call_dated.initiator_official_id IS 'Who placed the call, when the text says so.';
 COMMENT ON COLUMN stg_call_dated.n_articles IS 'Number of articles reporting the call.';
-COMMENT ON COLUMN stg_call_dated.call_year IS 'Gregorian year of call_date.';
-COMMENT ON COLUMN stg_call_dated.call_month IS 'Gregorian month 1-12 of call_date.';
-COMMENT ON COLUMN stg_call_dated.call_month_label IS 'Gregorian month as YYYY-MM (2020-07).';
-COMMENT ON COLUMN stg_call_dated.call_date_jalali IS 'call_date in the Jalali calendar as YYYY-MM-DD (1399-05-10).';
-COMMENT ON COLUMN stg_call_dated.call_year_jalali IS 'Jalali year of call_date.';
-COMMENT ON COLUMN stg_call_dated.call_month_jalali IS 'Jalali month 1-12 of call_date.';
-COMMENT ON COLUMN stg_call_dated.call_month_jalali_label IS 'Jalali month as YYYY-MM (1399-05).';
-COMMENT ON COLUMN stg_call_dated.call_month_jalali_name IS 'Persian name of the Jalali month (مرداد).';
+COMMENT ON COLUMN stg_call_dated.call_period_start IS 'First day the evidence allows (the day itself for day precision); null when undated. For sorting and range filters.';
+COMMENT ON COLUMN stg_call_dated.call_period_end IS 'Last day the evidence allows (the last day of the month or year); null when undated.';
+COMMENT ON COLUMN stg_call_dated.call_year IS 'Gregorian year, when the period lies in one; else null.';
+COMMENT ON COLUMN stg_call_dated.call_month IS 'Gregorian month 1-12, when the period lies in one; else null.';
+COMMENT ON COLUMN stg_call_dated.call_month_label IS 'Gregorian month key YYYY-MM (2026-05); YYYY-MM/YYYY-MM for a Jalali month straddling two; null for year precision or undated.';
+COMMENT ON COLUMN stg_call_dated.call_date_gregorian IS 'Gregorian label showing only what is known: 2026-05-21 (day), May 2026 (month), 2026 (year), April–May 2026 (a Jalali month); null when undated.';
+COMMENT ON COLUMN stg_call_dated.call_date_jalali IS 'Jalali label showing only what is known: 1405-02-21 (day), اردیبهشت ۱۴۰۵ (month), ۱۴۰۵ (year), اردیبهشت–خرداد ۱۴۰۵ (a Gregorian month); null when undated.';
+COMMENT ON COLUMN stg_call_dated.call_year_jalali IS 'Jalali year, when the period lies in one; else null.';
+COMMENT ON COLUMN stg_call_dated.call_month_jalali IS 'Jalali month 1-12, when the period lies in one; else null.';
+COMMENT ON COLUMN stg_call_dated.call_month_jalali_label IS 'Jalali month key YYYY-MM (1405-02); YYYY-MM/YYYY-MM for a Gregorian month straddling two (1405-02/1405-03); null for year precision or undated.';
+COMMENT ON COLUMN stg_call_dated.call_month_name IS 'Gregorian month as a chart label (May 2026, April–May 2026); null for year precision or undated.';
+COMMENT ON COLUMN stg_call_dated.call_month_jalali_name IS 'Jalali month as a chart label (اردیبهشت ۱۴۰۵, اردیبهشت–خرداد ۱۴۰۵); null for year precision or undated.';
