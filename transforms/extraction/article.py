@@ -173,6 +173,20 @@ class _Shared:
             i = bisect.bisect_right(starts, m.start) - 1
             if i >= 0 and m.start < sent_n[i][1] and m.kind not in {"pronoun", "group"}:
                 self.heads_in[i].append(m)
+        self._titles: dict | None = None
+
+    def title_given(self, p, H: Heads, resolver: Resolver) -> str | None:
+        """The title an article gives a participant in another sentence: the first title
+        of the participant's office that resolves to them ("the president's chief of
+        staff ... Vaezi"). Every title is resolved once per article, not once per call."""
+        if self._titles is None:
+            self._titles = {}
+            for m in H.all:
+                if m.kind == "title" and not m.counterpart and m.title_fa:
+                    q = resolver.resolve(m)
+                    if q is not None:
+                        self._titles.setdefault((q.key, m.role_code), m.title_fa)
+        return self._titles.get((p.key, p.role_code))
 
 
 def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver, g, lex, occasions, pub_local,
@@ -204,7 +218,7 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
     init = call.initiator()
     for p in call.participants.values():
         if p.title_fa is None and not p.is_text:
-            p.title_fa = _title_elsewhere(p, H, resolver)
+            p.title_fa = shared.title_given(p, H, resolver)
         res["participants"].append({
             "article_id": article_id, "call_seq": seq, "official_id": p.official_id, "country_code": p.country,
             "title_fa": p.title_fa, "role_code": p.role_code, "is_initiator": init == p.key, "dq_flag": p.dq_flag,
@@ -226,17 +240,6 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
                                     H.countries, call_sents, shared.starts).items():
         res["topics"].append({"article_id": article_id, "call_seq": seq, "topic_code": code,
                               "evidence": text[a:b], "char_start": a, "char_end": b})
-
-
-def _title_elsewhere(p, H: Heads, resolver: Resolver) -> str | None:
-    """The title an article gives a participant in another sentence: a bare title of the
-    participant's office that resolves to them ("the president's chief of staff ... Vaezi")."""
-    for m in H.all:
-        if m.kind == "title" and not m.counterpart and m.role_code == p.role_code and m.title_fa:
-            q = resolver.resolve(m)
-            if q is not None and q.key == p.key:
-                return m.title_fa
-    return None
 
 
 def _statements(res, article_id, nt, text, sents, sent_n, mentions, resolver: Resolver, calls: list[Call]):

@@ -17,6 +17,7 @@ an office at the article's date, or an official the text alone names.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ class Resolver:
         self.countries = countries
         self._memo: dict = {}
         self._holder_memo: dict = {}
+        self._holders_memo: dict = {}
         strong = {m.official_id for m in mentions if m.kind == "person" and m.official_id and m.form_kind != "common"}
         self.named = [m for m in mentions if m.kind == "person" and m.official_id and not m.private
                       and (m.form_kind != "common" or m.official_id in strong)]
@@ -169,6 +171,19 @@ class Resolver:
                                                   for r in roles_of(self.g, pm.official_id, self.on)))), None)
         return self._holder_memo[key]
 
+    def _holders_named(self, role: str) -> tuple[list[int], list[str]]:
+        """Starts and countries of the article's named people who hold ``role`` (or whose
+        mention says so), in text order; once per office and article."""
+        if role not in self._holders_memo:
+            starts, countries = [], []
+            for pm in self.named:
+                c = self.g.persons[pm.official_id]["country_code"]
+                if pm.role_code == role or any(r[0] == role and r[1] == c for r in roles_of(self.g, pm.official_id, self.on)):
+                    starts.append(pm.start)
+                    countries.append(c)
+            self._holders_memo[role] = (starts, countries)
+        return self._holders_memo[role]
+
     def _head(self, country: str) -> Participant | None:
         for pm in self.named:
             if self.g.persons[pm.official_id]["country_code"] == country:
@@ -209,14 +224,17 @@ class Resolver:
     def _bare_country(self, role: str, tnorm: str, m: Mention, excluded: set) -> str | None:
         # a person of that office the article names: Iran's first (the house style of
         # Persian news), else the nearest one before the title
-        named = [(pm, c) for pm in self.named
-                 if (c := self.g.persons[pm.official_id]["country_code"]) not in excluded
-                 and (pm.role_code == role or any(r[0] == role and r[1] == c for r in roles_of(self.g, pm.official_id, self.on)))]
-        if named:
-            if any(c == "IR" for _pm, c in named):
-                return "IR"
-            before = [c for pm, c in named if pm.start < m.start]
-            return before[-1] if before else named[0][1]
+        starts, countries = self._holders_named(role)
+        if "IR" in countries and "IR" not in excluded:
+            return "IR"
+        k = bisect.bisect_left(starts, m.start) - 1
+        while k >= 0 and countries[k] in excluded:
+            k -= 1
+        if k >= 0:
+            return countries[k]
+        first = next((c for c in countries if c not in excluded), None)
+        if first is not None:
+            return first
         for c in self.title_country.get(tnorm, []):
             if c not in excluded:
                 return c
