@@ -77,6 +77,7 @@ def connect(spec: str, data_path: str | None = None) -> duckdb.DuckDBPyConnectio
             "autoload_known_extensions": True,
         }
     )
+    con.execute("SET enable_progress_bar = false")  # a statement over 2 s drew its bar into the CLI's output
     con.execute("LOAD postgres")
     con.execute("LOAD ducklake")
     options = f" (DATA_PATH '{data_path}')" if data_path else ""

@@ -200,6 +200,7 @@ def staged_copy(path: Path):
             str(next_path),
             config={"memory_limit": memory_cap("load"), "checkpoint_threshold": "128MB"},
         )
+        con.execute("SET enable_progress_bar = false")  # a long statement draws no bar into the CLI's output
         apply_schema(con)
         yield con
         con.execute("CHECKPOINT")
@@ -271,6 +272,7 @@ def connect_readonly(path: Path, external_access: bool = True) -> duckdb.DuckDBP
 
     con = duckdb.connect(":memory:")
     try:
+        con.execute("SET enable_progress_bar = false")  # no bar in a reader's output
         enable_fts(con)  # readers can rank with fts_main_dim_article.match_bm25 (warehouse/search.py)
         quoted = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
         con.execute(f"ATTACH {quoted} AS warehouse (READ_ONLY)")
