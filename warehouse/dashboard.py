@@ -488,6 +488,8 @@ def pairs_layout(reader: Reader, calendar: str) -> html.Div:
     longest = max(len(label) for label in labels)
     fig.update_yaxes(side="right")
     fig.update_xaxes(autorange="reversed")
+    if max(r["n_calls"] for r in pairs) <= 10:
+        fig.update_xaxes(dtick=1)  # counts are whole numbers
     fig.update_layout(margin={"l": 30, "r": 20 + 8 * longest, "t": 50, "b": 50})
     body = [[_country_link(r["country_a"], r["name_a"]), _country_link(r["country_b"], r["name_b"]), _ltr(r["n_calls"]),
              month_key_label(r["first_month"], calendar) if r["first_month"] else "-",
@@ -665,8 +667,11 @@ def map_outputs(reader: Reader, country):
     fig.add_trace(go.Choropleth(
         locations=[iso3[r["code"]] for r in on_map], z=[r["n_calls"] for r in on_map], locationmode="ISO-3",
         text=[r["name"] for r in on_map], hovertemplate="%{text}: %{z} تماس<extra></extra>",
-        colorscale="Blues", zmin=0, marker_line_color="#6c7a89", marker_line_width=0.5,
-        colorbar={"title": {"text": "تماس"}, "thickness": 14},
+        # zmax with zmin, or plotly ignores zmin and a single count spans the whole scale
+        colorscale="Blues", zmin=0, zmax=max([r["n_calls"] for r in on_map], default=1),
+        marker_line_color="#6c7a89", marker_line_width=0.5,
+        colorbar={"title": {"text": "تماس"}, "thickness": 14,
+                  **({"dtick": 1} if max([r["n_calls"] for r in on_map], default=0) <= 10 else {})},
     ))
     if country in iso3:
         fig.add_trace(go.Choropleth(locations=[iso3[country]], z=[1], locationmode="ISO-3", showscale=False,
