@@ -53,10 +53,16 @@ class OverBudget(BaseException):
     transforms may swallow it)."""
 
 
+_RAISE_AGAIN = 0.2
+
+
 @contextmanager
 def time_budget(seconds: float):
-    """Raise OverBudget in this thread after ``seconds`` (SIGALRM). Signals reach the main
-    thread only: elsewhere (a Dask worker's thread) there is no budget."""
+    """Raise OverBudget in this thread after ``seconds`` (SIGALRM), and again every
+    ``_RAISE_AGAIN`` seconds until the block is left: an exception raised while Python
+    runs a gc callback, a ``__del__`` or a weakref callback is printed and dropped, so
+    one raise alone can be lost. Signals reach the main thread only: elsewhere (a Dask
+    worker's thread) there is no budget."""
     if threading.current_thread() is not threading.main_thread() or seconds <= 0:
         yield
         return
@@ -65,11 +71,16 @@ def time_budget(seconds: float):
         raise OverBudget()
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _RAISE_AGAIN)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        while True:  # the timer can fire once more while it is being stopped
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                break
+            except OverBudget:
+                continue
         signal.signal(signal.SIGALRM, previous)
 
 

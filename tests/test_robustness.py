@@ -110,6 +110,25 @@ def test_a_file_over_its_time_budget_is_rejected_and_the_others_load(ingest, tmp
         ("rejected", "transform_timeout:over 1 s")]
 
 
+def test_a_budget_that_runs_out_inside_a_finaliser_still_stops_the_work():
+    # Python prints and drops an exception raised in a __del__ (or a gc callback, which
+    # is where CI lost one): the budget must raise again until the work stops.
+    from flows.batch import OverBudget, time_budget
+
+    class SlowToFinalise:
+        def __del__(self):
+            time.sleep(0.3)  # the budget runs out in here, first
+
+    started = time.monotonic()
+    with pytest.raises(OverBudget):
+        with time_budget(0.1):
+            SlowToFinalise()
+            while time.monotonic() - started < 10:
+                pass
+    assert time.monotonic() - started < 2
+    time.sleep(0.5)  # the budget, once left, raises nothing more
+
+
 def test_a_process_that_dies_is_reported_with_its_status():
     from flows.pool import WorkerDied, run_alone
 
