@@ -13,6 +13,7 @@ worker process dies (``worker_died``).
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import signal
 import threading
@@ -101,6 +102,7 @@ def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> 
         with time_budget(seconds * batch.height):
             return _transform(batch, max_bytes)
     except OverBudget:
+        gc.enable()  # in case the budget ran out inside collector_paused's own exit
         if batch.height == 1:
             return rejected_batch(batch, f"transform_timeout:over {seconds:g} s")
     parts = []
@@ -110,6 +112,7 @@ def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> 
             with time_budget(seconds):
                 parts.append(_transform(one, max_bytes))
         except OverBudget:
+            gc.enable()
             parts.append(rejected_batch(one, f"transform_timeout:over {seconds:g} s"))
     return merge(parts)
 
@@ -186,12 +189,31 @@ def _each_apart(fn, articles: pl.DataFrame, reason: str, failed: dict[str, str])
     return pl.concat(good) if good else fn(articles.clear())
 
 
+@contextmanager
+def collector_paused():
+    """Python's cycle collector off while articles are extracted. Extraction allocates
+    many small objects per article, and the collector's passes over the live ones made
+    a long article cost more per KB than a short one (docs/operations.md); the few
+    cycles extraction leaves are collected once it is over."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _extract_apart(articles: pl.DataFrame, failed: dict[str, str]):
     from transforms.extraction import extract_calls
     from transforms.reference import load_reference
 
     reference = load_reference()
-    extract = lambda frame: extract_calls(frame, reference)  # noqa: E731
+
+    def extract(frame):
+        with collector_paused():
+            return extract_calls(frame, reference)
+
     try:
         return extract(articles)
     except Exception:
