@@ -289,13 +289,23 @@ def _only(extraction, article_ids: set[str]):
     )
 
 
+def rebuild_dimensions_and_facts(con) -> int:
+    """Reference dimensions from the seeds and facts from all staging rows; returns the
+    number of calls. The warehouse runs the SQL; the consolidation and the calendar are
+    transforms/' (imported here, when a rebuild happens: they cost a no-change run nothing)."""
+    from transforms.calendar import calendar_days
+    from transforms.calls import consolidate_calls
+    from transforms.reference import load_reference
+
+    load.load_reference_dimensions(con, load_reference(), calendar_days)
+    return load.rebuild_facts(con, consolidate_calls)
+
+
 @task(name="finish-load", cache_policy=NO_CACHE)
 def finish_load_task(
     state: IngestState, unchanged: pl.DataFrame, still_rejected: pl.DataFrame, started_at: datetime, paths: list[str],
     rebuild: bool = True, keep_file_latest: bool = True,
 ) -> None:
-    from transforms.reference import load_reference
-
     if unchanged.height:
         state.add_files(
             unchanged.with_columns(
@@ -313,9 +323,8 @@ def finish_load_task(
     state.counts["reference_sha256"] = fingerprint
     rebuild = rebuild and stale
     if rebuild:  # DuckLake rebuilds them after the load commits (warehouse/lake.py)
-        load.load_reference_dimensions(state.con, load_reference())
         with store.step_memory(state.con, "rebuild"):
-            state.counts["calls_total"] = load.rebuild_facts(state.con)
+            state.counts["calls_total"] = rebuild_dimensions_and_facts(state.con)
     else:
         state.counts["calls_total"] = state.con.execute("SELECT count(*) FROM fact_call").fetchone()[0]
     load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
@@ -395,7 +404,7 @@ def ingest_articles(
                 )
                 con.execute("COMMIT")
                 if lake is not None:  # derived tables: a second transaction, retried on conflict
-                    state.counts["calls_total"] = lake.rebuild_derived(con)
+                    state.counts["calls_total"] = lake.rebuild_derived(con, rebuild_dimensions_and_facts)
                 progress.close()
         except BaseException as exc:
             summary.status = "failed"

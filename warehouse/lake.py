@@ -30,6 +30,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 
@@ -58,21 +59,11 @@ def resolve_options(spec: str, data_path: str | None) -> tuple[str, str | None]:
     return spec, data_path
 
 
-def extension_directory() -> str:
-    """Where the duckdb-ext-* wheels put their ``.duckdb_extension`` files."""
-    import duckdb_ext  # namespace package of the duckdb-ext-* wheels
-
-    for base in duckdb_ext.__path__:
-        if (Path(base) / "extensions").is_dir():
-            return str(Path(base) / "extensions")
-    raise RuntimeError("duckdb-ext-ducklake / duckdb-ext-postgres are not installed")
-
-
 def connect(spec: str, data_path: str | None = None) -> duckdb.DuckDBPyConnection:
     """A connection with the lake attached as ``lake`` and in use."""
     con = duckdb.connect(
         config={
-            "extension_directory": extension_directory(),
+            "extension_directory": store.extension_directory(),
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": True,
         }
@@ -182,18 +173,13 @@ def no_lock():
     return nullcontext()
 
 
-def rebuild_derived(con: duckdb.DuckDBPyConnection) -> int:
-    """Reference dimensions and facts from all staging rows, in one retried transaction;
-    returns the number of calls."""
-    from transforms.reference import load_reference
-    from warehouse import load
-
-    reference = load_reference()
+def rebuild_derived(con: duckdb.DuckDBPyConnection, derive: Callable[[duckdb.DuckDBPyConnection], int]) -> int:
+    """Reference dimensions and facts from all staging rows (``derive``, the flow's, as on a
+    warehouse file), in one retried transaction; returns the number of calls."""
 
     def rebuild(con):
         con.execute("UPDATE lake_writer SET rebuilds = rebuilds + 1")  # serialises rebuilds
-        load.load_reference_dimensions(con, reference)
-        return load.rebuild_facts(con)
+        return derive(con)
 
     return retrying(con, rebuild)
 

@@ -11,13 +11,11 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import polars as pl
 
-from transforms.calendar import calendar_days
-from transforms.calls import consolidate_calls
-from transforms.reference import Reference
 from warehouse.store import read_sql
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "seeds" / "lexicon"
@@ -58,9 +56,16 @@ def load_topics(directory: Path = LEXICON_DIR) -> pl.DataFrame:
     return pl.read_csv(directory / "topics.csv", comment_prefix="#", schema_overrides={"topic_code": pl.String})
 
 
-def load_reference_dimensions(con: duckdb.DuckDBPyConnection, reference: Reference) -> None:
+def load_reference_dimensions(
+    con: duckdb.DuckDBPyConnection, reference, calendar_days: Callable[[date, date], pl.DataFrame]
+) -> None:
     """dim_country, dim_topic, dim_date from seeds; dim_official and official_role from
-    seeds plus what articles revealed (stg_official)."""
+    seeds plus what articles revealed (stg_official).
+
+    The flow hands in what transforms/ computes (warehouse/ imports nothing from it):
+    ``reference``, the seeds' countries, officials and official roles as frames
+    (transforms.reference.Reference), and ``calendar_days(first, last)``, dim_date's rows,
+    called only while dim_date is empty (it takes seconds)."""
     _replace(con, "dim_country", reference.countries.select("country_code", "kind", "name_fa", "name_en"))
     _replace(con, "dim_topic", load_topics().select("topic_code", "name_fa", "name_en"))
     if con.execute("SELECT count(*) FROM dim_date").fetchone()[0] == 0:
@@ -151,9 +156,11 @@ _SUPERSEDED = "(SELECT supersedes_article_id FROM dim_article WHERE supersedes_a
 FACT_BUCKETS = 8
 
 
-def rebuild_facts(con: duckdb.DuckDBPyConnection, buckets: int = FACT_BUCKETS) -> int:
+def rebuild_facts(con: duckdb.DuckDBPyConnection, consolidate: Callable, buckets: int = FACT_BUCKETS) -> int:
     """Replace the fact tables with the consolidation of all staging rows of current
-    (not superseded) articles; returns #calls.
+    (not superseded) articles; returns #calls. ``consolidate(mentions, participants,
+    topics, statements)`` is transforms.calls.consolidate_calls, handed in by the flow; it
+    returns the frames of FACT_TABLES as attributes.
 
     Each bucket's rows are read in staging order, so every order-dependent step of the
     consolidation (which stays within one call) sees them as a single pass would. A
@@ -200,7 +207,7 @@ def rebuild_facts(con: duckdb.DuckDBPyConnection, buckets: int = FACT_BUCKETS) -
             ).pl()
             for staging in ("stg_call_participant", "stg_call_topic")
         )
-        facts = consolidate_calls(mentions, participants, topics, statements)
+        facts = consolidate(mentions, participants, topics, statements)
         for table in FACT_TABLES:
             _insert(con, table, getattr(facts, table))
         calls += facts.fact_call.height

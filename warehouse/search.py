@@ -27,16 +27,13 @@ never downloaded): an index built by an earlier version calls the extension's st
 
 from __future__ import annotations
 
-import importlib.metadata
 import re
 import unicodedata
-from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
 import duckdb
 
-from warehouse.store import read_sql, step_memory
+from warehouse.store import enable_fts, read_sql, step_memory  # noqa: F401 (enable_fts: readers import it from here)
 
 INDEX_SCHEMA = "fts_main_dim_article"
 IGNORE = r"[^\p{L}\p{N}]+"
@@ -44,23 +41,6 @@ IGNORE = r"[^\p{L}\p{N}]+"
 # Arabic letter forms that clean_text already maps to Persian ones; queries typed on an
 # Arabic keyboard get the same treatment (the index cannot see the difference otherwise).
 _QUERY_TRANSLATION = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "\u200c": " "})
-
-
-@lru_cache(maxsize=1)
-def extension_directory() -> str:
-    """The folder holding ``v<version>/<platform>/fts.duckdb_extension`` (the wheel's)."""
-    files = importlib.metadata.files("duckdb-ext-fts") or []
-    for file in files:
-        if file.name == "fts.duckdb_extension":
-            return str(Path(file.locate()).resolve().parents[2])
-    raise RuntimeError("the duckdb-ext-fts package is not installed: pip install duckdb-ext-fts")
-
-
-def enable_fts(con: duckdb.DuckDBPyConnection) -> None:
-    """Load fts from the installed wheel (never from the network)."""
-    con.execute(f"SET extension_directory = '{extension_directory()}'")
-    con.execute("SET autoinstall_known_extensions = false")
-    con.execute("LOAD fts")
 
 
 # Characters (code point ranges) whose lower(strip_accents(c)) is at most one character:

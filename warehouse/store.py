@@ -258,6 +258,24 @@ def step_memory(con: duckdb.DuckDBPyConnection, step: str):
         con.execute(f"SET memory_limit = '{previous}'")
 
 
+def extension_directory() -> str:
+    """Where the duckdb-ext-* wheels put their ``.duckdb_extension`` files: extensions are
+    loaded from there, never downloaded."""
+    import duckdb_ext  # namespace package of the duckdb-ext-* wheels
+
+    for base in duckdb_ext.__path__:
+        if (Path(base) / "extensions").is_dir():
+            return str(Path(base) / "extensions")
+    raise RuntimeError("the duckdb-ext-* wheels are not installed: make setup")
+
+
+def enable_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """Load fts from its installed wheel (never from the network)."""
+    con.execute(f"SET extension_directory = '{extension_directory()}'")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("LOAD fts")
+
+
 def connect_readonly(path: Path, external_access: bool = True) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the warehouse as published now; never conflicts with a run.
 
@@ -268,8 +286,6 @@ def connect_readonly(path: Path, external_access: bool = True) -> duckdb.DuckDBP
     any file or network access but the attached warehouse (the dashboard)."""
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `tamas ingest` first")
-    from warehouse.search import enable_fts
-
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = false")  # no bar in a reader's output
