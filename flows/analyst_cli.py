@@ -155,7 +155,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from warehouse.export import export
+    from app.export import export
 
     if args.excel and args.format != "csv":
         return _fail("--excel is for --format csv (Parquet has no byte order mark)")
@@ -173,7 +173,7 @@ def cmd_export(args) -> int:
 
 def cmd_dashboard(args) -> int:
     from transforms.cleaning import clean_text
-    from warehouse.dashboard import serve
+    from app.dashboard import serve
 
     warehouse = (args.warehouse or runtime.default_warehouse()).resolve()
     if not warehouse.exists():

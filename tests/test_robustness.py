@@ -413,7 +413,7 @@ def test_a_failed_publish_removes_its_partial_copy(tmp_path, seed_dir):
 
 
 def test_only_web_addresses_become_links():
-    from warehouse.dashboard import _is_web_url
+    from app.dashboard import _is_web_url
 
     assert _is_web_url("https://www.irna.ir/news/1") and _is_web_url("HTTP://example.ir")
     for url in ("data:text/html,<script>alert(1)</script>", "javascript:alert(1)", " javascript:x", "file:///etc/passwd", "", None):

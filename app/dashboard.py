@@ -8,7 +8,7 @@ detail, one article, full-text search, and a 404 page. A calendar switch in the 
 evidence gives: a call known to the month shows a month, never a first-of-month day.
 
 Offline: Dash, plotly and dash-cytoscape serve their JavaScript from their Python
-packages; the world map's outlines are vendored in ``warehouse/assets/topojson/``.
+packages; the world map's outlines are vendored in ``app/assets/topojson/``.
 
 Reading: every callback opens the warehouse with ``store.connect_readonly`` (a private
 in-memory database that attaches the file read-only, no other file or network access)
