@@ -403,9 +403,10 @@ class _Resources:
         # every variant starts with the first part (or an extra variant's first 3 letters)
         self.compound_heads = tuple({v[:3] for v in self.compound_map})
         alternation = _alternation(self.compound_map, not_after=f"[{LETTERS}{ZWNJ}]")
-        # a compound may carry a glued suffix (رئیس جمهوری, گفت و گوها); otherwise it
-        # must end at a word boundary (so گفت و گوش stays).
-        self.compound_re = re.compile(rf"({alternation})((?:هایی|های|ها|یان|ان|ای|ی)?)(?!{_L})")
+        # a compound may carry a glued suffix (رئیس جمهوری, گفت و گوها, گفتگویی: the
+        # indefinite یی after a final vowel); otherwise it must end at a word boundary (so
+        # گفت و گوش stays).
+        self.compound_re = re.compile(rf"({alternation})((?:هایی|های|ها|یان|ان|ای|یی|ی)?)(?!{_L})")
 
         agency_tails = set()
         for name in _read_list(LEXICON_DIR / "agencies.txt"):
