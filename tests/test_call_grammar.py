@@ -67,8 +67,15 @@ def test_a_call_is_found_in_many_wordings(ref, text):
     assert calls(ex) == [["IR", "RU"]]
 
 
-def test_a_video_call_has_video_mode(ref):
-    ex = run(ref, {"a": "ظریف و لاوروف در تماس ویدئویی درباره سوریه گفتگو کردند."}, PUB_2019)
+@pytest.mark.parametrize("text", [
+    "ظریف و لاوروف در تماس ویدئویی درباره سوریه گفتگو کردند.",
+    # the indefinite یی after the noun's final vowel, glued or spaced
+    "ظریف و لاوروف در گفتگویی ویدئویی درباره سوریه رایزنی کردند.",
+    "ظریف و لاوروف در گفت و گویی ویدیویی درباره سوریه رایزنی کردند.",
+])
+def test_a_video_call_has_video_mode(ref, text):
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
     assert ex.mentions["mode"].to_list() == ["video"]
 
 
@@ -379,6 +386,9 @@ def test_after_midnight_a_fresh_report_gives_the_month_only(ref):
     ("ظریف در تماس تلفنی با لاوروف هر گونه حمله نظامی به تاسیسات غیرنظامی را محکوم کرد.",
      {"conflict_crisis"}, {"security_defense"}),
     ("ظریف در تماس تلفنی با لاوروف درباره همکاری‌های نظامی دو کشور گفتگو کرد.", {"security_defense"}, set()),
+    # a month's name in the date is no topic word, however it splits ("آبان" = آب + ان)
+    ("ظریف روز ۱۲ آبان در تماس تلفنی با لاوروف درباره زندانیان گفتگو کرد.", {"consular_prisoners"}, {"water_environment"}),
+    ("ظریف در تماس تلفنی با لاوروف درباره حقابه و منابع آب گفتگو کرد.", {"water_environment"}, set()),
     # civilians are no military topic
     ("ظریف در تماس تلفنی با لاوروف کشته شدن غیرنظامیان را محکوم کرد.", set(), {"security_defense"}),
 ])

@@ -18,12 +18,15 @@ import re
 
 import ahocorasick
 
+from .dates import GREG_MONTHS, HIJRI_MONTHS, JALALI_MONTHS
 from .lexicon import Lexicon, TopicWord
 from .memo import per_object
 from .text import TOKEN_CHARS, NormText
 from .verbs import verb_at
 
 INFLECTIONS = ("ها", "های", "هایی", "ات", "ان", "ی", "ای", "یی", "ش", "شان")
+# A month's name read as a topic word with an inflection ("آبان" as آب + ان) is a date.
+MONTH_NAMES = frozenset(JALALI_MONTHS) | frozenset(GREG_MONTHS) | frozenset(HIJRI_MONTHS)
 CONTINUATION = ("این تماس", "این گفتگو", "این گفت وگو", "این گفت و گو", "این مکالمه", "این رایزنی", "این تماس ها",
                 "این گفتگوها", "طرفین", "دو طرف", "دو رهبر", "دو وزیر", "دو مقام", "دو کشور", "این کشورها",
                 "این کشور ها")
@@ -90,7 +93,7 @@ def topic_hits(s: str, lo: int, hi: int, lex: Lexicon) -> list[tuple[int, int, T
             continue
         for w in ws:
             b = _right_ok(seg, end + 1, w.kind)
-            if b is not None:
+            if b is not None and seg[a:b] not in MONTH_NAMES:
                 cand.append((lo + a, lo + b, w))
     cand.sort(key=lambda h: (h[0] - h[1], h[0]))
     taken: list[tuple[int, int]] = []
