@@ -258,6 +258,16 @@ def test_two_titles_of_one_person_are_one_participant(ref):
     assert calls(ex) == [["AU", "IR"]]
 
 
+def test_a_counterpart_is_of_the_office_held_longest_not_an_added_post(ref):
+    # Rubio, foreign minister from January 2025, national security adviser too from May;
+    # Ishaq Dar, foreign minister from March 2024, deputy prime minister too from April.
+    pub = dt.datetime(2025, 7, 9, 11, 0, tzinfo=dt.timezone.utc)
+    ex = run(ref, {"a": "روبیو در تماس تلفنی با همتای سعودی خود درباره غزه گفت‌وگو کرد.",
+                   "b": "اسحاق دار در تماس تلفنی با همتای ترکیه‌ای خود درباره افغانستان گفت‌وگو کرد."}, pub)
+    assert parts(ex, "a")["SA"]["official_id"] == "faisal-bin-farhan"
+    assert parts(ex, "b")["TR"]["official_id"] == "hakan-fidan"
+
+
 def test_an_office_is_not_its_holder(ref):
     ex = run(ref, {"a": "دفتر نخست‌وزیر پاکستان اعلام کرد که عمران خان تلفنی با ظریف گفتگو کرده است."}, PUB_2019)
     assert calls(ex) == [["IR", "PK"]]

@@ -788,12 +788,14 @@ def office_span(g: Gazetteer, oid: str) -> tuple[dt.date, dt.date | None] | None
 
 def roles_of(g: Gazetteer, oid: str, on: dt.date | None) -> list[tuple[str, str, str]]:
     # Latest office first: with no date (or none matching), an undated article is more
-    # likely about the person's latest office than their first.
+    # likely about the person's latest office than their first. Of offices held at once on
+    # the date, the one held longest first: a later one is an added post (a foreign
+    # minister made national security adviser or deputy prime minister too).
     rows = _role_index(g)[0].get(oid, [])
     if on is not None:
         current = [r for r in rows if _in_office(r[3], r[4], on)]
         if current:
-            rows = current
+            rows = sorted(current, key=lambda r: r[3])
     return [(role, country, title) for role, country, title, _start, _end in rows]
 
 
