@@ -418,6 +418,19 @@ def test_topics_come_from_sentences_that_continue_the_call(ref):
     assert "energy" not in got
 
 
+@pytest.mark.parametrize("text,expected", [
+    # the speaker goes on in the first person, past tense: what was said in the call
+    ("ظریف: امشب با لاوروف تلفنی صحبت کردم. درباره آتش‌بس در سوریه حرف زدیم.", {"conflict_crisis"}),
+    ("لاوروف گفت: با ظریف تماس تلفنی داشتم. به او گفتم تحریم‌ها غیرقانونی است.", {"nuclear_sanctions"}),
+    # what the speaker will do is not what was said
+    ("ظریف: امشب با لاوروف تلفنی صحبت کردم. هفته آینده درباره تحریم‌ها مذاکره می‌کنم.", set()),
+    # a sentence in the third person after a first-person report is not the speaker's
+    ("ظریف: امشب با لاوروف تلفنی صحبت کردم. تحریم‌ها بر اقتصاد اروپا اثر گذاشته است.", set()),
+])
+def test_a_call_told_in_the_first_person_goes_on_in_the_first_person(ref, text, expected):
+    assert topics(run(ref, {"a": text}, PUB_2019)) == expected
+
+
 def test_a_labelled_item_ends_the_call_content(ref):
     text = ("ظریف در تماس تلفنی با لاوروف: همکاری دو کشور ادامه دارد.\n"
             "بورس تهران: شاخص کل امروز افزایش یافت.\n"

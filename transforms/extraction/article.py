@@ -207,7 +207,8 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
         return named[j]
 
     quote_from = {c.pred.sentence: 1 for c in call.cands if s[c.pred.clause[1]:c.pred.clause[1] + 1] == ":"}
-    scope = content_sentences(nt, sent_n, call_sents, other_call, names_call, headline, quote_from)
+    first_person = {c.pred.sentence for c in call.cands if c.pred.verb and c.pred.verb[2].person in ("1s", "1p")}
+    scope = content_sentences(nt, sent_n, call_sents, other_call, names_call, headline, quote_from, first_person)
     scope_text = " ".join(s[sent_n[i][0]:sent_n[i][1]] for i in sorted(call_sents))
     d, prec, basis = _call_date(call, s, pub_local, occasions, g, lex, scope_text)
     res["mentions"].append({

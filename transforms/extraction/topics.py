@@ -21,7 +21,7 @@ import ahocorasick
 from .dates import GREG_MONTHS, HIJRI_MONTHS, JALALI_MONTHS
 from .lexicon import Lexicon, TopicWord
 from .memo import per_object
-from .text import TOKEN_CHARS, NormText
+from .text import TOKEN_CHARS, TOKEN_RE, NormText
 from .verbs import verb_at
 
 INFLECTIONS = ("ها", "های", "هایی", "ات", "ان", "ی", "ای", "یی", "ش", "شان")
@@ -107,16 +107,20 @@ def topic_hits(s: str, lo: int, hi: int, lex: Lexicon) -> list[tuple[int, int, T
 
 
 def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: set[int], other_call,
-                      names_call, headline: int | None, quote_from: dict[int, int]) -> list[int]:
+                      names_call, headline: int | None, quote_from: dict[int, int],
+                      first_person: set[int] = frozenset()) -> list[int]:
     """Indices of the sentences that report the call's content; names_call(j) says
     whether sentence j names one of the call's participants, other_call(j) whether it
-    reports another call (both asked only where needed)."""
+    reports another call (both asked only where needed). A call told in the first person
+    ("... تلفنی صحبت کردم"; sentences in ``first_person``) goes on in the sentences
+    after it whose verb is in the first person too ("درباره ... حرف زدیم")."""
     s = nt.s
     out = set(call_sents)
     if headline is not None and names_call(headline):
         out.add(headline)
     for i in sorted(call_sents):
         quoting = i in quote_from
+        speaking = i in first_person
         for j in range(i + 1, len(sent_n)):
             if j not in call_sents and other_call(j):
                 break
@@ -129,13 +133,21 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
                     and not any(verb_at(label, k) for k in range(len(label))):
                 break             # "LABEL: ..." with no reporting verb starts another item
             cont = (names_call(j) or any(c in seg for c in CONTINUATION)
-                    or seg.lstrip().startswith(OPENERS) or quoting)
+                    or seg.lstrip().startswith(OPENERS) or quoting or (speaking and _first_person_verb(seg)))
             if not cont:
                 break
             out.add(j)
             if ":" in seg and not names_call(j) and not quoting:
                 break
     return sorted(out)
+
+
+def _first_person_verb(seg: str) -> bool:
+    tokens = TOKEN_RE.findall(seg)
+    return any((v := verb_at(tokens, k)) and v[1].person in ("1s", "1p") and v[1].tense in _PAST for k in range(len(tokens)))
+
+
+_PAST = ("past", "perfect", "pluperfect")  # what was said in the call; not what the speaker will do
 
 
 def zwnj_spaces(nt: NormText, text: str) -> list[int]:
