@@ -98,6 +98,7 @@ def test_first_person_report_takes_the_speaker_as_subject(ref):
     "ظریف از آمادگی برای تماس تلفنی با لاوروف خبر داد.",
     # conditional
     "اگر لاوروف با ظریف تماس تلفنی بگیرد، بحران حل می‌شود.",
+    "لاوروف فردا به ظریف زنگ خواهد زد.",
     # denied, refused
     "سخنگوی وزارت خارجه تماس تلفنی ظریف با لاوروف را تکذیب کرد.",
     "ظریف گفت هیچ تماس تلفنی با لاوروف نداشته است.",
@@ -136,6 +137,10 @@ def test_a_reported_call_stays_a_call(ref, text):
     "ظریف در دیدار با لاوروف در مسکو درباره سوریه گفتگو کرد.",
     # one country on both sides is not diplomatic
     "ظریف در تماس تلفنی با رئیس مجلس ایران گفتگو کرد.",
+    # a bell is not a call: زنگ rings a call only as the object of an active زد
+    "زنگ آغاز نشست با حضور ظریف و لاوروف زده شد.",
+    "ظریف گفت زنگ خطر برای لاوروف و اروپا به صدا درآمده است.",
+    "ظریف و لاوروف زنگ آغاز سال تحصیلی را در مدرسه دوستی زدند.",
 ])
 def test_interviews_private_meetings_and_domestic_calls_are_none(ref, text):
     assert n_calls(run(ref, {"a": text}, PUB_2019)) == 0
@@ -160,8 +165,11 @@ def test_interviews_private_meetings_and_domestic_calls_are_none(ref, text):
     ("لاوروف تماس تلفنی‌ای از ظریف دریافت کرد.", "IR"),
     ("لاوروف یک تماس تلفنی از سوی ظریف دریافت کرد.", "IR"),
     ("ظریف در پاسخ به تماس تلفنی لاوروف گفت که بحران سوریه راه حل سیاسی دارد.", "RU"),
-    # a phone call (تلفن) from X to Y
+    # a phone call (تلفن) from X to Y; X به Y تلفن/زنگ زد: X rang Y
     ("یک تلفن ظریف به لاوروف بحران را حل کرد.", "IR"),
+    ("لاوروف دیشب به ظریف زنگ زد.", "RU"),
+    ("ظریف امروز به لاوروف تلفن زد و درباره سوریه گفتگو کرد.", "IR"),
+    ("لاوروف گفت: دیروز به ظریف زنگ زدم.", "RU"),
     # his own call with
     ("لاوروف درباره تماس تلفنی خود با ظریف توضیح داد.", "RU"),
     # a conversation names no caller

@@ -30,7 +30,7 @@ from .verbs import VerbForm, verb_at
 L = r"\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9"
 _NOUNS = {
     "tamas": r"تماس",
-    "phone": r"تلفن",
+    "phone": r"تلفن|زنگ",
     "talk": r"گفت ?و ?گو|مکالمه|مکالمات|رایزنی|صحبت|تبادل نظر|ارتباط",
     "conference": r"(?:ویدئو|ویدیو) ?کنفرانس|کنفرانس (?:تلفنی|ویدئویی|ویدیویی)",
 }
@@ -170,7 +170,7 @@ def find_predicates(nt: NormText, sent_n: list[tuple[int, int]], lex: Lexicon) -
 
 
 # where any predicate can start: its call word, or the words that may come before تلفنی
-_ANCHOR = re.compile(r"تماس|تلفن|گفت|مکالم|رایزنی|صحبت|تبادل|ارتباط|وید|کنفرانس|به ?صورت|بصورت|از طریق|پشت")
+_ANCHOR = re.compile(r"تماس|تلفن|زنگ|گفت|مکالم|رایزنی|صحبت|تبادل|ارتباط|وید|کنفرانس|به ?صورت|بصورت|از طریق|پشت")
 
 
 def _matches(s: str) -> tuple[list[re.Match], list[re.Match]]:
@@ -196,8 +196,15 @@ def _matches(s: str) -> tuple[list[re.Match], list[re.Match]]:
 
 def _real_phone(s: str, toks: Tokens, a: int, b: int) -> bool:
     """تلفن is a call in "یک تلفن ... به" and "تلفن زد/کرد", not in "تلفن همراه" or
-    "شماره تلفن"."""
+    "شماره تلفن"; زنگ only with زد right after it, active ("به X زنگ زد"), not a bell
+    ("زنگ خطر"، "زنگ مدارس زده شد")."""
     i = toks.index_at(a)
+    if toks.texts[i] == "زنگ":
+        hit = verb_at(toks.texts, i + 1) if i + 1 < len(toks.texts) else None
+        after = i + 1 + hit[0] if hit else 0
+        return bool(hit) and hit[1].past_stem == "زد" and not (
+            after < len(toks.texts) and (verb_at(toks.texts, after) or (0, None))[1] is not None
+            and verb_at(toks.texts, after)[1].past_stem == "شد")
     prev = toks.texts[i - 1] if i > 0 else ""
     if prev == "یک":
         return True

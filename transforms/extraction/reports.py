@@ -295,18 +295,19 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
                 a.source = _list_at(s, H, toks.ends[k + 1], hi)
                 break
 
-    # before the predicate: "X با Y [...] تماس گرفت / تلفنی گفت‌وگو کرد"
+    # before the predicate: "X با Y [...] تماس گرفت / تلفنی گفت‌وگو کرد"; "X به Y تلفن/زنگ زد"
     ba_pos = None
     if not a.any():
         noun_start = p.noun[0] if p.noun else p.start
         i = toks.index_at(noun_start) - 1
         while i >= toks.index_at(lo):
-            if texts[i] == "با":
+            if texts[i] == "با" or (texts[i] == "به" and p.family == "phone"):
                 h = H.at(s, toks.ends[i])
                 if h is not None and h.np_start < noun_start:
                     a.obj = H.coordination(s, h, noun_start)
                     ba_pos = toks.starts[i]
                     a.ba_before = True
+                    a.obj_by = texts[i]
                     break
             if texts[i] == "که" or verb_at(texts, i) is not None:
                 break             # another clause
