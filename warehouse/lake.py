@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import time
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
@@ -33,7 +32,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import store
+from warehouse import contract, store
 
 PREFIX = "ducklake:"
 ALIAS = "lake"
@@ -99,16 +98,10 @@ def _initialisation_race(exc: Exception) -> bool:
 
 
 def lake_schema_sql() -> list[str]:
-    """The warehouse schema (warehouse/sql/schema) as DuckLake accepts it: DuckLake has
-    no primary keys or CHECK constraints; the loader keeps those invariants."""
-    scripts = []
-    for path in store.sql_files("schema"):
-        text = path.read_text(encoding="utf-8")
-        text = re.sub(r",\s*PRIMARY KEY\s*\([^)]*\)", "", text)
-        text = re.sub(r"[ \t]+PRIMARY KEY\b", "", text)
-        text = re.sub(r"[ \t]+CHECK\s*\((?:[^()]|\([^()]*\))*\)", "", text)
-        scripts.append(text)
-    return scripts
+    """The contract's tables as DuckLake accepts them: no primary keys or CHECK constraints
+    (DuckLake has neither); the post-load checks (warehouse/checks.py) hold the lake to
+    the same keys and accepted values."""
+    return [contract.create_table_sql(table, constraints=False) for table in contract.tables()]
 
 
 def _conflict(exc: Exception) -> bool:
@@ -159,9 +152,11 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         if "lake_writer" not in tables:
             con.execute("INSERT INTO lake_writer VALUES (0)")
         for path in store.sql_files("views"):
+            con.execute(path.read_text(encoding="utf-8"))
+        for relation in contract.load().values():
             # DuckLake keeps comments on tables and views, not on a view's columns.
-            view = re.sub(r"COMMENT ON COLUMN\s+\S+\s+IS\s+'(?:[^']|'')*'\s*;", "", path.read_text(encoding="utf-8"))
-            con.execute(view)
+            for statement in contract.comment_sql(relation, columns=relation.kind == "table"):
+                con.execute(statement)
 
     retrying(con, create)
 
