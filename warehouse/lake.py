@@ -17,7 +17,9 @@ warehouse's writer lock and staged copy (warehouse/store.py) do not apply; inste
 
 Deduplication is per snapshot: two runs loading the SAME article at the same moment may
 both add it (they cannot see each other's uncommitted rows); runs over different inputs,
-or one after another, never duplicate. The extensions come from the pinned
+or one after another, never duplicate. Each rebuild runs the contract's checks
+(warehouse/checks.py) inside its transaction, so such a duplicate fails the run that finds
+it, with the key named, instead of passing silently; its rebuild is rolled back. The extensions come from the pinned
 ``duckdb-ext-ducklake`` / ``duckdb-ext-postgres`` wheels: nothing is downloaded.
 """
 
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import contract, store
+from warehouse import checks, contract, store
 
 PREFIX = "ducklake:"
 ALIAS = "lake"
@@ -130,7 +132,7 @@ def retrying(con: duckdb.DuckDBPyConnection, work, attempts: int = RETRIES):
             result = work(con)
             con.execute("COMMIT")
             return result
-        except duckdb.Error:
+        except BaseException:  # a failed check too: nothing of the transaction is kept
             try:
                 con.execute("ROLLBACK")
             except duckdb.Error:
@@ -188,19 +190,33 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection) -> int:
     def rebuild(con):
         con.execute("UPDATE lake_writer SET rebuilds = rebuilds + 1")  # serialises rebuilds
         load.load_reference_dimensions(con, reference)
-        return load.rebuild_facts(con)
+        calls = load.rebuild_facts(con)
+        # The contract's keys, accepted values and relationships, inside the transaction:
+        # a breach rolls the rebuild back and fails the run.
+        checks.enforce(con)
+        return calls
 
     return retrying(con, rebuild)
 
 
 def record_failure(spec: str, data_path: str | None, run_id: str, started_at: datetime, paths: list, error: str) -> None:
-    from warehouse import load
-
     try:
         con = connect(spec, data_path)
         try:
-            retrying(con, lambda c: load.record_run(c, run_id, started_at, "failed", {}, [str(p) for p in paths], error[:2000]))
+            retrying(con, lambda c: _record_failed_run(c, run_id, started_at, paths, error[:2000]))
         finally:
             con.close()
     except Exception:  # the original error matters more
         pass
+
+
+def _record_failed_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime, paths: list, error: str) -> None:
+    """A run that fails after its load committed (its rebuild, or the rebuild's checks)
+    already has its 'completed' row: that row becomes 'failed' with the error, rather than
+    a second row for the run breaking ingest_run's key."""
+    from warehouse import load
+
+    if con.execute("SELECT count(*) FROM ingest_run WHERE run_id = ?", [run_id]).fetchone()[0]:
+        con.execute("UPDATE ingest_run SET status = 'failed', finished_at = now(), error = ? WHERE run_id = ?", [error, run_id])
+    else:
+        load.record_run(con, run_id, started_at, "failed", {}, [str(p) for p in paths], error)
