@@ -32,9 +32,9 @@ def _warehouse_option(parser: argparse.ArgumentParser) -> None:
 def add_commands(commands) -> None:
     docs = commands.add_parser(
         "docs",
-        help="write the data dictionary (docs/warehouse.md) from the schema's comments",
-        description="Apply the schema and views to an in-memory DuckDB and write every table, view and "
-        "column with its COMMENT ON text as Markdown. Fails (status 2) if anything lacks a comment.",
+        help="write the data dictionary (docs/warehouse.md) from the warehouse contract",
+        description="Write every table, view and column of warehouse/contract.yml with its type, description "
+        "and rules as Markdown. Fails (status 2) if the catalog the schema and views build differs from the contract.",
     )
     docs.add_argument("--out", type=Path, default=DEFAULT_DOCS, metavar="FILE",
                       help="where to write it (default: docs/warehouse.md; - for stdout)")
@@ -89,9 +89,9 @@ def cmd_docs(args) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text, encoding="utf-8")
         print(f"wrote {args.out}")
-    missing = docs.missing_comments(con)
-    if missing:
-        return _fail("no COMMENT ON for: " + ", ".join(missing))
+    drift = docs.drift(con) + [f"no comment on {name}" for name in docs.missing_comments(con)]
+    if drift:
+        return _fail("the catalog differs from warehouse/contract.yml: " + "; ".join(drift))
     return 0
 
 

@@ -29,7 +29,7 @@ from flows.batch import TransformedBatch, transform_batch, transform_in
 from flows.files import DEFAULT_MAX_BYTES, InputError, discover_files
 from flows.pool import WorkerPool
 from flows.progress import ProgressReporter
-from warehouse import load, search, store
+from warehouse import checks, load, search, store
 
 # Batches: large enough that Prefect's per-task cost (tens of ms of its server's CPU per
 # task run) vanishes, small enough that a few in flight keep memory flat and every worker
@@ -331,7 +331,10 @@ def finish_load_task(
     if keep_file_latest:
         with store.step_memory(state.con, "rebuild"):  # a row per file the warehouse has seen
             load.update_file_latest(state.con, state.run_id)
-    if rebuild:  # DuckLake stores no FTS macros: no BM25 index on a lake
+    if rebuild:  # a DuckLake checks its rebuild in its own transaction (warehouse/lake.py)
+        with store.step_memory(state.con, "rebuild"):  # the contract's checks: a breach publishes nothing
+            checks.enforce(state.con)
+        # DuckLake stores no FTS macros: no BM25 index on a lake
         search.build_index(state.con)  # BM25 index over dim_article.clean_text (warehouse/search.py)
 
 

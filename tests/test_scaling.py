@@ -254,6 +254,50 @@ def test_ducklake_two_concurrent_ingests(postgres, corpus, tmp_path):
         con.close()
 
 
+def test_lake_checks_the_contract_and_fails_on_a_planted_duplicate_key(postgres, tmp_path):
+    """DuckLake has no PRIMARY KEY or CHECK: the contract's checks stand in for them after
+    every rebuild. A clean run passes them; a planted duplicate key and a value outside the
+    accepted ones are reported, the rebuild is rolled back, and the next run fails."""
+    from flows.ingest import rebuild_dimensions_and_facts
+    from warehouse import checks, lake
+
+    _create_database(postgres, "tamas_lake_checks")
+    spec = f"ducklake:postgres:dbname=tamas_lake_checks {postgres}"
+    _ingest([str(SEEDS), "--warehouse", spec, "--lake-data", str(tmp_path / "lake-data")])
+    con = lake.connect(spec)
+    try:
+        assert checks.run_checks(con) == []
+        # accepted by the lake (no constraints), refused by the checks
+        con.execute("INSERT INTO dim_article SELECT * FROM dim_article LIMIT 1")
+        con.execute("INSERT INTO stg_call_mention (article_id, call_seq, mode, char_start, char_end, evidence)"
+                    " SELECT article_id, 99, 'fax', 0, 1, 'x' FROM dim_article LIMIT 1")
+        found = {(f.table, f.check, f.columns[0]) for f in checks.run_checks(con)}
+        assert {("dim_article", "unique", "article_id"), ("stg_call_mention", "accepted_values", "mode")} <= found
+        rebuilds = con.execute("SELECT rebuilds FROM lake_writer").fetchone()[0]
+        facts = checksums(con)
+        with pytest.raises(checks.ContractViolation, match=r"dim_article: 1 duplicated value\(s\) of unique key"):
+            lake.rebuild_derived(con, rebuild_dimensions_and_facts)
+        assert con.execute("SELECT rebuilds FROM lake_writer").fetchone()[0] == rebuilds  # rolled back
+        assert checksums(con) == facts
+    finally:
+        con.close()
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "call.txt").write_text((SEEDS / sorted(p.name for p in SEEDS.iterdir())[0]).read_text(encoding="utf-8")
+                                   + "\nگفت‌وگوی تلفنی دیگر.", encoding="utf-8")
+    result = subprocess.run(TAMAS + ["ingest", str(more), "--warehouse", spec], cwd=REPO,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0 and "ContractViolation" in result.stdout + result.stderr
+    con = lake.connect(spec)
+    try:
+        status, error = con.execute("SELECT status, error FROM ingest_run ORDER BY started_at DESC LIMIT 1").fetchone()
+        assert status == "failed" and "unique key (article_id)" in error
+        # the run's load had committed: its row turned failed, no second row for the run
+        assert con.execute("SELECT count(*) = count(DISTINCT run_id) FROM ingest_run").fetchone()[0]
+    finally:
+        con.close()
+
+
 def test_lake_data_needs_a_lake_warehouse(tmp_path):
     result = subprocess.run(
         TAMAS + ["ingest", str(SEEDS), "--warehouse", str(tmp_path / "w.duckdb"), "--lake-data", str(tmp_path)],

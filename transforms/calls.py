@@ -103,7 +103,7 @@ def consolidate_calls(
     topics: pl.DataFrame,
     statements: pl.DataFrame,
 ) -> Facts:
-    """Fact tables from staging rows (see warehouse/sql/schema/03_staging.sql)."""
+    """Fact tables from staging rows (their columns: warehouse/contract.yml)."""
     assigned = assign_calls(mentions, participants)
     mention_keys = assigned.select("article_id", "call_seq", "call_id")
 

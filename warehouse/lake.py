@@ -17,7 +17,9 @@ warehouse's writer lock and staged copy (warehouse/store.py) do not apply; inste
 
 Deduplication is per snapshot: two runs loading the SAME article at the same moment may
 both add it (they cannot see each other's uncommitted rows); runs over different inputs,
-or one after another, never duplicate. The extensions come from the pinned
+or one after another, never duplicate. Each rebuild runs the contract's checks
+(warehouse/checks.py) inside its transaction, so such a duplicate fails the run that finds
+it, with the key named, instead of passing silently; its rebuild is rolled back. The extensions come from the pinned
 ``duckdb-ext-ducklake`` / ``duckdb-ext-postgres`` wheels: nothing is downloaded.
 """
 
@@ -25,7 +27,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import time
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
@@ -34,7 +35,7 @@ from typing import Callable
 
 import duckdb
 
-from warehouse import store
+from warehouse import checks, contract, store
 
 PREFIX = "ducklake:"
 ALIAS = "lake"
@@ -90,16 +91,10 @@ def _initialisation_race(exc: Exception) -> bool:
 
 
 def lake_schema_sql() -> list[str]:
-    """The warehouse schema (warehouse/sql/schema) as DuckLake accepts it: DuckLake has
-    no primary keys or CHECK constraints; the loader keeps those invariants."""
-    scripts = []
-    for path in store.sql_files("schema"):
-        text = path.read_text(encoding="utf-8")
-        text = re.sub(r",\s*PRIMARY KEY\s*\([^)]*\)", "", text)
-        text = re.sub(r"[ \t]+PRIMARY KEY\b", "", text)
-        text = re.sub(r"[ \t]+CHECK\s*\((?:[^()]|\([^()]*\))*\)", "", text)
-        scripts.append(text)
-    return scripts
+    """The contract's tables as DuckLake accepts them: no primary keys or CHECK constraints
+    (DuckLake has neither); the post-load checks (warehouse/checks.py) hold the lake to
+    the same keys and accepted values."""
+    return [contract.create_table_sql(table, constraints=False) for table in contract.tables()]
 
 
 def _conflict(exc: Exception) -> bool:
@@ -128,7 +123,7 @@ def retrying(con: duckdb.DuckDBPyConnection, work, attempts: int = RETRIES):
             result = work(con)
             con.execute("COMMIT")
             return result
-        except duckdb.Error:
+        except BaseException:  # a failed check too: nothing of the transaction is kept
             try:
                 con.execute("ROLLBACK")
             except duckdb.Error:
@@ -150,9 +145,11 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         if "lake_writer" not in tables:
             con.execute("INSERT INTO lake_writer VALUES (0)")
         for path in store.sql_files("views"):
+            con.execute(path.read_text(encoding="utf-8"))
+        for relation in contract.load().values():
             # DuckLake keeps comments on tables and views, not on a view's columns.
-            view = re.sub(r"COMMENT ON COLUMN\s+\S+\s+IS\s+'(?:[^']|'')*'\s*;", "", path.read_text(encoding="utf-8"))
-            con.execute(view)
+            for statement in contract.comment_sql(relation, columns=relation.kind == "table"):
+                con.execute(statement)
 
     retrying(con, create)
 
@@ -179,19 +176,33 @@ def rebuild_derived(con: duckdb.DuckDBPyConnection, derive: Callable[[duckdb.Duc
 
     def rebuild(con):
         con.execute("UPDATE lake_writer SET rebuilds = rebuilds + 1")  # serialises rebuilds
-        return derive(con)
+        calls = derive(con)
+        # The contract's keys, accepted values and relationships, inside the transaction:
+        # a breach rolls the rebuild back and fails the run.
+        checks.enforce(con)
+        return calls
 
     return retrying(con, rebuild)
 
 
 def record_failure(spec: str, data_path: str | None, run_id: str, started_at: datetime, paths: list, error: str) -> None:
-    from warehouse import load
-
     try:
         con = connect(spec, data_path)
         try:
-            retrying(con, lambda c: load.record_run(c, run_id, started_at, "failed", {}, [str(p) for p in paths], error[:2000]))
+            retrying(con, lambda c: _record_failed_run(c, run_id, started_at, paths, error[:2000]))
         finally:
             con.close()
     except Exception:  # the original error matters more
         pass
+
+
+def _record_failed_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime, paths: list, error: str) -> None:
+    """A run that fails after its load committed (its rebuild, or the rebuild's checks)
+    already has its 'completed' row: that row becomes 'failed' with the error, rather than
+    a second row for the run breaking ingest_run's key."""
+    from warehouse import load
+
+    if con.execute("SELECT count(*) FROM ingest_run WHERE run_id = ?", [run_id]).fetchone()[0]:
+        con.execute("UPDATE ingest_run SET status = 'failed', finished_at = now(), error = ? WHERE run_id = ?", [error, run_id])
+    else:
+        load.record_run(con, run_id, started_at, "failed", {}, [str(p) for p in paths], error)

@@ -38,6 +38,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import contract
+
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 
@@ -92,15 +94,28 @@ def read_sql(layer: str, name: str) -> str:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table (idempotent) and (re)create every view."""
-    for path in sql_files("schema"):
-        con.execute(path.read_text(encoding="utf-8"))
+    """Create every table of the contract (idempotent; an older warehouse gets the columns
+    it lacks), (re)create every view, and comment them all from the contract."""
+    existing: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database()"
+        " AND schema_name = 'main'"
+    ).fetchall():
+        existing.setdefault(table, []).append(column)
+    for table in contract.tables():
+        if table.name in existing:
+            for statement in contract.missing_columns_sql(table, existing[table.name]):
+                con.execute(statement)
+        else:
+            con.execute(contract.create_table_sql(table))
     # A warehouse from before ingest_file_latest: build it once from the run history
     # (every completed run adds its files to it, so it is never empty after one).
     if con.execute("SELECT NOT EXISTS (FROM ingest_file_latest) AND EXISTS (FROM ingest_file)").fetchone()[0]:
         con.execute(f"INSERT INTO ingest_file_latest BY NAME ({read_sql('marts', 'ingest_file_latest')})")
     for path in sql_files("views"):
         con.execute(path.read_text(encoding="utf-8"))
+    # One script, not ~300 statements: every run's staged copy applies them.
+    con.execute(";\n".join(s for relation in contract.load().values() for s in contract.comment_sql(relation)))
 
 
 def check_writable(path: Path) -> None:

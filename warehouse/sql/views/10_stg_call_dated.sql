@@ -140,23 +140,3 @@ SELECT n.call_id,
            ELSE n.j_name_start || ' ' || n.j_year_start_fa || '–' || n.j_name_end || ' ' || n.j_year_end_fa
        END AS call_month_jalali_name
 FROM named AS n;
-COMMENT ON VIEW stg_call_dated IS 'Staging: one row per call (fact_call) with its date as precise as the evidence, as labels and parts in both calendars; never a made-up day.';
-COMMENT ON COLUMN stg_call_dated.call_id IS 'The call (fact_call).';
-COMMENT ON COLUMN stg_call_dated.call_date IS 'Gregorian date of a day-precision call; null for a call known only to the month or year, or undated (see call_period_start/end).';
-COMMENT ON COLUMN stg_call_dated.call_date_precision IS 'day | month | year | none (undated).';
-COMMENT ON COLUMN stg_call_dated.date_basis IS 'stated | inferred | published; null when undated.';
-COMMENT ON COLUMN stg_call_dated.mode IS 'phone | video.';
-COMMENT ON COLUMN stg_call_dated.initiator_official_id IS 'Who placed the call, when the text says so.';
-COMMENT ON COLUMN stg_call_dated.n_articles IS 'Number of articles reporting the call.';
-COMMENT ON COLUMN stg_call_dated.call_period_start IS 'First day the evidence allows (the day itself for day precision); null when undated. For sorting and range filters.';
-COMMENT ON COLUMN stg_call_dated.call_period_end IS 'Last day the evidence allows (the last day of the month or year); null when undated.';
-COMMENT ON COLUMN stg_call_dated.call_year IS 'Gregorian year, when the period lies in one; else null.';
-COMMENT ON COLUMN stg_call_dated.call_month IS 'Gregorian month 1-12, when the period lies in one; else null.';
-COMMENT ON COLUMN stg_call_dated.call_month_label IS 'Gregorian month key YYYY-MM (2026-05); YYYY-MM/YYYY-MM for a Jalali month straddling two; null for year precision or undated.';
-COMMENT ON COLUMN stg_call_dated.call_date_gregorian IS 'Gregorian label showing only what is known: 2026-05-21 (day), May 2026 (month), 2026 (year), April–May 2026 (a Jalali month); null when undated.';
-COMMENT ON COLUMN stg_call_dated.call_date_jalali IS 'Jalali label showing only what is known: 1405-02-21 (day), اردیبهشت ۱۴۰۵ (month), ۱۴۰۵ (year), اردیبهشت–خرداد ۱۴۰۵ (a Gregorian month); null when undated.';
-COMMENT ON COLUMN stg_call_dated.call_year_jalali IS 'Jalali year, when the period lies in one; else null.';
-COMMENT ON COLUMN stg_call_dated.call_month_jalali IS 'Jalali month 1-12, when the period lies in one; else null.';
-COMMENT ON COLUMN stg_call_dated.call_month_jalali_label IS 'Jalali month key YYYY-MM (1405-02); YYYY-MM/YYYY-MM for a Gregorian month straddling two (1405-02/1405-03); null for year precision or undated.';
-COMMENT ON COLUMN stg_call_dated.call_month_name IS 'Gregorian month as a chart label (May 2026, April–May 2026); null for year precision or undated.';
-COMMENT ON COLUMN stg_call_dated.call_month_jalali_name IS 'Jalali month as a chart label (اردیبهشت ۱۴۰۵, اردیبهشت–خرداد ۱۴۰۵); null for year precision or undated.';

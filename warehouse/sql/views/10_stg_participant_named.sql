@@ -13,14 +13,3 @@ SELECT cp.call_id,
 FROM call_participant AS cp
 LEFT JOIN dim_official AS o USING (official_id)
 LEFT JOIN dim_country AS co ON co.country_code = cp.country_code;
-COMMENT ON VIEW stg_participant_named IS 'Staging: call_participant with the names of the person and of the country represented.';
-COMMENT ON COLUMN stg_participant_named.call_id IS 'The call (fact_call).';
-COMMENT ON COLUMN stg_participant_named.official_id IS 'The person (dim_official).';
-COMMENT ON COLUMN stg_participant_named.name_fa IS 'Canonical Persian name (the official_id if the person is missing from dim_official).';
-COMMENT ON COLUMN stg_participant_named.name_en IS 'English name when known.';
-COMMENT ON COLUMN stg_participant_named.country_code IS 'Country or organisation represented on the call.';
-COMMENT ON COLUMN stg_participant_named.country_name_fa IS 'Persian name of that country.';
-COMMENT ON COLUMN stg_participant_named.country_name_en IS 'English name of that country.';
-COMMENT ON COLUMN stg_participant_named.title_fa IS 'Title the reporting article gives.';
-COMMENT ON COLUMN stg_participant_named.role_code IS 'Role code of that title.';
-COMMENT ON COLUMN stg_participant_named.is_initiator IS 'True for the person who placed the call.';

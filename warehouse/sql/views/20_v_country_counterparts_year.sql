@@ -33,12 +33,3 @@ SELECT k.calendar,
 FROM counted AS k
 LEFT JOIN dim_country AS a ON a.country_code = k.country_code
 LEFT JOIN dim_country AS b ON b.country_code = k.counterpart_code;
-COMMENT ON VIEW v_country_counterparts_year IS 'Calls between each country and each counterpart country per year, ranked; every pair appears from both sides; filter calendar = ''gregorian'' or ''jalali''.';
-COMMENT ON COLUMN v_country_counterparts_year.calendar IS 'gregorian | jalali: which calendar year is in (each call counts once per calendar).';
-COMMENT ON COLUMN v_country_counterparts_year.year IS 'Year of the calls in that calendar; null for undated calls and for a period straddling two years of it (a Gregorian March is Esfand and Farvardin).';
-COMMENT ON COLUMN v_country_counterparts_year.country_code IS 'The country (dim_country).';
-COMMENT ON COLUMN v_country_counterparts_year.country_name_fa IS 'Persian name of the country.';
-COMMENT ON COLUMN v_country_counterparts_year.counterpart_code IS 'A country its officials spoke with on calls (never the country itself).';
-COMMENT ON COLUMN v_country_counterparts_year.counterpart_name_fa IS 'Persian name of the counterpart.';
-COMMENT ON COLUMN v_country_counterparts_year.n_calls IS 'Calls between the two countries that year.';
-COMMENT ON COLUMN v_country_counterparts_year.rank_in_year IS '1 for the country''s most frequent counterpart(s) that year (ties share a rank).';

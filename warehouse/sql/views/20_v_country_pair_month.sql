@@ -26,11 +26,3 @@ SELECT country_a,
        count(DISTINCT call_id) AS n_calls
 FROM both_calendars
 GROUP BY ALL;
-COMMENT ON VIEW v_country_pair_month IS 'Calls per unordered country pair (country_a < country_b) per month; filter calendar = ''gregorian'' or ''jalali'' (each call counts once per calendar).';
-COMMENT ON COLUMN v_country_pair_month.country_a IS 'One country of the pair (the smaller code).';
-COMMENT ON COLUMN v_country_pair_month.country_b IS 'The other country (the larger code).';
-COMMENT ON COLUMN v_country_pair_month.calendar IS 'gregorian | jalali: which calendar month and year are in.';
-COMMENT ON COLUMN v_country_pair_month.year IS 'Year in that calendar; null for undated calls or a period straddling two years.';
-COMMENT ON COLUMN v_country_pair_month.month IS 'Month key YYYY-MM in that calendar (2026-05, 1405-02); YYYY-MM/YYYY-MM for a month of the other calendar straddling two; null for year precision or undated calls.';
-COMMENT ON COLUMN v_country_pair_month.month_label IS 'The month as people write it: May 2026, اردیبهشت ۱۴۰۵, اردیبهشت–خرداد ۱۴۰۵; null when month is null.';
-COMMENT ON COLUMN v_country_pair_month.n_calls IS 'Calls between officials of the two countries that month.';

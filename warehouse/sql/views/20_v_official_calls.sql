@@ -50,26 +50,3 @@ JOIN stg_call_dated AS c USING (call_id)
 LEFT JOIN counterparts AS k ON k.call_id = p.call_id AND k.official_id = p.official_id
 LEFT JOIN topics AS t ON t.call_id = p.call_id
 LEFT JOIN reports AS r ON r.call_id = p.call_id;
-COMMENT ON VIEW v_official_calls IS 'An official''s call history with evidence: one row per official and call (WHERE official_id = ... ORDER BY call_period_start).';
-COMMENT ON COLUMN v_official_calls.official_id IS 'The official (dim_official).';
-COMMENT ON COLUMN v_official_calls.official_name_fa IS 'The official''s Persian name.';
-COMMENT ON COLUMN v_official_calls.country_code IS 'Country or organisation the official represented on this call.';
-COMMENT ON COLUMN v_official_calls.title_fa IS 'The official''s title in the reporting article.';
-COMMENT ON COLUMN v_official_calls.is_initiator IS 'True when this official placed the call.';
-COMMENT ON COLUMN v_official_calls.call_id IS 'The call (fact_call).';
-COMMENT ON COLUMN v_official_calls.call_date IS 'Gregorian date of a day-precision call; null when only the month or year is known, or undated.';
-COMMENT ON COLUMN v_official_calls.call_date_precision IS 'day | month | year | none (undated).';
-COMMENT ON COLUMN v_official_calls.call_date_jalali IS 'Jalali label of what is known (1405-02-21, اردیبهشت ۱۴۰۵).';
-COMMENT ON COLUMN v_official_calls.call_date_gregorian IS 'Gregorian label of what is known (2026-05-21, May 2026).';
-COMMENT ON COLUMN v_official_calls.call_period_start IS 'First day the evidence allows; ORDER BY it.';
-COMMENT ON COLUMN v_official_calls.call_year_jalali IS 'Jalali year; null when the period straddles two.';
-COMMENT ON COLUMN v_official_calls.call_month_jalali IS 'Jalali month 1-12; null when the period straddles two.';
-COMMENT ON COLUMN v_official_calls.mode IS 'phone | video.';
-COMMENT ON COLUMN v_official_calls.counterpart_ids IS 'The other participants'' official_id.';
-COMMENT ON COLUMN v_official_calls.counterpart_names IS 'The other participants'' Persian names, same order.';
-COMMENT ON COLUMN v_official_calls.counterpart_countries IS 'The other participants'' country codes, same order.';
-COMMENT ON COLUMN v_official_calls.topic_codes IS 'Topic codes of the call.';
-COMMENT ON COLUMN v_official_calls.n_articles IS 'Number of articles reporting the call.';
-COMMENT ON COLUMN v_official_calls.evidence IS 'Evidence sentences, one per reporting article (oldest article first).';
-COMMENT ON COLUMN v_official_calls.article_ids IS 'The reporting articles (dim_article), same order as evidence.';
-COMMENT ON COLUMN v_official_calls.article_titles IS 'Titles of the reporting articles, same order.';

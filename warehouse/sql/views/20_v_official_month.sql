@@ -27,13 +27,3 @@ SELECT b.official_id,
 FROM both_calendars AS b
 LEFT JOIN dim_official AS o USING (official_id)
 GROUP BY ALL;
-COMMENT ON VIEW v_official_month IS 'Calls per official per month; filter calendar = ''gregorian'' or ''jalali'' (each call counts once per calendar).';
-COMMENT ON COLUMN v_official_month.official_id IS 'The official (dim_official).';
-COMMENT ON COLUMN v_official_month.official_name_fa IS 'The official''s Persian name.';
-COMMENT ON COLUMN v_official_month.country_code IS 'The official''s country (dim_official).';
-COMMENT ON COLUMN v_official_month.calendar IS 'gregorian | jalali: which calendar year and month are in.';
-COMMENT ON COLUMN v_official_month.year IS 'Year in that calendar; null for undated calls or a period straddling two years.';
-COMMENT ON COLUMN v_official_month.month IS 'Month key YYYY-MM in that calendar (2020-07, 1399-05); YYYY-MM/YYYY-MM for a month of the other calendar straddling two; null for year precision or undated calls.';
-COMMENT ON COLUMN v_official_month.month_label IS 'The month as people write it: July 2020, مرداد ۱۳۹۹, اسفند ۱۳۹۹–فروردین ۱۴۰۰; null when month is null.';
-COMMENT ON COLUMN v_official_month.n_calls IS 'Calls the official took part in that month.';
-COMMENT ON COLUMN v_official_month.n_initiated IS 'Of those, calls the official placed.';

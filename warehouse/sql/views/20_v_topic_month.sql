@@ -19,10 +19,3 @@ SELECT topic_code,
        count(DISTINCT call_id) AS n_calls
 FROM both_calendars
 GROUP BY ALL;
-COMMENT ON VIEW v_topic_month IS 'Calls per topic per month; filter calendar = ''gregorian'' or ''jalali'' (each call counts once per calendar).';
-COMMENT ON COLUMN v_topic_month.topic_code IS 'Topic (dim_topic).';
-COMMENT ON COLUMN v_topic_month.calendar IS 'gregorian | jalali: which calendar month and year are in.';
-COMMENT ON COLUMN v_topic_month.year IS 'Year in that calendar; null for undated calls or a period straddling two years.';
-COMMENT ON COLUMN v_topic_month.month IS 'Month key YYYY-MM in that calendar; YYYY-MM/YYYY-MM for a month of the other calendar straddling two; null for year precision or undated calls.';
-COMMENT ON COLUMN v_topic_month.month_label IS 'The month as people write it: May 2026, اردیبهشت ۱۴۰۵, اردیبهشت–خرداد ۱۴۰۵; null when month is null.';
-COMMENT ON COLUMN v_topic_month.n_calls IS 'Calls with that topic that month.';
