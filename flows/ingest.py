@@ -29,6 +29,7 @@ from flows.batch import TransformedBatch, transform_batch, transform_in
 from flows.files import DEFAULT_MAX_BYTES, InputError, discover_files
 from flows.pool import WorkerPool
 from flows.progress import ProgressReporter
+from transforms.formats import REASONS as FORMAT_REASONS
 from warehouse import load, search, store
 
 # Batches: large enough that Prefect's per-task cost (tens of ms of its server's CPU per
@@ -161,8 +162,7 @@ def split_unchanged(discovered: pl.DataFrame, state: pl.DataFrame) -> tuple[pl.D
 # A file that made parsing, cleaning or extraction fail, ran over its time budget or
 # killed its worker would do it again: not retried either while unchanged.
 CONTENT_REJECTIONS = frozenset({
-    "empty_file", "binary_content", "undecodable", "invalid_json", "no_text_field", "no_article_text",
-    "no_valid_lines", "not_persian", "unsupported_extension",
+    *FORMAT_REASONS, "not_persian",  # every format's own reasons (transforms/formats/)
     "parse_failed", "clean_failed", "extract_failed", "transform_timeout", "worker_died",
 })
 STILL_REJECTED_NOTE = " (file unchanged since it was rejected: not read again)"
