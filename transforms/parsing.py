@@ -245,3 +245,63 @@ def parse_files(files: pl.DataFrame) -> ParsedFiles:
         articles=pl.DataFrame(articles, schema=ARTICLE_SCHEMA) if articles else pl.DataFrame(schema=ARTICLE_SCHEMA),
         outcomes=pl.DataFrame(outcomes, schema=OUTCOME_SCHEMA) if outcomes else pl.DataFrame(schema=OUTCOME_SCHEMA),
     )
+
+
+# At most this many notes on one file's outcome (a big .jsonl can have many bad lines).
+MAX_NOTES = 20
+
+
+def whole_files(
+    pending: dict, files: pl.DataFrame, outcomes: pl.DataFrame, loaded: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """A loaded batch's files and outcomes (one row each per row of ``files``, in the same
+    order) with the parts of a .jsonl (flows/files.py, ``split_records``) folded into one
+    row per file, once all its parts are in: the file yields the articles of all its
+    parts, and is rejected only when none yields one. Parts of files not yet complete
+    wait in ``pending`` (the loader's, kept across batches). ``loaded``: paths that
+    loaded a new article in this batch; returned with the completed files that did in
+    any of theirs."""
+    if "part_index" not in files.columns or files["part_index"].is_null().all():
+        return files, outcomes, loaded
+    assert files.height == outcomes.height
+    keep, done_files, done_outcomes, loaded = [], [], [], list(loaded)
+    columns = ("source_path", "size_bytes", "mtime_ns", "previous_sha256", "part_index", "part_count",
+               "part_note", "first_line", "weight", "file_sha256")
+    for i, (row, outcome) in enumerate(zip(files.select(columns).iter_rows(named=True), outcomes.iter_rows(named=True))):
+        if row["part_index"] is None:
+            keep.append(i)
+            continue
+        path = row["source_path"]
+        state = pending.setdefault(path, {"seen": 0, "ids": [], "notes": [], "first_reason": None, "loaded": False})
+        if row["part_note"]:
+            state["notes"].append(row["part_note"])
+        if outcome["rejected"]:
+            last = row["first_line"] + row["weight"] - 1
+            state["notes"].append(f"lines {row['first_line']}-{last}: {outcome['reason']}")
+            state["first_reason"] = state["first_reason"] or outcome["reason"]
+        else:
+            state["ids"].extend(outcome["article_ids"] or [])
+            if outcome["reason"]:
+                state["notes"].append(outcome["reason"])
+        state["loaded"] = state["loaded"] or path in loaded
+        state["seen"] += 1
+        if state["seen"] < row["part_count"]:
+            continue
+        del pending[path]
+        notes = state["notes"]
+        note = "; ".join(notes[:MAX_NOTES] + ([f"… {len(notes) - MAX_NOTES} more"] if len(notes) > MAX_NOTES else [])) or None
+        rejected = not state["ids"]
+        done_files.append({c: row[c] for c in ("source_path", "size_bytes", "mtime_ns", "previous_sha256")})
+        done_outcomes.append({
+            "source_path": path, "content_sha256": row["file_sha256"], "rejected": rejected,
+            "reason": state["first_reason"] if rejected else note, "article_ids": state["ids"],
+        })
+        if state["loaded"]:
+            loaded.append(path)
+    file_columns = ["source_path", "size_bytes", "mtime_ns", "previous_sha256"]
+    merged_files = pl.concat([
+        files.select(file_columns).with_row_index("_i").filter(pl.col("_i").is_in(keep)).drop("_i"),
+        pl.DataFrame(done_files, schema=files.select(file_columns).schema),
+    ])
+    merged_outcomes = pl.concat([outcomes.with_row_index("_i").filter(pl.col("_i").is_in(keep)).drop("_i"), pl.DataFrame(done_outcomes, schema=OUTCOME_SCHEMA)])
+    return merged_files, merged_outcomes, loaded
