@@ -6,6 +6,7 @@ they were last loaded) are skipped without ever being opened.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import hashlib
 import os
@@ -197,6 +198,7 @@ def read_files(files: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> pl.Da
 # (1 MB at a time, hashing it as it goes); a record over the size limit is left out of
 # every part and named in the file's outcome.
 
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 PART_RECORDS = 64  # lines per part: a part weighs what a small file does in a batch
 PART_BYTES = 1 << 20
 
@@ -242,6 +244,15 @@ def split_jsonl(path: str, max_bytes: int, link_target: str | None = None) -> tu
             line_start, line_number = end, line_number + 1
 
         while chunk := os.read(fd, 1 << 20):
+            if position == 0 and chunk.startswith(_WIDE_BOMS):
+                # UTF-16/32: a "\n" byte is half a character, no place to cut. Read whole.
+                if st.st_size > max_bytes:
+                    return [], None, [], None, None, f"too_large:{st.st_size} bytes > {max_bytes} (UTF-16/32: read whole)"
+                sha.update(chunk)
+                while more := os.read(fd, 1 << 20):
+                    sha.update(more)
+                    chunk += more
+                return [(0, len(chunk), 1, chunk.count(b"\n") + 1)], sha.hexdigest(), [], len(chunk), st.st_mtime_ns, None
             sha.update(chunk)
             found = chunk.find(b"\n")
             while found >= 0:

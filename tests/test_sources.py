@@ -232,3 +232,19 @@ def test_rss_file_loads_and_reruns_unchanged(ingest, query, tmp_path):
     assert [r[1] for r in rows] == ["https://www.irna.ir/news/85560987/", "https://www.irna.ir/news/85561234/"]
     assert str(rows[1][2]) == "2024-08-06" and rows[0][0] == "رایزنی تلفنی وزیران خارجه ایران و عمان"
     assert ingest(folder).counts["unchanged"] == 1
+
+
+def test_a_utf16_jsonl_is_not_cut_in_the_middle_of_a_character(tmp_path):
+    path = tmp_path / "wide.jsonl"
+    path.write_bytes("\n".join(json.dumps(_record(i), ensure_ascii=False) for i in range(1500)).encode("utf-16"))
+    size = path.stat().st_size
+    assert size > 1 << 20  # above a part: a UTF-8 file this big would be cut
+    rows = split_records(discover_files([path], max_bytes=5 << 20), max_bytes=5 << 20)
+    assert rows.height == 1 and (rows["part_start"][0], rows["part_end"][0]) == (0, size)
+    from flows.files import read_files
+
+    parsed = parse_files(read_files(rows, 5 << 20))
+    assert parsed.articles.height == 1500 and parsed.articles["source_path"][1499].endswith("#L1500")
+    # Over the limit it cannot be read record by record: rejected whole.
+    (reason,) = split_records(discover_files([path], max_bytes=1 << 20), max_bytes=1 << 20)["skip_reason"]
+    assert reason == f"too_large:{size} bytes > {1 << 20} (UTF-16/32: read whole)"
