@@ -22,6 +22,7 @@ def main(argv: list[str]) -> int:
     child = subprocess.Popen(command)
     root = psutil.Process(child.pid)
     cpu: dict[int, float] = {}  # last CPU seconds seen per process
+    pool: set[int] = set()  # pids of the spawned pool workers
     peak_rss, phase_start, phase_end, phase_cpu0, phase_cpu1 = 0, None, None, None, None
     while child.poll() is None:
         try:
@@ -37,6 +38,7 @@ def main(argv: list[str]) -> int:
                     rss += process.memory_info().rss
                     if "multiprocessing.spawn" in " ".join(process.cmdline()):
                         workers += 1
+                        pool.add(process.pid)
             except psutil.Error:
                 continue
         peak_rss = max(peak_rss, rss)
@@ -51,7 +53,10 @@ def main(argv: list[str]) -> int:
     if phase_start is not None and phase_end > phase_start:
         span = phase_end - phase_start
         print(f"transform phase (pool workers alive): wall {span:.1f} s, CPU {phase_cpu1 - phase_cpu0:.1f} s,"
-              f" ratio {(phase_cpu1 - phase_cpu0) / span:.2f}", file=sys.stderr)
+              f" ratio {(phase_cpu1 - phase_cpu0) / span:.2f}; CPU per pool worker "
+              + ", ".join(f"{cpu[pid]:.1f} s" for pid in sorted(pool)), file=sys.stderr)
+    with open("/proc/loadavg") as f:
+        print(f"load average at the end: {f.read().split()[0]} (other processes share the cores)", file=sys.stderr)
     return child.returncode
 
 

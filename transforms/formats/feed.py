@@ -9,7 +9,6 @@ Atom ``content`` or else its ``description`` / ``summary``, HTML turned into tex
 
 from __future__ import annotations
 
-import html
 import re
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
@@ -72,9 +71,13 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+# Media RSS (<media:content url=...>, <media:title>) describes an attachment, not the item.
+_MEDIA_RSS = "{http://search.yahoo.com/mrss/}"
+
+
 def _child(element, *names: str):
     for child in element:
-        if _local(child.tag) in names:
+        if _local(child.tag) in names and not str(child.tag).startswith(_MEDIA_RSS):
             return child
     return None
 
@@ -146,7 +149,7 @@ def parse(path: str, data: bytes) -> tuple[list[dict], str | None]:
         date = _child(item, "pubDate", "published", "updated", "date")
         records.append({
             "raw_text": body,
-            "title": html.unescape(html_text(_text_of(_child(item, "title")))) or None,
+            "title": html_text(_text_of(_child(item, "title"))) or None,
             "url": _link(item),
             "outlet": outlet or None,
             "published_at": _when(_text_of(date)) if date is not None else None,
