@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
             try:
                 with process.oneshot():
                     times = process.cpu_times()
-                    cpu[process.pid] = times.user + times.system + times.children_user + times.children_system
+                    cpu[process.pid] = times.user + times.system  # not children_*: those are counted as processes of the tree
                     rss += process.memory_info().rss
                     if "multiprocessing.spawn" in " ".join(process.cmdline()):
                         workers += 1
