@@ -30,7 +30,7 @@ from flows.files import DEFAULT_MAX_BYTES, InputError, batches_by_weight, discov
 from flows.pool import WorkerPool
 from flows.progress import ProgressReporter
 from transforms.formats import REASONS as FORMAT_REASONS
-from transforms.parsing import whole_files
+from transforms.parsing import whole_files, with_known_articles
 from warehouse import load, search, store
 
 # Batches: large enough that Prefect's per-task cost (tens of ms of its server's CPU per
@@ -366,6 +366,8 @@ def ingest_articles(
                 )
                 workers = workers or os.cpu_count() or 1
                 to_read = split_records(to_read, max_bytes)  # a big .jsonl: a row per part
+                changed = to_read.filter(pl.col("previous_sha256").is_not_null() & pl.col("part_index").is_null())
+                to_read = with_known_articles(to_read, load.previous_versions(con, changed["source_path"].to_list()))
                 units = int(to_read["weight"].sum()) if to_read.height else 0
                 size = batch_size(units, workers, batch_files)
                 # Under a Dask task runner the tasks already run on the cluster's workers:

@@ -248,3 +248,21 @@ def test_a_utf16_jsonl_is_not_cut_in_the_middle_of_a_character(tmp_path):
     # Over the limit it cannot be read record by record: rejected whole.
     (reason,) = split_records(discover_files([path], max_bytes=1 << 20), max_bytes=1 << 20)["skip_reason"]
     assert reason == f"too_large:{size} bytes > {1 << 20} (UTF-16/32: read whole)"
+
+
+def test_a_reexport_cleans_and_extracts_only_its_edited_post(tmp_path):
+    """The posts a past run loaded from the file (its content keys, by post) are not
+    cleaned or extracted again; the outcome still lists them."""
+    from flows.batch import transform_batch
+    from transforms.parsing import with_known_articles
+
+    loaded = _parse_one(FIXTURES / "telegram" / "result.json").articles
+    path = tmp_path / "result.json"
+    shutil.copy(FIXTURES / "telegram" / "result-edited.json", path)
+    files = split_records(discover_files([path]))
+    files = with_known_articles(files, {str(path): list(loaded.select("article_id", "source_path").iter_rows())})
+    batch = transform_batch(files)
+    assert batch.articles["source_path"].to_list() == [f"{path}#msg=180204"]
+    assert "آتش‌بس" in batch.articles["clean_text"][0]
+    (ids,) = batch.outcomes["article_ids"].to_list()
+    assert len(ids) == 3 and set(loaded["article_id"]) - set(ids) == {loaded.filter(pl.col("source_path").str.ends_with("180204"))["article_id"][0]}

@@ -305,3 +305,18 @@ def whole_files(
     ])
     merged_outcomes = pl.concat([outcomes.with_row_index("_i").filter(pl.col("_i").is_in(keep)).drop("_i"), pl.DataFrame(done_outcomes, schema=OUTCOME_SCHEMA)])
     return merged_files, merged_outcomes, loaded
+
+
+def with_known_articles(files: pl.DataFrame, previous: dict[str, list[tuple[str, str]]]) -> pl.DataFrame:
+    """``files`` with ``known_ids``: the articles a past run loaded from the same file
+    (``previous``: {file path: [(article_id, source_path)]}). A re-read file's records
+    whose content key is among them (a re-exported channel's unedited posts) are not
+    cleaned or extracted again (flows/batch.py); the parts of a big .jsonl get none."""
+    known = pl.DataFrame(
+        {"source_path": list(previous), "known_ids": [[a for a, _ in rows] for rows in previous.values()]},
+        schema={"source_path": pl.String, "known_ids": pl.List(pl.String)},
+    )
+    joined = files.join(known, on="source_path", how="left", maintain_order="left")
+    if "part_index" in joined.columns:
+        joined = joined.with_columns(pl.when(pl.col("part_index").is_null()).then(pl.col("known_ids")).alias("known_ids"))
+    return joined
