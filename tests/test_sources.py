@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 from flows.files import PART_RECORDS, discover_files, split_jsonl, split_records
 from transforms.parsing import parse_files
