@@ -159,6 +159,9 @@ def _transform(batch: pl.DataFrame, max_bytes: int) -> TransformedBatch:
     parsed = parse_files(read)
     # The same article under two names in one batch is cleaned and extracted once.
     unique = parsed.articles.unique("article_id", keep="first", maintain_order=True)
+    if "known_ids" in read.columns:  # loaded from this file before: its outcome lists them, no work
+        known = [a for ids in read["known_ids"].to_list() if ids for a in ids]
+        unique = unique.filter(~pl.col("article_id").is_in(known))
     failed: dict[str, str] = {}
     articles = _each_apart(clean_articles, unique, "clean_failed", failed)
     lengths = dict(articles.select("article_id", pl.col("clean_text").str.len_chars()).iter_rows())

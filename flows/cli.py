@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="ingest article files and folders into the warehouse",
         description=(
             "Run the ingest_articles flow over files and folders (recursive): .txt, .md, .json, "
-            ".jsonl, .html. Unchanged files are skipped without being read; every file seen gets "
+            ".jsonl, .html, Telegram Desktop exports (result.json), RSS/Atom feeds (.rss, .atom, .xml). Unchanged files are skipped without being read; every file seen gets "
             "one ingest_file row (loaded, duplicate, unchanged or rejected with a reason)."
         ),
     )
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     _warehouse_option(ingest)
     ingest.add_argument(
         "--max-file-mb", type=float, default=5.0, metavar="MB",
-        help="reject files larger than this many megabytes (default: 5)",
+        help="reject files (a .jsonl: records) larger than this many megabytes (default: 5)",
     )
     ingest.add_argument(
         "--workers", type=int, default=None, metavar="N",
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="tamas", help="deployment name (default: tamas; runs show as ingest_articles/NAME)")
     serve.add_argument(
         "--max-file-mb", type=float, default=5.0, metavar="MB",
-        help="reject files larger than this many megabytes (default: 5)",
+        help="reject files (a .jsonl: records) larger than this many megabytes (default: 5)",
     )
     serve.add_argument(
         "--wait", type=float, default=300.0, metavar="SECONDS",

@@ -6,12 +6,16 @@ they were last loaded) are skipped without ever being opened.
 
 from __future__ import annotations
 
+import codecs
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
 
 import polars as pl
+
+from transforms.formats import streams
 
 DISCOVERED_SCHEMA = {
     "source_path": pl.String,
@@ -47,7 +51,8 @@ def _entry(path: str, root: str, max_bytes: int, entry: os.DirEntry | None = Non
     if not stat.S_ISREG(st.st_mode):
         # A FIFO would block the reader forever, a device could be endless: never opened.
         return (path, None, None, "not_regular_file", None)
-    too_large = f"too_large:{st.st_size} bytes > {max_bytes}" if st.st_size > max_bytes else None
+    # A .jsonl is read record by record: the limit is a record's (split_records).
+    too_large = f"too_large:{st.st_size} bytes > {max_bytes}" if st.st_size > max_bytes and not streams(path) else None
     return (path, st.st_size, st.st_mtime_ns, too_large, target)
 
 
@@ -157,17 +162,22 @@ def read_one(path: str, max_bytes: int, link_target: str | None = None) -> tuple
 
 def read_files(files: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
     """Add ``data`` (bytes) and ``read_error`` to a frame of discovered files; the size
-    and mtime become those of the file as opened (what was read is what is recorded)."""
+    and mtime become those of the file as opened (what was read is what is recorded).
+    A row that is a part of a .jsonl (``split_records``) reads that part's bytes only."""
     data, errors, sizes, mtimes = [], [], [], []
     columns = ("source_path", "skip_reason", "size_bytes", "mtime_ns", "link_target")
-    for path, skip, size, mtime, link_target in files.select(columns).iter_rows():
+    ranges = files.select(*(pl.col(c) if c in files.columns else pl.lit(None).alias(c) for c in ("part_start", "part_end")))
+    for (path, skip, size, mtime, link_target), (start, end) in zip(files.select(columns).iter_rows(), ranges.iter_rows()):
         if skip:
             data.append(None)
             errors.append(skip)
             sizes.append(size)
             mtimes.append(mtime)
             continue
-        content, error, opened_size, opened_mtime = read_one(path, max_bytes, link_target)
+        if start is not None:
+            content, error, opened_size, opened_mtime = read_part(path, start, end, size, mtime, link_target)
+        else:
+            content, error, opened_size, opened_mtime = read_one(path, max_bytes, link_target)
         data.append(content)
         errors.append(error)
         sizes.append(opened_size if opened_size is not None else size)
@@ -178,3 +188,159 @@ def read_files(files: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> pl.Da
         pl.Series("size_bytes", sizes, dtype=pl.Int64),
         pl.Series("mtime_ns", mtimes, dtype=pl.Int64),
     )
+
+
+# ---------------------------------------------------------------- .jsonl, record by record
+#
+# A .jsonl bigger than a part is cut into parts at line ends, each a row of its own, so
+# that batches are cut by records: a big file keeps every worker busy and each holds a
+# part at a time, never the file. The cutting reads the file once in the flow's process
+# (1 MB at a time, hashing it as it goes); a record over the size limit is left out of
+# every part and named in the file's outcome.
+
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+PART_RECORDS = 64  # lines per part: a part weighs what a small file does in a batch
+PART_BYTES = 1 << 20
+
+PART_COLUMNS = {
+    "part_start": pl.Int64,  # byte range of the part; null for a file read whole
+    "part_end": pl.Int64,
+    "first_line": pl.Int64,  # number of the part's first line in the file
+    "part_index": pl.Int32,
+    "part_count": pl.Int32,  # parts of the file: its outcome is whole when all are in
+    "part_note": pl.String,  # records left out for their size (on the file's first part)
+    "file_sha256": pl.String,  # SHA-256 of the whole file
+    "weight": pl.Int64,  # lines in the row (1 for a file read whole): what batches are cut by
+}
+
+
+def split_jsonl(path: str, max_bytes: int, link_target: str | None = None) -> tuple[list[tuple], str | None, list[str], int, int, str | None]:
+    """(parts as (start, end, first_line, lines), sha256, notes on records over
+    ``max_bytes``, size, mtime, error) of one .jsonl, read once in 1 MB chunks."""
+    fd, error = _open(path, link_target)
+    if error:
+        return [], None, [], None, None, error
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return [], None, [], None, None, "not_regular_file"
+        sha = hashlib.sha256()
+        parts, notes = [], []
+        part_start, part_first, part_lines = 0, 1, 0
+        line_start, line_number, position = 0, 1, 0
+
+        def end_line(end: int) -> None:  # the line [line_start, end) ends (end: after its "\n")
+            nonlocal part_start, part_first, part_lines, line_start, line_number
+            if end - line_start > max_bytes:  # left out: close the part before it
+                if part_lines:
+                    parts.append((part_start, line_start, part_first, part_lines))
+                notes.append(f"line {line_number}: too_large:{end - line_start} bytes > {max_bytes}")
+                part_start, part_first, part_lines = end, line_number + 1, 0
+            else:
+                part_lines += 1
+                if part_lines >= PART_RECORDS or end - part_start >= PART_BYTES:
+                    parts.append((part_start, end, part_first, part_lines))
+                    part_start, part_first, part_lines = end, line_number + 1, 0
+            line_start, line_number = end, line_number + 1
+
+        while chunk := os.read(fd, 1 << 20):
+            if position == 0 and chunk.startswith(_WIDE_BOMS):
+                # UTF-16/32: a "\n" byte is half a character, no place to cut. Read whole.
+                if st.st_size > max_bytes:
+                    return [], None, [], None, None, f"too_large:{st.st_size} bytes > {max_bytes} (UTF-16/32: read whole)"
+                sha.update(chunk)
+                while more := os.read(fd, 1 << 20):
+                    sha.update(more)
+                    chunk += more
+                return [(0, len(chunk), 1, chunk.count(b"\n") + 1)], sha.hexdigest(), [], len(chunk), st.st_mtime_ns, None
+            sha.update(chunk)
+            found = chunk.find(b"\n")
+            while found >= 0:
+                end_line(position + found + 1)
+                found = chunk.find(b"\n", found + 1)
+            position += len(chunk)
+        if position > line_start:  # a last line without "\n"
+            end_line(position)
+        if part_lines:
+            parts.append((part_start, line_start, part_first, part_lines))
+        return parts, sha.hexdigest(), notes, position, st.st_mtime_ns, None
+    except OSError as exc:
+        return [], None, [], None, None, f"unreadable:{exc.strerror or type(exc).__name__}"
+    finally:
+        os.close(fd)
+
+
+def split_records(files: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
+    """``files`` with each .jsonl bigger than a part (or than ``max_bytes``) replaced by
+    one row per part (PART_COLUMNS); other rows get nulls and a weight of 1."""
+    rows = []
+    base = [c for c in files.columns if c not in PART_COLUMNS]
+    for row in files.select(base).iter_rows(named=True):
+        size = row["size_bytes"]
+        if row["skip_reason"] or size is None or size <= min(PART_BYTES, max_bytes) or not streams(row["source_path"]):
+            rows.append({**row, "weight": 1})
+            continue
+        parts, sha, notes, size, mtime, error = split_jsonl(row["source_path"], max_bytes, row["link_target"])
+        if error or not parts:
+            over = f"too_large:every record is above {max_bytes} bytes ({notes[0]})" if notes else "empty_file"
+            rows.append({**row, "skip_reason": error or over, "weight": 1})
+            continue
+        for index, (start, end, first_line, lines) in enumerate(parts):
+            rows.append({
+                **row, "size_bytes": size, "mtime_ns": mtime, "part_start": start, "part_end": end,
+                "first_line": first_line, "part_index": index, "part_count": len(parts),
+                "part_note": "; ".join(notes) if notes and index == 0 else None, "file_sha256": sha, "weight": lines,
+            })
+    schema = {**files.select(base).schema, **PART_COLUMNS}
+    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+
+
+def batches_by_weight(frame: pl.DataFrame, size: int):
+    """Consecutive slices of ``frame`` of about ``size`` in weight (lines; a file read
+    whole weighs 1): a batch of parts holds as many records as a batch of files."""
+    weights = frame["weight"].to_list() if "weight" in frame.columns else [1] * frame.height
+    start, total = 0, 0
+    for index, weight in enumerate(weights):
+        total += weight
+        if total >= size:
+            yield frame.slice(start, index + 1 - start)
+            start, total = index + 1, 0
+    if start < frame.height:
+        yield frame.slice(start)
+
+
+def _open(path: str, link_target: str | None) -> tuple[int | None, str | None]:
+    """A descriptor of the file, opened as ``read_one`` opens it, or the reason it was not."""
+    target = path
+    if link_target is not None:
+        if os.path.realpath(path) != link_target:
+            return None, "unreadable:symbolic link changed after discovery (not followed)"
+        target = link_target
+    try:
+        return os.open(target, _OPEN_FLAGS), None
+    except FileNotFoundError:
+        return None, "vanished"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "unreadable:became a symbolic link after discovery (not followed)"
+        return None, f"unreadable:{exc.strerror or type(exc).__name__}"
+
+
+def read_part(path: str, start: int, end: int, size: int, mtime: int, link_target: str | None = None):
+    """(data, reject reason, size, mtime) of bytes [start, end) of a .jsonl, if the file
+    is still the one that was cut into parts (same size and mtime)."""
+    fd, error = _open(path, link_target)
+    if error:
+        return None, error, None, None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, "not_regular_file", None, None
+        if (st.st_size, st.st_mtime_ns) != (size, mtime):
+            # Its line ends may have moved: the next run cuts it again.
+            return None, "unreadable:changed after it was cut into parts", st.st_size, st.st_mtime_ns
+        return os.pread(fd, end - start, start), None, size, mtime
+    except OSError as exc:
+        return None, f"unreadable:{exc.strerror or type(exc).__name__}", None, None
+    finally:
+        os.close(fd)

@@ -26,9 +26,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import scaling
 from flows.batch import TransformedBatch, transform_batch, transform_in
-from flows.files import DEFAULT_MAX_BYTES, InputError, discover_files
+from flows.files import DEFAULT_MAX_BYTES, InputError, batches_by_weight, discover_files, split_records
 from flows.pool import WorkerPool
 from flows.progress import ProgressReporter
+from transforms.formats import REASONS as FORMAT_REASONS
+from transforms.parsing import whole_files, with_known_articles
 from warehouse import checks, load, search, store
 
 # Batches: large enough that Prefect's per-task cost (tens of ms of its server's CPU per
@@ -161,8 +163,7 @@ def split_unchanged(discovered: pl.DataFrame, state: pl.DataFrame) -> tuple[pl.D
 # A file that made parsing, cleaning or extraction fail, ran over its time budget or
 # killed its worker would do it again: not retried either while unchanged.
 CONTENT_REJECTIONS = frozenset({
-    "empty_file", "binary_content", "undecodable", "invalid_json", "no_text_field", "no_article_text",
-    "no_valid_lines", "not_persian", "unsupported_extension",
+    *FORMAT_REASONS, "not_persian",  # every format's own reasons (transforms/formats/)
     "parse_failed", "clean_failed", "extract_failed", "transform_timeout", "worker_died",
 })
 STILL_REJECTED_NOTE = " (file unchanged since it was rejected: not read again)"
@@ -195,6 +196,7 @@ class IngestState:
         self.commit_each_batch = commit_each_batch
         self.counts = {"files_seen": 0, "loaded": 0, "duplicate": 0, "unchanged": 0, "rejected": 0, "loaded_articles": 0, "calls_found": 0}
         self.counts["rejected_by_reason"] = {}
+        self.parts: dict = {}  # a .jsonl's parts loaded so far, until its last (parsing.whole_files)
 
     def add_files(self, frame: pl.DataFrame) -> None:
         """Record a batch's ingest_file rows now (same transaction), so memory does not
@@ -261,7 +263,10 @@ def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
         store.pause_point("load")  # test hook: mid-transaction, articles appended
         state.counts["loaded_articles"] += new.height
         state.counts["calls_found"] += extraction.mentions.filter(pl.col("article_id").is_in(list(new_ids))).height
-    state.add_files(_file_rows(read, batch.outcomes, new["file_path"].unique().to_list() if new.height else []))
+    loaded = new["file_path"].unique().to_list() if new.height else []
+    files, outcomes, loaded = whole_files(state.parts, read, batch.outcomes, loaded)
+    if files.height:
+        state.add_files(_file_rows(files, outcomes, loaded))
 
 
 def _with_lineage(con, new: pl.DataFrame, read: pl.DataFrame) -> pl.DataFrame:
@@ -338,11 +343,6 @@ def finish_load_task(
         search.build_index(state.con)  # BM25 index over dim_article.clean_text (warehouse/search.py)
 
 
-def _batches(frame: pl.DataFrame, size: int):
-    for offset in range(0, frame.height, size):
-        yield frame.slice(offset, size)
-
-
 # Threads only wait on pool futures and load; one per worker plus the loading one.
 @flow(name="ingest_articles", task_runner=ThreadPoolTaskRunner(max_workers=(os.cpu_count() or 1) + 2), log_prints=False)
 def ingest_articles(
@@ -377,16 +377,20 @@ def ingest_articles(
                     total_files=discovered.height, already_done=unchanged.height + still_rejected.height
                 )
                 workers = workers or os.cpu_count() or 1
-                size = batch_size(to_read.height, workers, batch_files)
+                to_read = split_records(to_read, max_bytes)  # a big .jsonl: a row per part
+                changed = to_read.filter(pl.col("previous_sha256").is_not_null() & pl.col("part_index").is_null())
+                to_read = with_known_articles(to_read, load.previous_versions(con, changed["source_path"].to_list()))
+                units = int(to_read["weight"].sum()) if to_read.height else 0
+                size = batch_size(units, workers, batch_files)
                 # Under a Dask task runner the tasks already run on the cluster's workers:
                 # no pool. Without a pool, each batch runs in this (main) thread, where its
                 # time budget can interrupt it (flows/batch.py).
                 local = scaling.runs_tasks_locally()
-                pool = WorkerPool(workers) if workers > 1 and to_read.height >= POOL_MIN_FILES and local else None
+                pool = WorkerPool(workers) if workers > 1 and units >= POOL_MIN_FILES and local else None
                 done = False
                 try:
                     pending: deque = deque()
-                    for batch in _batches(to_read, size):
+                    for batch in batches_by_weight(to_read, size):
                         if local and pool is None:
                             _load(transform_task(batch, None, max_bytes), state, progress)
                             continue
@@ -445,7 +449,9 @@ def _load(holder: BatchHolder, state: IngestState, progress: ProgressReporter) -
         # appended row in DuckDB's transaction-local storage and grow with the corpus.
         state.con.execute("COMMIT")
         state.con.execute("BEGIN TRANSACTION")
-    progress.advance(batch.files.height, batch.articles.height)
+    parts = batch.files["part_index"] if "part_index" in batch.files.columns else None
+    whole = batch.files.height if parts is None else int((parts.is_null() | (parts == batch.files["part_count"] - 1)).sum())
+    progress.advance(whole, batch.articles.height)
 
 
 def _record_failure(target: Path, run_id: str, started_at: datetime, paths: list, error: str) -> None:

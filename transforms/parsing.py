@@ -10,38 +10,33 @@ with some bad lines still yields its good lines; the bad ones are named in the r
 
 from __future__ import annotations
 
-import codecs
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
-TEHRAN = ZoneInfo("Asia/Tehran")
-TEXT_FIELDS = ("text", "body", "content")
+from transforms import formats
+from transforms.formats import REASONS as FORMAT_REASONS
+from transforms.formats import SUPPORTED_EXTENSIONS  # noqa: F401  (re-exported)
+from transforms.formats.common import (  # noqa: F401  (re-exported: callers and tests use them from here)
+    MAX_JSON_DEPTH, MAX_JSON_VALUES, TEHRAN, Rejected, arabic_script_share, decode_bytes, decode_with_note,
+    load_json, parse_published_at, record_from_json,
+)
 
-# Reasons a file is rejected (documented in the README; the load checks membership).
+# Reasons a file is rejected (documented in the README; the load checks membership): each
+# format's own (transforms/formats/), then those of reading and of the flow.
 REJECT_REASONS = {
-    "empty_file": "the file has no bytes or only white space",
-    "binary_content": "the bytes are not text (NUL bytes or control characters)",
-    "undecodable": "no text encoding decodes the bytes",
-    "invalid_json": "a .json file that does not parse, nests deeper than MAX_JSON_DEPTH or holds more than MAX_JSON_VALUES values",
+    **FORMAT_REASONS,
     "parse_failed": "reading the file's records raised an unexpected error (parse_failed:<exception type>)",
-    "no_text_field": "a JSON record without text/body/content",
-    "no_article_text": "an HTML page with no main text",
-    "no_valid_lines": "a .jsonl file none of whose lines is a valid record",
     "not_persian": "the text is in another language (reason names it: not_persian:en)",
-    "too_large": "the file is above the size limit",
+    "too_large": "the file (a .jsonl: one of its records) is above the size limit",
     "unreadable": "the file could not be read (permissions, I/O error, a symbolic link loop): unreadable:<system error>",
     "not_regular_file": "a FIFO, socket or device in the input folder (never opened)",
     "dangling_symlink": "a symbolic link inside the input folder whose target does not exist",
     "vanished": "the file was removed between discovery and reading",
     "symlink_outside_root": "a symbolic link pointing outside the input folder",
-    "unsupported_extension": "not .txt, .md, .json, .jsonl, .html or .htm",
     # Given by the flow (flows/files.py, flows/batch.py), not by parsing:
     "directory_symlink": "a symbolic link to a folder inside the input folder (not followed)",
     "clean_failed": "cleaning raised on the file's articles (clean_failed:<exception type>)",
@@ -49,19 +44,6 @@ REJECT_REASONS = {
     "transform_timeout": "the file's transform step ran over its time budget (TAMAS_FILE_SECONDS)",
     "worker_died": "the process transforming the file died (worker_died:<signal or exit status>)",
 }
-
-# An HTML page whose main text has fewer words is a menu or an error page, not an article.
-MIN_HTML_WORDS = 12
-
-SUPPORTED_EXTENSIONS = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
-
-# An article record is a flat object of a few fields. Deeper nesting overflows the JSON
-# decoder's recursion; many values make a decoded object tens of times its size in
-# bytes. Both are checked on the text before decoding, per .json file or .jsonl line.
-MAX_JSON_DEPTH = 100
-MAX_JSON_VALUES = 10_000
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 ARTICLE_SCHEMA = {
     "article_id": pl.String,
@@ -84,14 +66,6 @@ OUTCOME_SCHEMA = {
 }
 
 
-class Rejected(Exception):
-    """A file that cannot yield an article; ``reason`` is a key of REJECT_REASONS."""
-
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = f"{reason}:{detail}" if detail else reason
-
-
 @dataclass(frozen=True)
 class ParsedFiles:
     articles: pl.DataFrame  # ARTICLE_SCHEMA, one row per article
@@ -102,81 +76,6 @@ def article_key(text: str) -> str:
     """Content key of an article: the same text, however spaced or composed, same key."""
     folded = " ".join(unicodedata.normalize("NFKC", text).split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
-
-
-def decode_bytes(data: bytes) -> str:
-    """Decode article bytes (see ``decode_with_note``)."""
-    return decode_with_note(data)[0]
-
-
-def decode_with_note(data: bytes) -> tuple[str, str | None]:
-    """Decode article bytes: BOMs first, then strict UTF-8, then charset detection.
-
-    Returns the text and a note when something was repaired. Windows-1256 Persian is
-    common in older archives; charset-normalizer recognises it. A UTF-8 file whose last
-    character was cut in half (an interrupted download) loses only that character.
-    """
-    if not data.strip():
-        raise Rejected("empty_file")
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), f"decoded as {encoding} (byte order mark)"
-            except UnicodeDecodeError as exc:
-                raise Rejected("undecodable", f"{encoding} at byte {exc.start}") from None
-    if b"\x00" in data:
-        raise Rejected("binary_content", "NUL bytes")
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    if utf8_error.end == len(data) and len(data) - utf8_error.start < 4:
-        return data[: utf8_error.start].decode("utf-8"), f"truncated UTF-8 character at byte {utf8_error.start} dropped"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=["cp1256", "utf_8", "iso8859_6", "cp1252", "latin_1"]).best()
-    # A UTF-8 file cut in the middle of a multi-byte character decodes as something
-    # else entirely; only accept a detected single-byte encoding when most of the text
-    # is Arabic script or ASCII, otherwise report where UTF-8 failed.
-    if best is None or best.encoding in ("utf_8", "ascii"):
-        raise Rejected("undecodable", f"invalid UTF-8 at byte {utf8_error.start}")
-    text = str(best)
-    if _control_share(text) > 0.01:
-        raise Rejected("binary_content", "control characters")
-    if best.encoding != "cp1256" and arabic_script_share(text) < 0.3:
-        raise Rejected("undecodable", f"invalid UTF-8 at byte {utf8_error.start}")
-    return text, f"decoded as {best.encoding}"
-
-
-def _control_share(text: str) -> float:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    return controls / max(len(text), 1)
-
-
-# The letters (str.isalpha) of the Arabic-script blocks: Arabic, and the presentation forms.
-_ARABIC_LETTER = re.compile(
-    "["
-    + "".join(re.escape(chr(c)) for first, last in ((0x600, 0x6FF), (0xFB50, 0xFEFF))
-              for c in range(first, last + 1) if chr(c).isalpha())
-    + "]"
-)
-
-
-def arabic_script_share(text: str) -> float:
-    """Share of letters (str.isalpha) that are Arabic-script (Persian and Arabic).
-    This runs on every article: the Arabic letters are removed in one C-level regex
-    pass, and only what remains (spaces, digits, punctuation, Latin) is looked at
-    character by character."""
-    rest = _ARABIC_LETTER.sub("", text)
-    arabic = len(text) - len(rest)
-    letters = arabic + sum(map(str.isalpha, rest))
-    return arabic / letters if letters else 0.0
 
 
 # Letters Persian has and Arabic lacks; an Arabic-script text with none is not Persian.
@@ -197,15 +96,6 @@ def detect_language(text: str) -> str:
         return detect(sample)
     except Exception:  # langdetect raises on text with no features (digits only)
         return "und"
-
-
-def html_to_text(html: str) -> tuple[str, str | None]:
-    """Main text and title of an HTML page (trafilatura), '' when it has none."""
-    import trafilatura
-
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True) or ""
-    meta = trafilatura.extract_metadata(html)
-    return text, (meta.title if meta is not None else None)
 
 
 # --------------------------------------------------------------------------- titles
@@ -291,121 +181,46 @@ def has_words(title: str | None) -> bool:
     return bool(title) and bool(_words(_title_candidate(title)))
 
 
-def parse_published_at(value) -> datetime | None:
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=TEHRAN)  # a naive time in a Persian feed is Tehran time
-    return moment.astimezone(timezone.utc)
-
-
-def record_from_json(obj) -> dict:
-    if not isinstance(obj, dict):
-        raise Rejected("no_text_field", "record is not an object")
-    text = next((obj[k] for k in TEXT_FIELDS if isinstance(obj.get(k), str) and obj[k].strip()), None)
-    if text is None:
-        raise Rejected("no_text_field")
-    return {
-        "raw_text": text,
-        "title": obj.get("title") if isinstance(obj.get("title"), str) else None,
-        "url": obj.get("url") if isinstance(obj.get("url"), str) else None,
-        "outlet": obj.get("outlet") if isinstance(obj.get("outlet"), str) else None,
-        "published_at": parse_published_at(obj.get("published_at")),
-    }
-
-
-def load_json(text: str):
-    """A JSON value, or Rejected("invalid_json", ...) when it does not parse, nests too
-    deep or holds too many values (MAX_JSON_DEPTH, MAX_JSON_VALUES)."""
-    bare = _JSON_STRING.sub('""', text)  # strings hold no structure
-    values = bare.count(",") + bare.count("[") + bare.count("{")
-    brackets = _NOT_BRACKET.sub("", bare[: 4 * MAX_JSON_VALUES] if values > MAX_JSON_VALUES else bare)
-    depth = deepest = 0
-    for ch in brackets:
-        depth += 1 if ch in "[{" else -1
-        if depth > deepest:
-            deepest = depth
-            if deepest > MAX_JSON_DEPTH:
-                raise Rejected("invalid_json", "nesting too deep")
-    if values > MAX_JSON_VALUES:
-        raise Rejected("invalid_json", f"more than {MAX_JSON_VALUES} values")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise Rejected("invalid_json", f"line {exc.lineno} column {exc.colno}") from None
-    except RecursionError:  # a thread's smaller stack or limit than the check assumed
-        raise Rejected("invalid_json", "nesting too deep") from None
-
-
-def parse_file(path: str, data: bytes) -> tuple[list[dict], str | None]:
-    """Records of one file and a note (bad .jsonl lines); raises Rejected."""
-    suffix = path[path.rfind(".") :].lower() if "." in path.rsplit("/", 1)[-1] else ""
-    if suffix not in SUPPORTED_EXTENSIONS:
-        raise Rejected("unsupported_extension", suffix or "none")
-    text, note = decode_with_note(data)
-    if suffix in (".txt", ".md"):
-        return [{"raw_text": text, "title": None, "url": None, "outlet": None, "published_at": None}], note
-    if suffix in (".html", ".htm"):
-        body, title = html_to_text(text)
-        if not body.strip():
-            raise Rejected("no_article_text")
-        # trafilatura's recall mode returns a menu or a footer when the page has no
-        # article: a few words of links are not an article.
-        words = len([w for w in body.split() if any(ch.isalpha() for ch in w)])
-        if words < MIN_HTML_WORDS:
-            raise Rejected("no_article_text", f"{words} words of text outside markup")
-        return [{"raw_text": body, "title": title, "url": None, "outlet": None, "published_at": None}], note
-    if suffix == ".json":
-        return [record_from_json(load_json(text))], note
-    records, bad = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = record_from_json(load_json(line))
-        except Rejected as exc:
-            if exc.reason.startswith("invalid_json:line "):
-                exc.reason = "invalid_json"  # the position within one line says little
-            bad.append(f"line {number}: {exc.reason}")
-            continue
-        record["line"] = number
-        records.append(record)
-    if not records:
-        raise Rejected("no_valid_lines", "; ".join(bad[:5]))
-    return records, ("; ".join(filter(None, [note, *bad])) or None)
+def parse_file(path: str, data: bytes, first_line: int | None = None) -> tuple[list[dict], str | None]:
+    """Records of one file (or, with ``first_line``, of one part of a .jsonl cut at line
+    ends) and a note; raises Rejected."""
+    if first_line is not None:
+        return formats.jsonl.parse(path, data, first_line)
+    return formats.for_path(path, data).parse(path, data)
 
 
 def parse_files(files: pl.DataFrame) -> ParsedFiles:
     """Parse a batch of read files.
 
     ``files`` has ``source_path`` (str), ``data`` (binary, null when reading failed) and
-    ``read_error`` (str, a REJECT_REASONS key, null when read). Returns one article row per
-    Persian record and one outcome row per file.
+    ``read_error`` (str, a REJECT_REASONS key, null when read); a row that is one part of
+    a .jsonl also has ``first_line`` and ``file_sha256`` (the whole file's hash). Returns
+    one article row per Persian record and one outcome row per row of ``files``.
     """
     articles: list[dict] = []
     outcomes: list[dict] = []
-    for path, data, read_error in files.select("source_path", "data", "read_error").iter_rows():
-        sha = hashlib.sha256(data).hexdigest() if data is not None else None
+    parts = files.select(
+        *(pl.col(c) if c in files.columns else pl.lit(None).alias(c) for c in ("first_line", "file_sha256"))
+    )
+    rows = zip(files.select("source_path", "data", "read_error").iter_rows(), parts.iter_rows())
+    for (path, data, read_error), (first_line, file_sha) in rows:
+        sha = file_sha or (hashlib.sha256(data).hexdigest() if data is not None else None)
         try:
             if read_error:
                 raise Rejected(read_error)
-            records, note = parse_file(path, data)
+            records, note = parse_file(path, data, first_line)
             ids, kept, languages, found = [], 0, [], []
             for record in records:
                 language = detect_language(record["raw_text"])
                 if language != "fa":
                     languages.append(language)
                     continue
-                line = record.pop("line", None)
+                key = record.pop("key", None)
                 record["title"] = record["title"] if has_words(record["title"]) else title_from_text(record["raw_text"])
                 published = record["published_at"]
                 record.update(
                     article_id=article_key(record["raw_text"]),
-                    source_path=f"{path}#L{line}" if line else path,
+                    source_path=f"{path}#{key}" if key else path,
                     file_path=path,
                     content_sha256=sha,
                     published_date=published.astimezone(TEHRAN).date() if published else None,
@@ -430,3 +245,78 @@ def parse_files(files: pl.DataFrame) -> ParsedFiles:
         articles=pl.DataFrame(articles, schema=ARTICLE_SCHEMA) if articles else pl.DataFrame(schema=ARTICLE_SCHEMA),
         outcomes=pl.DataFrame(outcomes, schema=OUTCOME_SCHEMA) if outcomes else pl.DataFrame(schema=OUTCOME_SCHEMA),
     )
+
+
+# At most this many notes on one file's outcome (a big .jsonl can have many bad lines).
+MAX_NOTES = 20
+
+
+def whole_files(
+    pending: dict, files: pl.DataFrame, outcomes: pl.DataFrame, loaded: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """A loaded batch's files and outcomes (one row each per row of ``files``, in the same
+    order) with the parts of a .jsonl (flows/files.py, ``split_records``) folded into one
+    row per file, once all its parts are in: the file yields the articles of all its
+    parts, and is rejected only when none yields one. Parts of files not yet complete
+    wait in ``pending`` (the loader's, kept across batches). ``loaded``: paths that
+    loaded a new article in this batch; returned with the completed files that did in
+    any of theirs."""
+    if "part_index" not in files.columns or files["part_index"].is_null().all():
+        return files, outcomes, loaded
+    assert files.height == outcomes.height
+    keep, done_files, done_outcomes, loaded = [], [], [], list(loaded)
+    columns = ("source_path", "size_bytes", "mtime_ns", "previous_sha256", "part_index", "part_count",
+               "part_note", "first_line", "weight", "file_sha256")
+    for i, (row, outcome) in enumerate(zip(files.select(columns).iter_rows(named=True), outcomes.iter_rows(named=True))):
+        if row["part_index"] is None:
+            keep.append(i)
+            continue
+        path = row["source_path"]
+        state = pending.setdefault(path, {"seen": 0, "ids": [], "notes": [], "first_reason": None, "loaded": False})
+        if row["part_note"]:
+            state["notes"].append(row["part_note"])
+        if outcome["rejected"]:
+            last = row["first_line"] + row["weight"] - 1
+            state["notes"].append(f"lines {row['first_line']}-{last}: {outcome['reason']}")
+            state["first_reason"] = state["first_reason"] or outcome["reason"]
+        else:
+            state["ids"].extend(outcome["article_ids"] or [])
+            if outcome["reason"]:
+                state["notes"].append(outcome["reason"])
+        state["loaded"] = state["loaded"] or path in loaded
+        state["seen"] += 1
+        if state["seen"] < row["part_count"]:
+            continue
+        del pending[path]
+        notes = state["notes"]
+        note = "; ".join(notes[:MAX_NOTES] + ([f"… {len(notes) - MAX_NOTES} more"] if len(notes) > MAX_NOTES else [])) or None
+        rejected = not state["ids"]
+        done_files.append({c: row[c] for c in ("source_path", "size_bytes", "mtime_ns", "previous_sha256")})
+        done_outcomes.append({
+            "source_path": path, "content_sha256": row["file_sha256"], "rejected": rejected,
+            "reason": state["first_reason"] if rejected else note, "article_ids": state["ids"],
+        })
+        if state["loaded"]:
+            loaded.append(path)
+    file_columns = ["source_path", "size_bytes", "mtime_ns", "previous_sha256"]
+    merged_files = pl.concat([
+        files.select(file_columns).with_row_index("_i").filter(pl.col("_i").is_in(keep)).drop("_i"),
+        pl.DataFrame(done_files, schema=files.select(file_columns).schema),
+    ])
+    merged_outcomes = pl.concat([outcomes.with_row_index("_i").filter(pl.col("_i").is_in(keep)).drop("_i"), pl.DataFrame(done_outcomes, schema=OUTCOME_SCHEMA)])
+    return merged_files, merged_outcomes, loaded
+
+
+def with_known_articles(files: pl.DataFrame, previous: dict[str, list[tuple[str, str]]]) -> pl.DataFrame:
+    """``files`` with ``known_ids``: the articles a past run loaded from the same file
+    (``previous``: {file path: [(article_id, source_path)]}). A re-read file's records
+    whose content key is among them (a re-exported channel's unedited posts) are not
+    cleaned or extracted again (flows/batch.py); the parts of a big .jsonl get none."""
+    known = pl.DataFrame(
+        {"source_path": list(previous), "known_ids": [[a for a, _ in rows] for rows in previous.values()]},
+        schema={"source_path": pl.String, "known_ids": pl.List(pl.String)},
+    )
+    joined = files.join(known, on="source_path", how="left", maintain_order="left")
+    if "part_index" in joined.columns:
+        joined = joined.with_columns(pl.when(pl.col("part_index").is_null()).then(pl.col("known_ids")).alias("known_ids"))
+    return joined
