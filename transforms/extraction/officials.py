@@ -300,15 +300,14 @@ def _select(hits, kinds):
         if ps:
             cand.append((a, b, ps))
     cand.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
-    starts: list[int] = []
-    ends: list[int] = []
+    # characters already taken, one byte each: a hit is checked and marked in its own
+    # length (a sorted list of the taken spans cost a shift per insert: quadratic)
+    taken = bytearray(max((b for _a, b, _ps in cand), default=0))
     out = []
     for a, b, ps in cand:
-        k = bisect.bisect_left(starts, a)
-        if (k > 0 and ends[k - 1] > a) or (k < len(starts) and starts[k] < b):
+        if taken.find(1, a, b) >= 0:
             continue
-        starts.insert(k, a)
-        ends.insert(k, b)
+        taken[a:b] = b"\x01" * (b - a)
         out.append((a, b, ps))
     out.sort(key=lambda x: x[0])
     return out
