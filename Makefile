@@ -52,11 +52,14 @@ eval: setup
 	$(BIN)/python scripts/check_evidence.py data/dev.duckdb
 	$(BIN)/python scripts/check_prepass.py
 
-# End-to-end benchmark (issue 7): corpus of N generated articles in data/bench/, cold ingest,
-# re-run, hazm baseline; PROFILE=1 adds a py-spy profile. See docs/scaling.md.
+# End-to-end benchmark (issues 7, 17): for each MIX, a corpus of N articles in data/bench/
+# (stream: ~95 % ordinary news recombined from $(SHARED)/corpus, 5 % call reports; calls:
+# call reports only), cold ingest, no-change re-runs, hazm baseline; then the two-file
+# and `make run` timings. PROFILE=1 adds a py-spy profile. See docs/scaling.md.
 N ?= 2000
+MIX ?= stream,calls
 bench: setup
-	$(BIN)/python scripts/bench.py --n $(N) $(if $(PROFILE),--profile)
+	$(BIN)/python scripts/bench.py --n $(N) --mix "$(MIX)" $(if $(PROFILE),--profile)
 
 # Glued-token report of the cleaning stage (issue 3).
 textstats: setup

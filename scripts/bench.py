@@ -1,29 +1,39 @@
-"""End-to-end benchmark of ``tamas ingest`` (issue 7): ``make bench N=100000``.
+"""End-to-end benchmark of ``tamas ingest`` (issues 7 and 17): ``make bench N=100000``.
 
-    python scripts/bench.py --n 2000 [--out data/bench] [--profile] [--keep]
+    python scripts/bench.py --n 2000 [--mix stream,calls] [--out data/bench] [--profile]
 
-1. Builds (once per N; reused when present) a corpus of N distinct articles in
-   ``data/bench/corpus-N/`` from real ones: the seed articles and the dev set
-   (``../shared/eval/dev/*.json``, field ``text``) when present. Each generated article
-   takes a base article's paragraphs (sometimes one paragraph of another article is
-   spliced in), substitutes the officials and countries it names with others from
-   ``seeds/reference/officials.csv`` / ``countries.csv``, changes the dates it writes
-   (Persian-digit day/year, published_at) and keeps the base's dirt (emoji, Arabic
-   letters, missing ZWNJ, Telegram tails). Dev-derived articles are written as ``.json``
-   like the dev set, seed-derived ones as ``.txt``; 1,000 files per subfolder.
+For each mix (both by default):
+
+1. Builds (once per mix and N; reused when present) a corpus of N distinct articles in
+   ``data/bench/<mix>-N/``, 1,000 files per subfolder:
+   - ``calls``: call reports generated from real ones, the seed articles and the dev set
+     (``../shared/eval/dev/*.json``) when present. Each takes a base article's
+     paragraphs (sometimes one paragraph of another spliced in), substitutes the
+     officials and countries it names with others from ``seeds/reference/``, changes
+     the dates it writes and keeps the base's dirt (emoji, Arabic letters, missing
+     ZWNJ, Telegram tails). Dev-derived articles are ``.json``, seed-derived ``.txt``.
+   - ``stream``: a realistic news stream: 95 % ordinary news recombined sentence by
+     sentence from ``../shared/corpus/ordinary-news-2020.jsonl.gz`` (its README: real
+     articles with no call word; their texts stay under data/, never in the
+     repository), 5 % call reports as in ``calls``, interleaved.
 2. Runs, each as its own process (``tamas ingest`` from the venv, Prefect start
-   included), polling the process tree with psutil every 0.1 s:
-   - a cold ingest into a fresh warehouse;
-   - a re-run with no changes (nothing is read: path, size and mtime match).
-   Peak RSS is reported for the ingest process itself and for its whole tree (the
-   process-pool workers and Prefect's temporary server included), summed per sample.
+   included), polling the process tree with psutil every 0.1 s: a cold ingest into a
+   fresh warehouse, then three re-runs with no changes (the median is reported). Peak
+   RSS is reported for the ingest process and for its whole tree (pool workers and
+   Prefect's server included), summed per sample.
 3. The baseline: hazm's ``Normalizer().normalize`` alone over the same texts, on one
    core, in this process (Normalizer built before the clock starts).
-4. With ``--profile``: a third cold ingest under ``py-spy record --subprocesses`` and a
-   summary of where the samples fall (by stage and by function, self time).
+4. With ``--profile``: a further cold ingest under ``py-spy record --subprocesses`` and
+   a summary of where the samples fall (by stage and by function, self time).
 
-Targets (issue 7, 2-core machine): cold 100k ≤ 1.0 × baseline; re-run ≤ 15 s; peak RSS
-≤ 1.5 GB. They are printed, never asserted.
+Then, once: a cold ingest of the two seed files into a fresh warehouse and ``make run``
+with nothing changed, three times each (medians). Each mix's figures are kept in
+``data/bench/results-<mix>-<N>.json``; those of another N are compared (100k -> 300k).
+
+Targets (issue 17, 2-core machine), printed, never asserted: stream cold ≤ 0.6 × the
+baseline, calls cold ≤ 1.0 ×; a no-change re-run ≤ 5 s at 100k; ``make run`` with
+nothing changed ≤ 4 s; a cold two-file ingest ≤ 8 s; tree RSS ≤ 1.5 GB at 100k; from
+100k to 300k, time ≤ 3.2 × and RSS < +20 %.
 """
 
 from __future__ import annotations
@@ -156,8 +166,66 @@ class Generator:
         return ".txt", dateline + text.lstrip()
 
 
-def build_corpus(n: int, out: Path) -> Path:
-    corpus = out / f"corpus-{n}"
+ORDINARY = ROOT.parent / "shared" / "corpus" / "ordinary-news-2020.jsonl.gz"
+# The share of call reports in a realistic stream (MIX=stream): real call articles are a
+# few per cent of an outlet's news.
+STREAM_CALL_SHARE = 0.05
+_SENTENCE_END = re.compile(r"(?<=[.!؟?])\s+")
+
+
+def load_ordinary() -> list[dict]:
+    """The ordinary-news articles (../shared/corpus, README there), sentences split."""
+    import gzip
+
+    if not ORDINARY.exists():
+        raise SystemExit(f"MIX=stream needs {ORDINARY} (the shared corpus beside the repository)")
+    bases = []
+    with gzip.open(ORDINARY, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            sentences = [s for s in _SENTENCE_END.split(record["text"].strip()) if s]
+            bases.append({"meta": {k: v for k, v in record.items() if k not in ("text", "id")}, "sentences": sentences})
+    return bases
+
+
+class StreamGenerator:
+    """Ordinary news recombined sentence by sentence: a base article's sentences, now
+    and then one or two of another article's spliced in or one dropped, regrouped into
+    paragraphs of one to four sentences (the source lost its paragraph breaks), written
+    as the dev set's .json records."""
+
+    def __init__(self, bases: list[dict], seed: int = 11):
+        self.rng = random.Random(seed)
+        self.bases = bases
+
+    def article(self, i: int) -> tuple[str, str]:
+        rng = self.rng
+        base = self.bases[i] if i < len(self.bases) else rng.choice(self.bases)
+        sentences = list(base["sentences"])
+        if i >= len(self.bases):
+            if rng.random() < 0.6:
+                other = rng.choice(self.bases)["sentences"]
+                for _ in range(rng.randint(1, 2)):
+                    sentences.insert(rng.randint(1, len(sentences)), rng.choice(other))
+            if len(sentences) > 3 and rng.random() < 0.4:
+                del sentences[rng.randint(1, len(sentences) - 1)]
+        paragraphs, at = [], 0
+        while at < len(sentences):
+            take = rng.randint(1, 4)
+            paragraphs.append(" ".join(sentences[at:at + take]))
+            at += take
+        year, month, day = 2019 + (i % 2), rng.randint(1, 12), rng.randint(1, 28)
+        published = f"{year}-{month:02d}-{day:02d}T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00+03:30"
+        record = dict(base["meta"], text="\n\n".join(paragraphs), published_at=published)
+        if record.get("url"):
+            record["url"] = f"{record['url']}?v={i}"
+        return ".json", json.dumps(record, ensure_ascii=False)
+
+
+def build_corpus(n: int, out: Path, mix: str = "calls") -> Path:
+    """``calls``: N generated call reports; ``stream``: about 95 % recombined ordinary
+    news and 5 % call reports (the same generator as ``calls``), interleaved."""
+    corpus = out / f"{mix}-{n}"
     done = corpus / ".complete"
     if done.exists():
         return corpus
@@ -166,13 +234,24 @@ def build_corpus(n: int, out: Path) -> Path:
     bases = load_bases()
     if not bases:
         raise SystemExit("no base articles (seeds/articles, ../shared/eval/dev)")
-    gen = Generator(bases)
+    calls = Generator(bases)
+    if mix == "stream":
+        ordinary = StreamGenerator(load_ordinary())
+        n_calls = round(n * STREAM_CALL_SHARE)
+        # which positions of the stream are call reports: spread at random, fixed seed
+        is_call = [True] * n_calls + [False] * (n - n_calls)
+        random.Random(5).shuffle(is_call)
+    else:
+        is_call = [True] * n
     seen: set[bytes] = set()
     t0 = time.perf_counter()
-    i = written = 0
+    drawn = {True: 0, False: 0}
+    written = 0
     while written < n:
-        suffix, content = gen.article(i)
-        i += 1
+        kind = is_call[written]
+        gen = calls if kind else ordinary
+        suffix, content = gen.article(drawn[kind])
+        drawn[kind] += 1
         # Distinct after the normalization that article ids use (letters, spaces), not
         # just as bytes: short posts naming no one would otherwise repeat.
         body = json.loads(content)["text"] if suffix == ".json" else content
@@ -186,8 +265,9 @@ def build_corpus(n: int, out: Path) -> Path:
             folder.mkdir(parents=True, exist_ok=True)
         (folder / f"a{written:07d}{suffix}").write_text(content, encoding="utf-8")
         written += 1
-    done.write_text(f"{n} articles from {len(bases)} bases ({i - n} collisions redrawn)\n")
-    print(f"corpus: built {n} articles from {len(bases)} base articles in {time.perf_counter() - t0:.1f} s ({i - n} duplicates redrawn)")
+    redrawn = sum(drawn.values()) - n
+    done.write_text(f"{n} articles ({mix}), {sum(is_call)} call reports ({redrawn} collisions redrawn)\n")
+    print(f"corpus: built {n} articles ({mix}: {sum(is_call)} call reports) in {time.perf_counter() - t0:.1f} s ({redrawn} duplicates redrawn)")
     return corpus
 
 
@@ -311,53 +391,131 @@ def _fresh(warehouse: Path) -> None:
         Path(str(warehouse) + suffix).unlink(missing_ok=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--n", type=int, default=2000, help="articles in the corpus (default 2000)")
-    ap.add_argument("--out", type=Path, default=ROOT / "data" / "bench")
-    ap.add_argument("--profile", action="store_true", help="also profile a cold ingest with py-spy")
-    ap.add_argument("--workers", type=int, default=None, help="passed to tamas ingest --workers")
-    ap.add_argument("--no-baseline", action="store_true")
-    args = ap.parse_args(argv)
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    corpus = build_corpus(args.n, args.out)
+
+def _row(name: str, files: int, mb: float, r: dict) -> str:
+    return (f"{name:<26} files {files:>7}  {mb:7.1f} MB  wall {r['wall']:8.1f} s  "
+            f"{files / r['wall']:8.1f} articles/s  {mb / r['wall']:6.2f} MB/s  "
+            f"peak RSS {r['rss_main'] / 2**20:6.0f} MB (tree {r['rss_tree'] / 2**20:6.0f} MB, {r['procs']} procs)")
+
+
+def _verdict(ok: bool) -> str:
+    return "OK" if ok else "MISSED"
+
+
+def bench_mix(mix: str, args, env: dict) -> dict:
+    """Cold ingest, three no-change re-runs, hazm's baseline over one corpus."""
+    corpus = build_corpus(args.n, args.out, mix)
     files = [p for p in corpus.rglob("a*.*")]
-    size = sum(p.stat().st_size for p in files)
-    mb = size / 1e6
-    warehouse = args.out / f"bench-{args.n}.duckdb"
+    mb = sum(p.stat().st_size for p in files) / 1e6
+    warehouse = args.out / f"bench-{mix}-{args.n}.duckdb"
     _fresh(warehouse)
-    env = dict(os.environ, TAMAS_DATA=str(args.out / "tamas-data"))
     cmd = [str(VENV_BIN / "tamas"), "ingest", str(corpus), "--warehouse", str(warehouse)]
     if args.workers:
         cmd += ["--workers", str(args.workers)]
 
-    print(f"corpus: {corpus} — {len(files)} files, {mb:.1f} MB; machine: {os.cpu_count()} cores")
+    print(f"[{mix}] corpus: {corpus} — {len(files)} files, {mb:.1f} MB; machine: {os.cpu_count()} cores")
     cold = run_measured(cmd, env)
-    rerun = run_measured(cmd, env)
+    reruns = [run_measured(cmd, env) for _ in range(args.reruns)]
+    rerun = sorted(reruns, key=lambda r: r["wall"])[len(reruns) // 2]
     base_s, base_n = (0.0, 0) if args.no_baseline else baseline(corpus)
 
-    def row(name: str, r: dict) -> str:
-        return (f"{name:<22} files {len(files):>7}  {mb:7.1f} MB  wall {r['wall']:8.1f} s  "
-                f"{len(files) / r['wall']:8.1f} articles/s  {mb / r['wall']:6.2f} MB/s  "
-                f"peak RSS {r['rss_main'] / 2**20:6.0f} MB (tree {r['rss_tree'] / 2**20:6.0f} MB, {r['procs']} procs)")
-
-    print(row("cold ingest", cold))
+    print(_row(f"[{mix}] cold ingest", len(files), mb, cold))
     for line in cold["stdout"].strip().splitlines():
         print(f"    {line}")
-    print(row("re-run, no changes", rerun))
+    print(_row(f"[{mix}] re-run, no changes", len(files), mb, rerun)
+          + f"  (median of {len(reruns)}: {', '.join(f'{x:.1f}' for x in sorted(r['wall'] for r in reruns))} s)")
     for line in rerun["stdout"].strip().splitlines()[1:2]:
         print(f"    {line}")
+    result = {
+        "mix": mix, "n": args.n, "files": len(files), "mb": mb, "cold_s": cold["wall"],
+        "rerun_s": rerun["wall"], "rss_tree": max(r["rss_tree"] for r in [cold, *reruns]),
+        "rss_main": max(r["rss_main"] for r in [cold, *reruns]),
+    }
     if base_n:
-        print(f"{'baseline hazm 1 core':<22} texts {base_n:>7}  {mb:7.1f} MB  time {base_s:8.1f} s  "
+        print(f"{f'[{mix}] baseline hazm 1 core':<26} texts {base_n:>7}  {mb:7.1f} MB  time {base_s:8.1f} s  "
               f"{base_n / base_s:8.1f} articles/s  {mb / base_s:6.2f} MB/s")
-        ratio = cold["wall"] / base_s
-        print(f"ratio Tamas cold / baseline (time): {ratio:.2f}  (target ≤ 1.0: {'OK' if ratio <= 1.0 else 'MISSED'})")
-    print(f"re-run {rerun['wall']:.1f} s (target ≤ 15 s: {'OK' if rerun['wall'] <= 15 else 'MISSED'}); "
-          f"peak RSS tree {max(cold['rss_tree'], rerun['rss_tree']) / 2**30:.2f} GB "
-          f"(target ≤ 1.5 GB: {'OK' if max(cold['rss_tree'], rerun['rss_tree']) <= 1.5 * 2**30 else 'MISSED'})")
+        result["baseline_s"] = base_s
+        result["ratio"] = cold["wall"] / base_s
     if args.profile:
         profile(corpus, args.out, env)
+    (args.out / f"results-{mix}-{args.n}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return result
+
+
+def bench_small(args, env: dict) -> dict:
+    """The fixed cost of a run: a cold ingest of the two seed files into a fresh
+    warehouse, and ``make run`` (the same two files, nothing changed), each three times."""
+    warehouse = args.out / "small.duckdb"
+    cold = []
+    for _ in range(3):
+        _fresh(warehouse)
+        cold.append(run_measured([str(VENV_BIN / "tamas"), "ingest", str(SEED_DIR), "--warehouse", str(warehouse)], env)["wall"])
+    make_run = [
+        run_measured(["make", "-s", "-C", str(ROOT), "run", f"WAREHOUSE={warehouse}"], env)["wall"] for _ in range(3)
+    ]
+    print(f"small: cold two-file ingest {_median(cold):.1f} s (median of {', '.join(f'{x:.1f}' for x in cold)} s); "
+          f"`make run`, nothing changed {_median(make_run):.1f} s (median of {', '.join(f'{x:.1f}' for x in make_run)} s)")
+    return {"cold_two_files_s": _median(cold), "make_run_s": _median(make_run)}
+
+
+def print_targets(results: dict[str, dict], small: dict | None) -> None:
+    """The issue-17 targets, printed, never asserted."""
+    targets = {"stream": 0.6, "calls": 1.0}
+    for mix, r in results.items():
+        if "ratio" in r:
+            print(f"[{mix}] ratio Tamas cold / hazm baseline: {r['ratio']:.2f}  "
+                  f"(target ≤ {targets[mix]}: {_verdict(r['ratio'] <= targets[mix])})")
+        print(f"[{mix}] re-run, no changes {r['rerun_s']:.1f} s (target ≤ 5 s: {_verdict(r['rerun_s'] <= 5)}); "
+              f"peak RSS tree {r['rss_tree'] / 2**30:.2f} GB (target ≤ 1.5 GB: {_verdict(r['rss_tree'] <= 1.5 * 2**30)})")
+    if small:
+        print(f"`make run`, nothing changed {small['make_run_s']:.1f} s (target ≤ 4 s: {_verdict(small['make_run_s'] <= 4)}); "
+              f"cold two-file ingest {small['cold_two_files_s']:.1f} s (target ≤ 8 s: {_verdict(small['cold_two_files_s'] <= 8)})")
+
+
+def print_scaling(out: Path, results: dict[str, dict]) -> None:
+    """Against the results of this benchmark at other sizes (data/bench/results-*.json):
+    time and peak RSS growth from the smaller N to the larger (target from 100k to 300k:
+    time ≤ 3.2×, RSS < +20 %)."""
+    for mix, r in results.items():
+        for path in sorted(out.glob(f"results-{mix}-*.json")):
+            other = json.loads(path.read_text(encoding="utf-8"))
+            if other["n"] == r["n"]:
+                continue
+            small, large = sorted([other, r], key=lambda x: x["n"])
+            time_x = large["cold_s"] / small["cold_s"]
+            rss = large["rss_tree"] / small["rss_tree"] - 1
+            print(f"[{mix}] {small['n']} → {large['n']} articles: cold time {time_x:.2f}× "
+                  f"({large['n'] / small['n']:.0f}× the articles), peak RSS tree {100 * rss:+.0f} % "
+                  f"(target for 3×: time ≤ 3.2×, RSS < +20 %)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=2000, help="articles in each corpus (default 2000)")
+    ap.add_argument("--mix", default="stream,calls",
+                    help="corpora, comma- or space-separated: stream (95 %% ordinary news), calls (call reports only)")
+    ap.add_argument("--out", type=Path, default=ROOT / "data" / "bench")
+    ap.add_argument("--profile", action="store_true", help="also profile a cold ingest with py-spy")
+    ap.add_argument("--workers", type=int, default=None, help="passed to tamas ingest --workers")
+    ap.add_argument("--reruns", type=int, default=3, help="no-change re-runs (the median is reported)")
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--no-small", action="store_true", help="skip the two-file and `make run` timings")
+    args = ap.parse_args(argv)
+
+    mixes = [m for m in re.split(r"[,\s]+", args.mix) if m]
+    unknown = set(mixes) - {"stream", "calls"}
+    if unknown:
+        raise SystemExit(f"unknown mix {', '.join(sorted(unknown))}: stream or calls")
+    args.out.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, TAMAS_DATA=str(args.out / "tamas-data"))
+    results = {mix: bench_mix(mix, args, env) for mix in mixes}
+    small = None if args.no_small else bench_small(args, env)
+    print_targets(results, small)
+    print_scaling(args.out, results)
     return 0
 
 
