@@ -304,46 +304,7 @@ def test_any_unicode_is_idempotent(text: str) -> None:
     assert "\n\n" not in once
 
 
-# ------------------------------------------- the fast spacing path is hazm's own
-
-SPACING_CASES = [
-    "جمعهها که کار نمی کنم مطالعه می کنم",  # hazm's own doctests
-    "به طول ۹متر و عرض۶",
-    "کاروان\u200c\u200cسرا",
-    "\u200cسلام\u200c به \u200cهمه\u200c",
-    "سلام دنیـــا",
-    ' "سلام به همه"   ',
-    "زمین لرزه ای در کتاب ها و اخلال گر",
-    "او می رود و ماه می سال جدید",
-    "پرداخت شده است\r\n\n\n\nهمکاری های دو کشور بیشتر شده",
-    "",
-]
-
-
-@pytest.mark.parametrize("text", SPACING_CASES)
-def test_correct_spacing_matches_hazm(text: str) -> None:
-    _assert_correct_spacing_is_hazms(text)
-
-
-def test_correct_spacing_matches_hazm_on_the_seeds() -> None:
-    for name in SEEDS:
-        raw = (ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8")
-        for paragraph in raw.split("\n"):
-            _assert_correct_spacing_is_hazms(paragraph)
-
-
-def _assert_correct_spacing_is_hazms(text: str) -> None:
-    from transforms.cleaning import _resources
-
-    r = _resources()
-    assert r.correct_spacing(text) == r.normalizer.correct_spacing(text)
-
-
-@PROPS
-@given(persian_texts())
-def test_correct_spacing_matches_hazm_on_generated_text(text: str) -> None:
-    _assert_correct_spacing_is_hazms(text)
-
+# --------------------------------------------------- hazm's parts (the rest: test_normalize.py)
 
 def test_hazm_core_verb_forms_are_the_lemmatizers() -> None:
     from transforms import hazm_core
@@ -383,55 +344,15 @@ def spacing_texts(draw) -> str:
     return "".join(parts)
 
 
-SPACING_CASES_REWRITTEN = [
-    "کتاب((ها «نقل»(x) و [متن]{و} a(b «(",  # an opening bracket after a word, and after another
-    "طول۹ و ۹متر و عرض۶۶ و x9",
-    ZWNJ * 2 + "سلام" + ZWNJ * 3 + " به " + ZWNJ + "همه" + ZWNJ + ZWNJ + "\nو" + ZWNJ,
-    "بزرگ تر و کوچک ترین اخلال گر کتاب ها ۹ ها",
-]
-
-
-@pytest.mark.parametrize("text", SPACING_CASES_REWRITTEN)
-def test_rewritten_patterns_match_hazm(text: str) -> None:
-    _assert_correct_spacing_is_hazms(text)
-
-
-@PROPS
-@given(spacing_texts())
-def test_correct_spacing_matches_hazm_on_brackets_digits_zwnj(text: str) -> None:
-    _assert_correct_spacing_is_hazms(text)
-
-
-def test_every_rewritten_pattern_is_one_of_hazms() -> None:
-    """A pattern rewritten for speed applies only if hazm still has it verbatim."""
-    from transforms.cleaning import _FASTER_EQUIVALENTS, _resources
-
-    n = _resources().normalizer
-    hazm_patterns = {p for p, _ in n.extra_space_patterns + n.affix_spacing_patterns + n.punctuation_spacing_patterns}
-    assert set(_FASTER_EQUIVALENTS) <= hazm_patterns
-
-
-def test_normalize_matches_hazm_on_the_seeds() -> None:
-    """Our normalize step (character table, ligatures, spacing, specials) is the hazm
-    Normalizer's with the options of transforms/hazm_core.py."""
-    from transforms.cleaning import _LIGATURES, _resources
-
-    r = _resources()
+def test_clean_articles_is_clean_text_one_by_one() -> None:
+    """A batch is cleaned as its texts are one by one (hazm's normaliser runs over the
+    whole batch at once, transforms/normalize.py)."""
     texts = [(ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8") for name in SEEDS]
-    texts.append("﷽ ﷼ ﷰ ﷹ ﷲ ﷳ ﷴ ﷵ ﷶ ﷷ ﷸ ﻵ ﻶ ﻷ ﻸ ﻹ ﻺ ﻻ ﻼ يك ة “نقل” \u00a0و")
-    for text in texts:
-        assert r.normalize(text) == r.normalizer.normalize(text)
-    for pattern, _ in r.normalizer.replacements:  # the ligature gate sees all of them
-        assert all(_LIGATURES.match(ch) for ch in pattern if ch not in "()|")
-
-
-@PROPS
-@given(persian_texts())
-def test_normalize_matches_hazm_on_generated_text(text: str) -> None:
-    from transforms.cleaning import _resources
-
-    r = _resources()
-    assert r.normalize(text) == r.normalizer.normalize(text)
+    texts += ["همکاریها ادامه دارد.", "", "## رئیسجمهور\nبا همتای ترکیه گفتگو کرد", "سایت www.irna.ir و ۹متر 1.5",
+              "آران نیوزبه نقل از ایرنا", "«خبر» رئیس جمهوری ها", '"نقل" و 1403/08/12']
+    out = clean_articles(pl.DataFrame({"raw_text": texts, "title": texts[::-1]}))
+    assert out["clean_text"].to_list() == [clean_text(t) for t in texts]
+    assert out["title"].to_list() == [clean_title(t) if t else t for t in texts[::-1]]
 
 
 @PROPS
@@ -481,3 +402,17 @@ def test_replace_runs_is_the_token_substitution() -> None:
     fixes["رئیس"] = "رئیس‌جمهور"  # a replacement containing another key is not replaced again
     assert _replace_runs(text, fixes) == r.token_re.sub(lambda m: fixes.get(m.group(0), m.group(0)), text)
     assert _replace_runs("آنها آنهاییx", {"آنها": "آن‌ها"}) == "آن‌ها آنهاییx"
+
+
+def test_repair_gates_skip_only_texts_the_regexes_would_not_change() -> None:
+    """_repairs with the batch's gates (a compound variant anywhere; an agency name with
+    a letter after it) gives what it gives without them."""
+    from transforms.cleaning import _repair_gates, _repairs, _resources
+
+    r = _resources()
+    texts = [(ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8") for name in SEEDS]
+    texts += [f"{v} و{v}ها {v}ی ب{v} {v}به" for v in list(r.compound_map)[:40]]
+    texts += ["آران نیوزبه نقل از ایرنا", "ایرنا، تسنیم و فارس", "به گزارش ایسنابه نقل", "سایت www.x.ir/رئیسجمهور",
+              "هیچ کدام", ""]
+    for text, compounds, agencies in zip(texts, *_repair_gates(texts, r)):
+        assert _repairs(text, r, compounds, agencies) == _repairs(text, r)

@@ -119,10 +119,13 @@ def _is_pictograph(ch: str) -> bool:
     )
 
 
+_ABOVE_ARROWS = re.compile("[\u2190-\U0010ffff]")
+
+
 def _drop_emoji(s: str) -> str:
     """Remove pictographic symbols (by Unicode category, see _is_pictograph).
-    Fast path: text whose highest code point is below U+2190 has none."""
-    if not s or max(s) < "\u2190":
+    Fast path: text with no code point from U+2190 on has none (one C-level scan)."""
+    if not _ABOVE_ARROWS.search(s):
         return s
     return _EMOJI_CANDIDATE.sub(lambda m: " " if _is_pictograph(m.group(0)) else m.group(0), s)
 
@@ -161,22 +164,12 @@ def _fix_edge_zwnj(s: str) -> str:
     return _ZWNJ_RUN.sub(_zwnj_repl, s) if ZWNJ in s and _MISPLACED_ZWNJ.search(s) else s
 
 
-def _restore(m: re.Match, shielded: list[str]) -> str:
-    """Put a shielded span back, with hazm's digit/letter spacing (۹متر -> ۹ متر)."""
-    s, a, b = m.string, m.start(), m.end()
-    v = shielded[ord(m.group(0)) - _PUA0]
-    if a > 0 and s[a - 1] in _LETTER_SET and v[0].isdigit():
-        v = " " + v
-    if b < len(s) and s[b] in _LETTER_SET and v[-1].isdigit():
-        v = v + " "
-    return v
-
-
 _SPACE_CHARS = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 _N_MARKER = re.compile(r"[ ]*\[n\][ ]*")
 _MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+")
 _MD_BOLD = re.compile(r"\*\*|__")
-_BULLET = re.compile(r"^[ ]*[*•▪●◾◽▫■□-][ ]+")
+_BULLET_CHARS = "*•▪●◾◽▫■□-"
+_BULLET = re.compile(rf"^[ ]*[{re.escape(_BULLET_CHARS)}][ ]+")
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{2,}")
 _LINK_TAIL = re.compile(r"[ ]*[|\-–—][ ]*(?:Link|لینک)[ ]*$")
 _HASHTAG = re.compile(r"(?<![\w&])#([^\s#]+)")
@@ -243,7 +236,8 @@ def _strip_noise(raw: str) -> list[str]:
             line = _HASHTAG.sub(lambda m: m.group(1).replace("_", " "), line)
         if has_bold:
             line = _MD_BOLD.sub("", line)
-        line = _BULLET.sub("", line)
+        if line.lstrip(" ")[:1] in _BULLET_CHARS:
+            line = _BULLET.sub("", line)
         line = " ".join(line.split())
         if not line or _JUNK_LINE.match(line) or _URL_ONLY.match(line):
             if had_handle:
@@ -296,8 +290,6 @@ _SHIELD = re.compile(
 )
 # cheap test for whether _SHIELD can match at all
 _SHIELD_HINT = re.compile(r"\d[.,٫٬/:\-]\d|[A-Za-z0-9]\.[A-Za-z]|@|://")
-_PUA0 = 0xE000
-_PUA_RE = re.compile("[\ue000-\uf8ff]")
 
 
 # ------------------------------------------------------------------ lexicons
@@ -344,12 +336,6 @@ class _Resources:
 
         self.normalizer = hazm_core.normalizer()  # options and why: transforms/hazm_core.py
         n = self.normalizer
-        # hazm's character table (390 Arabic variants, NBSP, curly quotes), applied by
-        # substituting the characters present: str.translate with a dict looks up every
-        # character of the text, ~5x the time for the few that are in the table
-        translation = hazm_core.hazm().maketrans(n.translation_src, n.translation_dst)
-        self._translated = {chr(k): v for k, v in translation.items()}
-        self._translation_re = re.compile("[" + "".join(map(re.escape, self._translated)) + "]")
         words = n.tokenizer.words  # {word: (count, pos-tags)}
         verbs = self.normalizer.verbs  # conjugated verb forms
         # hazm's own dicts, used for membership as they are: a frozenset copy of each
@@ -414,193 +400,11 @@ class _Resources:
             if len(tail) >= 3:
                 agency_tails.add(tail)
         self.agency_re = re.compile("(" + _alternation(agency_tails, not_after=_L) + rf")({_L}+)")
+        self.agency_gate = (
+            "(?:" + "|".join(map(_rust_literal, sorted(agency_tails))) + f")[{LETTERS}]" if agency_tails else None
+        )
 
         self.token_re = re.compile(f"{_L}{{4,}}")
-
-        # hazm's token_spacing joins a token to the one before it only when the pair,
-        # ZWNJ-joined, is a lexicon word or verb form (so the token is what follows some
-        # ZWNJ in such a word), or when the token is one of its suffixes. Most tokens are
-        # neither: one set lookup rules them out.
-        tails = set(n.suffixes)
-        for w in chain(n.words, n.verbs):
-            i = w.find(ZWNJ)
-            while i >= 0:
-                tails.add(w[i + 1:])
-                i = w.find(ZWNJ, i + 1)
-        self._joinable = frozenset(tails)
-        self._extra_space = _compile_patterns(n.extra_space_patterns)
-        self._affix_spacing = _compile_patterns(n.affix_spacing_patterns)
-        self._punctuation_spacing = _compile_patterns(n.punctuation_spacing_patterns)
-        # hazm's WordTokenizer.tokenize (join_verb_parts=False): its pattern, spaced out
-        self._token_split = n.tokenizer.pattern
-
-    def tokenize(self, line: str) -> list[str]:
-        """hazm's WordTokenizer.tokenize (join_verb_parts=False), the same tokens: it
-        puts spaces around every match of its pattern and splits on spaces; split() on
-        the pattern's group gives the matches and the text between them directly."""
-        parts = self._token_split.split(line.replace("\n", " ").replace("\t", " "))
-        tokens: list[str] = []
-        for i, part in enumerate(parts):
-            if i % 2:  # a match (never empty, never a space)
-                tokens.append(part)
-            elif part:
-                tokens.extend(w for w in part.split(" ") if w)
-        return tokens
-
-    def token_spacing(self, tokens: list[str]) -> list[str]:
-        """hazm's Normalizer.token_spacing, the same result. A token joins the one
-        before it only if it is in ``_joinable``: those are found in one C-level pass
-        and only they are looked at; the tokens between are copied as they are."""
-        joinable = self._joinable
-        candidates = list(compress(range(len(tokens)), map(joinable.__contains__, tokens)))
-        if not candidates:
-            return tokens
-        n = self.normalizer
-        words, verbs, suffixes = n.words, n.verbs, n.suffixes
-        result: list[str] = []
-        last = len(tokens) - 1
-        copied = 0  # tokens[:copied] are in result
-        for t in candidates:
-            result.extend(tokens[copied:t])
-            copied = t + 1
-            token = tokens[t]
-            if not result:
-                result.append(token)
-                continue
-            joined = False
-            token_pair = result[-1] + ZWNJ + token
-            if token_pair in verbs or token_pair in words and words[token_pair][0] > 0:
-                joined = True
-                if t < last and token + "_" + tokens[t + 1] in verbs:
-                    joined = False
-            elif token in suffixes and result[-1] in words:
-                joined = True
-            if joined:
-                result[-1] = token_pair
-            else:
-                result.append(token)
-        result.extend(tokens[copied:])
-        return result
-
-    def correct_spacing(self, text: str) -> str:
-        """hazm's Normalizer.correct_spacing, the same steps with the same patterns,
-        compiled once; a pattern whose required literal is absent is skipped (it could
-        not change the text)."""
-        text = _apply(self._extra_space, text)
-        text = "\n".join(" ".join(self.token_spacing(self.tokenize(line))) for line in text.split("\n"))
-        text = _apply(self._affix_spacing, text)
-        return _apply(self._punctuation_spacing, text)
-
-    def normalize(self, text: str) -> str:
-        """hazm's Normalizer.normalize with the options above, step by step in its
-        order, reusing the character table it would rebuild on every call."""
-        n = self.normalizer
-        text = self._translation_re.sub(lambda m: self._translated[m.group()], text)
-        text = n.remove_diacritics(text)
-        text = self.correct_spacing(text)
-        if _LIGATURES.search(text):  # hazm's 11 substitutions, each a scan of the text
-            text = n.unicodes_replacement(text)
-        # n.seperate_mi is done by _repair_token through self.joined, built from the
-        # same hazm verb list (glued می/نمی verb form -> its ZWNJ form), in one pass
-        return n.remove_specials_chars(text)
-
-
-# Every character hazm's unicodes_replacement replaces (tests/test_cleaning.py checks
-# this covers its list).
-_LIGATURES = re.compile("[\ufdf0-\ufdfd\ufef5-\ufefc]")
-
-# Literals without which a hazm spacing pattern cannot match (or matches only the empty
-# string it replaces with nothing): checked with ``in`` before running the regex.
-_PATTERN_HINTS = {
-    r" {2,}": ("  ",),
-    r"\n{3,}": ("\n\n\n",),
-    r"\u200c{2,}": ("\u200c\u200c",),
-    r"\u200c{1,} ": ("\u200c ",),
-    r" \u200c{1,}": (" \u200c",),
-    r"\b\u200c*\B": ("\u200c",),
-    r"\B\u200c*\b": ("\u200c",),
-    r"[ـ\r]": ("ـ", "\r"),
-    r"([^ ]ه) ی ": ("ه ی ",),
-    r"(^| )(ن?می) ": ("می ",),
-    "(ه)(ها)": ("هها",),
-    '" ([^\n"]+) "': ('" ',),
-}
-
-
-def _literal_hint(pattern: str) -> tuple[str, ...] | None:
-    return _PATTERN_HINTS.get(pattern)
-
-
-def _expander(template: str):
-    """A function doing what re does with a replacement template of literal text and at
-    most two group references (all hazm's are). Python 3.11 expands templates in Python
-    code, per match; a closure is several times cheaper. Anything else stays a template."""
-    parts = re.split(r"\\(\d)", template)
-    if len(parts) == 1 or "\\" in "".join(parts[0::2]):
-        return template
-    literals, groups = parts[0::2], [int(g) for g in parts[1::2]]
-    if len(groups) == 1:
-        a, b = literals
-        (g,) = groups
-        return lambda m: a + (m.group(g) or "") + b
-    if len(groups) == 2:
-        a, b, c = literals
-        g, h = groups
-        return lambda m: a + (m.group(g) or "") + b + (m.group(h) or "") + c
-    return template
-
-
-_HAZM_PUNCT_AFTER, _HAZM_PUNCT_BEFORE = r"\.:!،؛؟»\]\)\}", r"«\[\(\{"
-_HAZM_LETTERS = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
-
-# hazm patterns that Python's re runs slowly, and equivalents that give the same text
-# (tests/test_cleaning.py runs both on the seeds and the fixtures). re scans fast for a
-# pattern that starts with a literal or a character set, slowly for one that starts
-# with a lookbehind, an alternation with ^, or a set most characters belong to.
-_FASTER_EQUIVALENTS = {
-    # Empty matches replaced by nothing change nothing: only runs of ZWNJ matter.
-    # A ZWNJ is not a word character, so \b before it means a word character before
-    # it, and \B the opposite: checked once the first ZWNJ is matched.
-    r"\b\u200c*\B": (r"\u200c(?<=\w\u200c)\u200c*\B", ""),
-    r"\B\u200c*\b": (r"\u200c(?<!\w\u200c)\u200c*\b", ""),
-    # The same lookbehind on the two characters before the space, checked after it.
-    (
-        r"(?<=[^\n\d " + _HAZM_PUNCT_AFTER + _HAZM_PUNCT_BEFORE + r"]{2}) (تر(ین?)?|گری?|های?)" "(?=[ \n"
-        + _HAZM_PUNCT_AFTER + _HAZM_PUNCT_BEFORE + "]|$)"
-    ): (
-        r" (?<=[^\n\d " + _HAZM_PUNCT_AFTER + _HAZM_PUNCT_BEFORE + r"]{2} )(تر(ین?)?|گری?|های?)" "(?=[ \n"
-        + _HAZM_PUNCT_AFTER + _HAZM_PUNCT_BEFORE + "]|$)",
-        "\u200c\\1",
-    ),
-    # "x(" -> "x (": match the opening bracket, look back at the character before it.
-    # hazm consumed that character, but it is never an opening bracket, so it could
-    # not have begun or ended another match.
-    "([^ " + _HAZM_PUNCT_BEFORE + "])([" + _HAZM_PUNCT_BEFORE + "])": (
-        "[" + _HAZM_PUNCT_BEFORE + "](?<=[^ " + _HAZM_PUNCT_BEFORE + "][" + _HAZM_PUNCT_BEFORE + "])",
-        lambda m: " " + m.group(),
-    ),
-    # "طول۹" -> "طول ۹": match the digit, look back for the letter (a letter is never
-    # the digit another match consumed).
-    "([" + _HAZM_LETTERS + r"])(\d)": (r"\d(?<=[" + _HAZM_LETTERS + r"]\d)", lambda m: " " + m.group()),
-}
-
-
-def _compile_patterns(patterns) -> list[tuple[re.Pattern, object, tuple[str, ...] | None]]:
-    """hazm's (pattern, template) list, compiled, with its literal hint; a pattern of
-    _FASTER_EQUIVALENTS is replaced by its equivalent."""
-    compiled = []
-    for pattern, template in patterns:
-        hint = _literal_hint(pattern)
-        pattern, template = _FASTER_EQUIVALENTS.get(pattern, (pattern, template))
-        compiled.append((re.compile(pattern), template if callable(template) else _expander(template), hint))
-    return compiled
-
-
-def _apply(patterns, text: str) -> str:
-    for regex, repl, hint in patterns:
-        if hint is None or any(h in text for h in hint):
-            text = regex.sub(repl, text)
-    return text
 
 
 def _read_list(path: Path) -> list[str]:
@@ -727,7 +531,10 @@ def _repair_token(w: str, r: _Resources) -> str:
     return w
 
 
-def _repairs(text: str, r: _Resources) -> str:
+def _repairs(text: str, r: _Resources, compounds: bool = True, agencies: bool = True) -> str:
+    """The repairs hazm does not make. ``compounds`` / ``agencies`` False: the text was
+    found to hold no compound variant / no agency name with a letter after it (what
+    those two regexes need to change anything; ``_repair_gates``)."""
     # compounds from the lexicon (glued or spaced -> standard)
     def compound(m: re.Match) -> str:
         std, suf = r.compound_map[m.group(1)], m.group(2)
@@ -739,8 +546,10 @@ def _repairs(text: str, r: _Resources) -> str:
             return std + ZWNJ + ("ای" if suf == "ی" else suf)
         return std + suf
 
-    if any(h in text for h in r.compound_heads):
+    if compounds:
+        before = text
         text = r.compound_re.sub(compound, text)
+        agencies = agencies or text != before
 
     # agency name + glued word: "نیوزبه" -> "نیوز به"
     def agency(m: re.Match) -> str:
@@ -750,7 +559,8 @@ def _repairs(text: str, r: _Resources) -> str:
             return whole
         return m.group(1) + " " + rest
 
-    text = r.agency_re.sub(agency, text)
+    if agencies:
+        text = r.agency_re.sub(agency, text)
 
     # glued plural/comparative suffixes, می/نمی prefixes, ZWNJ compounds of hazm's
     # lexicon: only the distinct unknown tokens are looked at (cached per process)
@@ -765,6 +575,21 @@ def _repairs(text: str, r: _Resources) -> str:
     if fixes:
         text = _replace_runs(text, fixes)
     return text
+
+
+def _rust_literal(s: str) -> str:
+    return re.sub(r"([\\.+*?()|\[\]{}^$#&\-~])", r"\\\1", s)
+
+
+def _repair_gates(texts: list[str], r: _Resources) -> tuple[list[bool], list[bool]]:
+    """For each text, whether it holds a compound variant (anywhere) and an agency name
+    followed by a letter: the literals the compound and agency regexes start with,
+    without their look-arounds, found by polars over the whole batch (Rust's regex
+    runs an alternation of literals far faster than re's backtracking over a trie)."""
+    s = pl.Series(texts, dtype=pl.String)
+    compounds = s.str.contains_any(list(r.compound_map)) if r.compound_map else pl.Series([False] * len(texts))
+    agencies = s.str.contains(r.agency_gate) if r.agency_gate else pl.Series([False] * len(texts))
+    return compounds.to_list(), agencies.to_list()
 
 
 def _replace_runs(text: str, fixes: dict[str, str]) -> str:
@@ -794,38 +619,80 @@ def _replace_runs(text: str, fixes: dict[str, str]) -> str:
 _REPAIRED: dict[str, str] = {}
 
 
-def _clean_paragraphs(paragraphs: list[str], r: _Resources) -> str:
-    text = "\n".join(paragraphs)
-    if not text:
-        return ""
-    # spelling variants before hazm so its own joins see the standard form
-    if any(v in text for v in r.spelling_map):
-        text = r.spelling_re.sub(lambda m: r.spelling_map[m.group(1)], text)
-    text = text.replace("ۀ", "ه")  # ezafe: hazm already turns هٔ into ه; same for ۀ
+_MARK = "\ue000"  # a shielded span, while hazm's normaliser runs (no rule looks at it)
+_MAX_SHIELDED = 6400
 
-    # shield numbers/URLs from hazm's tokenizer
+
+def _shield(text: str) -> tuple[str, list[str]]:
+    """Numbers, URLs and e-mail addresses replaced by _MARK (at most _MAX_SHIELDED of
+    them; the rest stay), and the spans in order."""
     shielded: list[str] = []
+    if not _SHIELD_HINT.search(text):
+        return text, shielded
 
     def shield(m: re.Match) -> str:
-        if len(shielded) >= 6400:  # private-use range exhausted: leave the rest
+        if len(shielded) >= _MAX_SHIELDED:
             return m.group(0)
         shielded.append(m.group(0))
-        return chr(_PUA0 + len(shielded) - 1)
+        return _MARK
 
-    if _SHIELD_HINT.search(text):
-        text = _SHIELD.sub(shield, text)
-    if '"' in text:
-        text = _QUOTES.sub(r"«\1»", text)
-    text = r.normalize(text)
-    if shielded:
-        text = _PUA_RE.sub(lambda m: _restore(m, shielded), text)
+    return _SHIELD.sub(shield, text), shielded
 
-    text = _repairs(text, r)
 
-    # ZWNJ only joins two letters (hazm's affix rule can leave "می‌0")
-    text = _fix_edge_zwnj(text)
-    text = _MULTISPACE.sub(" ", text)
-    return "\n".join(_join_broken([line.strip() for line in text.split("\n") if line.strip()]))
+def _unshield(text: str, shielded: list[str]) -> str:
+    """Put the shielded spans back, with hazm's digit/letter spacing (۹متر -> ۹ متر)."""
+    pieces = text.split(_MARK)
+    out = [pieces[0]]
+    for k, value in enumerate(shielded):
+        before, after = pieces[k], pieces[k + 1]
+        if before and before[-1] in _LETTER_SET and value[0].isdigit():
+            value = " " + value
+        if after and after[0] in _LETTER_SET and value[-1].isdigit():
+            value = value + " "
+        out.append(value)
+        out.append(after)
+    return "".join(out)
+
+
+def _clean_batch(texts: list[str], r: _Resources) -> list[str]:
+    """The cleaning after noise removal, of a batch of texts (paragraphs joined by
+    "\\n"); hazm's normaliser runs once over the whole batch (transforms/normalize.py)."""
+    from transforms.normalize import normalize_batch
+
+    shielded: list[list[str]] = []
+    prepared = []
+    for text in texts:
+        # spelling variants before hazm so its own joins see the standard form
+        if any(v in text for v in r.spelling_map):
+            text = r.spelling_re.sub(lambda m: r.spelling_map[m.group(1)], text)
+        text = text.replace("ۀ", "ه")  # ezafe: hazm already turns هٔ into ه; same for ۀ
+        text, spans = _shield(text)  # numbers/URLs kept from hazm's tokenizer
+        if '"' in text:
+            text = _QUOTES.sub(r"«\1»", text)
+        prepared.append(text)
+        shielded.append(spans)
+    normalized = [_unshield(text, spans) if spans else text for text, spans in zip(normalize_batch(prepared), shielded)]
+    out = []
+    for text, compounds, agencies in zip(normalized, *_repair_gates(normalized, r)):
+        text = _repairs(text, r, compounds, agencies)
+        # ZWNJ only joins two letters (hazm's affix rule can leave "می‌0")
+        text = _fix_edge_zwnj(text)
+        if "  " in text:
+            text = _MULTISPACE.sub(" ", text)
+        out.append("\n".join(_join_broken([line.strip() for line in text.split("\n") if line.strip()])))
+    return out
+
+
+def clean_texts(raws: list[str | None]) -> list[str]:
+    """``clean_text`` of each text, hazm's normaliser applied to them all at once."""
+    r = _resources()
+    texts = ["\n".join(_strip_noise(raw)) if raw else "" for raw in raws]
+    todo = [i for i, text in enumerate(texts) if text]
+    cleaned = _clean_batch([texts[i] for i in todo], r) if todo else []
+    out = [""] * len(texts)
+    for i, text in zip(todo, cleaned):
+        out[i] = text
+    return out
 
 
 def clean_text(raw: str) -> str:
@@ -833,8 +700,7 @@ def clean_text(raw: str) -> str:
     Paragraphs are separated by a single "\\n". Idempotent."""
     if not raw:
         return ""
-    r = _resources()
-    return _clean_paragraphs(_strip_noise(raw), r)
+    return clean_texts([raw])[0]
 
 
 def clean_title(raw: str) -> str:
@@ -845,12 +711,14 @@ def clean_title(raw: str) -> str:
 
 
 def clean_articles(df: pl.DataFrame) -> pl.DataFrame:
-    """Add ``clean_text`` (from ``raw_text``) and clean ``title`` if present."""
-    out = df.with_columns(
-        pl.Series("clean_text", [clean_text(x) if x else "" for x in df["raw_text"].to_list()], dtype=pl.Utf8)
-    )
+    """Add ``clean_text`` (from ``raw_text``) and clean ``title`` if present: texts and
+    titles are cleaned as one batch."""
+    texts = df["raw_text"].to_list()
+    titles = df["title"].to_list() if "title" in df.columns else []
+    cleaned = clean_texts(texts + titles)
+    out = df.with_columns(pl.Series("clean_text", cleaned[: len(texts)], dtype=pl.Utf8))
     if "title" in df.columns:
-        out = out.with_columns(
-            pl.Series("title", [clean_title(x) if x else x for x in df["title"].to_list()], dtype=pl.Utf8)
-        )
+        out = out.with_columns(pl.Series(
+            "title", [" ".join(c.split("\n")) if t else t for t, c in zip(titles, cleaned[len(texts):])], dtype=pl.Utf8
+        ))
     return out
