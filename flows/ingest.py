@@ -197,6 +197,10 @@ class IngestState:
         self.counts = {"files_seen": 0, "loaded": 0, "duplicate": 0, "unchanged": 0, "rejected": 0, "loaded_articles": 0, "calls_found": 0}
         self.counts["rejected_by_reason"] = {}
         self.parts: dict = {}  # a .jsonl's parts loaded so far, until its last (parsing.whole_files)
+        # The BM25 index, kept up batch by batch on a file warehouse (DuckLake stores no
+        # FTS macros: no index on a lake)
+        self.index = search.IndexAppender() if commit_each_batch else None
+        self.index_from: int | None = None  # first rowid of the batch's articles
 
     def add_files(self, frame: pl.DataFrame) -> None:
         """Record a batch's ingest_file rows now (same transaction), so memory does not
@@ -258,6 +262,8 @@ def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
             pl.coalesce("outlet", "outlet_in_text").alias("outlet")
         )
         new = _with_lineage(state.con, new, read)
+        if state.index is not None:
+            state.index_from = state.index.next_rowid(state.con)
         load.append_articles(state.con, new, state.run_id)
         load.append_staging(state.con, _only(extraction, new_ids))
         store.pause_point("load")  # test hook: mid-transaction, articles appended
@@ -339,8 +345,8 @@ def finish_load_task(
     if rebuild:  # a DuckLake checks its rebuild in its own transaction (warehouse/lake.py)
         with store.step_memory(state.con, "rebuild"):  # the contract's checks: a breach publishes nothing
             checks.enforce(state.con)
-        # DuckLake stores no FTS macros: no BM25 index on a lake
-        search.build_index(state.con)  # BM25 index over dim_article.clean_text (warehouse/search.py)
+    if rebuild and state.index is not None:  # BM25 index over dim_article.clean_text (warehouse/search.py)
+        state.index.finish(state.con)
 
 
 # Threads only wait on pool futures and load; one per worker plus the loading one.
@@ -449,6 +455,9 @@ def _load(holder: BatchHolder, state: IngestState, progress: ProgressReporter) -
         # appended row in DuckDB's transaction-local storage and grow with the corpus.
         state.con.execute("COMMIT")
         state.con.execute("BEGIN TRANSACTION")
+        if state.index_from is not None:  # committed rows have their rowids (docids)
+            state.index.add(state.con, state.index_from)
+            state.index_from = None
     parts = batch.files["part_index"] if "part_index" in batch.files.columns else None
     whole = batch.files.height if parts is None else int((parts.is_null() | (parts == batch.files["part_count"] - 1)).sum())
     progress.advance(whole, batch.articles.height)

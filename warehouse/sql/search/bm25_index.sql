@@ -5,6 +5,10 @@
 -- tokenize and match_bm25 macros), so that readers query it the same way:
 --   SELECT fts_main_dim_article.match_bm25(article_id, 'راه آهن رشت') FROM dim_article
 --
+-- The whole build: for a warehouse without the index (or one that does not cover every
+-- article). A run on a warehouse that has it adds each batch's articles as it loads
+-- them (bm25_append.sql) and ends with bm25_finish.sql.
+--
 -- Why not the pragma: at 100,000 articles it took 22 s on one core at the end of every
 -- run. Most of it was tokenising with strip_accents (a Unicode decomposition of every
 -- character) and correlated UPDATEs. Here an article whose characters all fall in the
