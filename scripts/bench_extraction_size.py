@@ -7,7 +7,8 @@ Builds one article per size (KB of UTF-8 text) from the seed articles' paragraph
 interleaved with generated call reports between officials of the gazetteer (a few
 hundred distinct calls, so the calls × officials work of a long call-dense article
 shows), cleans it, and times ``extract_one`` on it as the pipeline runs it (process CPU time,
-best of three runs, or more for the short ones).
+best of ``--runs``, the same for every size: more runs would favour a short article, whose
+working set stays in the CPU's caches from one run to the next).
 Prints seconds, ms per KB and the ratio to the smallest size; linear work keeps ms per
 KB flat (issue 18: the 1 MB article within 20 × the 50 KB one).
 """
@@ -58,6 +59,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="50,100,200,400,1000")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--runs", type=int, default=5, help="best of this many runs, every size alike")
     a = ap.parse_args()
     ref = load_reference()
     extract_one("warm-up", "عراقچی در تماس تلفنی با لاوروف گفت‌وگو کرد.", None, None, ref)
@@ -67,7 +69,7 @@ def main() -> None:
     for kb in (int(x) for x in a.sizes.split(",")):
         text = article(kb, random.Random(a.seed))
         best, calls = None, 0
-        for _ in range(max(3, 1000 // kb)):  # best of more runs for the short ones: less noise
+        for _ in range(a.runs):
             t0 = time.process_time()
             with collector_paused():  # as the pipeline extracts (flows/batch.py)
                 out = extract_one(f"size-{kb}", text, None, published, ref)
