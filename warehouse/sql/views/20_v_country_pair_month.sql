@@ -11,11 +11,8 @@ WITH pairs AS (
       ON a.call_id = b.call_id AND a.country_code < b.country_code
 ),
 both_calendars AS (
-    SELECT p.*, 'gregorian' AS calendar, c.call_year AS year, c.call_month_label AS month, c.call_month_name AS month_label
-    FROM pairs AS p JOIN stg_call_dated AS c USING (call_id)
-    UNION ALL
-    SELECT p.*, 'jalali' AS calendar, c.call_year_jalali, c.call_month_jalali_label, c.call_month_jalali_name
-    FROM pairs AS p JOIN stg_call_dated AS c USING (call_id)
+    SELECT p.*, m.calendar, m.year, m.month, m.month_label
+    FROM pairs AS p JOIN stg_call_month AS m USING (call_id)
 )
 SELECT country_a,
        country_b,

@@ -5,11 +5,8 @@ WITH topics AS (
     SELECT DISTINCT call_id, topic_code FROM call_topic
 ),
 both_calendars AS (
-    SELECT t.*, 'gregorian' AS calendar, c.call_year AS year, c.call_month_label AS month, c.call_month_name AS month_label
-    FROM topics AS t JOIN stg_call_dated AS c USING (call_id)
-    UNION ALL
-    SELECT t.*, 'jalali' AS calendar, c.call_year_jalali, c.call_month_jalali_label, c.call_month_jalali_name
-    FROM topics AS t JOIN stg_call_dated AS c USING (call_id)
+    SELECT t.*, m.calendar, m.year, m.month, m.month_label
+    FROM topics AS t JOIN stg_call_month AS m USING (call_id)
 )
 SELECT topic_code,
        calendar,
