@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import contextmanager
 from typing import Callable
 
 import duckdb
@@ -89,15 +90,29 @@ def build_index(con: duckdb.DuckDBPyConnection) -> None:
 
     The build holds a row per word occurrence: it runs under its own memory cap
     (``store.MEMORY_CAPS["index"]``) with no insertion order to keep."""
+    try:
+        with step_memory(con, "index"), _no_insertion_order(con):
+            define_fold_macros(con)
+            con.execute(_with_tokens("bm25_index", 0))
+    finally:
+        _drop_fold_macros(con)
+
+
+@contextmanager
+def _no_insertion_order(con: duckdb.DuckDBPyConnection):
+    """A row per word occurrence need not keep its order: DuckDB may then run it in parallel."""
     order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
     con.execute("SET preserve_insertion_order = false")
     try:
-        with step_memory(con, "index"):
-            define_fold_macros(con)
-            con.execute(read_sql("search", "bm25_index"))
+        yield
     finally:
-        _drop_fold_macros(con)
         con.execute(f"SET preserve_insertion_order = {str(order).lower()}")
+
+
+def _with_tokens(script: str, first: int) -> str:
+    """A search script with its ``$tokens`` statement (bm25_tokens.sql) and ``$first``, the
+    rowid of the first article it covers."""
+    return read_sql("search", script).replace("$tokens", read_sql("search", "bm25_tokens")).replace("$first", str(int(first)))
 
 
 def _drop_fold_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -136,12 +151,8 @@ class IndexAppender:
                 self.incremental = False
         if not self.incremental:
             return
-        order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
-        con.execute("SET preserve_insertion_order = false")
-        try:
-            con.execute(read_sql("search", "bm25_append").replace("$first", str(int(first))))
-        finally:
-            con.execute(f"SET preserve_insertion_order = {str(order).lower()}")
+        with _no_insertion_order(con):
+            con.execute(_with_tokens("bm25_append", first))
 
     def _begin(self, con: duckdb.DuckDBPyConnection) -> None:
         self.incremental = True

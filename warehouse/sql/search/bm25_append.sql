@@ -5,18 +5,8 @@
 -- frequencies are kept apart (_bm25_df, summed into dict by bm25_finish.sql), so a batch
 -- reads the dictionary once and never rewrites it.
 
-CREATE OR REPLACE TEMP TABLE _bm25_tokens AS
-WITH tokenized AS (
-    SELECT rowid AS docid,
-           unnest(CASE WHEN _bm25_foldable(clean_text)
-                       THEN string_split_regex(_bm25_fold(clean_text), '[^\p{L}\p{N}]+')
-                       ELSE fts_main_dim_article.tokenize(clean_text) END) AS term
-    FROM dim_article
-    WHERE rowid >= $first
-)
-SELECT docid, term
-FROM tokenized
-WHERE term <> '';
+-- One row per word occurrence of the batch's articles (bm25_tokens.sql).
+$tokens
 
 CREATE OR REPLACE TEMP TABLE _bm25_batch AS
 SELECT term, count(DISTINCT docid)::BIGINT AS df

@@ -30,18 +30,8 @@ INSERT INTO fts_main_dim_article.fields VALUES (0, 'clean_text');
 CREATE MACRO fts_main_dim_article.tokenize(s) AS
     string_split_regex(regexp_replace(lower(strip_accents(CAST(s AS VARCHAR))), '[^\p{L}\p{N}]+', ' ', 'g'), '\s+');
 
--- One row per word occurrence.
-CREATE TEMP TABLE _bm25_tokens AS
-WITH tokenized AS (
-    SELECT rowid AS docid,
-           unnest(CASE WHEN _bm25_foldable(clean_text)
-                       THEN string_split_regex(_bm25_fold(clean_text), '[^\p{L}\p{N}]+')
-                       ELSE fts_main_dim_article.tokenize(clean_text) END) AS term
-    FROM dim_article
-)
-SELECT docid, term
-FROM tokenized
-WHERE term <> '';
+-- One row per word occurrence (bm25_tokens.sql, from the first article on).
+$tokens
 
 -- Term ids in term order; documents and document frequencies counted on the ids
 -- (counting distinct documents per term string cost twice as much).
