@@ -201,10 +201,11 @@ def _real_phone(s: str, toks: Tokens, a: int, b: int) -> bool:
     i = toks.index_at(a)
     if toks.texts[i] == "زنگ":
         hit = verb_at(toks.texts, i + 1) if i + 1 < len(toks.texts) else None
-        after = i + 1 + hit[0] if hit else 0
-        return bool(hit) and hit[1].past_stem == "زد" and not (
-            after < len(toks.texts) and (verb_at(toks.texts, after) or (0, None))[1] is not None
-            and verb_at(toks.texts, after)[1].past_stem == "شد")
+        if hit is None or hit[1].past_stem != "زد":
+            return False
+        after = i + 1 + hit[0]
+        passive = verb_at(toks.texts, after) if after < len(toks.texts) else None
+        return not (passive and passive[1].past_stem == "شد")      # "زنگ ... زده شد": a bell rung
     prev = toks.texts[i - 1] if i > 0 else ""
     if prev == "یک":
         return True
