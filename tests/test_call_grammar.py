@@ -202,10 +202,65 @@ def test_a_pronoun_object_is_the_official_named_before(ref):
     assert caller(ex) == "RU"
 
 
+def test_a_subject_pronoun_opening_a_sentence_is_the_subject_before_it(ref):
+    # "وی" opening its sentence goes on with the previous sentence's subject (ظریف), not
+    # with the official named last in it (the Turkish minister)
+    ex = run(ref, {"a": "ظریف امروز در دیدار با سفیر چین و وزیر خارجه ترکیه گفت که تحریم‌ها غیرقانونی است. "
+                        "وی همچنین عصر امروز با لاوروف تلفنی گفتگو کرد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    ex = run(ref, {"a": "لاوروف بعدازظهر با ظریف دیدار کرد. در تماس تلفنی با وی، پمپئو خواستار توقف حملات شد."},
+             PUB_2019)
+    assert calls(ex) == [["IR", "US"]]
+
+
+def test_a_request_said_of_the_call_just_reported_names_its_caller(ref):
+    ex = run(ref, {"a": "روحانی و مرکل عصر دیروز تلفنی گفتگو کردند. این گفتگو به درخواست صدراعظم آلمان انجام شد.",
+                   "b": "ظریف و لاوروف امروز تلفنی گفتگو کردند. این تماس به درخواست طرف روس برقرار شد.",
+                   "c": "ظریف و لاوروف امروز تلفنی گفتگو کردند. لاوروف به درخواست پوتین به پکن رفت."}, PUB_2019)
+    assert calls(ex, "a") == [["DE", "IR"]] and caller(ex, "a") == "DE"
+    assert caller(ex, "b") == "RU"
+    assert caller(ex, "c") is None
+
+
+def test_a_post_signed_by_its_author_is_his_first_person_report(ref):
+    ex = run(ref, {"a": "امشب با همتای روس خود، سرگئی لاوروف، تلفنی صحبت کردم و درباره سوریه گفتگو کردیم.\n"
+                        "محمدجواد ظریف | وزیر امور خارجه",
+                   "b": "امروز با دوست عزیزم مولود چاووش‌اوغلو تماس گرفتم.\nمحمدجواد ظریف",
+                   "c": "امروز با لاوروف تماس گرفتم.\nمحمدجواد ظریف در نشست خبری این را گفت."}, PUB_2019)
+    assert calls(ex, "a") == [["IR", "RU"]]
+    assert calls(ex, "b") == [["IR", "TR"]] and caller(ex, "b") == "IR"
+    assert calls(ex, "c") == []      # the last line is a sentence, not a signature
+
+
 def test_a_call_said_by_a_speaker_label(ref):
     ex = run(ref, {"a": "لاوروف در گفتگوی تلفنی با ظریف:\nبحران سوریه راه حل نظامی ندارد."}, PUB_2019)
     assert calls(ex) == [["IR", "RU"]]
     assert "conflict_crisis" in topics(ex)
+
+
+@pytest.mark.parametrize("text", [
+    # being in contact (در تماس بودن) is a state or a wish, not a call
+    "روحانی و پوتین تلفنی در تماس هستند.",
+    "مشاوران ظریف و بورل در هفته‌های گذشته از طریق تلفن در تماس بودند.",
+    "دو وزیر توافق کردند تا درباره آتش‌بس از طریق تلفن در تماس باشند.",
+    # a request or proposal for a call, with its genitive before برای
+    "سخنگوی وزارت خارجه گفت درخواست دولت فرانسه برای تماس تلفنی روحانی و ماکرون بررسی می‌شود.",
+])
+def test_contact_and_requests_for_a_call_are_no_call(ref, text):
+    assert calls(run(ref, {"a": text}, PUB_2019)) == []
+
+
+def test_a_plan_in_a_relative_clause_does_not_govern_the_call(ref):
+    ex = run(ref, {"a": "ظریف و چاووش‌اوغلو امروز در تماس تلفنی درباره نشستی که قرار است هفته آینده در آنکارا "
+                        "برگزار شود، گفتگو کردند."}, PUB_2019)
+    assert calls(ex) == [["IR", "TR"]]
+
+
+def test_a_headline_gathering_separate_calls_is_those_calls(ref):
+    ex = run(ref, {"a": "تماس سران روسیه و ترکیه با روحانی\n"
+                        "پوتین و اردوغان امروز در تماس‌های تلفنی جداگانه با روحانی درباره سوریه گفتگو کردند."},
+             PUB_2019)
+    assert calls(ex) == [["IR", "RU"], ["IR", "TR"]]
 
 
 # ------------------------------------------------------------------ officials as noun phrases
@@ -230,6 +285,9 @@ def test_counterparts_listed_by_country_are_separate_calls(ref):
     ex = run(ref, {"a": "ظریف در تماس‌های تلفنی متعدد با همتایان خود در کشورهای قطر، عمان و کویت درباره یمن گفتگو کرد."},
              PUB_2019)
     assert calls(ex) == [["IR", "KW"], ["IR", "OM"], ["IR", "QA"]]
+    ex = run(ref, {"a": "عراقچی امروز طی تماس‌های جداگانه با همتایان خود در بحرین و کویت درباره لبنان رایزنی کرد."},
+             PUB_2026)
+    assert calls(ex) == [["BH", "IR"], ["IR", "KW"]]
 
 
 def test_a_bare_title_is_the_iranian_office_unless_the_other_side_is_iran(ref):
@@ -274,6 +332,23 @@ def test_a_counterpart_is_of_the_office_held_longest_not_an_added_post(ref):
                    "b": "اسحاق دار در تماس تلفنی با همتای ترکیه‌ای خود درباره افغانستان گفت‌وگو کرد."}, pub)
     assert parts(ex, "a")["SA"]["official_id"] == "faisal-bin-farhan"
     assert parts(ex, "b")["TR"]["official_id"] == "hakan-fidan"
+
+
+def test_a_surname_of_someone_in_no_office_for_years_is_not_that_official(ref):
+    # "هریس" in 2019 is a town in Azerbaijan province, not Kamala Harris (in office 2021-2025)
+    text = ("روحانی در تماس تلفنی با وزیر کشور از وضعیت زلزله‌زدگان اهر و هریس آگاه شد. "
+            "رئیس‌جمهور همچنین با استاندار آذربایجان شرقی تلفنی گفتگو کرد.")
+    assert calls(run(ref, {"a": text}, PUB_2019)) == []
+    assert calls(run(ref, {"a": "ظریف در تماس تلفنی با هریس درباره برجام گفتگو کرد."},
+                     dt.datetime(2023, 5, 15, 11, 0, tzinfo=TEHRAN))) == [["IR", "US"]]
+
+
+def test_a_bare_title_is_not_someone_who_had_left_that_office(ref):
+    # Lahoud's term ended on 2007-11-23; "رئیس‌جمهور" three days later is Iran's, and a
+    # call with Iran's speaker is domestic
+    text = ("احمدی‌نژاد درباره لبنان پس از پایان دوره ریاست جمهوری امیل لحود سخن گفت. "
+            "رئیس جمهور همچنین امروز در تماس تلفنی با غلامعلی حدادعادل رئیس مجلس درباره بودجه گفتگو کرد.")
+    assert calls(run(ref, {"a": text}, dt.datetime(2007, 11, 26, 18, 0, tzinfo=TEHRAN))) == []
 
 
 def test_an_office_is_not_its_holder(ref):

@@ -14,7 +14,7 @@ from .metadata import article_meta
 from .officials import Gazetteer, find_mentions, office_span, person_countries
 from .predicates import find_predicates
 from .prepass import CALL_WORDS
-from .reports import Heads, analyse_report
+from .reports import Heads, _usable, analyse_report
 from .resolve import Resolver
 from .statements import find_statements
 from .text import normalize_with_map, sentences
@@ -43,11 +43,13 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
     if may_call if may_call is not None else CALL_WORDS.search(s):
         preds, toks = find_predicates(nt, sent_n, lex)
         if preds:
-            H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g))
+            H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g), s, sent_n)
             headline = _headline(text, sents)
             reports = []
+            author = _signature(s, sent_n, H, found.honor)
             for p in preds:
-                reports.append(analyse_report(p, nt, toks, H, lex, _label_before(s, sent_n, p, H)))
+                speaker = _label_before(s, sent_n, p, H) or (author if p.sentence < len(sent_n) - 1 else [])
+                reports.append(analyse_report(p, nt, toks, H, lex, speaker))
             calls = build_calls(reports, resolver, H, headline, lambda p: _own_date(s, p, pub_local, lex))
             if calls:
                 shared = _Shared(nt, text, sent_n, H, calls)
@@ -84,6 +86,25 @@ def _label_before(s: str, sent_n, p, H: Heads):
             return heads[:1]
         return []
     return []
+
+
+SIGNATURE_SEPARATORS = set("|،,-–—/:")
+
+
+def _signature(s: str, sent_n, H: Heads, honor) -> list:
+    """The author of a post signed on its last line ("NAME | TITLE"): the speaker of its
+    first-person reports. The line holds an official's name, maybe a title and
+    honorifics, and nothing else."""
+    if len(sent_n) < 2:
+        return []
+    a, b = sent_n[-1]
+    heads = [h for h in H.in_range(a, b) if h.kind in {"person", "title"} and h.np_end <= b and _usable(h)]
+    if not heads or heads[0].kind != "person":
+        return []
+    rest = list(s[a:b])
+    for x, y in [(h.np_start, h.np_end) for h in heads] + [(x, y) for x, y in honor if a <= x < b]:
+        rest[x - a:y - a] = " " * (min(y, b) - x)
+    return heads[:1] if all(ch.isspace() or ch in SIGNATURE_SEPARATORS for ch in rest) else []
 
 
 def _own_date(s: str, p, pub_local, lex: Lexicon):

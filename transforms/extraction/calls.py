@@ -162,6 +162,24 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
             if other is not None:
                 _merge(calls, Cand([parts[0], other], None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
                 break
+    # "این گفت‌وگو به درخواست X انجام شد": the call just reported, placed by X
+    for r in reports:
+        if not (r.pred.anaphoric and r.pred.status == "reported" and not r.calls
+                and (r.requester is not None or r.caller_country)):
+            continue
+        before = [c for call in calls for c in call.cands if c.pred.start < r.pred.start]
+        if not before:
+            continue
+        prev = max(before, key=lambda c: c.pred.start)
+        if r.requester is not None:
+            got = resolver.resolve(r.requester, None, list(prev.parts))
+            countries = {got.country} if got is not None else H.countries_of(r.requester)
+            keys = [p.key for p in prev.parts if got is not None and p.key == got.key] or \
+                [p.key for p in prev.parts if p.country in countries]
+        else:
+            keys = [p.key for p in prev.parts if p.country == r.caller_country]
+        if len(keys) == 1:
+            _merge(calls, Cand(list(prev.parts), keys[0], r, False, None, True), supporting=True)
     # reports naming one side of a known call add to it
     by_person: dict[str, Call] = {}
     for call in calls:
@@ -220,6 +238,16 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
             if len(call.participants) >= 3 and (c.keys < call.keys or countries <= {
                     p.country for p in call.participants.values()}):
                 call.cands.append(c)
+                return
+        # a headline gathering what the body reports as separate calls ("سران A و B در
+        # تماس با X" over "A و B در تماس‌های جداگانه با X"): the body's calls
+        if len(c.parts) >= 3:
+            parts_of = [{p.country for p in call.participants.values()} for call in calls]
+            covered = [call for call, cs in zip(calls, parts_of) if len(cs) >= 2 and cs <= countries]
+            if len(covered) >= 2 and set().union(*({p.country for p in call.participants.values()}
+                                                   for call in covered)) == countries:
+                for call in covered:
+                    call.cands.append(c)
                 return
     for call in calls.like(c):
         if call.keys == c.keys or _same_people(call, c):

@@ -455,6 +455,8 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
                     k += len(lead)
                     break
             cl, end = country_list_after(k)
+            if not cl and s.startswith((" در ", " از "), k):   # همتایان خود در قطر و عمان
+                cl, end = country_list_after(k + 3)
             if cl and plural:
                 mentions.append(Mention("title", a, end, counterpart=True, countries=cl, title_fa=orig(a, end)))
             elif cl:
@@ -765,6 +767,26 @@ def _role_index(g: Gazetteer) -> tuple[dict, dict]:
 
 def _in_office(start, end, on: dt.date) -> bool:
     return start is not None and start <= on and (end is None or end >= on)
+
+
+def in_office_near(g: Gazetteer, oid: str, on: dt.date, years_before: int = 1, years_after: int = 3) -> bool:
+    """The person holds an office from ``years_before`` before ``on`` to ``years_after`` after
+    it ends, or the gazetteer knows no dates of theirs."""
+    rows = [r for r in _role_index(g)[0].get(oid, []) if r[3] is not None]
+    if not rows:
+        return True
+    lo = dt.date(on.year - years_after, on.month, min(on.day, 28))
+    hi = dt.date(on.year + years_before, on.month, min(on.day, 28))
+    return any(start <= hi and (end is None or end >= lo) for _r, _c, _t, start, end in rows)
+
+
+def holds_role(g: Gazetteer, m: Mention, role: str, on: dt.date | None) -> bool:
+    """A named person holds ``role`` at ``on``: by the gazetteer's history, or by the
+    article's own words when the history does not say they had left it by then."""
+    history = _role_index(g)[0].get(m.official_id, [])
+    if any(r[0] == role and (on is None or _in_office(r[3], r[4], on)) for r in history):
+        return True
+    return m.role_code == role and not (on is not None and any(r[0] == role and r[3] is not None for r in history))
 
 
 def holders(g: Gazetteer, country: str, role: str, on: dt.date | None) -> list[str]:

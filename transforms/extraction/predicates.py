@@ -291,10 +291,16 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
             status = "reported" if any(w in s[lo:toks.starts[p.verb[0]]] for w in ONGOING) else (
                 "habitual" if p.plural else "planned")
     elif p.prep in {"در", "طی", "ضمن", "حین", "در جریان", "در طول"}:
-        # a prepositional phrase: the clause's own verb decides only future and ongoing
+        # a prepositional phrase: the clause's own verb decides only future and ongoing;
+        # a relative clause ("که قرار است ...،") has a verb of its own
+        relative = False
         for k in range(i1, last):
+            if texts[k] == "که":
+                relative = True
+            elif texts[k] == "،":
+                relative = False
             hit = verb_at(texts, k)
-            if hit is None:
+            if hit is None or relative:
                 continue
             form = hit[1]
             if form.tense == "future":
@@ -302,6 +308,13 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
             elif form.tense == "present" and form.past_stem == "بود" and not any(w in s[lo:hi] for w in ONGOING):
                 status = "habitual"   # "ما با آنها در تماس هستیم"
             break
+    # "در تماس بودن" right after the call, with its channel or not, is being in contact:
+    # a state ("در تماس هستند"، "بودند") or one to come ("تلفنی در تماس باشند"), no call
+    k = next((k for k in range(i0, min(last, i1 + 3)) if texts[k] == "تماس" and k > 0 and texts[k - 1] == "در"), None)
+    hit = verb_at(texts, k + 1) if k is not None and k + 1 < last else None
+    if hit and hit[1].past_stem == "بود" and not hit[1].negative \
+            and not (hit[1].tense == "present" and any(w in s[lo:hi] for w in ONGOING)):
+        status = "planned" if hit[1].tense in {"subjunctive", "future"} else "habitual"
     planning = lex.words("planning")
     # a planning word governing the predicate: before it in its noun phrase, across
     # function words and a coordinated noun ("احتمال دیدار یا دست‌کم گفت‌وگوی تلفنی")
@@ -321,10 +334,16 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
             break
         j -= 1
         seen += 1
+    if p.prep == "برای" and status == "reported":
+        # "درخواست طرف ترکیه‌ای برای تماس تلفنی": a planning noun with its genitive before برای
+        near = texts[max(toks.index_at(lo), prep_i - 4):prep_i]
+        if any(w in planning and planning[w] != "hypothetical" for w in near):
+            status = "planned"
     if lex.pattern("planning", "hypothetical").search(before):
         status = "hypothetical"
-    if re.search(r"(^|\s)قرار (است|بود|شد)(\s|$)", before):
-        status = "planned"
+    planned = re.search(r"(^|\s)قرار (است|بود|شد)(\s|$)", before)
+    if planned and not any(verb_at(texts, k) or texts[k] == "،" for k in range(toks.index_at(lo + planned.end()), i0)):
+        status = "planned"        # unless it governs a verb of its own before the call
     # denial: "هیچ تماسی"، "... تماس ... را تکذیب کرد"، "... تماس ... صحت ندارد"
     if i0 > 0 and texts[i0 - 1] == "هیچ":
         status = "denied"

@@ -73,14 +73,18 @@ class Report:
     directional_form: bool = False                  # the form names a caller (even if it is null here)
     pair_anaphor: bool = False                      # "آن‌ها ... تلفنی گفت‌وگو کرده بودند": both sides of a call before
     caller_country: str | None = None               # "به درخواست کاخ سفید": the caller is that country's side
+    requester: Mention | None = None                # "به درخواست X": X placed the call
 
 
 class Heads:
     """The official noun phrases of an article, by position, and its country names."""
 
     def __init__(self, mentions: list[Mention], honor_spans: list[tuple[int, int]], countries=(), stop=frozenset(),
-                 person_country=None):
+                 person_country=None, s: str = "", sent_n=()):
         self.stop = stop
+        self.s = s
+        self.sent_n = list(sent_n)
+        self.sent_starts = [a for a, _ in self.sent_n]
         self.person_country = person_country or {}
         self.countries = list(countries)
         self.country_starts = [a for a, _, _ in self.countries]
@@ -239,7 +243,7 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
     caller = _caller(p, args)
     request = _requester(s, toks, H, p.clause[0], p.clause[1], lex)
     if isinstance(request, Mention):
-        caller = request
+        caller = rep.requester = request
     elif request is not None:
         rep.caller_country = request
     rep.directional_form = caller is not None or request is not None
@@ -509,12 +513,30 @@ def _requester(s, toks, H, lo, hi, lex) -> Mention | str | None:
     return None
 
 
+# words that may stand before a subject pronoun opening its sentence ("همچنین وی ...")
+SENTENCE_OPENERS = {"همچنین", "سپس", "نیز", "در", "ادامه", "پایان", "و"}
+
+
+def _antecedent_ok(h: Mention, exclude: set[int]) -> bool:
+    return h.kind not in {"pronoun", "group"} and _usable(h) and not h.private and id(h) not in exclude
+
+
 def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | None:
-    """The nearest official before a pronoun, not one of the excluded (by id)."""
+    """The official a pronoun stands for, not one of the excluded (by id). A pronoun that
+    opens its sentence is its subject and goes on with the subject of the sentence before
+    ("X در این تماس به Y و Z گفت ... . وی همچنین ..." is X): the first official of the
+    nearest earlier sentence that names one. Elsewhere, the nearest official before it."""
+    j = bisect.bisect_right(H.sent_starts, pron.np_start) - 1
+    if j > 0 and all(w.strip("«»\"،,:") in SENTENCE_OPENERS or not w.strip("«»\"،,:")
+                     for w in H.s[H.sent_n[j][0]:pron.np_start].split()):
+        for i in range(j - 1, -1, -1):
+            firsts = [h for h in H.in_range(*H.sent_n[i]) if _antecedent_ok(h, exclude)]
+            if firsts:
+                return firsts[0]
     k = bisect.bisect_left(H.starts, pron.np_start) - 1
     while k >= 0:
         h = H.all[k]
-        if h.kind not in {"pronoun", "group"} and _usable(h) and not h.private and id(h) not in exclude:
+        if _antecedent_ok(h, exclude):
             return h
         k -= 1
     return None

@@ -25,7 +25,8 @@ from rapidfuzz import fuzz, process
 
 from .memo import per_object
 from .officials import (
-    BARE_OK_ROLES, GENERIC_TITLES, Gazetteer, Mention, holders, office_exists, roles_of, text_official_id,
+    BARE_OK_ROLES, GENERIC_TITLES, Gazetteer, Mention, holders, holds_role, in_office_near, office_exists, roles_of,
+    text_official_id,
 )
 from .text import NormText, norm, words_before
 
@@ -64,6 +65,7 @@ class Resolver:
         self.named = [m for m in mentions if m.kind == "person" and m.official_id and not m.private
                       and (m.form_kind != "common" or m.official_id in strong)]
         self.strong = strong
+        self.full_named = {m.official_id for m in mentions if m.kind == "person" and m.form_kind == "full"}
         # a title's country where the article gives it a complement
         self.title_country: dict[str, list[str]] = {}
         for m in mentions:
@@ -128,7 +130,7 @@ class Resolver:
                     if len(top) == 1:
                         cands = top
                 return self.person(cands[0], m) if len(cands) == 1 else None
-            if m.form_kind == "common" and m.official_id not in self.strong:
+            if m.form_kind == "common" and m.official_id not in self.strong or self._out_of_time(m):
                 return None
             return self.person(m.official_id, m)
         if m.kind == "text":
@@ -146,6 +148,14 @@ class Resolver:
             title = f"{g.titles.get(m.title_norm, (m.title_fa,))[0]} {g.countries.get(c, {}).get('name_fa', c)}"
             return self._title(m.role_code, c, title, m.title_norm, False, m, set())
         return None
+
+    def _out_of_time(self, m: Mention) -> bool:
+        """A one-word short form (a surname) of a person in no office for years around the
+        article's date stands for someone else, or for a word ("هریس" the town)."""
+        if m.form_kind not in {"alias", "derived"} or m.official_id in self.full_named \
+                or len(norm(m.name_text or "").split()) != 1 or self.on is None:
+            return False
+        return not in_office_near(self.g, m.official_id, self.on)
 
     def _text(self, m: Mention) -> Participant:
         country = m.country
@@ -167,8 +177,7 @@ class Resolver:
         if key not in self._holder_memo:
             self._holder_memo[key] = next(
                 (pm for pm in self.named if self.g.persons[pm.official_id]["country_code"] == country
-                 and (pm.role_code == role or any(r[0] == role and r[1] == country
-                                                  for r in roles_of(self.g, pm.official_id, self.on)))), None)
+                 and holds_role(self.g, pm, role, self.on) and not self._out_of_time(pm)), None)
         return self._holder_memo[key]
 
     def _holders_named(self, role: str) -> tuple[list[int], list[str]]:
@@ -178,7 +187,7 @@ class Resolver:
             starts, countries = [], []
             for pm in self.named:
                 c = self.g.persons[pm.official_id]["country_code"]
-                if pm.role_code == role or any(r[0] == role and r[1] == c for r in roles_of(self.g, pm.official_id, self.on)):
+                if holds_role(self.g, pm, role, self.on) and not self._out_of_time(pm):
                     starts.append(pm.start)
                     countries.append(c)
             self._holders_memo[role] = (starts, countries)
@@ -225,8 +234,8 @@ class Resolver:
         # a person of that office the article names: Iran's first (the house style of
         # Persian news), else the nearest one before the title
         starts, countries = self._holders_named(role)
-        if "IR" in countries and "IR" not in excluded:
-            return "IR"
+        if "IR" in countries:
+            return "IR"           # also when the other side is Iran's: a domestic call, no call
         k = bisect.bisect_left(starts, m.start) - 1
         while k >= 0 and countries[k] in excluded:
             k -= 1

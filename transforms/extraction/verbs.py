@@ -29,6 +29,8 @@ COPULA = {
     "است": ("present", False, "3s"), "هست": ("present", False, "3s"), "هستند": ("present", False, "3p"),
     "هستیم": ("present", False, "1p"), "هستم": ("present", False, "1s"), "اند": ("present", False, "3p"),
     "نیست": ("present", True, "3s"), "نیستند": ("present", True, "3p"),
+    "باشد": ("subjunctive", False, "3s"), "باشند": ("subjunctive", False, "3p"),
+    "باشیم": ("subjunctive", False, "1p"), "باشم": ("subjunctive", False, "1s"),
 }
 
 
