@@ -47,8 +47,9 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
             headline = _headline(text, sents)
             reports = []
             author = _signature(s, sent_n, H, found.honor)
+            colons = _label_colons(s, sent_n)
             for p in preds:
-                speaker = _label_before(s, sent_n, p, H) or (author if p.sentence < len(sent_n) - 1 else [])
+                speaker = _label_before(s, sent_n, p, H, colons) or (author if p.sentence < len(sent_n) - 1 else [])
                 reports.append(analyse_report(p, nt, toks, H, lex, speaker))
             calls = build_calls(reports, resolver, H, headline, lambda p: _own_date(s, p, pub_local, lex))
             if calls:
@@ -71,21 +72,27 @@ def _headline(text: str, sents) -> int | None:
     return 0 if 0 <= nl <= first.end + 1 and sents[1].start > nl and not ended else None
 
 
-def _label_before(s: str, sent_n, p, H: Heads):
+def _label_colons(s: str, sent_n) -> tuple[list[int], list[int]]:
+    """The first ":" of each sentence that has one: (positions, sentence indices)."""
+    positions, indices = [], []
+    for i, (a, b) in enumerate(sent_n):
+        k = s.find(":", a, b)
+        if k >= 0:
+            positions.append(k)
+            indices.append(i)
+    return positions, indices
+
+
+def _label_before(s: str, sent_n, p, H: Heads, colons: tuple[list[int], list[int]]):
     """The speaker of a first-person report: the official of the nearest "SPEAKER: ..."
     label at or before its sentence (a quote runs on over the lines after the label)."""
-    for i in range(p.sentence, -1, -1):
-        a, b = sent_n[i]
-        if i == p.sentence:
-            b = p.clause[0]
-        k = s.find(":", a, b)
-        if k < 0:
-            continue
-        heads = [h for h in H.in_range(a, k) if h.kind != "pronoun" and not h.source and not h.institution]
-        if heads and len(s[a:k].split()) <= 10:
-            return heads[:1]
+    positions, indices = colons
+    k = bisect.bisect_left(positions, p.clause[0]) - 1
+    if k < 0:
         return []
-    return []
+    a, colon = sent_n[indices[k]][0], positions[k]
+    heads = [h for h in H.in_range(a, colon) if h.kind != "pronoun" and not h.source and not h.institution]
+    return heads[:1] if heads and len(s[a:colon].split()) <= 10 else []
 
 
 SIGNATURE_SEPARATORS = set("|،,-–—/:")

@@ -529,10 +529,12 @@ def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | 
     j = bisect.bisect_right(H.sent_starts, pron.np_start) - 1
     if j > 0 and all(w.strip("«»\"،,:") in SENTENCE_OPENERS or not w.strip("«»\"،,:")
                      for w in H.s[H.sent_n[j][0]:pron.np_start].split()):
-        for i in range(j - 1, -1, -1):
-            firsts = [h for h in H.in_range(*H.sent_n[i]) if _antecedent_ok(h, exclude)]
-            if firsts:
-                return firsts[0]
+        k = bisect.bisect_left(H.starts, H.sent_n[j][0]) - 1
+        while k >= 0 and not _antecedent_ok(H.all[k], exclude):
+            k -= 1
+        if k >= 0:
+            i = bisect.bisect_right(H.sent_starts, H.all[k].np_start) - 1
+            return next(h for h in H.in_range(H.sent_n[i][0], H.all[k].np_start + 1) if _antecedent_ok(h, exclude))
     k = bisect.bisect_left(H.starts, pron.np_start) - 1
     while k >= 0:
         h = H.all[k]
