@@ -295,17 +295,35 @@ def split_records(files: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> pl
     return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
 
-def batches_by_weight(frame: pl.DataFrame, size: int):
+# A batch also holds at most this many bytes of input (one row at least): a batch of
+# 2,048 long articles held ~130 MB in a worker, and a few batches are in flight at once.
+MAX_BATCH_BYTES = 4 * 1024 * 1024
+
+
+def batches_by_weight(frame: pl.DataFrame, size: int, max_bytes: int = MAX_BATCH_BYTES):
     """Consecutive slices of ``frame`` of about ``size`` in weight (lines; a file read
-    whole weighs 1): a batch of parts holds as many records as a batch of files."""
-    weights = frame["weight"].to_list() if "weight" in frame.columns else [1] * frame.height
-    start, total = 0, 0
-    for index, weight in enumerate(weights):
+    whole weighs 1): a batch of parts holds as many records as a batch of files; and of
+    at most ``max_bytes`` of input (a part's byte range, a file's size)."""
+    n = frame.height
+    weights = frame["weight"].to_list() if "weight" in frame.columns else [1] * n
+    if "part_start" in frame.columns:
+        sizes = frame.select(pl.coalesce(pl.col("part_end") - pl.col("part_start"), pl.col("size_bytes"), 0)
+                             ).to_series().to_list()
+    elif "size_bytes" in frame.columns:
+        sizes = frame["size_bytes"].fill_null(0).to_list()
+    else:
+        sizes = [0] * n
+    start, total, nbytes = 0, 0, 0
+    for index, (weight, size_of) in enumerate(zip(weights, sizes)):
+        if index > start and nbytes + size_of > max_bytes:
+            yield frame.slice(start, index - start)
+            start, total, nbytes = index, 0, 0
         total += weight
+        nbytes += size_of
         if total >= size:
             yield frame.slice(start, index + 1 - start)
-            start, total = index + 1, 0
-    if start < frame.height:
+            start, total, nbytes = index + 1, 0, 0
+    if start < n:
         yield frame.slice(start)
 
 

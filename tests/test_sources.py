@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.files import PART_RECORDS, discover_files, split_jsonl, split_records
+from flows.files import PART_RECORDS, batches_by_weight, discover_files, split_jsonl, split_records
 from transforms.parsing import parse_files
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -77,6 +77,25 @@ def test_split_records_keeps_small_files_whole_and_cuts_big_jsonl(tmp_path):
     assert big.height == 4 and big["weight"].sum() == 200 and big["part_count"].to_list() == [4] * 4
     others = rows.filter(~pl.col("source_path").str.ends_with("big.jsonl"))
     assert others["part_start"].to_list() == [None, None] and others["weight"].to_list() == [1, 1]
+
+
+def test_batches_are_cut_by_records_and_by_bytes(tmp_path):
+    _write_jsonl(tmp_path / "big.jsonl", [_record(i) for i in range(200)])
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text(SENTENCES[0] * 50, encoding="utf-8")
+    rows = split_records(discover_files([tmp_path], max_bytes=10_000), max_bytes=10_000)
+    by_records = list(batches_by_weight(rows, 100, max_bytes=1 << 30))
+    assert sum(b["weight"].sum() for b in by_records) == 203 and len(by_records) > 1
+    for b in by_records[:-1]:  # each batch ends at the row that brings it to 100 records
+        assert b["weight"].sum() >= 100 > b["weight"].sum() - b["weight"][-1]
+    def nbytes(frame):
+        return frame.select(pl.coalesce(pl.col("part_end") - pl.col("part_start"), "size_bytes")).to_series()
+
+    cap = int(nbytes(rows).max()) + 1      # room for the biggest row, not for it and another part
+    by_bytes = list(batches_by_weight(rows, 100, max_bytes=cap))
+    assert len(by_bytes) > len(by_records) and pl.concat(by_bytes).equals(rows)
+    for b, after in zip(by_bytes, by_bytes[1:]):  # full: the next row would not have fitted
+        assert nbytes(b).sum() <= cap < nbytes(b).sum() + nbytes(after)[0]
 
 
 def test_big_jsonl_loads_every_record_by_parts_and_reruns_unchanged(ingest, query, tmp_path):
