@@ -379,14 +379,15 @@ def ingest_articles(
                 history = lake is not None  # a lake's concurrent writers keep no ingest_file_latest
                 unchanged, to_read = split_unchanged(discovered, load.file_state(con, from_history=history))
                 still_rejected, to_read = split_still_rejected(to_read, load.rejected_state(con, from_history=history))
-                progress = ProgressReporter(
-                    total_files=discovered.height, already_done=unchanged.height + still_rejected.height
-                )
                 workers = workers or os.cpu_count() or 1
                 to_read = split_records(to_read, max_bytes)  # a big .jsonl: a row per part
                 changed = to_read.filter(pl.col("previous_sha256").is_not_null() & pl.col("part_index").is_null())
                 to_read = with_known_articles(to_read, load.previous_versions(con, changed["source_path"].to_list()))
                 units = int(to_read["weight"].sum()) if to_read.height else 0
+                progress = ProgressReporter(
+                    total_files=discovered.height, already_done=unchanged.height + still_rejected.height,
+                    total_units=units,
+                )
                 size = batch_size(units, workers, batch_files)
                 # Under a Dask task runner the tasks already run on the cluster's workers:
                 # no pool. Without a pool, each batch runs in this (main) thread, where its
@@ -460,7 +461,8 @@ def _load(holder: BatchHolder, state: IngestState, progress: ProgressReporter) -
             state.index_from = None
     parts = batch.files["part_index"] if "part_index" in batch.files.columns else None
     whole = batch.files.height if parts is None else int((parts.is_null() | (parts == batch.files["part_count"] - 1)).sum())
-    progress.advance(whole, batch.articles.height)
+    units = int(batch.files["weight"].sum()) if "weight" in batch.files.columns else batch.files.height
+    progress.advance(whole, batch.articles.height, units)
 
 
 def _record_failure(target: Path, run_id: str, started_at: datetime, paths: list, error: str) -> None:

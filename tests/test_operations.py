@@ -661,6 +661,23 @@ def test_non_interactive_progress_is_plain_periodic_lines(ingest, tmp_path, caps
     assert all("\x1b[" not in l for l in lines)
 
 
+def test_progress_of_one_big_file_counts_its_records():
+    """A run of one big .jsonl reads it part by part: the plain line counts the records
+    read and reckons the ETA from them, not from the one file that ends last."""
+    import io
+
+    from flows.progress import ProgressReporter
+
+    stream = io.StringIO()
+    reporter = ProgressReporter(total_files=1, stream=stream, total_units=1000)
+    reporter.every = 0.0
+    reporter.started -= 10.0  # 250 of 1000 records in 10 s: 30 s to go
+    reporter.advance(0, 250, 250)
+    line = stream.getvalue().strip().splitlines()[-1]
+    assert line.startswith("progress: 0/1 files (250/1000 records), 250 articles") and "ETA unknown" not in line
+    assert line.endswith("ETA 30 s")
+
+
 def test_interactive_progress_is_a_rich_bar():
     import io
 
