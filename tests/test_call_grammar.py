@@ -250,6 +250,47 @@ def test_contact_and_requests_for_a_call_are_no_call(ref, text):
     assert calls(run(ref, {"a": text}, PUB_2019)) == []
 
 
+@pytest.mark.parametrize("text", [
+    # a modal after the call noun phrase, its subject
+    "گفت‌وگوی تلفنی اردوغان و پوتین ممکن است فردا انجام شود.",
+    "مدودف گفت این تماس تلفنی با مرکل باید هرچه زودتر برقرار شود.",
+    # preparations for a call, a request with a long genitive
+    "کرملین گفت مقدمات گفتگوی تلفنی پوتین و بایدن فراهم می‌شود.",
+    "وزارت خارجه اعلام کرد درخواست رئیس‌جمهور فرانسه امانوئل ماکرون برای گفتگوی تلفنی با روحانی بررسی شد.",
+])
+def test_a_call_governed_by_a_modal_or_a_request_is_no_call(ref, text):
+    assert calls(run(ref, {"a": text}, PUB_2019)) == []
+
+
+def test_the_genitive_pair_is_the_call_not_the_clause_subject(ref):
+    # "گفت‌وگوی تلفنی X و Y": X and Y spoke; the subject only welcomed it
+    ex = run(ref, {"a": "پمپئو از گفتگوی تلفنی هفته گذشته لاوروف و چاووش‌اوغلو استقبال کرد."}, PUB_2019)
+    assert calls(ex) == [["RU", "TR"]]
+    # a date between the call noun and its genitive
+    ex = run(ref, {"a": "پنتاگون متن گفتگوی تلفنی ۱۲ مارس ترامپ با اردوغان را منتشر کرد."}, PUB_2019)
+    assert calls(ex) == [["TR", "US"]] and day(ex) == (dt.date(2019, 3, 12), "day")
+
+
+def test_the_same_pair_in_another_month_is_another_call(ref):
+    ex = run(ref, {"a": "ظریف امروز با لاوروف تلفنی گفتگو کرد. ظریف و لاوروف آخرین بار در نوامبر ۲۰۱۸ "
+                        "با یکدیگر تلفنی گفتگو کرده بودند."}, PUB_2019)
+    assert n_calls(ex, "a") == 2
+    assert sorted(day(ex, "a", k) for k in range(2)) == [(dt.date(2018, 11, 1), "month"), (dt.date(2019, 5, 15), "day")]
+
+
+def test_an_adjective_that_spells_a_verb_does_not_end_the_date_phrase(ref):
+    # شدید (severe) is no verb: "روز دوشنبه" still dates the call
+    ex = run(ref, {"a": "پاشینیان روز دوشنبه پس از درگیری‌های شدید مرزی با پوتین تماس گرفت."}, PUB_2019)
+    assert day(ex) == (dt.date(2019, 5, 13), "day")
+
+
+def test_a_title_of_another_portfolio_is_not_the_single_minister_known(ref):
+    # the gazetteer's one Russian "minister" (defence) is not the energy minister
+    ex = run(ref, {"a": "زنگنه در تماس تلفنی با وزیر انرژی روسیه درباره بازار نفت گفتگو کرد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    assert parts(ex)["RU"]["official_id"] != "sergei-shoigu"
+
+
 def test_a_plan_in_a_relative_clause_does_not_govern_the_call(ref):
     ex = run(ref, {"a": "ظریف و چاووش‌اوغلو امروز در تماس تلفنی درباره نشستی که قرار است هفته آینده در آنکارا "
                         "برگزار شود، گفتگو کردند."}, PUB_2019)

@@ -254,6 +254,9 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
             days = {x.day[0] for x in call.cands if x.day and x.day[1] == "day"}
             if not supporting and c.day and c.day[1] == "day" and days and c.day[0] not in days:
                 continue          # the same people on another day: another call
+            if c.day and c.day[1] == "month" and days and (c.day[0].year, c.day[0].month) not in {
+                    (d.year, d.month) for d in days}:
+                continue          # ... or in another month ("آخرین بار در دسامبر ۲۰۲۲")
             if supporting:
                 c.day = None      # a mention that only says "conversation" dates nothing
             for p in c.parts:

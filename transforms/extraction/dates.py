@@ -60,6 +60,10 @@ _JALALI_DATE = re.compile(
 )
 _GREGORIAN_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(GREG_MONTHS)) + r")(?: (\d{4}))?" + rf"(?![{_LETTER}])")
 _HIJRI_DATE = re.compile(r"(?<!\d)(\d{1,2}) (" + "|".join(_longest_first(HIJRI_MONTHS)) + r")(?: (\d{4}))?" + rf"(?![{_LETTER}])")
+# a Gregorian month with its year and no day: "در دسامبر ۲۰۲۲" (a Jalali month spans two
+# Gregorian ones, so it gives no month here)
+_GREGORIAN_MONTH = re.compile(r"(?<!\d )(?<![\d" + _LETTER + r"])(" + "|".join(_longest_first(GREG_MONTHS))
+                              + r") (?:سال )?((?:19|20)\d\d)(?!\d)")
 _NUMERIC_JALALI_DATE = re.compile(r"(?<!\d)(1[34]\d\d)/(\d{1,2})/(\d{1,2})(?!\d)")
 _DIGIT = re.compile(r"\d")  # every stated-date pattern needs one
 _WEEKDAYS_LONGEST_FIRST = _longest_first(WEEKDAYS)
@@ -339,7 +343,7 @@ _OTHER_EVENT_BEFORE = ("مورخ", "از", "تا", "مصوب", "سال", "قطع
 class DateCue:
     start: int
     end: int
-    kind: str      # stated | relative | weekday
+    kind: str      # stated | month | relative | weekday
     text: str
 
 
@@ -354,6 +358,9 @@ def date_cues(s: str, lo: int, hi: int) -> list[DateCue]:
                 if prev[0] in _OTHER_EVENT_BEFORE:
                     continue
                 out.append(DateCue(lo + m.start(), lo + m.end(), "stated", m.group()))
+        for m in _GREGORIAN_MONTH.finditer(seg):
+            if not any(c.start <= lo + m.start() < c.end for c in out):
+                out.append(DateCue(lo + m.start(), lo + m.end(), "month", m.group()))
     for m in _CUE_RE.finditer(seg):
         if any(c.start <= lo + m.start() < c.end for c in out):
             continue
@@ -367,6 +374,9 @@ def resolve_cue(cue: DateCue, pub_local: dt.datetime | None):
     if cue.kind == "stated":
         d = stated_date(cue.text, pub)
         return (d, "day", "stated") if d else None
+    if cue.kind == "month":
+        m = _GREGORIAN_MONTH.search(cue.text)
+        return dt.date(int(m.group(2)), GREG_MONTHS[m.group(1)], 1), "month", "stated"
     if pub is None:
         return None
     if cue.kind == "relative":

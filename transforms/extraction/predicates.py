@@ -336,11 +336,22 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
         seen += 1
     if p.prep == "برای" and status == "reported":
         # "درخواست طرف ترکیه‌ای برای تماس تلفنی": a planning noun with its genitive before برای
-        near = texts[max(toks.index_at(lo), prep_i - 4):prep_i]
-        if any(w in planning and planning[w] != "hypothetical" for w in near):
+        near = texts[max(toks.index_at(lo), prep_i - 8):prep_i]
+        k = max((n for n, w in enumerate(near) if verb_at(near, n)), default=-1)
+        if any(w in planning and planning[w] != "hypothetical" for w in near[k + 1:]):
             status = "planned"
     if lex.pattern("planning", "hypothetical").search(before):
         status = "hypothetical"
+    # a modal after the call noun phrase, its subject, before any verb: "این تماس ممکن
+    # است هفته آینده انجام شود"، "گفت‌وگوی تلفنی X و Y باید ... انجام شود"
+    if p.prep is None:
+        for k in range(i1, min(last, i1 + 12)):
+            two = " ".join(texts[k:k + 2])
+            if re.fullmatch(r"(ممکن|قرار) (است|بود|شد)", two) or texts[k] == "باید":
+                status = "hypothetical" if texts[k] == "ممکن" else "planned"
+                break
+            if texts[k] in {"که", "،"} or texts[k] in BOUNDARY or verb_at(texts, k):
+                break
     planned = re.search(r"(^|\s)قرار (است|بود|شد)(\s|$)", before)
     if planned and not any(verb_at(texts, k) or texts[k] == "،" for k in range(toks.index_at(lo + planned.end()), i0)):
         status = "planned"        # unless it governs a verb of its own before the call

@@ -31,6 +31,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from .dates import date_cues
 from .lexicon import Lexicon
 from .officials import Mention
 from .predicates import Predicate
@@ -251,6 +252,23 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
     return rep
 
 
+TIME_NOUNS = {"هفته", "ماه", "سال", "روز", "شب", "هفته‌های", "ماه‌های", "روزهای"}
+
+
+def _after_time_phrase(s: str, toks: Tokens, j: int, last: int, lex: Lexicon) -> int:
+    """The token after a date or time phrase that starts at token j ("روز دوشنبه"،
+    "۲۵ ژوئیه"، "هفته گذشته"), else j."""
+    if j >= last:
+        return j
+    a = toks.starts[j]
+    cue = next((c for c in date_cues(s, a, toks.ends[min(last - 1, j + 3)]) if c.start == a), None)
+    if cue is not None:
+        return toks.index_at(cue.end)
+    if toks.texts[j] in TIME_NOUNS and j + 1 < last and lex.pattern("earlier").match(s, toks.starts[j + 1]):
+        return j + 2
+    return j
+
+
 def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _Args:
     texts = toks.texts
     lo, hi = p.clause
@@ -259,9 +277,12 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
 
     # after the predicate: genitive (+ با / به), میان, با, از (سوی), به / خطاب به
     j = p.tok_end
-    while j < last and (texts[j] in SKIP_AFTER or texts[j].isdigit()):
+    while j < last:
+        after = _after_time_phrase(s, toks, j, last, lex)    # "گفت‌وگوی تلفنی ۲۵ ژوئیه X با Y"
+        if after == j and not (texts[j] in SKIP_AFTER or texts[j].isdigit()):
+            break
         a.own = a.own or texts[j] in {"خود", "اش", "ش"}
-        j += 1
+        j = max(after, j + 1)
     head = H.at(s, toks.starts[j]) if j < last else None
     if j < last and texts[j] in {"میان", "بین"}:
         a.joint = _list_at(s, H, toks.ends[j], hi)
@@ -389,7 +410,10 @@ def _one_or_several(rep: Report, p: Predicate, toks: Tokens, lex: Lexicon, a: _A
     if a.joint:
         first_side, second_side = a.joint, []
     elif a.genitive:
-        first_side, second_side = a.genitive, a.obj or a.subj
+        # "گفت‌وگوی تلفنی X و Y": both sides in the genitive; the clause's subject
+        # speaks of that call ("Z از نتایج گفت‌وگوی تلفنی X و Y استقبال کرد")
+        both = not a.obj and len(_items([h for h in a.genitive if _usable(h)])) >= 2
+        first_side, second_side = a.genitive, [] if both else (a.obj or a.subj)
     elif a.source:
         first_side, second_side = a.source, a.subj
     else:

@@ -31,6 +31,8 @@ from .officials import (
 from .text import NormText, norm, words_before
 
 LEADER_ROLES = {"head_of_state", "head_of_government", "crown_prince", "supreme_leader"}
+# offices a country has several of at once: a title names one only with its portfolio
+PORTFOLIO_ROLES = {"minister", "deputy_pm", "vice_president", "advisor", "ambassador", "envoy", "military_commander"}
 HONORIFIC_PREFIXES = ("فیلد مارشال", "سید", "دکتر", "آقای", "خانم", "ژنرال", "شیخ", "سردار", "پرزیدنت")
 
 
@@ -222,6 +224,8 @@ class Resolver:
             part.title_fa, part.role_code, part.alias_form = title_fa or part.title_fa, role, None
             return part
         hs = holders(g, country, role, self.on) if role and self.on is not None else []
+        if role in PORTFOLIO_ROLES:   # a country has many: the holder must hold this portfolio
+            hs = [h for h in hs if self._same_portfolio(h, country, role, title_fa)]
         if len(hs) == 1:
             part = self.person(hs[0], None)
             part.title_fa, part.role_code = title_fa or part.title_fa, role
@@ -229,6 +233,13 @@ class Resolver:
         name = title_fa or tnorm or ""
         oid = text_official_id(name, country)
         return Participant(oid, oid, country, title_fa, role, name_fa=name, is_text=True, title_only=True)
+
+    def _same_portfolio(self, oid: str, country: str, role: str, title_fa: str | None) -> bool:
+        """The holder's title of that office ("وزیر دفاع") starts the mention's title
+        ("وزیر دفاع روسیه"); a bare "وزیر" or another portfolio ("وزیر انرژی") is not his."""
+        said = norm(title_fa or "")
+        return any(r == role and c == country and t and said.startswith(norm(t))
+                   for r, c, t in roles_of(self.g, oid, self.on))
 
     def _bare_country(self, role: str, tnorm: str, m: Mention, excluded: set) -> str | None:
         # a person of that office the article names: Iran's first (the house style of

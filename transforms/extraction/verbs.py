@@ -34,6 +34,10 @@ COPULA = {
 }
 
 
+# second-person forms that news copy uses as other words: شدید "severe", کردی "Kurdish"
+HOMOGRAPHS = {"شدید", "کردی"}
+
+
 @dataclass(frozen=True)
 class VerbForm:
     tense: str        # past | perfect | pluperfect | present | subjunctive | future
@@ -79,6 +83,8 @@ def verb_forms() -> dict[str, VerbForm]:
         add("ن" + past + "ه", "perfect", True, "3s", past)
     for form, (tense, neg, person) in COPULA.items():
         add(form, tense, neg, person, "بود")
+    for word in HOMOGRAPHS:
+        forms.pop(word, None)
     for person, pe in zip(PERSONS, PAST_ENDINGS):
         add("بود" + pe, "past", False, person, "بود")
         add("نبود" + pe, "past", True, person, "بود")
