@@ -291,6 +291,27 @@ def test_a_title_of_another_portfolio_is_not_the_single_minister_known(ref):
     assert parts(ex)["RU"]["official_id"] != "sergei-shoigu"
 
 
+@pytest.mark.parametrize("text", [
+    # a meeting in person, beside a claim about a call that is denied
+    "ادعای برخی رسانه‌ها درباره گفتگوی تلفنی روحانی و ترامپ بی‌اساس است. "
+    "ظریف روز سه‌شنبه در سفر به آنکارا با چاووش‌اوغلو دیدار و گفتگو کرد.",
+    # a phone interview: the adverb after an interview noun
+    "پمپئو در مصاحبه‌ای تلفنی با یک شبکه آمریکایی درباره ظریف و لاوروف سخن گفت.",
+    # rust, not a ring: no به-object
+    "به گفته ظریف، سیاست‌های پمپئو زنگ‌زده است و لاوروف هم این را می‌داند.",
+])
+def test_meetings_interviews_and_denied_claims_are_no_call(ref, text):
+    assert calls(run(ref, {"a": text}, PUB_2019)) == []
+
+
+def test_a_surname_after_the_full_name_is_that_person(ref):
+    # کری is also a word, so the gazetteer lists no such short form; after "جان کری" it is he
+    ex = run(ref, {"a": "جان کری دیروز با ظریف تماس گرفت. ظریف امروز در تماس تلفنی دیگری با کری "
+                        "درباره ملوانان گفتگو کرد."}, dt.datetime(2016, 1, 13, 11, 0, tzinfo=TEHRAN))
+    assert n_calls(ex, "a") == 2
+    assert sorted(caller(ex, "a", k) for k in range(2)) == ["IR", "US"]
+
+
 def test_a_plan_in_a_relative_clause_does_not_govern_the_call(ref):
     ex = run(ref, {"a": "ظریف و چاووش‌اوغلو امروز در تماس تلفنی درباره نشستی که قرار است هفته آینده در آنکارا "
                         "برگزار شود، گفتگو کردند."}, PUB_2019)

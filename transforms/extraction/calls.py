@@ -144,7 +144,7 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
     for c in supporting:
         if any(call.keys == c.keys or _same_people(call, c) for call in calls.like(c)):
             _merge(calls, c, supporting=True)
-        elif explicit_without_pair and not calls:
+        elif explicit_without_pair and not calls and not c.pred.in_person:
             _merge(calls, c)
     # "آن‌ها ... گفت‌وگو کرده بودند": both sides of the call reported before it
     for r in reports:

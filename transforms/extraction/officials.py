@@ -16,6 +16,7 @@ import bisect
 import datetime as dt
 import functools
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -486,6 +487,7 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
             if c and g.countries.get(c[0]):
                 t.country, t.bare, t.end = c[0], False, c[1]
                 t.title_fa = orig(t.start, t.end)
+    mentions += _surnames_after_full_names(g, s, mentions, orig)
     for pm in _PRONOUN_RE.finditer(s):
         mentions.append(Mention("pronoun", pm.start(), pm.end()))
     mentions = [m for m in mentions if not _part_of_other_name(s, m)]
@@ -543,6 +545,30 @@ def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:
         if word in tnorm:
             return code
     return "IR"
+
+
+def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], orig) -> list[Mention]:
+    """A person the article has named in full, later called by the surname alone ("جان
+    کری ... کری"): the gazetteer lists no surname that is also a word, but after the
+    full name the word is that person."""
+    taken = sorted((m.start, m.end) for m in mentions)
+    out: list[Mention] = []
+    seen: set[str] = set()
+    for m in mentions:
+        if m.kind != "person" or m.form_kind != "full" or m.official_id in seen:
+            continue
+        seen.add(m.official_id)
+        words = norm(g.persons[m.official_id]["name_fa"]).split()
+        last = words[-1] if len(words) >= 2 else ""
+        if len(last) < 3 or last in g.stop or last in g.first_names:
+            continue
+        for hit in re.finditer(rf"(?<!{_TOKEN_CHARS}){re.escape(last)}(?!{_TOKEN_CHARS})", s[m.end:]):
+            a, b = m.end + hit.start(), m.end + hit.end()
+            k = bisect.bisect_right(taken, (a, len(s))) - 1
+            if k >= 0 and taken[k][1] > a:
+                continue          # inside another mention
+            out.append(Mention("person", a, b, official_id=m.official_id, form_kind="surname", name_text=orig(a, b)))
+    return out
 
 
 def _dedupe_nested(ms: list[Mention]) -> list[Mention]:

@@ -78,6 +78,7 @@ class Predicate:
     tok_end: int = 0
     noun: tuple[int, int] | None = None  # for an adverb: the conversation noun it modifies
     anaphoric: bool = False            # "این تماس"، "آن گفت‌وگو": a call already reported
+    in_person: bool = False            # a bare conversation word beside a meeting word: "دیدار و گفت‌وگو کرد"
 
     @property
     def directional(self) -> bool:
@@ -196,8 +197,8 @@ def _matches(s: str) -> tuple[list[re.Match], list[re.Match]]:
 
 def _real_phone(s: str, toks: Tokens, a: int, b: int) -> bool:
     """تلفن is a call in "یک تلفن ... به" and "تلفن زد/کرد", not in "تلفن همراه" or
-    "شماره تلفن"; زنگ only with زد right after it, active ("به X زنگ زد"), not a bell
-    ("زنگ خطر"، "زنگ مدارس زده شد")."""
+    "شماره تلفن"; زنگ only with زد right after it, active, and a به-object ("به X زنگ
+    زد"), not a bell ("زنگ خطر"، "زنگ مدارس زده شد") or rust ("زنگ‌زده است")."""
     i = toks.index_at(a)
     if toks.texts[i] == "زنگ":
         hit = verb_at(toks.texts, i + 1) if i + 1 < len(toks.texts) else None
@@ -205,7 +206,16 @@ def _real_phone(s: str, toks: Tokens, a: int, b: int) -> bool:
             return False
         after = i + 1 + hit[0]
         passive = verb_at(toks.texts, after) if after < len(toks.texts) else None
-        return not (passive and passive[1].past_stem == "شد")      # "زنگ ... زده شد": a bell rung
+        if passive and passive[1].past_stem == "شد":
+            return False          # "زنگ ... زده شد": a bell rung
+        # a call rings someone: "به X زنگ زد"; without به it is a bell or rust ("زنگ‌زده است")
+        for k in range(i - 1, max(-1, i - 7), -1):
+            w = toks.texts[k]
+            if w == "به":
+                return True
+            if w in BOUNDARY or w == "،" or verb_at(toks.texts, k):
+                break
+        return False
     prev = toks.texts[i - 1] if i > 0 else ""
     if prev == "یک":
         return True
@@ -315,6 +325,9 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     if hit and hit[1].past_stem == "بود" and not hit[1].negative \
             and not (hit[1].tense == "present" and any(w in s[lo:hi] for w in ONGOING)):
         status = "planned" if hit[1].tense in {"subjunctive", "future"} else "habitual"
+    if not p.explicit:
+        near = texts[max(toks.index_at(lo), i0 - 4):i0]
+        p.in_person = any(w in lex.words("in_person") for w in near)
     planning = lex.words("planning")
     # a planning word governing the predicate: before it in its noun phrase, across
     # function words and a coordinated noun ("احتمال دیدار یا دست‌کم گفت‌وگوی تلفنی")
@@ -361,6 +374,10 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     after = s[p.end:hi]
     if p.verb is None and p.prep is None and re.search(r"(^|\s)(را )?(تکذیب|صحت ندارد|صحت نداشت)", after):
         status = "denied"
+    # "ادعای ... درباره گفت‌وگوی تلفنی ... بی‌اساس است": a claim of a call, denied
+    if re.search(r"(^|\s)(ادعا|شایعه|گزارش)(ی|های)?(\s|$)", before) and \
+            re.search(r"(^|\s)(بی ?اساس|کذب|نادرست|دروغ)(\s|$)", after):
+        status = "denied"
     # refusing the call itself: "از تماس با ... خودداری کرد", "از پاسخ دادن به تماس‌ها خودداری کرد"
     refused = lex.pattern("refusal").search(after) is not None
     if refused and (p.prep == "از" or (p.prep == "به" and re.search(
@@ -373,7 +390,10 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
         k += 1
     if k + 1 < last and texts[k] == "با" and (texts[k + 1] in media or " ".join(texts[k + 1:k + 3]) in media):
         status = "interview"
-    if i0 > 0 and texts[i0 - 1] in media and p.prep is None:
+    k = i0 - 1
+    while k > 0 and texts[k] in {"ای", "یی", "ی"}:   # "مصاحبه‌ای تلفنی"
+        k -= 1
+    if k >= 0 and texts[k] in media and p.prep is None:
         status = "interview"
     habitual = lex.words("habitual")
     if any(t in habitual for t in texts[max(i0 - 3, toks.index_at(lo)):i0] + texts[i1:min(last, i1 + 2)]):
