@@ -312,6 +312,14 @@ def test_a_surname_after_the_full_name_is_that_person(ref):
     assert sorted(caller(ex, "a", k) for k in range(2)) == ["IR", "US"]
 
 
+def test_a_weekday_is_not_the_capital_it_spells_and_an_organisation_by_its_short_name(ref):
+    # دوشنبه: Monday, not Dushanbe; "دبیرکل اکو": the ECO, by its short name
+    ex = run(ref, {"a": "رئیس مجلس شورای اسلامی شامگاه دوشنبه تماس تلفنی رئیس دومای روسیه را دریافت کرد.",
+                   "b": "دبیرکل اکو امروز در تماس تلفنی با ظریف درباره ترانزیت گفتگو کرد."}, PUB_2019)
+    assert calls(ex, "a") == [["IR", "RU"]] and day(ex, "a") == (dt.date(2019, 5, 13), "day")
+    assert calls(ex, "b") == [["ECO", "IR"]]
+
+
 def test_a_plan_in_a_relative_clause_does_not_govern_the_call(ref):
     ex = run(ref, {"a": "ظریف و چاووش‌اوغلو امروز در تماس تلفنی درباره نشستی که قرار است هفته آینده در آنکارا "
                         "برگزار شود، گفتگو کردند."}, PUB_2019)

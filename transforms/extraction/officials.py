@@ -169,7 +169,8 @@ def _build(ref) -> Gazetteer:
     countries = {}
     for r in ref.countries.iter_rows(named=True):
         code = r["country_code"]
-        countries[code] = {"name_fa": r["name_fa"], "kind": r["kind"], "name_en": r["name_en"]}
+        countries[code] = {"name_fa": r["name_fa"], "kind": r["kind"], "name_en": r["name_en"],
+                           "forms": sorted(set(r.get("forms") or []) | {r["name_fa"]})}
         for f in set(r.get("forms") or []) | {r["name_fa"]}:
             for v in _variants(f):
                 add(v, ("C", code, "form"))
@@ -179,6 +180,8 @@ def _build(ref) -> Gazetteer:
                 if not v.endswith("ی"):
                     add(v + " ای", ("C", code, "demonym"))
         for f in r.get("capitals") or []:
+            if norm(f) in WEEKDAY_NAMES:
+                continue          # دوشنبه is Monday far more often than Dushanbe
             for v in _variants(f):
                 add(v, ("C", code, "capital"))
 
@@ -519,14 +522,19 @@ def _part_of_other_name(s: str, m: Mention) -> bool:
 
 # A pronoun that is a whole token.
 _TOKEN_CHARS = TOKEN_RE.pattern[:-1]  # the character class, without "+"
-_PRONOUN_RE = __import__("re").compile(
+_PRONOUN_RE = re.compile(
     rf"(?<!{_TOKEN_CHARS})(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + rf")(?!{_TOKEN_CHARS})"
 )
 
 
+WEEKDAY_NAMES = {"شنبه", "یکشنبه", "دوشنبه", "سه شنبه", "سهشنبه", "چهارشنبه", "پنجشنبه", "پنج شنبه", "جمعه"}
+
+
 @per_object
 def _country_name_norms(g: Gazetteer) -> tuple[list, list]:
-    orgs = [(code, norm(c["name_fa"])) for code, c in g.countries.items() if c["kind"] == "org"]
+    # an organisation by any of its names ("دبیرکل اکو"), longest first; a country by its name
+    orgs = sorted(((code, norm(f)) for code, c in g.countries.items() if c["kind"] == "org"
+                   for f in c.get("forms") or [c["name_fa"]]), key=lambda x: -len(x[1]))
     every = [(code, norm(c["name_fa"])) for code, c in g.countries.items()]
     return orgs, every
 
@@ -535,8 +543,9 @@ def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:
     """The country a title that needs no complement belongs to: the organisation or
     country its own words name (دبیرکل سازمان ملل متحد), else Iran's own offices."""
     orgs, every = _country_name_norms(g)
+    padded = f" {tnorm} "
     for code, name in orgs:
-        if name in tnorm:
+        if name and f" {name} " in padded:
             return code
     for code, name in every:
         if name and name in tnorm:
