@@ -213,6 +213,37 @@ def test_a_subject_pronoun_opening_a_sentence_is_the_subject_before_it(ref):
     assert calls(ex) == [["IR", "US"]]
 
 
+def test_a_pronoun_after_the_other_partys_turn_is_the_main_subject(ref):
+    # "Y نیز ... گفت" is the other party's reply; "وی همچنین" returns to the caller
+    ex = run(ref, {"a": "روحانی امروز در تماس تلفنی با اردوغان درباره سوریه گفتگو کرد. اردوغان نیز بر همکاری "
+                        "تاکید کرد. وی همچنین در تماس تلفنی با پوتین درباره آستانه گفتگو کرد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"], ["IR", "TR"]]
+    assert {caller(ex, "a", k) for k in range(2)} == {"IR"}   # "وی در تماس تلفنی با": the caller
+
+
+def test_a_call_with_someone_named_who_is_no_official_takes_no_other_side(ref):
+    # the با-object names the other side (a company's head): no official to look for elsewhere
+    ex = run(ref, {"a": "پمپئو امروز گفت تحریم‌ها ادامه دارد. زنگنه در تماس تلفنی با مدیرعامل شرکت ملی نفت "
+                        "بر صادرات تاکید کرد."}, PUB_2019)
+    assert calls(ex) == []
+
+
+def test_a_claimed_call_denied_in_its_own_sentence_is_none(ref):
+    ex = run(ref, {"a": "سخنگو درباره گزارش رسانه‌ها مبنی بر گفتگوی تلفنی ظریف و پمپئو گفت: چنین تماسی انجام نشده است."},
+             PUB_2019)
+    assert calls(ex) == []
+    # a call reported in its own right stays, whatever is said of "such calls" later
+    ex = run(ref, {"a": "ظریف امروز با لاوروف تلفنی گفتگو کرد. سخنگو درباره تماس با پمپئو گفت: چنین تماسی "
+                        "انجام نشده است."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+
+
+def test_a_call_with_a_subjunctive_shavad_is_no_call(ref):
+    # شود is the subjunctive of شدن (no glide: not *شوید)
+    ex = run(ref, {"a": "وزارت خارجه امیدوار است تماس تلفنی ظریف با لاوروف هفته آینده برقرار شود."}, PUB_2019)
+    assert calls(ex) == []
+
+
 def test_a_request_said_of_the_call_just_reported_names_its_caller(ref):
     ex = run(ref, {"a": "روحانی و مرکل عصر دیروز تلفنی گفتگو کردند. این گفتگو به درخواست صدراعظم آلمان انجام شد.",
                    "b": "ظریف و لاوروف امروز تلفنی گفتگو کردند. این تماس به درخواست طرف روس برقرار شد.",

@@ -74,24 +74,23 @@ def resolve_items(items: list[Item], resolver: Resolver, H: Heads, taken_ids: se
     titles and counterparts, which depend on the others."""
     out: list[tuple[Participant, Item]] = []
     late = []
-    for it in items:
-        m = it.mention
+    for given in items:
+        it, m = given, given.mention
         if m.kind == "pronoun":
             ante = pronoun_antecedent(H, m, taken_ids)
             if ante is None:
                 continue
-            it = Item(ante, it.country)
-            m = ante
+            it, m = Item(ante, given.country), ante
         if (m.kind == "title" and (m.bare or m.counterpart)) or m.kind == "group" and m.role_code is None:
-            late.append(it)
+            late.append((it, given))
             continue
         p = resolver.resolve(m, it.country, [])
         if p is not None:
-            out.append((p, it))
-    for it in late:
+            out.append((p, given))     # the report's own item: the caller is found by it
+    for it, given in late:
         p = resolver.resolve(it.mention, it.country, [q for q, _ in out])
         if p is not None:
-            out.append((p, it))
+            out.append((p, given))
     return out
 
 
@@ -158,6 +157,8 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
         for r, parts in one_sided:
             if r.pred.status != "reported" or not r.pred.explicit or r.pred.plural or len(parts) != 1:
                 continue          # plural calls with an unnamed side are contacts, not one call
+            if r.other_named:
+                continue          # its other side is named, and is no official: "با مدیرعامل شرکت ملی نفت"
             other = _other_side(r, parts[0], resolver, H, headline_sent)
             if other is not None:
                 _merge(calls, Cand([parts[0], other], None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
@@ -191,9 +192,18 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
         call = next((by_person[p.key] for p in parts if p.key in by_person), None)
         if call is not None:
             call.cands.append(Cand(parts, None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
+    # "گزارش ... مبنی بر گفت‌وگوی تلفنی X و Y ... گفت: چنین تماسی انجام نشده": a call
+    # only claimed in the sentence that denies it (or in the headline) is none
+    denied = [r for r in reports if r.pred.anaphoric and r.pred.status == "denied"]
+
+    def only_claimed(call: Call) -> bool:
+        return any(any(c.pred.sentence == r.pred.sentence and c.pred.start < r.pred.start for c in call.cands)
+                   and all(c.pred.sentence == r.pred.sentence or c.headline for c in call.cands) for r in denied)
+
     # a headline whose call the body says was only planned or denied
     vetoed = set(vetoes)
-    return [call for call in calls if not (all(c.headline for c in call.cands) and call.keys in vetoed)]
+    return [call for call in calls
+            if not (all(c.headline for c in call.cands) and call.keys in vetoed) and not only_claimed(call)]
 
 
 def _same_people(call: Call, c: Cand) -> bool:

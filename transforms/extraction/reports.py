@@ -71,6 +71,7 @@ class Report:
     pred: Predicate
     calls: list = field(default_factory=list)     # list of (items, caller item or None)
     one_sided: list = field(default_factory=list)  # items of a report naming one side only
+    other_named: bool = False                       # ... and its other side as someone no official
     directional_form: bool = False                  # the form names a caller (even if it is null here)
     pair_anaphor: bool = False                      # "آن‌ها ... تلفنی گفت‌وگو کرده بودند": both sides of a call before
     caller_country: str | None = None               # "به درخواست کاخ سفید": the caller is that country's side
@@ -226,6 +227,7 @@ class _Args:
     ba_before: bool = False   # the با-object stands before the predicate (X با Y تماس گرفت)
     fronted: bool = False     # در تماس تلفنی با Y، X ...
     own: bool = False         # تماس تلفنی خود/ش با Y
+    other_named: bool = False  # a با-object right after the predicate that is no official ("با مدیرعامل شرکت")
 
     def any(self) -> bool:
         return bool(self.genitive or self.obj or self.source or self.joint)
@@ -236,6 +238,7 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
     s = nt.s
     rep = Report(p)
     args = _arguments(p, s, toks, H, lex)
+    rep.other_named = args.other_named
     if not (args.subj or args.any()):
         before = " ".join(toks.texts[toks.index_at(p.clause[0]):p.tok_start])
         rep.pair_anaphor = lex.pattern("pair_anaphor").search(before) is not None
@@ -297,6 +300,8 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
             a.obj = _list_at(s, H, toks.ends[k], hi)          # "یک تلفن X به Y": X phoned Y
     elif j < last and texts[j] == "با":
         a.obj = _list_at(s, H, toks.ends[j], hi)
+        a.other_named = not a.obj and j + 1 < last and texts[j + 1] not in BOUNDARY_MARKS \
+            and H.at(s, toks.starts[j + 1]) is None and texts[j + 1] not in {"خود", "همتای", "همتایان", "وی", "او"}
     elif j < last and texts[j] == "از":
         k = j + 1 + (j + 1 < last and texts[j + 1] in {"سوی", "طرف", "جانب"})
         a.source = _list_at(s, H, toks.starts[k], hi) if k < last else []
@@ -553,12 +558,19 @@ def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | 
     j = bisect.bisect_right(H.sent_starts, pron.np_start) - 1
     if j > 0 and all(w.strip("«»\"،,:") in SENTENCE_OPENERS or not w.strip("«»\"،,:")
                      for w in H.s[H.sent_n[j][0]:pron.np_start].split()):
-        k = bisect.bisect_left(H.starts, H.sent_n[j][0]) - 1
-        while k >= 0 and not _antecedent_ok(H.all[k], exclude):
-            k -= 1
-        if k >= 0:
+        # ... except the other party's turn ("Y نیز ... گفت"): then the subject before it
+        limit = H.sent_n[j][0]
+        while True:
+            k = bisect.bisect_left(H.starts, limit) - 1
+            while k >= 0 and not _antecedent_ok(H.all[k], exclude):
+                k -= 1
+            if k < 0:
+                break
             i = bisect.bisect_right(H.sent_starts, H.all[k].np_start) - 1
-            return next(h for h in H.in_range(H.sent_n[i][0], H.all[k].np_start + 1) if _antecedent_ok(h, exclude))
+            first = next(h for h in H.in_range(H.sent_n[i][0], H.all[k].np_start + 1) if _antecedent_ok(h, exclude))
+            if not H.s.startswith(" نیز", first.np_end) or i == 0:
+                return first
+            limit = H.sent_n[i][0]
     k = bisect.bisect_left(H.starts, pron.np_start) - 1
     while k >= 0:
         h = H.all[k]

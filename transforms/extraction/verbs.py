@@ -46,9 +46,13 @@ class VerbForm:
     past_stem: str    # the verb, by its past stem (کرد, گرفت, داشت ...)
 
 
+# stems whose final و is a short o, with no glide before an ending: شو -> شود, شنو -> شنود
+NO_GLIDE = {"شو", "شنو"}
+
+
 def _present(stem: str, ending: str) -> str:
     # a stem ending in a long vowel takes a glide: گو -> گوید, افزا -> افزاید
-    if stem[-1] in "او" and ending:
+    if stem[-1] in "او" and ending and stem not in NO_GLIDE:
         return stem + "ی" + ending if not ending.startswith("ی") else stem + ending
     return stem + ending
 
