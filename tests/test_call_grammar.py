@@ -351,6 +351,16 @@ def test_a_weekday_is_not_the_capital_it_spells_and_an_organisation_by_its_short
     assert calls(ex, "b") == [["ECO", "IR"]]
 
 
+def test_the_content_goes_on_after_the_agencys_attribution(ref):
+    # "به گزارش X، در این تماس ..." continues the call; "به گزارش X، <another item>" does not
+    ex = run(ref, {"a": "تماس تلفنی ظریف و لاوروف\nظریف امروز با لاوروف تماس تلفنی داشت.\n"
+                        "به گزارش ایرنا، در این تماس طرفین درباره تحریم‌ها و شورای امنیت سازمان ملل گفتگو کردند.",
+                   "b": "ظریف امروز با لاوروف تماس تلفنی داشت.\n"
+                        "به گزارش ایرنا، قیمت نفت در بازارهای جهانی افزایش یافت."}, PUB_2019)
+    assert topics(ex, "a") == {"nuclear_sanctions", "multilateral"}
+    assert topics(ex, "b") == set()
+
+
 def test_a_plan_in_a_relative_clause_does_not_govern_the_call(ref):
     ex = run(ref, {"a": "ظریف و چاووش‌اوغلو امروز در تماس تلفنی درباره نشستی که قرار است هفته آینده در آنکارا "
                         "برگزار شود، گفتگو کردند."}, PUB_2019)

@@ -125,8 +125,15 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
             if j not in call_sents and other_call(j):
                 break
             seg = s[sent_n[j][0]:sent_n[j][1]]
-            if seg.lstrip().startswith(NEW_ITEM) or seg.lstrip().startswith("به گزارش"):
+            if seg.lstrip().startswith(NEW_ITEM):
                 break
+            if seg.lstrip().startswith("به گزارش"):
+                # the agency's attribution: what follows it must go on with the call
+                # ("به گزارش تسنیم، در این تماس طرفین ..."), else it is another item
+                comma = seg.find("،")
+                if comma < 0:
+                    break
+                seg = seg[comma + 1:]
             colon = seg.find(":")
             label = seg[:colon].split() if colon >= 0 else []
             if label and len(label) <= 6 and not names_call(j) and not seg.lstrip().startswith(OPENERS) \
