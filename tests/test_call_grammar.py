@@ -361,6 +361,12 @@ def test_the_content_goes_on_after_the_agencys_attribution(ref):
     assert topics(ex, "b") == set()
 
 
+def test_background_in_the_pluperfect_is_no_topic_of_the_call(ref):
+    ex = run(ref, {"a": "ظریف امروز در تماس تلفنی با لاوروف درباره سوریه گفتگو کرد. "
+                        "لاوروف ماه گذشته برای دیدار با ظریف به تهران سفر کرده بود."}, PUB_2019)
+    assert topics(ex) == {"conflict_crisis"}
+
+
 def test_a_plan_in_a_relative_clause_does_not_govern_the_call(ref):
     ex = run(ref, {"a": "ظریف و چاووش‌اوغلو امروز در تماس تلفنی درباره نشستی که قرار است هفته آینده در آنکارا "
                         "برگزار شود، گفتگو کردند."}, PUB_2019)

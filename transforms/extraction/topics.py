@@ -139,14 +139,21 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
             if label and len(label) <= 6 and not names_call(j) and not seg.lstrip().startswith(OPENERS) \
                     and not any(verb_at(label, k) for k in range(len(label))):
                 break             # "LABEL: ..." with no reporting verb starts another item
-            cont = (names_call(j) or any(c in seg for c in CONTINUATION)
-                    or seg.lstrip().startswith(OPENERS) or quoting or (speaking and _first_person_verb(seg)))
+            marked = any(c in seg for c in CONTINUATION) or seg.lstrip().startswith(OPENERS) or quoting
+            if not marked and _pluperfect_verb(seg):
+                break             # "X پیش‌تر به ریاض سفر کرده بود": background, not the call
+            cont = marked or names_call(j) or (speaking and _first_person_verb(seg))
             if not cont:
                 break
             out.add(j)
             if ":" in seg and not names_call(j) and not quoting:
                 break
     return sorted(out)
+
+
+def _pluperfect_verb(seg: str) -> bool:
+    tokens = TOKEN_RE.findall(seg)
+    return any((v := verb_at(tokens, k)) and v[1].tense == "pluperfect" for k in range(len(tokens)))
 
 
 def _first_person_verb(seg: str) -> bool:
