@@ -559,24 +559,30 @@ def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:
 def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], orig) -> list[Mention]:
     """A person the article has named in full, later called by the surname alone ("جان
     کری ... کری"): the gazetteer lists no surname that is also a word, but after the
-    full name the word is that person."""
-    taken = sorted((m.start, m.end) for m in mentions)
-    out: list[Mention] = []
-    seen: set[str] = set()
+    full name the word is that person. One pass over the text's words."""
+    first_full: dict[str, tuple[int, str]] = {}     # surname -> (end of the first full name, person)
     for m in mentions:
-        if m.kind != "person" or m.form_kind != "full" or m.official_id in seen:
+        if m.kind != "person" or m.form_kind != "full":
             continue
-        seen.add(m.official_id)
         words = norm(g.persons[m.official_id]["name_fa"]).split()
         last = words[-1] if len(words) >= 2 else ""
         if len(last) < 3 or last in g.stop or last in g.first_names:
             continue
-        for hit in re.finditer(rf"(?<!{_TOKEN_CHARS}){re.escape(last)}(?!{_TOKEN_CHARS})", s[m.end:]):
-            a, b = m.end + hit.start(), m.end + hit.end()
-            k = bisect.bisect_right(taken, (a, len(s))) - 1
-            if k >= 0 and taken[k][1] > a:
-                continue          # inside another mention
-            out.append(Mention("person", a, b, official_id=m.official_id, form_kind="surname", name_text=orig(a, b)))
+        if last not in first_full or m.end < first_full[last][0]:
+            first_full[last] = (m.end, m.official_id)
+    if not first_full:
+        return []
+    taken = sorted((m.start, m.end) for m in mentions)
+    out: list[Mention] = []
+    for hit in TOKEN_RE.finditer(s):
+        got = first_full.get(hit.group())
+        if got is None or hit.start() < got[0]:
+            continue
+        a, b = hit.span()
+        k = bisect.bisect_right(taken, (a, len(s))) - 1
+        if k >= 0 and taken[k][1] > a:
+            continue          # inside another mention
+        out.append(Mention("person", a, b, official_id=got[1], form_kind="surname", name_text=orig(a, b)))
     return out
 
 
