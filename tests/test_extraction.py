@@ -265,3 +265,44 @@ def test_matching_form_maps_every_character_back(text):
     assert nt.offset(len(nt.s)) == len(text)
     for i, k in enumerate(expected_idx):
         assert nt.to_norm(k) == i
+
+
+def test_extraction_time_grows_linearly_with_an_articles_length():
+    """A long article costs in proportion to its length, however many officials and calls
+    it names (a per-name or per-predicate scan of the whole text would be quadratic:
+    8 × the text, 64 × the time). The articles interleave the seed articles' paragraphs
+    with call reports between many different officials."""
+    import random
+    import time
+
+    from flows.batch import collector_paused
+    from transforms.extraction import extract_one
+
+    ref = load_reference()
+    names = ref.officials["name_fa"].to_list()
+    paragraphs = [p for f in sorted((ROOT / "seeds" / "articles").glob("*.txt"))
+                  for p in f.read_text(encoding="utf-8").split("\n") if len(p) > 80]
+
+    def article(kb: int) -> str:
+        rng, out, size = random.Random(5), [], 0
+        while size < kb * 1024:
+            a, b = rng.sample(names, 2)
+            line = f"{a} امروز در تماس تلفنی با {b} درباره همکاری‌های اقتصادی گفت‌وگو کرد."
+            para = rng.choice(paragraphs)
+            out += [line, para]
+            size += len(line.encode()) + len(para.encode())
+        return clean_text("\n".join(out))
+
+    def seconds(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            with collector_paused():
+                started = time.process_time()
+                extract_one("x", text, None, None, ref)
+                best = min(best, time.process_time() - started)
+        return best
+
+    seconds(article(5))  # warm the gazetteer and lexicons
+    short, long = seconds(article(50)), seconds(article(400))
+    print(f"\n50 KB {short:.3f} s, 400 KB {long:.3f} s: {long / short:.1f} ×")
+    assert long < 12 * short  # linear: about 8 ×
