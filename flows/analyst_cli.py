@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from flows import output, runtime
+from flows.options import warehouse_option
 
 EXIT_USAGE = 2
 DEFAULT_DOCS = Path(__file__).resolve().parents[1] / "docs" / "warehouse.md"
@@ -20,13 +21,6 @@ DEFAULT_DOCS = Path(__file__).resolve().parents[1] / "docs" / "warehouse.md"
 def _fail(message: str, status: int = EXIT_USAGE) -> int:
     print(f"tamas: error: {message}", file=sys.stderr)
     return status
-
-
-def _warehouse_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--warehouse", type=Path, default=None, metavar="FILE",
-        help="DuckDB warehouse file (default: $TAMAS_WAREHOUSE, else data/tamas.duckdb)",
-    )
 
 
 def add_commands(commands) -> None:
@@ -51,7 +45,7 @@ def add_commands(commands) -> None:
     search.add_argument("query", help='words to look for, e.g. "راه آهن رشت"')
     search.add_argument("--limit", type=int, default=10, metavar="N", help="show at most N articles (default: 10)")
     search.add_argument("--any", action="store_true", help="articles with any of the words, not all of them")
-    _warehouse_option(search)
+    warehouse_option(search)
     output.add_format_options(search)
 
     export = commands.add_parser(
@@ -65,7 +59,7 @@ def add_commands(commands) -> None:
         "--excel", action="store_true",
         help="CSV for Excel: start each file with a UTF-8 byte order mark, without which Excel shows Persian as mojibake",
     )
-    _warehouse_option(export)
+    warehouse_option(export)
 
     dashboard = commands.add_parser(
         "dashboard",
@@ -75,7 +69,7 @@ def add_commands(commands) -> None:
     )
     dashboard.add_argument("--port", type=int, default=8050, metavar="N", help="port (default: 8050)")
     dashboard.add_argument("--host", default="127.0.0.1", help="interface (default: 127.0.0.1, this machine only)")
-    _warehouse_option(dashboard)
+    warehouse_option(dashboard)
 
 
 def cmd_docs(args) -> int:

@@ -30,13 +30,9 @@ from transforms.parsing import ARTICLE_SCHEMA, OUTCOME_SCHEMA, parse_files
 # an article longer than this is extracted from its first MAX_EXTRACT_CHARS characters
 # only (the whole text is still loaded and searchable), so one file cannot stall a run.
 MAX_EXTRACT_CHARS = 1_000_000
-# Each file's time in the transform step, TAMAS_FILE_SECONDS to change it. A batch gets
-# its files' budgets together; one that overruns is done again file by file.
+# Each file's time in the transform step (TAMAS_FILE_SECONDS changes it: flows/settings.py).
+# A batch gets its files' budgets together; one that overruns is done again file by file.
 DEFAULT_FILE_SECONDS = 60.0
-
-
-def file_seconds() -> float:
-    return float(os.environ.get("TAMAS_FILE_SECONDS") or DEFAULT_FILE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,8 @@ def time_budget(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> TransformedBatch:
+def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES,
+                    seconds: float = DEFAULT_FILE_SECONDS) -> TransformedBatch:
     """Read, decode, clean and extract one batch of files. Runs inside a pool process
     (module-level, so it pickles by reference): the whole batch crosses the process
     boundary once each way, and the flow's own process only loads.
@@ -97,7 +94,6 @@ def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 
         pause_point("transform")
     _prepare()
-    seconds = file_seconds()
     try:
         with time_budget(seconds * batch.height):
             return _transform(batch, max_bytes)
@@ -130,26 +126,27 @@ def _prepare() -> None:
                   load_reference())
 
 
-def transform_in(pool: WorkerPool, batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> TransformedBatch:
+def transform_in(pool: WorkerPool, batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES,
+                 seconds: float = DEFAULT_FILE_SECONDS) -> TransformedBatch:
     """``transform_batch`` in the pool. If a worker dies, the batch is done again in a
     process of its own, halved until the file that kills its process is found alone and
     rejected (``worker_died:<signal>``); the other files load."""
     try:
-        return pool.run(transform_batch, batch, max_bytes)
+        return pool.run(transform_batch, batch, max_bytes, seconds)
     except WorkerDied:
-        return _bisect(batch, max_bytes)
+        return _bisect(batch, max_bytes, seconds)
 
 
-def _bisect(batch: pl.DataFrame, max_bytes: int) -> TransformedBatch:
+def _bisect(batch: pl.DataFrame, max_bytes: int, seconds: float) -> TransformedBatch:
     # A hard limit besides the batch's own SIGALRM budget: a worker stuck in C code.
-    limit = 2 * file_seconds() * batch.height + 60
+    limit = 2 * seconds * batch.height + 60
     try:
-        return run_alone(transform_batch, batch, max_bytes, timeout=limit)
+        return run_alone(transform_batch, batch, max_bytes, seconds, timeout=limit)
     except WorkerDied as died:
         if batch.height == 1:
             return rejected_batch(batch, f"worker_died:{died}")
     half = batch.height // 2
-    return merge([_bisect(batch.slice(0, half), max_bytes), _bisect(batch.slice(half), max_bytes)])
+    return merge([_bisect(batch.slice(0, half), max_bytes, seconds), _bisect(batch.slice(half), max_bytes, seconds)])
 
 
 def _transform(batch: pl.DataFrame, max_bytes: int) -> TransformedBatch:

@@ -15,6 +15,8 @@ import traceback
 from pathlib import Path
 
 from flows import analyst_cli, output, runtime
+from flows.options import max_file_mb_option, warehouse_option
+from flows.settings import settings
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
 
@@ -55,11 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
-    _warehouse_option(ingest)
-    ingest.add_argument(
-        "--max-file-mb", type=float, default=5.0, metavar="MB",
-        help="reject files (a .jsonl: records) larger than this many megabytes (default: 5)",
-    )
+    warehouse_option(ingest)
+    max_file_mb_option(ingest)
     ingest.add_argument(
         "--workers", type=int, default=None, metavar="N",
         help="processes for cleaning and extraction (default: number of CPU cores)",
@@ -95,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     serve.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
-    _warehouse_option(serve)
+    warehouse_option(serve)
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
     when.add_argument(
@@ -103,10 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run every SECONDS instead (at least 1; a short one is for trying it out)",
     )
     serve.add_argument("--name", default="tamas", help="deployment name (default: tamas; runs show as ingest_articles/NAME)")
-    serve.add_argument(
-        "--max-file-mb", type=float, default=5.0, metavar="MB",
-        help="reject files (a .jsonl: records) larger than this many megabytes (default: 5)",
-    )
+    max_file_mb_option(serve)
     serve.add_argument(
         "--wait", type=float, default=300.0, metavar="SECONDS",
         help="a scheduled run that finds another run writing waits up to SECONDS (default: 300)",
@@ -120,17 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
         "included. Times print in Tehran time (SET TimeZone = 'Asia/Tehran').",
     )
     sql.add_argument("query", help='the query, e.g. "SELECT * FROM v_calls"')
-    _warehouse_option(sql)
+    warehouse_option(sql)
     output.add_format_options(sql)
     analyst_cli.add_commands(commands)  # docs, search, export, dashboard (flows/analyst_cli.py)
     return parser
-
-
-def _warehouse_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--warehouse", type=Path, default=None, metavar="FILE",
-        help="DuckDB warehouse file (default: $TAMAS_WAREHOUSE, else data/tamas.duckdb)",
-    )
 
 
 def _missing_path(paths: list[str]) -> str | None:
@@ -155,7 +144,7 @@ def cmd_ingest(args) -> int:
     lake_options = {}
     if lake.is_lake(warehouse):
         try:
-            spec, data_path = lake.resolve_options(str(warehouse), args.lake_data)
+            spec, data_path = lake.resolve_options(str(warehouse), args.lake_data or settings().lake_data)
         except ValueError as exc:
             return _fail(str(exc), EXIT_USAGE)
         lake_options = {"lake_data_path": data_path}

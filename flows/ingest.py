@@ -25,10 +25,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import scaling
-from flows.batch import TransformedBatch, transform_batch, transform_in
+from flows.batch import DEFAULT_FILE_SECONDS, TransformedBatch, transform_batch, transform_in
 from flows.files import DEFAULT_MAX_BYTES, InputError, batches_by_weight, discover_files, split_records
 from flows.pool import WorkerPool
 from flows.progress import ProgressReporter
+from flows.settings import settings
 from transforms.formats import REASONS as FORMAT_REASONS
 from transforms.parsing import whole_files, with_known_articles
 from warehouse import checks, load, search, store
@@ -116,7 +117,8 @@ class BatchHolder:
 # No retries: a file's failure is already that file's (flows/batch.py), so a batch that
 # raises anyway would raise again, and a retry's delay held up a SIGTERM'd run.
 @task(name="transform", cache_policy=NO_CACHE)
-def transform_task(batch: pl.DataFrame, pool: WorkerPool | None, max_bytes: int = DEFAULT_MAX_BYTES) -> BatchHolder:
+def transform_task(batch: pl.DataFrame, pool: WorkerPool | None, max_bytes: int = DEFAULT_MAX_BYTES,
+                   seconds: float = DEFAULT_FILE_SECONDS) -> BatchHolder:
     """One task per batch (a task run costs the Prefect server tens of ms: never one per
     article, and as few per batch as the stages allow)."""
     # Test hooks (warehouse/store.py; no-ops unless TAMAS_TEST_HOOK is set): the batch's
@@ -124,8 +126,8 @@ def transform_task(batch: pl.DataFrame, pool: WorkerPool | None, max_bytes: int 
     store.pause_point("read")
     store.pause_point("extract")
     if pool is None:
-        return BatchHolder(transform_batch(batch, max_bytes))
-    return BatchHolder(transform_in(pool, batch, max_bytes))
+        return BatchHolder(transform_batch(batch, max_bytes, seconds))
+    return BatchHolder(transform_in(pool, batch, max_bytes, seconds))
 
 
 # ---------------------------------------------------------------- incremental check
@@ -369,6 +371,9 @@ def ingest_articles(
     summary = RunSummary(run_id=run_id, warehouse=str(target))
     # DuckLake (warehouse/lake.py): no file lock, no staged copy; its own transactions.
     lake = scaling.lake_backend(warehouse)
+    tuned = settings()
+    store.configure_memory(tuned.memory_caps)
+    seconds = tuned.file_seconds or DEFAULT_FILE_SECONDS
     with store.writer_lock(target, lock_wait_seconds) if lake is None else lake.no_lock():
         try:
             with store.staged_copy(target) if lake is None else lake.session(warehouse, lake_data_path) as con:
@@ -399,9 +404,9 @@ def ingest_articles(
                     pending: deque = deque()
                     for batch in batches_by_weight(to_read, size):
                         if local and pool is None:
-                            _load(transform_task(batch, None, max_bytes), state, progress)
+                            _load(transform_task(batch, None, max_bytes, seconds), state, progress)
                             continue
-                        pending.append(transform_task.submit(batch, pool, max_bytes))
+                        pending.append(transform_task.submit(batch, pool, max_bytes, seconds))
                         # Keep a bounded number of batches in flight: memory stays flat
                         # however large the input.
                         while len(pending) > workers:

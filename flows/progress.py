@@ -1,14 +1,15 @@
 """Progress of a run: a rich progress bar on a terminal, plain periodic lines elsewhere.
 
 Written to stderr so that stdout carries only the run's summary. The plain lines come
-at most every ``TAMAS_PROGRESS_EVERY`` seconds (default 10).
+at most every ``TAMAS_PROGRESS_EVERY`` seconds (default 10; flows/settings.py).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import time
+
+from flows.settings import settings
 
 
 class ProgressReporter:
@@ -27,7 +28,7 @@ class ProgressReporter:
         self.articles = 0
         self.started = time.monotonic()
         self.last_line = self.started
-        self.every = float(os.environ.get("TAMAS_PROGRESS_EVERY", self.PLAIN_EVERY_SECONDS))
+        self.every = settings().progress_every or self.PLAIN_EVERY_SECONDS
         self.bar = None
         # a run that reads files by parts shows its records; otherwise its files
         self.by_records = bool(total_units) and total_units != self.to_read

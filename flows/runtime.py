@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from flows.settings import settings
+
 
 def data_dir() -> Path:
     """Everything a run generates lives here (gitignored): warehouse, Prefect home."""
-    return Path(os.environ.get("TAMAS_DATA", "data")).resolve()
+    return settings().data_dir
 
 
 def default_warehouse() -> Path:
-    return Path(os.environ.get("TAMAS_WAREHOUSE") or data_dir() / "tamas.duckdb")
+    return settings().default_warehouse
 
 
 def log_dir() -> Path:

@@ -25,7 +25,6 @@ it, with the key named, instead of passing silently; its rebuild is rolled back.
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from contextlib import contextmanager, nullcontext
@@ -47,13 +46,12 @@ def is_lake(warehouse) -> bool:
 
 
 def resolve_options(spec: str, data_path: str | None) -> tuple[str, str | None]:
-    """``(spec, data path)``; the data path may also come from ``$TAMAS_LAKE_DATA``. A
-    lake that exists already knows its data path (stored in the catalog)."""
+    """``(spec, data path)``. A lake that exists already knows its data path (stored in
+    the catalog)."""
     if not spec.startswith(PREFIX + "postgres:") and not spec.startswith(PREFIX):
         raise ValueError(f"not a DuckLake warehouse: {spec}")
     if "'" in spec:
         raise ValueError("the DuckLake spec may not contain single quotes")
-    data_path = data_path or os.environ.get("TAMAS_LAKE_DATA")
     if data_path and "://" not in data_path:
         Path(data_path).mkdir(parents=True, exist_ok=True)
         data_path = str(Path(data_path).resolve()) + "/"

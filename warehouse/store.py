@@ -242,22 +242,24 @@ def staged_copy(path: Path):
 
 
 # DuckDB's memory cap (its buffer pool; beyond it, it spills to disk) for each step of a
-# run, the smallest that worked at 300,000 articles on the benchmark, each overridable by
-# its environment variable. The load appends only, while the pool workers are alive (the
+# run, the smallest that worked at 300,000 articles on the benchmark; a run may set
+# others (configure_memory, from TAMAS_DUCKDB_* in flows/settings.py). The load appends only, while the pool workers are alive (the
 # run's peak): with 256 MB the ingest process grew by ~130 MB more than with 128 MB, at
 # the same speed. The facts rebuild holds a bucket of calls in polars besides: 256 MB (at
 # 512 MB the 300k run's ingest process peaked 240 MB higher). The BM25 build holds a row
 # per word occurrence: 512 MB (256 MB ran out at 300k with the fts extension's build).
-MEMORY_CAPS = {
-    "load": ("TAMAS_DUCKDB_MEMORY", "128MB"),
-    "rebuild": ("TAMAS_DUCKDB_REBUILD_MEMORY", "256MB"),
-    "index": ("TAMAS_DUCKDB_INDEX_MEMORY", "512MB"),
-}
+MEMORY_CAPS = {"load": "128MB", "rebuild": "256MB", "index": "512MB"}
+_memory_caps = dict(MEMORY_CAPS)
+
+
+def configure_memory(caps: dict[str, str | None]) -> None:
+    """The caps of this process's runs: MEMORY_CAPS, with the given ones instead."""
+    _memory_caps.clear()
+    _memory_caps.update(MEMORY_CAPS, **{step: cap for step, cap in caps.items() if cap})
 
 
 def memory_cap(step: str) -> str:
-    variable, default = MEMORY_CAPS[step]
-    return os.environ.get(variable, default)
+    return _memory_caps[step]
 
 
 @contextmanager
