@@ -293,6 +293,16 @@ def test_a_call_governed_by_a_modal_or_a_request_is_no_call(ref, text):
     assert calls(run(ref, {"a": text}, PUB_2019)) == []
 
 
+@pytest.mark.parametrize("text", [
+    # قرار است across an apposition's commas
+    "یک منبع آگاه گفت: قرار است ظریف، وزیر امور خارجه، فردا در تماسی تلفنی با لاوروف گفتگو کند.",
+    # a subjunctive verb after a در-phrase
+    "ظریف فردا در تماسی تلفنی با لاوروف درباره سوریه گفتگو کند تا آتش‌بس برقرار شود.",
+])
+def test_a_plan_across_an_apposition_or_in_a_subjunctive_is_no_call(ref, text):
+    assert calls(run(ref, {"a": text}, PUB_2019)) == []
+
+
 def test_the_genitive_pair_is_the_call_not_the_clause_subject(ref):
     # "گفت‌وگوی تلفنی X و Y": X and Y spoke; the subject only welcomed it
     ex = run(ref, {"a": "پمپئو از گفتگوی تلفنی هفته گذشته لاوروف و چاووش‌اوغلو استقبال کرد."}, PUB_2019)

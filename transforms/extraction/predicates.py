@@ -313,8 +313,8 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
             if hit is None or relative:
                 continue
             form = hit[1]
-            if form.tense == "future":
-                status = "planned"
+            if form.tense in {"future", "subjunctive"}:
+                status = "planned"    # "فردا در تماسی تلفنی با Y ... گفت‌وگو کند"
             elif form.tense == "present" and form.past_stem == "بود" and not any(w in s[lo:hi] for w in ONGOING):
                 status = "habitual"   # "ما با آنها در تماس هستیم"
             break
@@ -366,7 +366,7 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
             if texts[k] in {"که", "،"} or texts[k] in BOUNDARY or verb_at(texts, k):
                 break
     planned = re.search(r"(^|\s)قرار (است|بود|شد)(\s|$)", before)
-    if planned and not any(verb_at(texts, k) or texts[k] == "،" for k in range(toks.index_at(lo + planned.end()), i0)):
+    if planned and not any(verb_at(texts, k) for k in range(toks.index_at(lo + planned.end()), i0)):
         status = "planned"        # unless it governs a verb of its own before the call
     # denial: "هیچ تماسی"، "... تماس ... را تکذیب کرد"، "... تماس ... صحت ندارد"
     if i0 > 0 and texts[i0 - 1] == "هیچ":
