@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -89,10 +88,6 @@ def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES,
 
     The batch has the sum of its files' budgets; when it runs over, each file is done
     again under its own budget and the one that runs over is rejected."""
-    if os.environ.get("TAMAS_TEST_HOOK"):  # docs/operations.md, "Test hooks"; never set in production
-        from warehouse.store import pause_point
-
-        pause_point("transform")
     _prepare()
     try:
         with time_budget(seconds * batch.height):

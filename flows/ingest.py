@@ -121,10 +121,6 @@ def transform_task(batch: pl.DataFrame, pool: WorkerPool | None, max_bytes: int 
                    seconds: float = DEFAULT_FILE_SECONDS) -> BatchHolder:
     """One task per batch (a task run costs the Prefect server tens of ms: never one per
     article, and as few per batch as the stages allow)."""
-    # Test hooks (warehouse/store.py; no-ops unless TAMAS_TEST_HOOK is set): the batch's
-    # files are discovered, not yet read, cleaned or extracted.
-    store.pause_point("read")
-    store.pause_point("extract")
     if pool is None:
         return BatchHolder(transform_batch(batch, max_bytes, seconds))
     return BatchHolder(transform_in(pool, batch, max_bytes, seconds))
@@ -268,7 +264,6 @@ def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
             state.index_from = state.index.next_rowid(state.con)
         load.append_articles(state.con, new, state.run_id)
         load.append_staging(state.con, _only(extraction, new_ids))
-        store.pause_point("load")  # test hook: mid-transaction, articles appended
         state.counts["loaded_articles"] += new.height
         state.counts["calls_found"] += extraction.mentions.filter(pl.col("article_id").is_in(list(new_ids))).height
     loaded = new["file_path"].unique().to_list() if new.height else []
@@ -373,7 +368,7 @@ def ingest_articles(
     lake = scaling.lake_backend(warehouse)
     tuned = settings()
     store.configure_memory(tuned.memory_caps)
-    seconds = tuned.file_seconds or DEFAULT_FILE_SECONDS
+    seconds = DEFAULT_FILE_SECONDS if tuned.file_seconds is None else tuned.file_seconds
     with store.writer_lock(target, lock_wait_seconds) if lake is None else lake.no_lock():
         try:
             with store.staged_copy(target) if lake is None else lake.session(warehouse, lake_data_path) as con:

@@ -28,7 +28,8 @@ class ProgressReporter:
         self.articles = 0
         self.started = time.monotonic()
         self.last_line = self.started
-        self.every = settings().progress_every or self.PLAIN_EVERY_SECONDS
+        every = settings().progress_every
+        self.every = self.PLAIN_EVERY_SECONDS if every is None else every   # 0: a line per batch
         self.bar = None
         # a run that reads files by parts shows its records; otherwise its files
         self.by_records = bool(total_units) and total_units != self.to_read

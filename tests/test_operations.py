@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
+from tests.hooking import hooked
+
 PERSIAN_CALL = (
     "به گزارش خبرگزاری ایرنا، سید عباس عراقچی وزیر امور خارجه کشورمان روز دوشنبه در تماس تلفنی با "
     "هاکان فیدان وزیر امور خارجه ترکیه درباره آخرین تحولات منطقه و همکاری‌های اقتصادی گفت‌وگو کرد."
@@ -47,7 +49,7 @@ def _env(**extra) -> dict:
     env.pop("PREFECT_API_URL", None)  # `tamas ingest` uses its own temporary server
     env.pop("TAMAS_TEST_HOOK", None)
     env.update({k: str(v) for k, v in extra.items()})
-    return env
+    return hooked(env)  # a run that is to stop at a stage gets the hooks (tests/hooks/)
 
 
 @contextmanager
@@ -705,15 +707,21 @@ def test_end_of_run_steps_get_their_own_memory_cap_and_the_load_cap_comes_back(m
     def as_duckdb_prints(limit):
         return cap(duckdb.connect(config={"memory_limit": limit}))
 
+    from flows.settings import settings
+
     monkeypatch.setenv("TAMAS_DUCKDB_INDEX_MEMORY", "300MB")
     monkeypatch.delenv("TAMAS_DUCKDB_REBUILD_MEMORY", raising=False)
-    con = duckdb.connect(config={"memory_limit": store.memory_cap("load")})
-    load_cap = cap(con)
-    with store.step_memory(con, "index"):
-        assert cap(con) == as_duckdb_prints("300MB") != load_cap
-    with store.step_memory(con, "rebuild"):
-        assert cap(con) == as_duckdb_prints(store.MEMORY_CAPS["rebuild"][1]) != load_cap
-    with pytest.raises(duckdb.CatalogException):
+    store.configure_memory(settings().memory_caps)  # as a run does when it starts
+    try:
+        con = duckdb.connect(config={"memory_limit": store.memory_cap("load")})
+        load_cap = cap(con)
+        with store.step_memory(con, "index"):
+            assert cap(con) == as_duckdb_prints("300MB") != load_cap
         with store.step_memory(con, "rebuild"):
-            con.execute("SELECT * FROM no_such_table")
-    assert cap(con) == load_cap
+            assert cap(con) == as_duckdb_prints(store.MEMORY_CAPS["rebuild"]) != load_cap
+        with pytest.raises(duckdb.CatalogException):
+            with store.step_memory(con, "rebuild"):
+                con.execute("SELECT * FROM no_such_table")
+        assert cap(con) == load_cap
+    finally:
+        store.configure_memory({})

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
+from tests.hooking import hooked
 from test_cli import SUBREAPER_PRELUDE
 
 TAMAS = Path(sys.executable).with_name("tamas")
@@ -31,7 +33,7 @@ CALL = (
 def _env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "TAMAS_TEST_HOOK")}
     env.update({k: str(v) for k, v in extra.items()})
-    return env
+    return hooked(env)  # a run that is to stop at a stage gets the hooks (tests/hooks/)
 
 
 def _tamas(*args, env=None, timeout=300) -> subprocess.CompletedProcess:

@@ -18,11 +18,6 @@ by SIGKILL, so a lock is never left stale. A POSIX lock belongs to the process, 
 the open file: the worker processes a run starts for cleaning and extraction do not
 inherit it (with ``flock`` they would, and a worker orphaned by a SIGKILL would keep
 the warehouse locked).
-
-``pause_point`` is a test hook: ``TAMAS_TEST_HOOK=<stage>:pause`` makes a run stop at
-that stage (read, extract, transform (in the process doing the batch's work: a pool
-worker), load, publish) so that a test can SIGKILL it there or change
-the input under it; ``<stage>:fail`` makes it raise there. Unset in normal use.
 """
 
 from __future__ import annotations
@@ -30,7 +25,6 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -54,35 +48,12 @@ class WarehouseUnavailable(Exception):
 _HELD: set[str] = set()
 _HELD_GUARD = threading.Lock()
 
-TEST_HOOK_STAGES = ("read", "extract", "transform", "load", "publish")
-_HOOKS_FIRED: set[str] = set()
 
-
-def pause_point(stage: str) -> None:
-    """Test hook (see module docstring): pause or fail at ``stage`` when asked to.
-
-    ``TAMAS_TEST_HOOK=<stage>:pause`` writes "<stage> <pid>" to ``$TAMAS_TEST_HOOK_FILE``
-    and sleeps until that file is removed (the test resumes the run) or the process is
-    killed, at most an hour; ``<stage>:fail`` raises ``RuntimeError``. Each fires once
-    per process (the first batch that reaches the stage).
-    """
-    hook = os.environ.get("TAMAS_TEST_HOOK", "")
-    if not hook:
-        return
-    wanted, _, action = hook.partition(":")
-    if wanted != stage or stage in _HOOKS_FIRED:
-        return
-    _HOOKS_FIRED.add(stage)
-    if action == "fail":
-        raise RuntimeError(f"injected failure at {stage} (TAMAS_TEST_HOOK)")
-    marker = os.environ.get("TAMAS_TEST_HOOK_FILE")
-    if marker:
-        with open(marker, "w", encoding="utf-8") as handle:
-            handle.write(f"{stage} {os.getpid()}\n")
-    print(f"tamas: test hook: paused at {stage} (pid {os.getpid()})", file=sys.stderr, flush=True)
-    deadline = time.monotonic() + 3600
-    while time.monotonic() < deadline and (not marker or os.path.exists(marker)):
-        time.sleep(0.05)
+def _publish(next_path: Path, path: Path) -> None:
+    """The complete, closed copy on disk, then in the warehouse's place in one rename."""
+    with open(next_path, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(next_path, path)
 
 
 def sql_files(layer: str) -> list[Path]:
@@ -220,10 +191,7 @@ def staged_copy(path: Path):
         yield con
         con.execute("CHECKPOINT")
         con.close()
-        pause_point("publish")
-        with open(next_path, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(next_path, path)
+        _publish(next_path, path)
     except BaseException:
         # A failed copy, load or publish (a full disk) leaves no partial copy behind.
         if con is not None:
