@@ -303,6 +303,13 @@ def test_a_plan_across_an_apposition_or_in_a_subjunctive_is_no_call(ref, text):
     assert calls(run(ref, {"a": text}, PUB_2019)) == []
 
 
+def test_a_nouns_suffix_is_no_subjunctive_verb(ref):
+    # فعال‌سازی، سرمایه‌گذاری: -سازی and -گذاری spell second-person verbs, but are nouns here
+    ex = run(ref, {"a": "ظریف شامگاه دوشنبه در گفتگوی تلفنی با لاوروف بر فعال‌سازی بازارچه‌ها و سرمایه‌گذاری "
+                        "مشترک تاکید کرد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]] and day(ex) == (dt.date(2019, 5, 13), "day")
+
+
 def test_the_genitive_pair_is_the_call_not_the_clause_subject(ref):
     # "گفت‌وگوی تلفنی X و Y": X and Y spoke; the subject only welcomed it
     ex = run(ref, {"a": "پمپئو از گفتگوی تلفنی هفته گذشته لاوروف و چاووش‌اوغلو استقبال کرد."}, PUB_2019)

@@ -73,8 +73,11 @@ def verb_forms() -> dict[str, VerbForm]:
                 add(("نمی " if neg else "می ") + past + pe, "past", neg, person, past)
                 add(n + past + "ه بود" + pe, "pluperfect", neg, person, past)
                 add(("نمی " if neg else "می ") + _present(present, ne), "present", neg, person, past)
-                # داشتن has no می- present: دارد is indicative (ادامه دارد), داشته باشد its subjunctive
-                add(n + _present(present, ne), "present" if present == "دار" else "subjunctive", neg, person, past)
+                # داشتن has no می- present: دارد is indicative (ادامه دارد), داشته باشد its subjunctive.
+                # A bare second person singular is a noun's suffix in news copy, not a verb
+                # (تصمیم‌گیری، سرمایه‌گذاری، فعال‌سازی، اطلاع‌رسانی).
+                if not (person == "2s" and not n):
+                    add(n + _present(present, ne), "present" if present == "دار" else "subjunctive", neg, person, past)
                 add(("نخواه" if neg else "خواه") + ne + " " + past, "future", neg, person, past)
             add("ب" + _present(present, ne), "subjunctive", False, person, past)
         for person, aux in zip(PERSONS, PERFECT_AUX):
