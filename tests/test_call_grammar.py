@@ -263,6 +263,17 @@ def test_a_post_signed_by_its_author_is_his_first_person_report(ref):
     assert calls(ex, "c") == []      # the last line is a sentence, not a signature
 
 
+def test_items_under_a_header_of_calls_are_its_subjects_calls(ref):
+    # "رایزنی‌های تلفنی امروز X:" then numbered items "۱- گفتگو با Y؛ ...": X called Y, Z
+    text = ("رایزنی‌های تلفنی امروز محمدجواد ظریف وزیر امور خارجه:\n"
+            "۱- گفتگو با سرگئی لاوروف؛ دو طرف درباره سوریه رایزنی کردند.\n"
+            "۲- گفتگو با مولود چاووش‌اوغلو؛ ظریف خواستار توقف حملات شد.")
+    assert calls(run(ref, {"a": text}, PUB_2019)) == [["IR", "RU"], ["IR", "TR"]]
+    # without the header's phone word, a list of meetings stays no call
+    text = text.replace("رایزنی‌های تلفنی امروز", "دیدارهای امروز")
+    assert calls(run(ref, {"a": text}, PUB_2019)) == []
+
+
 def test_a_call_said_by_a_speaker_label(ref):
     ex = run(ref, {"a": "لاوروف در گفتگوی تلفنی با ظریف:\nبحران سوریه راه حل نظامی ندارد."}, PUB_2019)
     assert calls(ex) == [["IR", "RU"]]

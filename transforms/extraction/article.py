@@ -48,9 +48,13 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
             reports = []
             author = _signature(s, sent_n, H, found.honor)
             colons = _label_colons(s, sent_n)
+            explicit_in = {q.sentence for q in preds if q.explicit}
             for p in preds:
                 speaker = _label_before(s, sent_n, p, H, colons) or (author if p.sentence < len(sent_n) - 1 else [])
-                reports.append(analyse_report(p, nt, toks, H, lex, speaker))
+                header, header_sent = _list_header(s, sent_n, p, H)
+                if header_sent in explicit_in:
+                    p.explicit = True     # an item under "رایزنی‌های تلفنی امروز X:" is one of those calls
+                reports.append(analyse_report(p, nt, toks, H, lex, speaker, header))
             calls = build_calls(reports, resolver, H, headline, lambda p: _own_date(s, p, pub_local, lex))
             if calls:
                 shared = _Shared(nt, text, sent_n, H, calls)
@@ -93,6 +97,27 @@ def _label_before(s: str, sent_n, p, H: Heads, colons: tuple[list[int], list[int
     a, colon = sent_n[indices[k]][0], positions[k]
     heads = [h for h in H.in_range(a, colon) if h.kind != "pronoun" and not h.source and not h.institution]
     return heads[:1] if heads and len(s[a:colon].split()) <= 10 else []
+
+
+# an item's number or bullet at the start of a line (the matching form drops "-" and ")")
+_LIST_ITEM = re.compile(r"\s*(?:[0-9۰-۹]{1,2}(?: ?[-.)])?|[-•▪◾🔹🔸])\s")
+
+
+def _list_header(s: str, sent_n, p, H: Heads) -> tuple[list, int | None]:
+    """The official of the header a numbered or bulleted item stands under ("رایزنی‌های
+    تلفنی امروز X:\n۱- گفت‌وگو با Y؛ ..."): the subject of the item's call; and the
+    header's sentence."""
+    a, b = sent_n[p.sentence]
+    if not _LIST_ITEM.match(s, a):
+        return [], None
+    for i in range(p.sentence - 1, max(-1, p.sentence - 12), -1):
+        x, y = sent_n[i]
+        if _LIST_ITEM.match(s, x):
+            continue          # an earlier item of the same list
+        if s[x:y].rstrip().endswith(":"):
+            return [h for h in H.in_range(x, y) if h.kind in {"person", "title"} and _usable(h)][:1], i
+        return [], None
+    return [], None
 
 
 SIGNATURE_SEPARATORS = set("|،,-–—/:")

@@ -233,7 +233,8 @@ class _Args:
         return bool(self.genitive or self.obj or self.source or self.joint)
 
 
-def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexicon, prev_label_heads) -> Report:
+def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexicon, prev_label_heads,
+                   list_heads=()) -> Report:
     """The calls one predicate reports: its arguments, its caller, one call or several."""
     s = nt.s
     rep = Report(p)
@@ -244,6 +245,8 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
         rep.pair_anaphor = lex.pattern("pair_anaphor").search(before) is not None
     if not args.subj and prev_label_heads and _first_person(p, toks, toks.index_at(p.clause[1])):
         args.subj = prev_label_heads
+    if not args.subj and list_heads and (args.obj or args.source):
+        args.subj = list(list_heads)      # "X رایزنی‌های تلفنی امروز:\n۱- گفت‌وگو با Y"
     caller = _caller(p, args)
     request = _requester(s, toks, H, p.clause[0], p.clause[1], lex)
     if isinstance(request, Mention):
