@@ -335,6 +335,10 @@ def test_the_same_pair_in_another_month_is_another_call(ref):
                         "با یکدیگر تلفنی گفتگو کرده بودند."}, PUB_2019)
     assert n_calls(ex, "a") == 2
     assert sorted(day(ex, "a", k) for k in range(2)) == [(dt.date(2018, 11, 1), "month"), (dt.date(2019, 5, 15), "day")]
+    # a bare conversation word in another month (a meeting) makes no call of its own
+    ex = run(ref, {"a": "ظریف امروز با لاوروف تلفنی گفتگو کرد. ظریف و لاوروف در نوامبر ۲۰۱۸ در مسکو گفتگو کرده بودند."},
+             PUB_2019)
+    assert n_calls(ex, "a") == 1
 
 
 def test_an_adjective_that_spells_a_verb_does_not_end_the_date_phrase(ref):

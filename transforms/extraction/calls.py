@@ -252,11 +252,10 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
         # a headline gathering what the body reports as separate calls ("سران A و B در
         # تماس با X" over "A و B در تماس‌های جداگانه با X"): the body's calls
         if len(c.parts) >= 3:
-            parts_of = [{p.country for p in call.participants.values()} for call in calls]
-            covered = [call for call, cs in zip(calls, parts_of) if len(cs) >= 2 and cs <= countries]
-            if len(covered) >= 2 and set().union(*({p.country for p in call.participants.values()}
-                                                   for call in covered)) == countries:
-                for call in covered:
+            covered = [(call, cs) for call in calls
+                       if len(cs := {p.country for p in call.participants.values()}) >= 2 and cs <= countries]
+            if len(covered) >= 2 and set().union(*(cs for _, cs in covered)) == countries:
+                for call, _ in covered:
                     call.cands.append(c)
                 return
     for call in calls.like(c):
@@ -264,7 +263,7 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
             days = {x.day[0] for x in call.cands if x.day and x.day[1] == "day"}
             if not supporting and c.day and c.day[1] == "day" and days and c.day[0] not in days:
                 continue          # the same people on another day: another call
-            if c.day and c.day[1] == "month" and days and (c.day[0].year, c.day[0].month) not in {
+            if not supporting and c.day and c.day[1] == "month" and days and (c.day[0].year, c.day[0].month) not in {
                     (d.year, d.month) for d in days}:
                 continue          # ... or in another month ("آخرین بار در دسامبر ۲۰۲۲")
             if supporting:
