@@ -228,6 +228,16 @@ def test_a_call_with_someone_named_who_is_no_official_takes_no_other_side(ref):
     assert calls(ex) == []
 
 
+def test_a_call_that_rejects_a_claim_and_a_manner_phrase_after_ba_stay_calls(ref):
+    # "به گزارش X" is the agency, not a claim about the call; the call itself calls a claim false
+    ex = run(ref, {"a": "به گزارش ایرنا، ظریف امروز در تماس تلفنی با لاوروف ادعاهای آمریکا را کذب خواند."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+    # "با اشاره به ..." names no other side: it is taken from the next sentence
+    ex = run(ref, {"a": "ظریف امروز در تماس تلفنی با اشاره به تحولات سوریه خواستار توقف حملات شد. "
+                        "لاوروف نیز بر ادامه همکاری تاکید کرد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]
+
+
 def test_a_claimed_call_denied_in_its_own_sentence_is_none(ref):
     ex = run(ref, {"a": "سخنگو درباره گزارش رسانه‌ها مبنی بر گفتگوی تلفنی ظریف و پمپئو گفت: چنین تماسی انجام نشده است."},
              PUB_2019)

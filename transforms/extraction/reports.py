@@ -303,8 +303,8 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
             a.obj = _list_at(s, H, toks.ends[k], hi)          # "یک تلفن X به Y": X phoned Y
     elif j < last and texts[j] == "با":
         a.obj = _list_at(s, H, toks.ends[j], hi)
-        a.other_named = not a.obj and j + 1 < last and texts[j + 1] not in BOUNDARY_MARKS \
-            and H.at(s, toks.starts[j + 1]) is None and texts[j + 1] not in {"خود", "همتای", "همتایان", "وی", "او"}
+        # "با مدیرعامل شرکت ...": the other side named, and no official (not "با اشاره به ...")
+        a.other_named = not a.obj and j + 1 < last and texts[j + 1] in lex.words("non_official")
     elif j < last and texts[j] == "از":
         k = j + 1 + (j + 1 < last and texts[j + 1] in {"سوی", "طرف", "جانب"})
         a.source = _list_at(s, H, toks.starts[k], hi) if k < last else []
