@@ -30,8 +30,9 @@ from flows.files import DEFAULT_MAX_BYTES, InputError, batches_by_weight, discov
 from flows.pool import WorkerPool
 from flows.progress import ProgressReporter
 from flows.settings import settings
-from transforms.formats import REASONS as FORMAT_REASONS
+from transforms import incremental
 from transforms.parsing import whole_files, with_known_articles
+from warehouse import backend as backends
 from warehouse import checks, load, search, store
 
 # Batches: large enough that Prefect's per-task cost (tens of ms of its server's CPU per
@@ -126,62 +127,6 @@ def transform_task(batch: pl.DataFrame, pool: WorkerPool | None, max_bytes: int 
     return BatchHolder(transform_in(pool, batch, max_bytes, seconds))
 
 
-# ---------------------------------------------------------------- incremental check
-
-
-def _with_last_seen(files: pl.DataFrame, state: pl.DataFrame, **extra: str) -> tuple[pl.DataFrame, pl.Expr]:
-    """``files`` joined with the size and mtime (and the ``extra`` columns, renamed) a
-    past run recorded for the same path, and the test "discovered as it was then"."""
-    joined = files.join(
-        state.select(
-            "source_path", pl.col("size_bytes").alias("_size"), pl.col("mtime_ns").alias("_mtime"),
-            *(pl.col(column).alias(alias) for alias, column in extra.items()),
-        ),
-        on="source_path",
-        how="left",
-    )
-    same = pl.col("skip_reason").is_null() & (pl.col("size_bytes") == pl.col("_size")) & (pl.col("mtime_ns") == pl.col("_mtime"))
-    return joined, same
-
-
-def split_unchanged(discovered: pl.DataFrame, state: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Files whose path, size and mtime match the last completed run are not read."""
-    joined, same = _with_last_seen(discovered, state, _sha="content_sha256")
-    same = same.fill_null(False)
-    unchanged = joined.filter(same).select(
-        "source_path", "size_bytes", "mtime_ns", pl.col("_sha").alias("content_sha256")
-    )
-    to_read = joined.filter(~same).drop("_size", "_mtime").rename({"_sha": "previous_sha256"})
-    return unchanged, to_read
-
-
-# Rejections that depend only on a file's bytes: the same bytes are rejected again, so an
-# unchanged file that got one is not re-read. The others (unreadable, vanished, too large,
-# links, FIFOs) depend on the moment or the options and are checked again every run.
-# A file that made parsing, cleaning or extraction fail, ran over its time budget or
-# killed its worker would do it again: not retried either while unchanged.
-CONTENT_REJECTIONS = frozenset({
-    *FORMAT_REASONS, "not_persian",  # every format's own reasons (transforms/formats/)
-    "parse_failed", "clean_failed", "extract_failed", "transform_timeout", "worker_died",
-})
-STILL_REJECTED_NOTE = " (file unchanged since it was rejected: not read again)"
-
-
-def split_still_rejected(to_read: pl.DataFrame, rejected: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Of the files to read, those rejected for their content by the last completed run
-    that saw them, with the same size and mtime: (still rejected, to read)."""
-    joined, same = _with_last_seen(to_read, rejected, _reason="reason", _rsha="content_sha256")
-    reason_key = pl.col("_reason").str.extract(r"^([a-z_]+)", 1)
-    same = (same & reason_key.is_in(list(CONTENT_REJECTIONS))).fill_null(False)
-    still = joined.filter(same).select(
-        "source_path", "size_bytes", "mtime_ns", pl.col("_rsha").alias("content_sha256"),
-        pl.lit("rejected").alias("outcome"),
-        (pl.col("_reason").str.replace(STILL_REJECTED_NOTE, "", literal=True) + STILL_REJECTED_NOTE).alias("reason"),
-        pl.lit(None, dtype=pl.List(pl.String)).alias("article_ids"),
-    )
-    return still, joined.filter(~same).drop("_size", "_mtime", "_reason", "_rsha")
-
-
 # ---------------------------------------------------------------- the flow
 
 
@@ -213,42 +158,12 @@ class IngestState:
         self.counts["files_seen"] += frame.height
 
 
-def _file_rows(read: pl.DataFrame, outcomes: pl.DataFrame, loaded_paths: list[str]) -> pl.DataFrame:
-    """One ingest_file row per file of a batch, deciding loaded / duplicate / unchanged / rejected."""
-    rows = read.select("source_path", "size_bytes", "mtime_ns", "previous_sha256").join(
-        outcomes, on="source_path", how="left"
-    )
-    outcome = (
-        pl.when(pl.col("rejected"))
-        .then(pl.lit("rejected"))
-        .when(pl.col("content_sha256") == pl.col("previous_sha256"))
-        .then(pl.lit("unchanged"))
-        .when(pl.col("source_path").is_in(loaded_paths))
-        .then(pl.lit("loaded"))
-        .otherwise(pl.lit("duplicate"))
-    )
-    reason = (
-        pl.when(pl.col("content_sha256") == pl.col("previous_sha256"))
-        .then(pl.lit("touched, content unchanged"))
-        .when(outcome.eq("loaded") & pl.col("previous_sha256").is_not_null() & pl.col("reason").is_null())
-        .then(pl.lit("content changed: new article version (dim_article.supersedes_article_id)"))
-        .when(outcome.eq("duplicate") & pl.col("reason").is_null())
-        .then(pl.lit("same content as an article already loaded"))
-        .otherwise(pl.col("reason"))
-    )
-    return rows.with_columns(outcome.alias("outcome"), reason.alias("reason")).select(
-        "source_path", "content_sha256", "outcome", "reason", "size_bytes", "mtime_ns", "article_ids"
-    )
-
-
 @task(name="load-batch", cache_policy=NO_CACHE)
 def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
     """Append a batch's new articles and their staging rows; account for its files."""
     read, articles, extraction = batch.files, batch.articles, batch.extraction
     # A touched file with the same bytes is unchanged: its articles are already loaded.
-    unchanged_paths = read.filter(pl.col("previous_sha256").is_not_null()).join(
-        batch.outcomes.select("source_path", "content_sha256"), on="source_path"
-    ).filter(pl.col("content_sha256") == pl.col("previous_sha256"))["source_path"]
+    unchanged_paths = incremental.same_bytes_paths(read, batch.outcomes)
     candidates = articles.filter(~pl.col("file_path").is_in(unchanged_paths.implode()))
     # Earlier batches of this run are already in dim_article (same transaction).
     known = load.known_articles(state.con, candidates["article_id"].unique().to_list())
@@ -259,42 +174,17 @@ def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
         new = new.join(meta, on="article_id", how="left").with_columns(
             pl.coalesce("outlet", "outlet_in_text").alias("outlet")
         )
-        new = _with_lineage(state.con, new, read)
+        new = incremental.with_lineage(new, load.previous_versions(state.con, incremental.changed_paths(read, new)))
         if state.index is not None:
             state.index_from = state.index.next_rowid(state.con)
         load.append_articles(state.con, new, state.run_id)
-        load.append_staging(state.con, _only(extraction, new_ids))
+        load.append_staging(state.con, incremental.only_articles(extraction, new_ids))
         state.counts["loaded_articles"] += new.height
         state.counts["calls_found"] += extraction.mentions.filter(pl.col("article_id").is_in(list(new_ids))).height
     loaded = new["file_path"].unique().to_list() if new.height else []
     files, outcomes, loaded = whole_files(state.parts, read, batch.outcomes, loaded)
     if files.height:
-        state.add_files(_file_rows(files, outcomes, loaded))
-
-
-def _with_lineage(con, new: pl.DataFrame, read: pl.DataFrame) -> pl.DataFrame:
-    """Add ``supersedes_article_id``: a file read before whose content changed yields a
-    new version of the article it held (the same .jsonl line, or its only article)."""
-    changed = set(read.filter(pl.col("previous_sha256").is_not_null())["source_path"].to_list())
-    previous = load.previous_versions(con, [p for p in set(new["file_path"].to_list()) if p in changed])
-    supersedes = []
-    for article_id, source_path, file_path in new.select("article_id", "source_path", "file_path").iter_rows():
-        before = [(a, src) for a, src in previous.get(file_path, []) if a != article_id]
-        same_place = [a for a, src in before if src == source_path]
-        supersedes.append(same_place[0] if same_place else before[0][0] if len(before) == 1 else None)
-    return new.with_columns(pl.Series("supersedes_article_id", supersedes, dtype=pl.String))
-
-
-def _only(extraction, article_ids: set[str]):
-    """The extraction restricted to the given articles."""
-    ids = list(article_ids)
-    return type(extraction)(
-        **{
-            name: frame.filter(pl.col("article_id").is_in(ids))
-            for name in extraction.__dataclass_fields__
-            for frame in [getattr(extraction, name)]
-        }
-    )
+        state.add_files(incremental.file_rows(files, outcomes, loaded))
 
 
 def rebuild_dimensions_and_facts(con) -> int:
@@ -315,13 +205,7 @@ def finish_load_task(
     rebuild: bool = True, keep_file_latest: bool = True,
 ) -> None:
     if unchanged.height:
-        state.add_files(
-            unchanged.with_columns(
-                pl.lit("unchanged").alias("outcome"),
-                pl.lit("path, size and mtime unchanged: not read").alias("reason"),
-                pl.lit(None, dtype=pl.List(pl.String)).alias("article_ids"),
-            )
-        )
+        state.add_files(incremental.unchanged_rows(unchanged))
     if still_rejected.height:
         state.add_files(still_rejected)
     fingerprint = load.reference_fingerprint()
@@ -362,23 +246,20 @@ def ingest_articles(
     started = time.monotonic()
     started_at = datetime.now(timezone.utc)
     run_id = str(uuid.uuid4())
-    target = Path(warehouse)
-    summary = RunSummary(run_id=run_id, warehouse=str(target))
-    # DuckLake (warehouse/lake.py): no file lock, no staged copy; its own transactions.
-    lake = scaling.lake_backend(warehouse)
+    summary = RunSummary(run_id=run_id, warehouse=str(Path(warehouse)))
+    backend = backends.for_warehouse(warehouse, lake_data_path, lock_wait_seconds)
     tuned = settings()
     store.configure_memory(tuned.memory_caps)
     seconds = DEFAULT_FILE_SECONDS if tuned.file_seconds is None else tuned.file_seconds
-    with store.writer_lock(target, lock_wait_seconds) if lake is None else lake.no_lock():
+    with backend.lock():
         try:
-            with store.staged_copy(target) if lake is None else lake.session(warehouse, lake_data_path) as con:
+            with backend.session() as con:
                 con.execute("BEGIN TRANSACTION")
-                # A DuckLake run stays one transaction: other writers and readers share the lake.
-                state = IngestState(con, run_id, commit_each_batch=lake is None)
+                state = IngestState(con, run_id, commit_each_batch=backend.commit_each_batch)
                 discovered = discover_task(paths, max_bytes)
-                history = lake is not None  # a lake's concurrent writers keep no ingest_file_latest
-                unchanged, to_read = split_unchanged(discovered, load.file_state(con, from_history=history))
-                still_rejected, to_read = split_still_rejected(to_read, load.rejected_state(con, from_history=history))
+                history = not backend.keeps_file_latest
+                unchanged, to_read = incremental.split_unchanged(discovered, load.file_state(con, from_history=history))
+                still_rejected, to_read = incremental.split_still_rejected(to_read, load.rejected_state(con, from_history=history))
                 workers = workers or os.cpu_count() or 1
                 to_read = split_records(to_read, max_bytes)  # a big .jsonl: a row per part
                 changed = to_read.filter(pl.col("previous_sha256").is_not_null() & pl.col("part_index").is_null())
@@ -414,19 +295,17 @@ def ingest_articles(
                         pool.close(kill=not done)
                 finish_load_task(
                     state, unchanged, still_rejected, started_at, [str(p) for p in paths],
-                    rebuild=lake is None, keep_file_latest=lake is None,
+                    rebuild=backend.rebuilds_before_commit, keep_file_latest=backend.keeps_file_latest,
                 )
                 con.execute("COMMIT")
-                if lake is not None:  # derived tables: a second transaction, retried on conflict
-                    state.counts["calls_total"] = lake.rebuild_derived(con, rebuild_dimensions_and_facts)
+                calls = backend.after_commit(con, rebuild_dimensions_and_facts)
+                if calls is not None:
+                    state.counts["calls_total"] = calls
                 progress.close()
         except BaseException as exc:
             summary.status = "failed"
             summary.error = one_line_error(exc)
-            if lake is None:
-                _record_failure(target, run_id, started_at, paths, summary.error)
-            else:
-                lake.record_failure(warehouse, lake_data_path, run_id, started_at, paths, summary.error)
+            backend.record_failure(run_id, started_at, paths, summary.error)
             raise
     summary.counts = state.counts
     summary.seconds = time.monotonic() - started
@@ -463,12 +342,3 @@ def _load(holder: BatchHolder, state: IngestState, progress: ProgressReporter) -
     whole = batch.files.height if parts is None else int((parts.is_null() | (parts == batch.files["part_count"] - 1)).sum())
     units = int(batch.files["weight"].sum()) if "weight" in batch.files.columns else batch.files.height
     progress.advance(whole, batch.articles.height, units)
-
-
-def _record_failure(target: Path, run_id: str, started_at: datetime, paths: list, error: str) -> None:
-    """A failed run still leaves its trace in ingest_run (status failed, the error)."""
-    try:
-        with store.staged_copy(target) as con:
-            load.record_run(con, run_id, started_at, "failed", {}, [str(p) for p in paths], error)
-    except Exception:  # the original error matters more than a failure to record it
-        pass

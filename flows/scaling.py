@@ -1,4 +1,5 @@
-"""Past one machine (issue 7; docs/scaling.md): the Dask task runner and the DuckLake hook.
+"""Past one machine (issue 7; docs/scaling.md): the Dask task runner (the DuckLake backend is
+warehouse/backend.py).
 
 - ``dask_task_runner(address, workers)``: prefect-dask's ``DaskTaskRunner`` on an existing
   scheduler (``tcp://host:port``) or, without an address, on a ``LocalCluster`` of
@@ -6,7 +7,6 @@
   ``ingest_articles.with_options(task_runner=...)``.
 - ``runs_tasks_locally()``: whether the running flow's tasks run in this process's threads
   (then the CPU stages go to a local process pool) or on a cluster (then they must not).
-- ``lake_backend(warehouse)``: ``warehouse.lake`` when the warehouse is a ``ducklake:`` spec.
 """
 
 from __future__ import annotations
@@ -42,9 +42,3 @@ def runs_tasks_locally() -> bool:
     context = FlowRunContext.get()
     runner = getattr(context, "task_runner", None)
     return runner is None or isinstance(runner, ThreadPoolTaskRunner)
-
-
-def lake_backend(warehouse: str):
-    from warehouse import lake
-
-    return lake if lake.is_lake(warehouse) else None

@@ -165,3 +165,13 @@ def _copy_code(tmp_path: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     return tmp_path
+
+
+def test_the_flow_reaches_its_storage_only_through_the_backend():
+    """flows/ingest.py never chooses between the warehouse file and a DuckLake:
+    warehouse/backend.py does, in one place."""
+    tree = ast.parse((REPO / "flows" / "ingest.py").read_text(encoding="utf-8"))
+    imported = {t for _, t in imports_of(REPO / "flows" / "ingest.py", REPO)}
+    used = {f"{n.value.id}.{n.attr}" for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+    assert "warehouse.lake" not in imported
+    assert not used & {"store.writer_lock", "store.staged_copy", "lake.session", "lake.rebuild_derived"}

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import random
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -161,11 +161,6 @@ def session(spec: str, data_path: str | None):
         yield con
     finally:
         con.close()
-
-
-def no_lock():
-    """Runs into a lake take no writer lock (see module docstring)."""
-    return nullcontext()
 
 
 def rebuild_derived(con: duckdb.DuckDBPyConnection, derive: Callable[[duckdb.DuckDBPyConnection], int]) -> int:
