@@ -395,6 +395,32 @@ def test_second_writer_exits_75_or_waits_and_kill_9_leaves_no_stale_lock(tmp_pat
         pass
 
 
+def test_a_writer_waits_as_long_as_asked_and_takes_the_lock_once_free(tmp_path):
+    """--wait's backoff: busy at once with no wait, busy after the whole wait while held,
+    and the lock taken soon after the holder lets go."""
+    from warehouse.store import WarehouseBusy, writer_lock
+
+    warehouse = tmp_path / "tamas.duckdb"
+    code = f"from pathlib import Path; import time; from warehouse.store import writer_lock\nwith writer_lock(Path({str(warehouse)!r})):\n    print('held', flush=True); time.sleep(4)"
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        waited = []
+        for wait_seconds in (0, 1.5):
+            start = time.monotonic()
+            with pytest.raises(WarehouseBusy, match=f"pid {holder.pid}"):
+                with writer_lock(warehouse, wait_seconds):
+                    pass
+            waited.append(time.monotonic() - start)
+        assert waited[0] < 0.5 and 1.4 <= waited[1] < 2.5, waited
+        start = time.monotonic()
+        with writer_lock(warehouse, 30):
+            taken = time.monotonic() - start
+        assert holder.wait(timeout=10) == 0 and taken < 4.5, taken
+    finally:
+        holder.kill()
+
+
 # ---------------------------------------------------------------- 4. bad input
 
 

@@ -25,14 +25,13 @@ it, with the key named, instead of passing silently; its rebuild is rolled back.
 
 from __future__ import annotations
 
-import random
-import time
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 import duckdb
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from warehouse import checks, contract, store
 
@@ -103,13 +102,13 @@ def _conflict(exc: Exception) -> bool:
 def _with_retries(call, transient, attempts: int = RETRIES):
     """``call()``, again after a growing random pause while it fails with an error
     ``transient`` accepts (another writer got there first), at most ``attempts`` times."""
-    for attempt in range(attempts):
-        try:
-            return call()
-        except duckdb.Error as exc:
-            if not transient(exc) or attempt == attempts - 1:
-                raise
-            time.sleep(random.uniform(0.05, 0.3) * (attempt + 1))
+    return Retrying(
+        retry=retry_if_exception(lambda exc: isinstance(exc, duckdb.Error) and transient(exc)),
+        stop=stop_after_attempt(attempts),
+        # random pauses: two writers that collided do not collide again in step
+        wait=wait_random_exponential(multiplier=0.1, max=3),
+        reraise=True,
+    )(call)
 
 
 def retrying(con: duckdb.DuckDBPyConnection, work, attempts: int = RETRIES):

@@ -26,11 +26,11 @@ import fcntl
 import os
 import shutil
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
 
 from warehouse import contract
 
@@ -103,6 +103,29 @@ def check_writable(path: Path) -> None:
         raise WarehouseUnavailable(f"warehouse is not readable: {path}")
 
 
+class _LockHeld(Exception):
+    def __init__(self, holder: str):
+        self.holder = holder
+
+
+def _take_lock(lock_path: Path, key: str):
+    """The lock file's handle, locked; ``_LockHeld`` when another run holds it."""
+    with _HELD_GUARD:
+        # A POSIX lock excludes other processes only, and closing ANY descriptor of the
+        # file releases it: a lock held by another thread of this process is checked in
+        # _HELD, without opening the file.
+        if key in _HELD:
+            raise _LockHeld(" (in this process)")
+        candidate = open(lock_path, "a+")
+        try:
+            fcntl.lockf(candidate, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # EAGAIN / EACCES: another process holds it
+            candidate.close()
+            raise _LockHeld(_lock_holder(lock_path)) from None
+        _HELD.add(key)
+        return candidate
+
+
 @contextmanager
 def writer_lock(path: Path, wait_seconds: float = 0.0):
     """Exclusive writer lock on ``<path>.lock``; waits up to ``wait_seconds``.
@@ -113,36 +136,19 @@ def writer_lock(path: Path, wait_seconds: float = 0.0):
     check_writable(path)
     lock_path = path.with_name(path.name + ".lock")
     key = str(lock_path.resolve())
-    deadline = time.monotonic() + wait_seconds
-    delay = 0.1
-    handle = None
-    while handle is None:
-        holder = ""
-        with _HELD_GUARD:
-            # A POSIX lock excludes other processes only, and closing ANY descriptor of
-            # the file releases it: a lock held by another thread of this process is
-            # checked in _HELD, without opening the file.
-            if key in _HELD:
-                holder = " (in this process)"
-            else:
-                candidate = open(lock_path, "a+")
-                try:
-                    fcntl.lockf(candidate, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:  # EAGAIN / EACCES: another process holds it
-                    candidate.close()
-                    holder = _lock_holder(lock_path)
-                else:
-                    _HELD.add(key)
-                    handle = candidate
-        if handle is not None:
-            break
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise WarehouseBusy(
-                f"another run{holder} is writing {path} (lock {lock_path}); try again later or pass --wait SECONDS"
-            )
-        time.sleep(min(delay, left))
-        delay = min(delay * 2, 2.0)
+    backoff = wait_exponential(multiplier=0.1, max=2)
+    try:
+        handle = Retrying(
+            retry=retry_if_exception_type(_LockHeld),
+            stop=stop_after_delay(wait_seconds),
+            # the last pause ends at the deadline, for one more try then
+            wait=lambda state: min(backoff(state), max(0.0, wait_seconds - state.seconds_since_start)),
+            reraise=True,
+        )(_take_lock, lock_path, key)
+    except _LockHeld as held:
+        raise WarehouseBusy(
+            f"another run{held.holder} is writing {path} (lock {lock_path}); try again later or pass --wait SECONDS"
+        ) from None
     try:
         handle.seek(0)
         handle.truncate()
