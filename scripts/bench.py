@@ -52,6 +52,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from core.script import PERSIAN_DIGITS as FA_DIGITS
+from core.script import TO_PERSIAN_DIGITS
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DEV_DIR = ROOT.parent / "shared" / "eval" / "dev"
@@ -59,12 +62,14 @@ SEED_DIR = ROOT / "seeds" / "articles"
 REF_DIR = ROOT / "seeds" / "reference"
 PER_FOLDER = 1000
 
-FA_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 JALALI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
 
 
+_TO_FA = str.maketrans(TO_PERSIAN_DIGITS)
+
+
 def fa(n: int, width: int = 0) -> str:
-    return str(n).zfill(width).translate(str.maketrans("0123456789", FA_DIGITS))
+    return str(n).zfill(width).translate(_TO_FA)
 
 
 # ---------------------------------------------------------------- corpus

@@ -32,6 +32,11 @@ from pathlib import Path
 
 import polars as pl
 
+from core.script import (
+    BOM, HARAKAT, LETTER_FOLDS, LETTER_SET, LETTERS, LRM, QURANIC_MARKS, REGIONAL_FORMS, RLM, TATWEEL,
+    TO_ASCII_DIGITS, ZWJ, ZWNJ,
+)
+
 __all__ = [
     "clean_text",
     "clean_title",
@@ -40,19 +45,13 @@ __all__ = [
     "clean_articles",
 ]
 
-ZWNJ = "\u200c"
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "seeds" / "lexicon"
 
-# Persian/Arabic letters (no digits, no diacritics, no punctuation, no ZWNJ).
-LETTERS = "\u0621-\u063a\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc"
 _L = f"[{LETTERS}]"
 
 # --------------------------------------------------------------------------- digits
 
-_DIGIT_TO_ASCII = str.maketrans(
-    "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩",
-    "01234567890123456789",
-)
+_DIGIT_TO_ASCII = str.maketrans(TO_ASCII_DIGITS)
 
 
 def to_ascii_digits(s: str) -> str:
@@ -62,19 +61,16 @@ def to_ascii_digits(s: str) -> str:
 
 # ----------------------------------------------------------------------- match_form
 
+# Wider than extraction's matching form (transforms/extraction/text.py), which keeps
+# offsets into clean_text: a name key also folds other scripts' letter forms and Quranic
+# marks, and drops ZWJ rather than splitting a word at it.
 _MATCH_TRANSLATION = str.maketrans(
     {
-        "ي": "ی", "ى": "ی", "ئ": "ی", "ې": "ی", "ۍ": "ی", "ێ": "ی", "ے": "ی",
-        "ك": "ک", "ڪ": "ک",
-        "ة": "ه", "ۀ": "ه", "ھ": "ه", "ە": "ه", "ہ": "ه",
-        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-        "ؤ": "و",
-        "ـ": None,  # tatweel
-        ZWNJ: " ", "\u200d": None, "\u200e": None, "\u200f": None, "\ufeff": None,
-        "\u00a0": " ", "\t": " ", "\n": " ", "\r": " ", "-": " ", "_": " ",
+        **LETTER_FOLDS, **REGIONAL_FORMS,
+        **dict.fromkeys(HARAKAT + QURANIC_MARKS + TATWEEL + ZWJ + LRM + RLM + BOM),  # dropped
+        ZWNJ: " ", "\u00a0": " ", "\t": " ", "\n": " ", "\r": " ", "-": " ", "_": " ",
     }
 )
-_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed]")
 _EDGE_PUNCT = re.compile(r"^[\s«»\"'“”‘’()\[\]{}<>.,،؛;:!?؟…\-–—/|*#]+|[\s«»\"'“”‘’()\[\]{}<>.,،؛;:!?؟…\-–—/|*#]+$")
 _SPACES = re.compile(r"\s+")
 _SEYYED = re.compile(r"(?<![\w])(سید|سیده) (?=\w)")
@@ -90,7 +86,7 @@ def match_form(s: str) -> str:
     """
     if not s:
         return ""
-    s = _DIACRITICS.sub("", s.translate(_MATCH_TRANSLATION))
+    s = s.translate(_MATCH_TRANSLATION)
     s = to_ascii_digits(s).casefold()
     s = _SPACES.sub(" ", s)
     s = _SEYYED.sub(r"\1", s)  # "سید عباس" and "سیدعباس" give one key
@@ -134,9 +130,6 @@ def _drop_emoji(s: str) -> str:
 # zero-width space, BOM, soft hyphen, private-use characters (we use those internally).
 _INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\ue000-\uf8ff]")
 _ZWNJ_RUN = re.compile(f"[ ]*{ZWNJ}+[ ]*")
-_LETTER_SET = frozenset(
-    chr(c) for c in range(0x0600, 0x0700) if re.match(f"[{LETTERS}]", chr(c))
-)
 
 
 def _zwnj_repl(m: re.Match) -> str:
@@ -146,9 +139,9 @@ def _zwnj_repl(m: re.Match) -> str:
         return " " if a > 0 and b < len(s) else ""
     prev = s[a - 1] if a > 0 else ""
     nxt = s[b] if b < len(s) else ""
-    if prev in _LETTER_SET and nxt in _LETTER_SET:
+    if prev in LETTER_SET and nxt in LETTER_SET:
         return ZWNJ
-    if (prev.isalnum() and prev not in _LETTER_SET) or (nxt.isalnum() and nxt not in _LETTER_SET):
+    if (prev.isalnum() and prev not in LETTER_SET) or (nxt.isalnum() and nxt not in LETTER_SET):
         return " "
     return ""
 
@@ -601,7 +594,7 @@ def _replace_runs(text: str, fixes: dict[str, str]) -> str:
         i = text.find(word)
         while i >= 0:
             j = i + len(word)
-            if (i == 0 or text[i - 1] not in _LETTER_SET) and (j == len(text) or text[j] not in _LETTER_SET):
+            if (i == 0 or text[i - 1] not in LETTER_SET) and (j == len(text) or text[j] not in LETTER_SET):
                 spans.append((i, j, fixed))
             i = text.find(word, j)
     if not spans:
@@ -645,9 +638,9 @@ def _unshield(text: str, shielded: list[str]) -> str:
     out = [pieces[0]]
     for k, value in enumerate(shielded):
         before, after = pieces[k], pieces[k + 1]
-        if before and before[-1] in _LETTER_SET and value[0].isdigit():
+        if before and before[-1] in LETTER_SET and value[0].isdigit():
             value = " " + value
-        if after and after[0] in _LETTER_SET and value[-1].isdigit():
+        if after and after[0] in LETTER_SET and value[-1].isdigit():
             value = value + " "
         out.append(value)
         out.append(after)

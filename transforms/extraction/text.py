@@ -14,19 +14,23 @@ import functools
 import re
 from dataclasses import dataclass
 
-_CHAR_MAP = {
-    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "ہ": "ه", "ھ": "ه",
-    "أ": "ا", "إ": "ا", "ٱ": "ا", "آ": "ا", "-": " ", "_": " ", "–": " ", "ؤ": "و", "‌": " ", "‍": " ", "\u00a0": " ",
-    "\u200e": "", "\u200f": "", "ـ": "", "\u202a": "", "\u202b": "", "\u202c": "",
-    "\t": " ", "\r": " ", "\n": " ", "\u2009": " ", "\u202f": " ",
-}
-for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
-    _CHAR_MAP[_d] = str(_i)
-for _i, _d in enumerate("٠١٢٣٤٥٦٧٨٩"):
-    _CHAR_MAP[_d] = str(_i)
-_DIACRITICS = set(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0654", "\u0655"}
+from core.script import (
+    BIDI_EMBEDDINGS, HARAKAT, LETTER_FOLDS, LRM, RLM, TATWEEL, TO_ASCII_DIGITS, TOKEN_LETTERS, ZWJ, ZWNJ,
+)
 
-LETTER_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]")
+# Every character maps to at most one (offsets stay aligned). Narrower than match_form's
+# table (transforms/cleaning.py): the offsets and lexicon forms of extraction are set on it.
+_CHAR_MAP = {
+    **LETTER_FOLDS,
+    "-": " ", "_": " ", "–": " ", ZWNJ: " ", ZWJ: " ", "\u00a0": " ",
+    **dict.fromkeys(LRM + RLM + TATWEEL + BIDI_EMBEDDINGS, ""),
+    "\t": " ", "\r": " ", "\n": " ", "\u2009": " ", "\u202f": " ",
+    **TO_ASCII_DIGITS,
+}
+_DIACRITICS = set(HARAKAT)
+
+_TOKEN = f"[{TOKEN_LETTERS}a-zA-Z0-9]"
+LETTER_RE = re.compile(_TOKEN)
 
 
 def norm_char(ch: str) -> str:
@@ -61,10 +65,8 @@ def norm(s: str) -> str:
     return _SPACES.sub(" ", (s or "").translate(_TRANSLATE)).strip()
 
 
-TOKEN_CHARS = _LETTERS = frozenset(
-    chr(c) for lo, hi in ((0x0621, 0x064A), (0x0671, 0x06D3), (0x06FA, 0x06FF)) for c in range(lo, hi + 1)
-) | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-TOKEN_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+")
+TOKEN_CHARS = _LETTERS = frozenset(c for c in map(chr, [*range(0x80), *range(0x0600, 0x0700)]) if LETTER_RE.match(c))
+TOKEN_RE = re.compile(_TOKEN + "+")
 
 
 def is_letter(ch: str) -> bool:
