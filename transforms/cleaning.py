@@ -20,7 +20,6 @@ addresses are shielded from hazm's tokenizer, which would otherwise space
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 import sys
@@ -28,7 +27,6 @@ import threading
 import unicodedata
 from functools import lru_cache
 from itertools import chain, compress, product
-from pathlib import Path
 
 import polars as pl
 
@@ -36,6 +34,7 @@ from core.script import (
     BOM, HARAKAT, LETTER_FOLDS, LETTER_SET, LETTERS, LRM, QURANIC_MARKS, REGIONAL_FORMS, RLM, TATWEEL,
     TO_ASCII_DIGITS, ZWJ, ZWNJ,
 )
+from core.seeds import LEXICON_DIR, read_csv, read_list
 
 __all__ = [
     "clean_text",
@@ -44,8 +43,6 @@ __all__ = [
     "to_ascii_digits",
     "clean_articles",
 ]
-
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "seeds" / "lexicon"
 
 _L = f"[{LETTERS}]"
 
@@ -356,16 +353,16 @@ class _Resources:
                 if key not in self.lex and key not in self.joined:
                     self.joined[key] = v
 
-        self.keep = frozenset(_read_list(LEXICON_DIR / "keep.txt"))
+        self.keep = frozenset(_read_list("keep.txt"))
 
-        spellings = _read_csv(LEXICON_DIR / "spellings.csv")
+        spellings = _read_csv("spellings.csv", ["variant", "standard"])
         self.spelling_map = {r["variant"]: r["standard"] for r in spellings}
         self.spelling_re = re.compile("(" + _alternation(self.spelling_map, not_after=_L) + ")")
 
         # compounds: every join of the parts -> standard form
         self.compound_map: dict[str, str] = {}
-        for row in _read_csv(LEXICON_DIR / "compounds.csv"):
-            standard = row["standard"].strip()
+        for row in _read_csv("compounds.csv", ["standard", "parts"]):
+            standard = row["standard"]
             parts = [p.strip() for p in row["parts"].split("|") if p.strip()]
             variants = set()
             for seps in product(("", " ", ZWNJ), repeat=len(parts) - 1):
@@ -388,7 +385,7 @@ class _Resources:
         self.compound_re = re.compile(rf"({alternation})((?:هایی|های|ها|یان|ان|ای|یی|ی)?)(?!{_L})")
 
         agency_tails = set()
-        for name in _read_list(LEXICON_DIR / "agencies.txt"):
+        for name in _read_list("agencies.txt"):
             tail = name.split()[-1]
             if len(tail) >= 3:
                 agency_tails.add(tail)
@@ -400,22 +397,15 @@ class _Resources:
         self.token_re = re.compile(f"{_L}{{4,}}")
 
 
-def _read_list(path: Path) -> list[str]:
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
+# A lexicon file left out of seeds/lexicon means no such repair, not an error.
+def _read_list(name: str) -> list[str]:
+    path = LEXICON_DIR / name
+    return read_list(path) if path.is_file() else []
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
-    return list(csv.DictReader(lines))
+def _read_csv(name: str, columns: list[str]) -> list[dict[str, str]]:
+    path = LEXICON_DIR / name
+    return read_csv(path, columns).to_dicts() if path.is_file() else []
 
 
 _RES: _Resources | None = None
