@@ -345,6 +345,8 @@ def profile(corpus: Path, out: Path, env: dict) -> None:
 STAGES = [  # first match, searched from the leaf up
     ("extract", "transforms/extraction/"),
     ("clean", "transforms/cleaning.py"),
+    ("clean", "transforms/noise.py"),
+    ("clean", "transforms/repairs.py"),
     ("clean", "hazm/"),
     ("parse/decode", "transforms/parsing.py"),
     ("read/discover", "flows/files.py"),
