@@ -43,7 +43,6 @@ COLUMNS: dict[str, list[str]] = {
     "honorifics.csv": ["honorific"],
     "occasions.csv": ["occasion_code", "name_fa", "cues", "calendar", "month", "day", "country_code"],
 }
-LIST_COLUMNS = {"forms", "demonyms", "capitals", "aliases", "cues"}
 CALENDARS = {"jalali", "hijri", "gregorian"}
 KINDS = {"country", "org"}
 

@@ -122,8 +122,6 @@ class Resources:
             for v in variants:
                 if v != standard:
                     self.compound_map[v] = standard
-        # every variant starts with the first part (or an extra variant's first 3 letters)
-        self.compound_heads = tuple({v[:3] for v in self.compound_map})
         alternation = _alternation(self.compound_map, not_after=f"[{LETTERS}{ZWNJ}]")
         # a compound may carry a glued suffix (رئیس جمهوری, گفت و گوها, گفتگویی: the
         # indefinite یی after a final vowel); otherwise it must end at a word boundary (so

@@ -69,12 +69,6 @@ TOKEN_CHARS = _LETTERS = frozenset(c for c in map(chr, [*range(0x80), *range(0x0
 TOKEN_RE = re.compile(_TOKEN + "+")
 
 
-def is_letter(ch: str) -> bool:
-    """ch (one character) is a letter or digit of LETTER_RE; a set lookup, as this runs
-    millions of times per batch."""
-    return ch in _LETTERS
-
-
 @dataclass
 class NormText:
     """The matching form ``s`` of a text and the map back to the text's offsets.
@@ -228,7 +222,7 @@ def words_before(s: str, i: int, n: int) -> list[tuple[int, int, str]]:
     nearest first; stops at punctuation other than spaces."""
     toks = []
     j = i
-    letters = _LETTERS  # is_letter, inlined: this runs per character
+    letters = _LETTERS  # a set lookup: this runs per character
     while len(toks) < n:
         while j > 0 and s[j - 1] in " «»\"":
             j -= 1
@@ -277,10 +271,6 @@ class Tokens:
     def index_at(self, pos: int) -> int:
         """Index of the first token starting at or after pos."""
         return bisect.bisect_left(self.starts, pos)
-
-    def index_before(self, pos: int) -> int:
-        """Index of the last token ending at or before pos (-1 if none)."""
-        return bisect.bisect_right(self.ends, pos) - 1
 
 
 def tokenize(s: str, spans: list[tuple[int, int]] | None = None) -> Tokens:
