@@ -256,7 +256,7 @@ def words_after(s: str, i: int, n: int) -> list[tuple[int, int, str]]:
 
 # --- tokens ---------------------------------------------------------------------------
 
-_TOKEN_OR_MARK = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+|[^\s]")
+_TOKEN_OR_MARK = re.compile(_TOKEN + r"+|[^\s]")
 
 
 @dataclass
