@@ -60,10 +60,11 @@ def read_csv(path: Path, columns: Iterable[str] = ()) -> pl.DataFrame:
         )
     except pl.exceptions.PolarsError:
         grid = None
-    if grid is None or grid.height != len(numbered):  # a quote left open swallows the line end
+    rows = grid.rows() if grid is not None else []
+    # a quote left open swallows the end marker, or the line end and the lines after it
+    if len(rows) != len(numbered) or not all(_END in row for row in rows):
         odd = next((n for n, ln in numbered if ln.count('"') % 2), None)
         fail(path, odd, "a quoted cell is not closed on its line" if odd else "not readable as CSV")
-    rows = grid.rows()
     counts = [row.index(_END) for row in rows]
 
     header = [h.strip() for h in rows[0][: counts[0]]]
