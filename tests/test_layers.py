@@ -34,6 +34,7 @@ LAYERS = {
 }
 # layers held to a list of third-party modules: anything else outside the standard library breaks them
 THIRD_PARTY_ONLY = {"core": {"polars"}}
+STDLIB = sys.stdlib_module_names | {"__future__"}
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -80,8 +81,7 @@ def layer_violations(root: Path) -> list[str]:
                 problems.append(f"{where}: {layer}/ imports {target}")
             elif top in banned:
                 problems.append(f"{where}: {layer}/ imports {top}")
-            elif layer in THIRD_PARTY_ONLY and top not in PACKAGES and top not in sys.stdlib_module_names | {"__future__"} \
-                    and top not in THIRD_PARTY_ONLY[layer]:
+            elif layer in THIRD_PARTY_ONLY and top not in STDLIB | set(PACKAGES) | THIRD_PARTY_ONLY[layer]:
                 problems.append(f"{where}: {layer}/ imports {top}")
     return sorted(set(problems))
 
