@@ -33,12 +33,13 @@ import jdatetime
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html
 
+from core.script import TO_ASCII_DIGITS, TO_PERSIAN_DIGITS
 from warehouse.store import connect_readonly
 
 FONT = "Vazirmatn, 'Noto Sans Arabic', 'Noto Naskh Arabic', 'DejaVu Sans', Tahoma, sans-serif"
 CALENDARS = [{"label": " میلادی", "value": "gregorian"}, {"label": " شمسی (جلالی)", "value": "jalali"}]
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩/", "01234567890123456789-")
-_FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_DIGITS = str.maketrans({**TO_ASCII_DIGITS, "/": "-"})
+_FA_DIGITS = str.maketrans(TO_PERSIAN_DIGITS)
 JALALI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
 GREGORIAN_MONTHS = ["ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر", "نوامبر", "دسامبر"]
 PRECISION_FA = {"day": "روز", "month": "ماه", "year": "سال", "none": "نامعلوم", None: "نامعلوم"}

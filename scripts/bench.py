@@ -39,7 +39,6 @@ nothing changed ≤ 4 s; a cold two-file ingest ≤ 8 s; tree RSS ≤ 1.5 GB at 
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import os
@@ -52,27 +51,31 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from core.script import PERSIAN_DIGITS as FA_DIGITS
+from core.script import TO_PERSIAN_DIGITS
+from core.seeds import LINE, REFERENCE_DIR, read_csv
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DEV_DIR = ROOT.parent / "shared" / "eval" / "dev"
 SEED_DIR = ROOT / "seeds" / "articles"
-REF_DIR = ROOT / "seeds" / "reference"
 PER_FOLDER = 1000
 
-FA_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 JALALI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"]
 
 
+_TO_FA = str.maketrans(TO_PERSIAN_DIGITS)
+
+
 def fa(n: int, width: int = 0) -> str:
-    return str(n).zfill(width).translate(str.maketrans("0123456789", FA_DIGITS))
+    return str(n).zfill(width).translate(_TO_FA)
 
 
 # ---------------------------------------------------------------- corpus
 
 
 def _read_csv(name: str) -> list[dict]:
-    with open(REF_DIR / name, encoding="utf-8") as handle:
-        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+    return read_csv(REFERENCE_DIR / name).drop(LINE).to_dicts()
 
 
 def load_bases() -> list[dict]:
@@ -342,6 +345,8 @@ def profile(corpus: Path, out: Path, env: dict) -> None:
 STAGES = [  # first match, searched from the leaf up
     ("extract", "transforms/extraction/"),
     ("clean", "transforms/cleaning.py"),
+    ("clean", "transforms/noise.py"),
+    ("clean", "transforms/repairs.py"),
     ("clean", "hazm/"),
     ("parse/decode", "transforms/parsing.py"),
     ("read/discover", "flows/files.py"),

@@ -12,6 +12,8 @@ import argparse
 import gzip
 import json
 
+from core.script import TO_PERSIAN_DIGITS
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -23,7 +25,7 @@ def main() -> None:
     with opener(args.source, "rt", encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
     limit, written, copy = int(args.mb * 2**20), 0, 0
-    digits = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    digits = str.maketrans(TO_PERSIAN_DIGITS)
     with open(args.target, "w", encoding="utf-8") as out:
         while written < limit:
             copy += 1

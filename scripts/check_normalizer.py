@@ -40,12 +40,11 @@ def load(shared: Path) -> dict[str, list[str]]:
 
 def as_cleaning_hands_them(texts: list[str]) -> list[str]:
     """The normaliser's input inside the cleaning stage (transforms/cleaning.py)."""
-    from transforms import cleaning
+    from transforms import cleaning, noise
 
-    r = cleaning._resources()
     out = []
     for raw in texts:
-        text = "\n".join(cleaning._strip_noise(raw))
+        text = "\n".join(noise.strip_noise(raw))
         text, _ = cleaning._shield(text.replace("ۀ", "ه"))
         out.append(text)
     return out

@@ -15,7 +15,7 @@ glued counts for (a) and (b), their ratio, the unknown-part share for both, and 
 most frequent glued tokens left by (b) with the split that makes them count (names
 that happen to split stay in both counts). A word that is a lexicon word plus suffixes
 Persian writes attached (ی ان ات ش مان ست انه ...) is an ordinary inflected word: known
-(``transforms.cleaning._is_word``, the same test the cleaning uses).
+(``transforms.repairs._is_word``, the same test the cleaning uses).
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from transforms.cleaning import LETTERS, ZWNJ, _is_word, _resources, clean_text  # noqa: E402
+from core.script import LETTERS, ZWNJ  # noqa: E402
+from transforms.cleaning import clean_text  # noqa: E402
+from transforms.repairs import _is_word, resources  # noqa: E402
 
 SUFFIXES = ("هایی", "های", "ها", "ترین", "تر")
 PREFIXES = ("نمی", "می")
@@ -61,7 +63,7 @@ def load_texts(directory: Path) -> list[str]:
 
 class Counter2:
     def __init__(self) -> None:
-        r = self.r = _resources()
+        r = self.r = resources()
         self.words = r.lex
         self.known = set(r.lex) | set(r.verbs) | BARE_AFFIXES
         # "lexicon word" for the two-word split: an attested (tagged, count >= MIN_COUNT)

@@ -1,4 +1,5 @@
-"""Tests of transforms.cleaning (issue 3): targeted repairs and noise kinds, hypothesis
+"""Tests of transforms.cleaning and its steps, transforms/noise.py and transforms/repairs.py
+(issue 3): targeted repairs and noise kinds, hypothesis
 properties (idempotence, numbers keep their value, no Persian letter lost outside the
 noise), and the golden cleaned seeds."""
 
@@ -326,8 +327,8 @@ def test_hazm_core_loads_no_tagger_dependencies() -> None:
     assert out.stdout.strip() == "[]"
 
 
-# Text with what the rewritten hazm patterns look at (transforms/cleaning.py,
-# _FASTER_EQUIVALENTS): brackets and quotes after words, digits glued to letters, runs
+# Text with what the rewritten hazm patterns look at (transforms/normalize.py, its
+# faster equivalents): brackets and quotes after words, digits glued to letters, runs
 # of ZWNJ at word edges, spaced suffixes.
 SPACING_PIECES = st.sampled_from(
     ["(", "((", "«", "»", ")", "[", "{", '"', ZWNJ, ZWNJ * 2, " " + ZWNJ, ZWNJ + " ", "۹", "12", "x", ".", ":", "، ",
@@ -358,18 +359,19 @@ def test_clean_articles_is_clean_text_one_by_one() -> None:
 @PROPS
 @given(spacing_texts())
 def test_zwnj_fix_with_its_shortcut_is_the_full_substitution(text: str) -> None:
-    from transforms.cleaning import _ZWNJ_RUN, _fix_edge_zwnj, _zwnj_repl
+    from transforms.noise import _ZWNJ_RUN, _zwnj_repl, fix_edge_zwnj
 
-    assert _fix_edge_zwnj(text) == _ZWNJ_RUN.sub(_zwnj_repl, text)
+    assert fix_edge_zwnj(text) == _ZWNJ_RUN.sub(_zwnj_repl, text)
 
 
 def test_lexicon_regexes_match_the_flat_alternations() -> None:
-    """The trie alternations (cleaning._alternation) find what the plain
+    """The trie alternations (repairs._alternation) find what the plain
     longest-first alternations with a lookbehind find, on the seeds and on every
     compound and agency variant glued into text."""
-    from transforms.cleaning import LETTERS, _L, _resources
+    from core.script import LETTERS
+    from transforms.repairs import _L, resources
 
-    r = _resources()
+    r = resources()
 
     def flat(words) -> str:
         return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
@@ -393,9 +395,9 @@ def test_lexicon_regexes_match_the_flat_alternations() -> None:
 
 
 def test_replace_runs_is_the_token_substitution() -> None:
-    from transforms.cleaning import _replace_runs, _resources
+    from transforms.repairs import _replace_runs, resources
 
-    r = _resources()
+    r = resources()
     text = " ".join((ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8") for name in SEEDS)
     tokens = sorted(set(r.token_re.findall(text)))
     fixes = {w: w[::-1] + " x" for w in tokens[::7]}  # every 7th word, replaced by something else
@@ -405,14 +407,14 @@ def test_replace_runs_is_the_token_substitution() -> None:
 
 
 def test_repair_gates_skip_only_texts_the_regexes_would_not_change() -> None:
-    """_repairs with the batch's gates (a compound variant anywhere; an agency name with
+    """repair with the batch's gates (a compound variant anywhere; an agency name with
     a letter after it) gives what it gives without them."""
-    from transforms.cleaning import _repair_gates, _repairs, _resources
+    from transforms.repairs import repair, repair_gates, resources
 
-    r = _resources()
+    r = resources()
     texts = [(ROOT / "seeds" / "articles" / f"{name}.txt").read_text(encoding="utf-8") for name in SEEDS]
     texts += [f"{v} و{v}ها {v}ی ب{v} {v}به" for v in list(r.compound_map)[:40]]
     texts += ["آران نیوزبه نقل از ایرنا", "ایرنا، تسنیم و فارس", "به گزارش ایسنابه نقل", "سایت www.x.ir/رئیسجمهور",
               "هیچ کدام", ""]
-    for text, compounds, agencies in zip(texts, *_repair_gates(texts, r)):
-        assert _repairs(text, r, compounds, agencies) == _repairs(text, r)
+    for text, compounds, agencies in zip(texts, *repair_gates(texts, r)):
+        assert repair(text, r, compounds, agencies) == repair(text, r)

@@ -1,11 +1,13 @@
 """The codebase's layers, checked on its imports (issue 16). Every import counts, at the
 top of a module or inside a function: a lazy import breaks a layer as surely as any.
 
+- ``core/``: the bottom layer (the Persian script's tables, the seeds folder and its
+  readers): the standard library, polars and itself, nothing else;
 - ``transforms/``: pure polars, no I/O framework: imports nothing of ours but itself and
-  none of Prefect, DuckDB, Dask or Dash;
+  ``core/``, and none of Prefect, DuckDB, Dask or Dash;
 - ``warehouse/``: schema, loads and views: imports nothing of ``transforms/``, ``flows/``
   or ``app/`` (the flow hands in what transforms compute) and no Prefect;
-- ``app/``: the dashboard and exports read the warehouse: ``warehouse/`` only;
+- ``app/``: the dashboard and exports read the warehouse: ``warehouse/`` and ``core/`` only;
 - ``flows/``: the wiring, may import every layer;
 - ``seeds/``: data only;
 - no import cycle between our modules.
@@ -20,15 +22,19 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("app", "flows", "transforms", "warehouse")
+PACKAGES = ("app", "core", "flows", "transforms", "warehouse")
 
 # layer -> (our packages it may import, third-party top-level modules it may not import)
 LAYERS = {
-    "transforms": ({"transforms"}, {"prefect", "duckdb", "dask", "distributed", "dash", "flask"}),
-    "warehouse": ({"warehouse"}, {"prefect", "dask", "distributed", "dash", "flask"}),
-    "app": ({"app", "warehouse"}, {"prefect", "dask", "distributed"}),
+    "core": ({"core"}, {"prefect", "duckdb", "dask", "distributed", "dash", "flask"}),
+    "transforms": ({"core", "transforms"}, {"prefect", "duckdb", "dask", "distributed", "dash", "flask"}),
+    "warehouse": ({"core", "warehouse"}, {"prefect", "dask", "distributed", "dash", "flask"}),
+    "app": ({"app", "core", "warehouse"}, {"prefect", "dask", "distributed"}),
     "flows": (set(PACKAGES), set()),
 }
+# layers held to a list of third-party modules: anything else outside the standard library breaks them
+THIRD_PARTY_ONLY = {"core": {"polars"}}
+STDLIB = sys.stdlib_module_names | {"__future__"}
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -74,6 +80,8 @@ def layer_violations(root: Path) -> list[str]:
             if top in PACKAGES and top not in allowed and target in modules:
                 problems.append(f"{where}: {layer}/ imports {target}")
             elif top in banned:
+                problems.append(f"{where}: {layer}/ imports {top}")
+            elif layer in THIRD_PARTY_ONLY and top not in STDLIB | set(PACKAGES) | THIRD_PARTY_ONLY[layer]:
                 problems.append(f"{where}: {layer}/ imports {top}")
     return sorted(set(problems))
 
@@ -141,6 +149,9 @@ def test_seeds_hold_data_only():
         ("transforms/calls.py", "import duckdb", "transforms/ imports duckdb"),
         ("app/export.py", "from flows.cli import main", "app/ imports flows.cli"),
         ("transforms/calendar.py", "from warehouse import store", "transforms/ imports warehouse.store"),
+        ("core/script.py", "import duckdb", "core/ imports duckdb"),
+        ("core/seeds.py", "import yaml", "core/ imports yaml"),
+        ("core/seeds.py", "from transforms import cleaning", "core/ imports transforms.cleaning"),
     ],
 )
 def test_a_broken_layer_is_caught(tmp_path, module, line, expected):

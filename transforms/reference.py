@@ -24,7 +24,6 @@ in countries.csv, ``valid_from > valid_to``, malformed dates and missing columns
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -32,7 +31,9 @@ from pathlib import Path
 
 import polars as pl
 
-DEFAULT_DIR = Path(__file__).resolve().parents[1] / "seeds" / "reference"
+from core.seeds import LINE, REFERENCE_DIR, fail, read_csv
+
+DEFAULT_DIR = REFERENCE_DIR
 
 COLUMNS: dict[str, list[str]] = {
     "countries.csv": ["country_code", "kind", "name_en", "name_fa", "forms", "demonyms", "capitals"],
@@ -42,7 +43,6 @@ COLUMNS: dict[str, list[str]] = {
     "honorifics.csv": ["honorific"],
     "occasions.csv": ["occasion_code", "name_fa", "cues", "calendar", "month", "day", "country_code"],
 }
-LIST_COLUMNS = {"forms", "demonyms", "capitals", "aliases", "cues"}
 CALENDARS = {"jalali", "hijri", "gregorian"}
 KINDS = {"country", "org"}
 
@@ -60,32 +60,10 @@ class Reference:
 Row = tuple[int, dict[str, str]]  # (1-based line number in the file, row)
 
 
-def _fail(path: Path, line: int | None, message: str) -> None:
-    where = f"{path}:{line}" if line is not None else str(path)
-    raise ValueError(f"{where}: {message}")
-
-
 def _read_csv(path: Path) -> list[Row]:
-    """Read a CSV, skipping lines starting with '#', keeping real line numbers."""
-    if not path.is_file():
-        _fail(path, None, "file not found")
-    expected = COLUMNS[path.name]
-    with path.open(encoding="utf-8", newline="") as fh:
-        raw = fh.read().splitlines()
-    numbered = [(i + 1, ln) for i, ln in enumerate(raw) if ln.strip() and not ln.lstrip().startswith("#")]
-    if not numbered:
-        _fail(path, None, "no header row")
-    reader = csv.reader([ln for _, ln in numbered])
-    header = [h.strip() for h in next(reader)]
-    missing = [c for c in expected if c not in header]
-    if missing:
-        _fail(path, numbered[0][0], f"missing column(s) {missing}; header is {header}")
-    rows: list[Row] = []
-    for (lineno, _), values in zip(numbered[1:], reader):
-        if len(values) != len(header):
-            _fail(path, lineno, f"expected {len(header)} fields, got {len(values)}")
-        rows.append((lineno, {h: v.strip() for h, v in zip(header, values)}))
-    return rows
+    """The rows of a reference CSV (core/seeds.py: comment lines skipped, the file's own
+    line numbers kept, cells stripped; a missing column or a short row is an error)."""
+    return [(row.pop(LINE), row) for row in read_csv(path, COLUMNS[path.name]).iter_rows(named=True)]
 
 
 def _split(cell: str) -> list[str]:
@@ -95,12 +73,12 @@ def _split(cell: str) -> list[str]:
 def _date(path: Path, lineno: int, col: str, value: str, required: bool) -> dt.date | None:
     if not value:
         if required:
-            _fail(path, lineno, f"{col} is empty")
+            fail(path, lineno, f"{col} is empty")
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail(path, lineno, f"{col}={value!r} is not an ISO date (YYYY-MM-DD)")
+        fail(path, lineno, f"{col}={value!r} is not an ISO date (YYYY-MM-DD)")
     return None  # unreachable
 
 
@@ -119,11 +97,11 @@ def _load(directory: Path) -> Reference:
     for lineno, r in _read_csv(p):
         code = r["country_code"]
         if not code:
-            _fail(p, lineno, "empty country_code")
+            fail(p, lineno, "empty country_code")
         if code in codes:
-            _fail(p, lineno, f"duplicate country_code {code!r}")
+            fail(p, lineno, f"duplicate country_code {code!r}")
         if r["kind"] not in KINDS:
-            _fail(p, lineno, f"kind={r['kind']!r} not in {sorted(KINDS)}")
+            fail(p, lineno, f"kind={r['kind']!r} not in {sorted(KINDS)}")
         codes.add(code)
         countries.append(
             {
@@ -143,11 +121,11 @@ def _load(directory: Path) -> Reference:
     seen_titles: set[str] = set()
     for lineno, r in _read_csv(p):
         if not r["title_fa"] or not r["role_code"]:
-            _fail(p, lineno, "empty title_fa or role_code")
+            fail(p, lineno, "empty title_fa or role_code")
         if r["title_fa"] in seen_titles:
-            _fail(p, lineno, f"duplicate title_fa {r['title_fa']!r}")
+            fail(p, lineno, f"duplicate title_fa {r['title_fa']!r}")
         if r["needs_complement"] not in {"0", "1"}:
-            _fail(p, lineno, f"needs_complement={r['needs_complement']!r} must be 0 or 1")
+            fail(p, lineno, f"needs_complement={r['needs_complement']!r} must be 0 or 1")
         seen_titles.add(r["title_fa"])
         titles.append(
             {"title_fa": r["title_fa"], "role_code": r["role_code"], "needs_complement": r["needs_complement"] == "1"}
@@ -165,11 +143,11 @@ def _load(directory: Path) -> Reference:
     for lineno, r in _read_csv(p):
         oid = r["official_id"]
         if not oid or not r["name_fa"]:
-            _fail(p, lineno, "empty official_id or name_fa")
+            fail(p, lineno, "empty official_id or name_fa")
         if oid in ids:
-            _fail(p, lineno, f"duplicate official_id {oid!r}")
+            fail(p, lineno, f"duplicate official_id {oid!r}")
         if r["country_code"] not in codes:
-            _fail(p, lineno, f"country_code {r['country_code']!r} not in countries.csv")
+            fail(p, lineno, f"country_code {r['country_code']!r} not in countries.csv")
         ids.add(oid)
         officials.append(
             {
@@ -186,15 +164,15 @@ def _load(directory: Path) -> Reference:
     roles: list[dict] = []
     for lineno, r in _read_csv(p):
         if r["official_id"] not in ids:
-            _fail(p, lineno, f"unknown official_id {r['official_id']!r} (not in officials.csv)")
+            fail(p, lineno, f"unknown official_id {r['official_id']!r} (not in officials.csv)")
         if r["role_code"] not in role_codes:
-            _fail(p, lineno, f"unknown role_code {r['role_code']!r} (not in titles.csv)")
+            fail(p, lineno, f"unknown role_code {r['role_code']!r} (not in titles.csv)")
         if r["country_code"] not in codes:
-            _fail(p, lineno, f"country_code {r['country_code']!r} not in countries.csv")
+            fail(p, lineno, f"country_code {r['country_code']!r} not in countries.csv")
         start = _date(p, lineno, "valid_from", r["valid_from"], required=True)
         end = _date(p, lineno, "valid_to", r["valid_to"], required=False)
         if end is not None and start is not None and start > end:
-            _fail(p, lineno, f"valid_from {start} > valid_to {end}")
+            fail(p, lineno, f"valid_from {start} > valid_to {end}")
         roles.append(
             {
                 "official_id": r["official_id"],
@@ -211,16 +189,16 @@ def _load(directory: Path) -> Reference:
     occasions: list[dict] = []
     for lineno, r in _read_csv(p):
         if r["calendar"] not in CALENDARS:
-            _fail(p, lineno, f"calendar={r['calendar']!r} not in {sorted(CALENDARS)}")
+            fail(p, lineno, f"calendar={r['calendar']!r} not in {sorted(CALENDARS)}")
         try:
             month, day = int(r["month"]), int(r["day"])
         except ValueError:
-            _fail(p, lineno, "month/day must be integers")
+            fail(p, lineno, "month/day must be integers")
         if not (1 <= month <= 12 and 1 <= day <= 31):
-            _fail(p, lineno, f"month/day out of range: {month}/{day}")
+            fail(p, lineno, f"month/day out of range: {month}/{day}")
         cc = r["country_code"] or None
         if cc is not None and cc not in codes:
-            _fail(p, lineno, f"country_code {cc!r} not in countries.csv")
+            fail(p, lineno, f"country_code {cc!r} not in countries.csv")
         occasions.append(
             {
                 "occasion_code": r["occasion_code"],

@@ -16,9 +16,8 @@ from typing import Callable
 import duckdb
 import polars as pl
 
+from core.seeds import LEXICON_DIR, LINE, REFERENCE_DIR, read_csv
 from warehouse.store import read_sql
-
-LEXICON_DIR = Path(__file__).resolve().parents[1] / "seeds" / "lexicon"
 
 STAGING_TABLES = {
     "mentions": "stg_call_mention",
@@ -53,7 +52,7 @@ def _replace_from_model(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def load_topics(directory: Path = LEXICON_DIR) -> pl.DataFrame:
-    return pl.read_csv(directory / "topics.csv", comment_prefix="#", schema_overrides={"topic_code": pl.String})
+    return read_csv(directory / "topics.csv", ["topic_code", "name_fa", "name_en"]).drop(LINE)
 
 
 def load_reference_dimensions(
@@ -216,7 +215,7 @@ def rebuild_facts(con: duckdb.DuckDBPyConnection, consolidate: Callable, buckets
     return calls
 
 
-def reference_fingerprint(reference_dir: Path = LEXICON_DIR.parent / "reference", lexicon_dir: Path = LEXICON_DIR) -> str:
+def reference_fingerprint(reference_dir: Path = REFERENCE_DIR, lexicon_dir: Path = LEXICON_DIR) -> str:
     """SHA-256 over the seed files the rebuilt dimensions and facts depend on."""
     digest = hashlib.sha256()
     for path in sorted(reference_dir.glob("*.csv")) + [lexicon_dir / "topics.csv"]:

@@ -34,6 +34,7 @@ from typing import Callable
 
 import duckdb
 
+from core.script import ARABIC_FORMS, ZWNJ
 from warehouse.store import enable_fts, read_sql, step_memory  # noqa: F401 (enable_fts: readers import it from here)
 
 INDEX_SCHEMA = "fts_main_dim_article"
@@ -41,7 +42,7 @@ IGNORE = r"[^\p{L}\p{N}]+"
 
 # Arabic letter forms that clean_text already maps to Persian ones; queries typed on an
 # Arabic keyboard get the same treatment (the index cannot see the difference otherwise).
-_QUERY_TRANSLATION = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "\u200c": " "})
+_QUERY_TRANSLATION = str.maketrans({**ARABIC_FORMS, ZWNJ: " "})
 
 
 # Characters (code point ranges) whose lower(strip_accents(c)) is at most one character:

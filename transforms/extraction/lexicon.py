@@ -4,22 +4,21 @@ grammar (call_words.csv), topic word families (topic_words.csv) and the topic co
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.script import TOKEN_LETTERS
+from core.seeds import LEXICON_DIR, LINE, read_csv
+
 from .text import norm
 
-LEXICON_DIR = Path(__file__).resolve().parents[2] / "seeds" / "lexicon"
 TOPIC_KINDS = {"stem", "word", "term", "generic"}
 
 
-def _rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        lines = [ln for ln in fh if ln.strip() and not ln.lstrip().startswith("#")]
-    return list(csv.DictReader(lines))
+def _rows(path: Path, columns: list[str]) -> list[dict]:
+    return read_csv(path, columns).drop(LINE).to_dicts()
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ class TopicWord:
     country: str | None
 
 
-_LETTERS = r"\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9"
+_LETTERS = f"{TOKEN_LETTERS}a-zA-Z0-9"
 
 
 @dataclass(frozen=True)
@@ -59,15 +58,16 @@ class Lexicon:
 def load_lexicon(directory: str | None = None) -> Lexicon:
     d = Path(directory) if directory else LEXICON_DIR
     classes: dict[str, dict[str, str]] = {}
-    for r in _rows(d / "call_words.csv"):
-        classes.setdefault(r["class"].strip(), {})[norm(r["word"])] = (r.get("attribute") or "").strip()
+    for r in _rows(d / "call_words.csv", ["class", "word"]):
+        classes.setdefault(r["class"], {})[norm(r["word"])] = r.get("attribute", "")
     words = []
-    for r in _rows(d / "topic_words.csv"):
-        kind = r["kind"].strip()
+    for r in _rows(d / "topic_words.csv", ["topic_code", "family", "kind"]):
+        kind = r["kind"]
         if kind not in TOPIC_KINDS:
             raise ValueError(f"{d / 'topic_words.csv'}: unknown kind {kind!r} for {r['family']!r}")
-        words.append(TopicWord(r["topic_code"].strip(), norm(r["family"]), kind, (r.get("country") or "").strip() or None))
-    topics = tuple((r["topic_code"], r["name_fa"], r["name_en"]) for r in _rows(d / "topics.csv"))
+        words.append(TopicWord(r["topic_code"], norm(r["family"]), kind, r.get("country") or None))
+    topic_rows = _rows(d / "topics.csv", ["topic_code", "name_fa", "name_en"])
+    topics = tuple((r["topic_code"], r["name_fa"], r["name_en"]) for r in topic_rows)
     known = {t[0] for t in topics} | {"-"}
     unknown = {w.code for w in words} - known
     if unknown:

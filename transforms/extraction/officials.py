@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import ahocorasick
 import polars as pl
 
+from core.seeds import LEXICON_DIR, read_list
+
 from .memo import per_object
 from .text import TOKEN_CHARS, TOKEN_RE, NormText, norm, words_after, words_before
 from .verbs import verb_forms
@@ -678,11 +680,7 @@ def _name_ok(nt: NormText, text: str, span_starts, spans, t, name) -> bool:
 @functools.lru_cache(maxsize=1)
 def _agencies() -> frozenset:
     """Words of news agency names (seeds/lexicon/agencies.txt): never part of a person's name."""
-    from .lexicon import LEXICON_DIR
-
-    lines = (LEXICON_DIR / "agencies.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w for ln in lines if ln.strip() and not ln.startswith("#") for w in norm(ln).split()
-                     if len(w) > 2)
+    return frozenset(w for name in read_list(LEXICON_DIR / "agencies.txt") for w in norm(name).split() if len(w) > 2)
 
 
 def _name_tokens_ok(g: Gazetteer, toks: list[str]) -> bool:

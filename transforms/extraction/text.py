@@ -14,19 +14,23 @@ import functools
 import re
 from dataclasses import dataclass
 
-_CHAR_MAP = {
-    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "ہ": "ه", "ھ": "ه",
-    "أ": "ا", "إ": "ا", "ٱ": "ا", "آ": "ا", "-": " ", "_": " ", "–": " ", "ؤ": "و", "‌": " ", "‍": " ", "\u00a0": " ",
-    "\u200e": "", "\u200f": "", "ـ": "", "\u202a": "", "\u202b": "", "\u202c": "",
-    "\t": " ", "\r": " ", "\n": " ", "\u2009": " ", "\u202f": " ",
-}
-for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
-    _CHAR_MAP[_d] = str(_i)
-for _i, _d in enumerate("٠١٢٣٤٥٦٧٨٩"):
-    _CHAR_MAP[_d] = str(_i)
-_DIACRITICS = set(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0654", "\u0655"}
+from core.script import (
+    BIDI_EMBEDDINGS, HARAKAT, LETTER_FOLDS, LRM, RLM, TATWEEL, TO_ASCII_DIGITS, TOKEN_LETTERS, ZWJ, ZWNJ,
+)
 
-LETTER_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]")
+# Every character maps to at most one (offsets stay aligned). Narrower than match_form's
+# table (transforms/cleaning.py): the offsets and lexicon forms of extraction are set on it.
+_CHAR_MAP = {
+    **LETTER_FOLDS,
+    "-": " ", "_": " ", "–": " ", ZWNJ: " ", ZWJ: " ", "\u00a0": " ",
+    **dict.fromkeys(LRM + RLM + TATWEEL + BIDI_EMBEDDINGS, ""),
+    "\t": " ", "\r": " ", "\n": " ", "\u2009": " ", "\u202f": " ",
+    **TO_ASCII_DIGITS,
+}
+_DIACRITICS = set(HARAKAT)
+
+_TOKEN = f"[{TOKEN_LETTERS}a-zA-Z0-9]"
+LETTER_RE = re.compile(_TOKEN)
 
 
 def norm_char(ch: str) -> str:
@@ -61,16 +65,8 @@ def norm(s: str) -> str:
     return _SPACES.sub(" ", (s or "").translate(_TRANSLATE)).strip()
 
 
-TOKEN_CHARS = _LETTERS = frozenset(
-    chr(c) for lo, hi in ((0x0621, 0x064A), (0x0671, 0x06D3), (0x06FA, 0x06FF)) for c in range(lo, hi + 1)
-) | frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-TOKEN_RE = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+")
-
-
-def is_letter(ch: str) -> bool:
-    """ch (one character) is a letter or digit of LETTER_RE; a set lookup, as this runs
-    millions of times per batch."""
-    return ch in _LETTERS
+TOKEN_CHARS = _LETTERS = frozenset(c for c in map(chr, [*range(0x80), *range(0x0600, 0x0700)]) if LETTER_RE.match(c))
+TOKEN_RE = re.compile(_TOKEN + "+")
 
 
 @dataclass
@@ -226,7 +222,7 @@ def words_before(s: str, i: int, n: int) -> list[tuple[int, int, str]]:
     nearest first; stops at punctuation other than spaces."""
     toks = []
     j = i
-    letters = _LETTERS  # is_letter, inlined: this runs per character
+    letters = _LETTERS  # a set lookup: this runs per character
     while len(toks) < n:
         while j > 0 and s[j - 1] in " «»\"":
             j -= 1
@@ -260,7 +256,7 @@ def words_after(s: str, i: int, n: int) -> list[tuple[int, int, str]]:
 
 # --- tokens ---------------------------------------------------------------------------
 
-_TOKEN_OR_MARK = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+|[^\s]")
+_TOKEN_OR_MARK = re.compile(_TOKEN + r"+|[^\s]")
 
 
 @dataclass
@@ -275,10 +271,6 @@ class Tokens:
     def index_at(self, pos: int) -> int:
         """Index of the first token starting at or after pos."""
         return bisect.bisect_left(self.starts, pos)
-
-    def index_before(self, pos: int) -> int:
-        """Index of the last token ending at or before pos (-1 if none)."""
-        return bisect.bisect_right(self.ends, pos) - 1
 
 
 def tokenize(s: str, spans: list[tuple[int, int]] | None = None) -> Tokens:
