@@ -297,6 +297,13 @@ def test_no_persian_letter_lost(text: str) -> None:
     assert not (before - after), before - after
 
 
+@pytest.mark.parametrize("text", ["*0", "-5 درصد رشد", "•(ایرنا) متن خبر", "◾«نقل قول»", "خبر\n-۳ کشته"])
+def test_a_bullet_glued_to_a_number_or_mark_cleans_once_for_all(text: str) -> None:
+    """hazm spaces "-5" into "- 5", which reads as a bullet the next time."""
+    once = clean_text(text)
+    assert clean_text(once) == once
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.text(max_size=80))
 def test_any_unicode_is_idempotent(text: str) -> None:

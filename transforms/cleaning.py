@@ -36,7 +36,7 @@ from core.script import (  # noqa: F401  (LETTERS re-exported: callers use it fr
     BOM, HARAKAT, LETTER_FOLDS, LETTER_SET, LETTERS, LRM, QURANIC_MARKS, REGIONAL_FORMS, RLM, TATWEEL,
     TO_ASCII_DIGITS, ZWJ, ZWNJ,
 )
-from transforms.noise import fix_edge_zwnj, join_broken, strip_noise
+from transforms.noise import fix_edge_zwnj, join_broken, strip_bullet, strip_noise
 from transforms.repairs import Resources, fix_spellings, repair, repair_gates, resources
 
 __all__ = [
@@ -169,7 +169,10 @@ def _clean_batch(texts: list[str], r: Resources) -> list[str]:
         text = fix_edge_zwnj(text)
         if "  " in text:
             text = _MULTISPACE.sub(" ", text)
-        out.append("\n".join(join_broken([line.strip() for line in text.split("\n") if line.strip()])))
+        # hazm spaces a bullet glued to what follows ("-5", "•(") into one noise removal
+        # strips: strip it now, so that cleaning a clean text changes nothing
+        lines = [strip_bullet(line.strip()) for line in text.split("\n")]
+        out.append("\n".join(join_broken([line for line in lines if line])))
     return out
 
 

@@ -88,6 +88,11 @@ _MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+")
 _MD_BOLD = re.compile(r"\*\*|__")
 _BULLET_CHARS = "*•▪●◾◽▫■□-"
 _BULLET = re.compile(rf"^[ ]*[{re.escape(_BULLET_CHARS)}][ ]+")
+
+
+def strip_bullet(line: str) -> str:
+    """A list item's bullet ("• ", "- ") removed from the start of a line."""
+    return _BULLET.sub("", line) if line.lstrip(" ")[:1] in _BULLET_CHARS else line
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{2,}")
 _LINK_TAIL = re.compile(r"[ ]*[|\-–—][ ]*(?:Link|لینک)[ ]*$")
 _HASHTAG = re.compile(r"(?<![\w&])#([^\s#]+)")
@@ -154,8 +159,7 @@ def strip_noise(raw: str) -> list[str]:
             line = _HASHTAG.sub(lambda m: m.group(1).replace("_", " "), line)
         if has_bold:
             line = _MD_BOLD.sub("", line)
-        if line.lstrip(" ")[:1] in _BULLET_CHARS:
-            line = _BULLET.sub("", line)
+        line = strip_bullet(line)
         line = " ".join(line.split())
         if not line or _JUNK_LINE.match(line) or _URL_ONLY.match(line):
             if had_handle:
