@@ -367,6 +367,9 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
             if re.fullmatch(r"(ممکن|قرار) (است|بود|شد)", two) or texts[k] == "باید":
                 status = "hypothetical" if texts[k] == "ممکن" else "planned"
                 break
+            if " ".join(texts[k:k + 3]) == "در دستور کار":
+                status = "planned"    # "گفت‌وگوی تلفنی X و Y در دستور کار است"
+                break
             if texts[k] in {"که", "،"} or texts[k] in BOUNDARY or verb_at(texts, k):
                 break
     planned = re.search(r"(^|\s)قرار (است|بود|شد)(\s|$)", before)

@@ -297,6 +297,8 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
         k = toks.index_at(a.genitive[-1].np_end)
         while k < last and texts[k] in SKIP_AFTER:
             k += 1
+        if k < last and texts[k] == "،" and "،" in s[a.genitive[-1].np_start:a.genitive[-1].np_end]:
+            k += 1            # an appositive's closing comma: "تماس تلفنی X، TITLE، با Y"
         if k < last and texts[k] == "با":
             a.obj = _list_at(s, H, toks.ends[k], hi) or _country_objects(s, toks, k, a.genitive, H, lex, hi)
         elif k < last and texts[k] == "به" and p.family == "phone":
