@@ -801,3 +801,13 @@ def test_a_first_person_clause_after_a_speaker_is_the_speaker_s(ref):
     text = "ظریف گفت: روز جمعه در تماس تلفنی با لاوروف خواستار همکاری مقامات روسیه شدم."
     ex = run(ref, {"a": text}, PUB_2019)
     assert calls(ex) == [["IR", "RU"]]
+
+
+def test_separate_calls_received_from_a_coordinated_genitive_are_one_each(ref):
+    """"Y تماس‌های تلفنی جداگانه X1 و X2 را دریافت کرد": X1 and X2 each called Y; without
+    جداگانه the coordinated genitive is the call itself, which Y only speaks of."""
+    ex = run(ref, {"a": "ظریف امروز تماس‌های تلفنی جداگانه لاوروف، وزیر خارجه روسیه، و چاووش‌اوغلو را دریافت کرد."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"], ["IR", "TR"]]
+    assert {caller(ex, seq=k) for k in range(2)} == {"RU", "TR"}
+    ex = run(ref, {"a": "ظریف از نتایج تماس تلفنی لاوروف و چاووش‌اوغلو استقبال کرد."}, PUB_2019)
+    assert calls(ex) == [["RU", "TR"]]

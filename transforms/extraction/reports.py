@@ -415,15 +415,31 @@ def _caller(p: Predicate, a: _Args) -> Mention | None:
     return None
 
 
+def _marked_separate(p: Predicate, toks: Tokens, lex: Lexicon) -> bool:
+    """جداگانه، متعدد ... next to the predicate: several calls, not one."""
+    texts = toks.texts
+    window = texts[max(p.tok_start - 2, 0):min(p.tok_end + 3, toks.index_at(p.clause[1]))]
+    return any(w in lex.words("separate") for w in window)
+
+
 def _one_or_several(rep: Report, p: Predicate, toks: Tokens, lex: Lexicon, a: _Args, caller: Mention | None) -> None:
     texts = toks.texts
+    received = False      # each genitive item called the subject (Y تماس‌های جداگانه X1 و X2 را دریافت کرد)
     if a.joint:
         first_side, second_side = a.joint, []
     elif a.genitive:
         # "گفت‌وگوی تلفنی X و Y": both sides in the genitive; the clause's subject
         # speaks of that call ("Z از نتایج گفت‌وگوی تلفنی X و Y استقبال کرد")
         both = not a.obj and len(_items([h for h in a.genitive if _usable(h)])) >= 2
+        # ... unless they are separate calls, each with the subject: "Y تماس‌های تلفنی
+        # جداگانه X1 و X2 را دریافت کرد"
+        each_with_subject = both and bool(a.subj) and _marked_separate(p, toks, lex)
+        both = both and not each_with_subject
         first_side, second_side = a.genitive, [] if both else (a.obj or a.subj)
+        if each_with_subject and p.directional:
+            rest = texts[toks.index_at(a.genitive[-1].np_end):toks.index_at(p.clause[1])]
+            received = p.verb_noun == "دریافت" or any(
+                w == "را" and nxt == "دریافت" for w, nxt in zip(rest, rest[1:]))
     elif a.source:
         first_side, second_side = a.source, a.subj
     else:
@@ -453,6 +469,8 @@ def _one_or_several(rep: Report, p: Predicate, toks: Tokens, lex: Lexicon, a: _A
     for x in first:
         for y in second:
             c = caller_item if caller_item in (x, y) else None
+            if received:
+                c = x
             if caller_item is not None and c is None:
                 # a coordinated caller side: "X و Y در تماس‌های جداگانه با Z": each called
                 c = x if caller in first_side else (y if caller in second_side else None)
