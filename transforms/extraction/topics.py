@@ -118,10 +118,20 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
     out = set(call_sents)
     if headline is not None and names_call(headline):
         out.add(headline)
+    # What a sentence does to a walk depends on the sentence and the walk's two flags
+    # only: a walk reaching a sentence an earlier walk with the same flags reached goes
+    # on as that one did, so it stops there (each sentence is looked at once per flag
+    # pair, not once per earlier call sentence: a call named in every sentence of a
+    # long article was quadratic).
+    reached: dict[tuple[bool, bool], set[int]] = {}
     for i in sorted(call_sents):
         quoting = i in quote_from
         speaking = i in first_person
+        seen = reached.setdefault((quoting, speaking), set())
         for j in range(i + 1, len(sent_n)):
+            if j in seen:
+                break
+            seen.add(j)
             if j not in call_sents and other_call(j):
                 break
             seg = s[sent_n[j][0]:sent_n[j][1]]
