@@ -222,22 +222,73 @@ def _same_people(call: Call, c: Cand) -> bool:
 
 class _Calls(list):
     """An article's calls, indexed by their participants' countries: a report can only
-    be a call of the same countries (a long article reports hundreds of calls)."""
+    be a call of the same countries (a long article reports hundreds of calls); and
+    within those, by participant, for a long article of calls between the same two
+    countries."""
 
     def __init__(self):
         super().__init__()
         self.by_countries: dict[tuple, list[Call]] = {}
+        self._days: dict[int, tuple[int, set]] = {}
+        self._pos: dict[int, int] = {}                          # id(call) -> place among its countries' calls
+        self._with_key: dict[tuple, list[Call]] = {}           # (countries, key) -> calls that had that participant
+        self._loose: dict[tuple, dict[int, Call]] = {}         # countries -> calls with a title-only participant
+        self._sig: dict[int, tuple] = {}
+
+    def days(self, call: Call) -> set:
+        """The days the call's reports give it to the day. Kept up as reports join the
+        call (its reports are only ever appended, their days set before they join), not
+        gathered anew at each merge: a call reported in every sentence of a long article
+        has thousands of reports."""
+        seen, days = self._days.get(id(call), (0, set()))
+        for x in call.cands[seen:]:
+            if x.day and x.day[1] == "day":
+                days.add(x.day[0])
+        self._days[id(call)] = (len(call.cands), days)
+        return days
 
     @staticmethod
     def signature(parts) -> tuple:
         return tuple(sorted(p.country or "" for p in parts))
 
     def like(self, c: Cand) -> list[Call]:
-        return self.by_countries.get(self.signature(c.parts), [])
+        """The calls that can be c's (``call.keys == c.keys or _same_people(call, c)``),
+        in the order they were made. Among calls of the same countries, a participant of
+        c that is not a title-only one of a country matches only a call it takes part in,
+        or one with a title-only participant; so the calls of one such participant, and
+        those, are all there is to try."""
+        sig = self.signature(c.parts)
+        bucket = self.by_countries.get(sig, [])
+        strict = [p.key for p in c.parts if not (p.country and p.title_only)]
+        if not strict or len(bucket) < 2:
+            return bucket
+        some = min((self._with_key.get((sig, k), ()) for k in strict), key=len)
+        loose = self._loose.get(sig)
+        picked = {id(call): call for call in some}
+        if loose:
+            picked.update(loose)
+        pos = self._pos
+        return sorted(picked.values(), key=lambda call: pos[id(call)])
 
     def add(self, call: Call) -> None:
         self.append(call)
-        self.by_countries.setdefault(self.signature(call.participants.values()), []).append(call)
+        sig = self.signature(call.participants.values())
+        bucket = self.by_countries.setdefault(sig, [])
+        self._pos[id(call)] = len(bucket)
+        self._sig[id(call)] = sig
+        bucket.append(call)
+        self.changed(call)
+
+    def changed(self, call: Call, keys=None) -> None:
+        """Index the call's participants again after ``keys`` (default: all) joined it."""
+        sig = self._sig[id(call)]
+        for k in call.participants if keys is None else keys:
+            self._with_key.setdefault((sig, k), []).append(call)
+        loose = self._loose.setdefault(sig, {})
+        if any(q.country and q.title_only for q in call.participants.values()):
+            loose[id(call)] = call
+        else:
+            loose.pop(id(call), None)
 
 
 def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
@@ -260,12 +311,13 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
                 return
     for call in calls.like(c):
         if call.keys == c.keys or _same_people(call, c):
-            days = {x.day[0] for x in call.cands if x.day and x.day[1] == "day"}
-            if not supporting and c.day and c.day[1] == "day" and days and c.day[0] not in days:
-                continue          # the same people on another day: another call
-            if not supporting and c.day and c.day[1] == "month" and days and (c.day[0].year, c.day[0].month) not in {
-                    (d.year, d.month) for d in days}:
-                continue          # ... or in another month ("آخرین بار در دسامبر ۲۰۲۲")
+            if not supporting and c.day and c.day[1] in ("day", "month"):
+                days = calls.days(call)
+                if c.day[1] == "day" and days and c.day[0] not in days:
+                    continue          # the same people on another day: another call
+                if c.day[1] == "month" and days and (c.day[0].year, c.day[0].month) not in {
+                        (d.year, d.month) for d in days}:
+                    continue          # ... or in another month ("آخرین بار در دسامبر ۲۰۲۲")
             if supporting:
                 c.day = None      # a mention that only says "conversation" dates nothing
             for p in c.parts:
@@ -276,6 +328,7 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
                     p.title_fa = p.title_fa or call.participants[twin].title_fa
                     del call.participants[twin]
                     call.participants[p.key] = p
+                    calls.changed(call, [p.key])
                     for x in call.cands:       # the call's earlier reports name the named one now
                         x.parts = [p if q.key == twin else q for q in x.parts]
                         if x.caller == twin:
