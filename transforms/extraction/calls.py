@@ -251,7 +251,8 @@ class _Calls(list):
         self._days: dict[int, tuple[int, set]] = {}
         self._pos: dict[int, int] = {}                          # id(call) -> place among its countries' calls
         self._with_key: dict[tuple, list[Call]] = {}           # (countries, key) -> calls that had that participant
-        self._loose: dict[tuple, dict[int, Call]] = {}         # countries -> calls with a title-only participant
+        self._title_first: dict[tuple, list[Call]] = {}        # (countries, country) -> calls whose first
+                                                                # participant of that country is title-only
         self._sig: dict[int, tuple] = {}
         self.at: dict[int, int] = {}                            # id(call) -> its place among all calls
         self.touched: list[Call] = []                          # every call made or joined, in turn
@@ -280,18 +281,19 @@ class _Calls(list):
         """The calls that can be c's (``call.keys == c.keys or _same_people(call, c)``),
         in the order they were made. Among calls of the same countries, a participant of
         c that is not a title-only one of a country matches only a call it takes part in,
-        or one with a title-only participant; so the calls of one such participant, and
-        those, are all there is to try."""
+        or one whose first participant of its country is title-only (its twin); so the
+        calls of one such participant, and those, are all there is to try."""
         sig = self.signature(c.parts)
         bucket = self.by_countries.get(sig, [])
-        strict = [p.key for p in c.parts if not (p.country and p.title_only)]
+        strict = [p for p in c.parts if not (p.country and p.title_only)]
         if not strict or len(bucket) < 2:
             return bucket
-        some = min((self._with_key.get((sig, k), ()) for k in strict), key=len)
-        loose = self._loose.get(sig)
-        picked = {id(call): call for call in some}
-        if loose:
-            picked.update(loose)
+        fewest = None
+        for p in strict:
+            some = (self._with_key.get((sig, p.key), ()), self._title_first.get((sig, p.country), ()) if p.country else ())
+            if fewest is None or len(some[0]) + len(some[1]) < len(fewest[0]) + len(fewest[1]):
+                fewest = some
+        picked = {id(call): call for part in fewest for call in part}
         pos = self._pos
         return sorted(picked.values(), key=lambda call: pos[id(call)])
 
@@ -307,15 +309,18 @@ class _Calls(list):
         self.changed(call)
 
     def changed(self, call: Call, keys=None) -> None:
-        """Index the call's participants again after ``keys`` (default: all) joined it."""
+        """Index the call's participants again after ``keys`` (default: all) joined it
+        (a call stays listed under what it no longer has: those are tried for nothing)."""
         sig = self._sig[id(call)]
         for k in call.participants if keys is None else keys:
             self._with_key.setdefault((sig, k), []).append(call)
-        loose = self._loose.setdefault(sig, {})
-        if any(q.country and q.title_only for q in call.participants.values()):
-            loose[id(call)] = call
-        else:
-            loose.pop(id(call), None)
+        first: dict[str, bool] = {}
+        for q in call.participants.values():
+            if q.country:
+                first.setdefault(q.country, q.title_only)
+        for country, title_only in first.items():
+            if title_only:
+                self._title_first.setdefault((sig, country), []).append(call)
 
 
 class _Latest:
