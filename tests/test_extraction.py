@@ -306,3 +306,66 @@ def test_extraction_time_grows_linearly_with_an_articles_length():
     short, long = seconds(article(50)), seconds(article(400))
     print(f"\n50 KB {short:.3f} s, 400 KB {long:.3f} s: {long / short:.1f} ×")
     assert long < 12 * short  # linear: about 8 ×
+
+
+LONG_ARTICLE_SHAPES = ["one_pair_on_many_days", "two_countries", "anaphors", "denials", "one_long_sentence"]
+
+
+@pytest.mark.parametrize("shape", LONG_ARTICLE_SHAPES)
+def test_extraction_time_stays_linear_in_long_articles_of_one_shape(shape):
+    """Articles that repeat one shape of report, where a scan of every earlier call or
+    report for each new one grows with the square of the length: one pair's calls on
+    many days (all in one call's sentences), calls between the same two countries,
+    calls each followed by an anaphor (آن‌ها ...، این گفت‌وگو به درخواست ...), denied
+    claims, and one call before one long unpunctuated sentence of topic words."""
+    import random
+    import time
+
+    from flows.batch import collector_paused
+    from transforms.extraction import extract_one
+
+    ref = load_reference()
+    offs = ref.officials
+    ir = offs.filter(pl.col("country_code") == "IR")["name_fa"].to_list()
+    ru = offs.filter(pl.col("country_code") == "RU")["name_fa"].to_list()
+    days = ["شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه"]
+    topics = ["همکاری‌های اقتصادی", "آتش‌بس", "برنامه هسته‌ای", "ترانزیت", "تحریم‌ها", "امنیت منطقه"]
+
+    def article(kb: int) -> str:
+        rng = random.Random(5)
+
+        def pair() -> str:
+            return f"{rng.choice(ir)} در تماس تلفنی با {rng.choice(ru)} درباره همکاری‌های اقتصادی گفت‌وگو کرد."
+
+        line = {
+            "one_pair_on_many_days": lambda: (
+                f"عراقچی روز {rng.choice(days)} {rng.randint(1, 28)} {rng.choice(['مهر', 'آبان', 'آذر'])} "
+                "در تماس تلفنی با لاوروف درباره همکاری‌های اقتصادی گفت‌وگو کرد."),
+            "two_countries": pair,
+            "anaphors": lambda: pair() + " " + rng.choice(
+                ["آن‌ها پیش‌تر نیز تلفنی گفت‌وگو کرده بودند.", "این گفت‌وگو به درخواست طرف روس انجام شد."]),
+            "denials": lambda: (f"گزارش‌ها مبنی بر گفت‌وگوی تلفنی {rng.choice(ir)} و {rng.choice(ru)} منتشر شد "
+                                "اما سخنگو گفت: چنین تماسی انجام نشده است."),
+            "one_long_sentence": lambda: " و ".join(rng.choice(topics) for _ in range(12)),
+        }[shape]
+        out, size = [], 0
+        if shape == "one_long_sentence":
+            out.append("عراقچی در تماس تلفنی با لاوروف گفت‌وگو کرد و درباره")
+        while size < kb * 1024:
+            out.append(line())
+            size += len(out[-1].encode()) + 1
+        return clean_text((" " if shape == "one_long_sentence" else "\n").join(out))
+
+    def seconds(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            with collector_paused():
+                started = time.process_time()
+                extract_one("x", text, None, None, ref)
+                best = min(best, time.process_time() - started)
+        return best
+
+    seconds(article(2))  # warm the gazetteer and lexicons
+    short, long = seconds(article(20)), seconds(article(160))
+    print(f"\n{shape}: 20 KB {short:.3f} s, 160 KB {long:.3f} s: {long / short:.1f} ×")
+    assert long < 12 * short  # linear: about 8 × (17-51 × while quadratic)

@@ -227,6 +227,7 @@ class _Shared:
             if i >= 0 and m.start < sent_n[i][1] and m.kind not in {"pronoun", "group"}:
                 self.heads_in[i].append(m)
         self._titles: dict | None = None
+        self.topic_words: dict[int, list] = {}        # sentence -> find_topics' words of it
 
     def title_given(self, p, H: Heads, resolver: Resolver) -> str | None:
         """The title an article gives a participant in another sentence: the first title
@@ -291,7 +292,7 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
             })
     parties = {p.country for p in call.participants.values() if p.country}
     for code, (a, b) in find_topics(nt, shared.zwnj, sents, sent_n, scope, lex, shared.excluded, parties,
-                                    H.countries, call_sents, shared.starts).items():
+                                    H.countries, call_sents, shared.starts, shared.topic_words).items():
         res["topics"].append({"article_id": article_id, "call_seq": seq, "topic_code": code,
                               "evidence": text[a:b], "char_start": a, "char_end": b})
 

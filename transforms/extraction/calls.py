@@ -146,11 +146,13 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
         elif explicit_without_pair and not calls and not c.pred.in_person:
             _merge(calls, c)
     # "آن‌ها ... گفت‌وگو کرده بودند": both sides of the call reported before it
+    latest = None
     for r in reports:
         if r.pair_anaphor and r.pred.status == "reported" and r.pred.explicit:
-            before = [c for call in calls for c in call.cands if c.pred.sentence < r.pred.sentence]
-            if before:
-                prev = max(before, key=lambda c: c.pred.start)
+            if latest is None:
+                latest = _Latest(calls, lambda c: c.pred.sentence, max(q.pred.sentence for q in reports) + 1)
+            prev = latest.before(r.pred.sentence)
+            if prev is not None:
                 _merge(calls, Cand(list(prev.parts), None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
     # a phone report naming one side: the other side from the headline or the next sentences
     if not calls:
@@ -164,14 +166,17 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
                 _merge(calls, Cand([parts[0], other], None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
                 break
     # "این گفت‌وگو به درخواست X انجام شد": the call just reported, placed by X
+    latest = None
     for r in reports:
         if not (r.pred.anaphoric and r.pred.status == "reported" and not r.calls
                 and (r.requester is not None or r.caller_country)):
             continue
-        before = [c for call in calls for c in call.cands if c.pred.start < r.pred.start]
-        if not before:
+        if latest is None:
+            rank = {a: k for k, a in enumerate(sorted({q.pred.start for q in reports}))}
+            latest = _Latest(calls, lambda c: rank[c.pred.start], len(rank))
+        prev = latest.before(rank[r.pred.start])
+        if prev is None:
             continue
-        prev = max(before, key=lambda c: c.pred.start)
         if r.requester is not None:
             got = resolver.resolve(r.requester, None, list(prev.parts))
             countries = {got.country} if got is not None else H.countries_of(r.requester)
@@ -194,11 +199,25 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
             call.cands.append(Cand(parts, None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
     # "گزارش ... مبنی بر گفت‌وگوی تلفنی X و Y ... گفت: چنین تماسی انجام نشده": a call
     # only claimed in the sentence that denies it (or in the headline) is none
-    denied = [r for r in reports if r.pred.anaphoric and r.pred.status == "denied"]
+    denied: dict[int, list[Report]] = {}
+    for r in reports:
+        if r.pred.anaphoric and r.pred.status == "denied":
+            denied.setdefault(r.pred.sentence, []).append(r)
 
     def only_claimed(call: Call) -> bool:
-        return any(any(c.pred.sentence == r.pred.sentence and c.pred.start < r.pred.start for c in call.cands)
-                   and all(c.pred.sentence == r.pred.sentence or c.headline for c in call.cands) for r in denied)
+        """A denial in the sentence of all the call's reports but the headline's, after
+        one of them. Only the denials of the sentences of its reports can be that (all
+        denials against all reports of all calls was quadratic in a long article)."""
+        if not denied:
+            return False
+        body = {c.pred.sentence for c in call.cands if not c.headline}
+        if len(body) > 1:
+            return False
+        first: dict[int, int] = {}                  # sentence -> start of its first report
+        for c in call.cands:
+            k = c.pred.sentence
+            first[k] = min(first.get(k, c.pred.start), c.pred.start)
+        return any(body <= {k} and any(a < r.pred.start for r in denied.get(k, ())) for k, a in first.items())
 
     # a headline whose call the body says was only planned or denied
     vetoed = set(vetoes)
@@ -222,22 +241,125 @@ def _same_people(call: Call, c: Cand) -> bool:
 
 class _Calls(list):
     """An article's calls, indexed by their participants' countries: a report can only
-    be a call of the same countries (a long article reports hundreds of calls)."""
+    be a call of the same countries (a long article reports hundreds of calls); and
+    within those, by participant, for a long article of calls between the same two
+    countries."""
 
     def __init__(self):
         super().__init__()
         self.by_countries: dict[tuple, list[Call]] = {}
+        self._days: dict[int, tuple[int, set]] = {}
+        self._pos: dict[int, int] = {}                          # id(call) -> place among its countries' calls
+        self._with_key: dict[tuple, list[Call]] = {}           # (countries, key) -> calls that had that participant
+        self._title_first: dict[tuple, list[Call]] = {}        # (countries, country) -> calls whose first
+                                                                # participant of that country is title-only
+        self._sig: dict[int, tuple] = {}
+        self.at: dict[int, int] = {}                            # id(call) -> its place among all calls
+        self.touched: list[Call] = []                          # every call made or joined, in turn
+
+    def join(self, call: Call, c: Cand) -> None:
+        call.cands.append(c)
+        self.touched.append(call)
+
+    def days(self, call: Call) -> set:
+        """The days the call's reports give it to the day. Kept up as reports join the
+        call (its reports are only ever appended, their days set before they join), not
+        gathered anew at each merge: a call reported in every sentence of a long article
+        has thousands of reports."""
+        seen, days = self._days.get(id(call), (0, set()))
+        for x in call.cands[seen:]:
+            if x.day and x.day[1] == "day":
+                days.add(x.day[0])
+        self._days[id(call)] = (len(call.cands), days)
+        return days
 
     @staticmethod
     def signature(parts) -> tuple:
         return tuple(sorted(p.country or "" for p in parts))
 
     def like(self, c: Cand) -> list[Call]:
-        return self.by_countries.get(self.signature(c.parts), [])
+        """The calls that can be c's (``call.keys == c.keys or _same_people(call, c)``),
+        in the order they were made. Among calls of the same countries, a participant of
+        c that is not a title-only one of a country matches only a call it takes part in,
+        or one whose first participant of its country is title-only (its twin); so the
+        calls of one such participant, and those, are all there is to try."""
+        sig = self.signature(c.parts)
+        bucket = self.by_countries.get(sig, [])
+        strict = [p for p in c.parts if not (p.country and p.title_only)]
+        if not strict or len(bucket) < 2:
+            return bucket
+        fewest = None
+        for p in strict:
+            some = (self._with_key.get((sig, p.key), ()), self._title_first.get((sig, p.country), ()) if p.country else ())
+            if fewest is None or len(some[0]) + len(some[1]) < len(fewest[0]) + len(fewest[1]):
+                fewest = some
+        picked = {id(call): call for part in fewest for call in part}
+        pos = self._pos
+        return sorted(picked.values(), key=lambda call: pos[id(call)])
 
     def add(self, call: Call) -> None:
+        self.at[id(call)] = len(self)
         self.append(call)
-        self.by_countries.setdefault(self.signature(call.participants.values()), []).append(call)
+        self.touched.append(call)
+        sig = self.signature(call.participants.values())
+        bucket = self.by_countries.setdefault(sig, [])
+        self._pos[id(call)] = len(bucket)
+        self._sig[id(call)] = sig
+        bucket.append(call)
+        self.changed(call)
+
+    def changed(self, call: Call, keys=None) -> None:
+        """Index the call's participants again after ``keys`` (default: all) joined it
+        (a call stays listed under what it no longer has: those are tried for nothing)."""
+        sig = self._sig[id(call)]
+        for k in call.participants if keys is None else keys:
+            self._with_key.setdefault((sig, k), []).append(call)
+        first: dict[str, bool] = {}
+        for q in call.participants.values():
+            if q.country:
+                first.setdefault(q.country, q.title_only)
+        for country, title_only in first.items():
+            if title_only:
+                self._title_first.setdefault((sig, country), []).append(call)
+
+
+class _Latest:
+    """``max([c for call in calls for c in call.cands if coord(c) < bound], key=pred.start)``
+    (the first of equals in that order), with the calls as they are at each question, in
+    log time: a prefix-maximum tree over the coordinates (``size`` of them), kept up with
+    the reports that join calls. A long article of calls each followed by an anaphor
+    ("آن‌ها ...", "این گفت‌وگو به درخواست ...") gathered all earlier reports for each."""
+
+    def __init__(self, calls: _Calls, coord, size: int):
+        self.calls, self.coord, self.size = calls, coord, size
+        self.tree: list = [None] * (size + 1)
+        self.done: dict[int, int] = {}
+        self.seen = 0
+
+    def _catch_up(self) -> None:
+        calls = self.calls
+        for call in calls.touched[self.seen:]:
+            pos = calls.at[id(call)]
+            for k in range(self.done.get(id(call), 0), len(call.cands)):
+                c = call.cands[k]
+                item = ((c.pred.start, -pos, -k), c)
+                i = self.coord(c) + 1
+                while i <= self.size:
+                    if self.tree[i] is None or item[0] > self.tree[i][0]:
+                        self.tree[i] = item
+                    i += i & -i
+            self.done[id(call)] = len(call.cands)
+        self.seen = len(calls.touched)
+
+    def before(self, bound: int) -> Cand | None:
+        self._catch_up()
+        best = None
+        i = bound
+        while i > 0:
+            if self.tree[i] is not None and (best is None or self.tree[i][0] > best[0]):
+                best = self.tree[i]
+            i -= i & -i
+        return best[1] if best is not None else None
 
 
 def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
@@ -247,7 +369,7 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
         for call in calls:
             if len(call.participants) >= 3 and (c.keys < call.keys or countries <= {
                     p.country for p in call.participants.values()}):
-                call.cands.append(c)
+                calls.join(call, c)
                 return
         # a headline gathering what the body reports as separate calls ("سران A و B در
         # تماس با X" over "A و B در تماس‌های جداگانه با X"): the body's calls
@@ -256,16 +378,17 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
                        if len(cs := {p.country for p in call.participants.values()}) >= 2 and cs <= countries]
             if len(covered) >= 2 and set().union(*(cs for _, cs in covered)) == countries:
                 for call, _ in covered:
-                    call.cands.append(c)
+                    calls.join(call, c)
                 return
     for call in calls.like(c):
         if call.keys == c.keys or _same_people(call, c):
-            days = {x.day[0] for x in call.cands if x.day and x.day[1] == "day"}
-            if not supporting and c.day and c.day[1] == "day" and days and c.day[0] not in days:
-                continue          # the same people on another day: another call
-            if not supporting and c.day and c.day[1] == "month" and days and (c.day[0].year, c.day[0].month) not in {
-                    (d.year, d.month) for d in days}:
-                continue          # ... or in another month ("آخرین بار در دسامبر ۲۰۲۲")
+            if not supporting and c.day and c.day[1] in ("day", "month"):
+                days = calls.days(call)
+                if c.day[1] == "day" and days and c.day[0] not in days:
+                    continue          # the same people on another day: another call
+                if c.day[1] == "month" and days and (c.day[0].year, c.day[0].month) not in {
+                        (d.year, d.month) for d in days}:
+                    continue          # ... or in another month ("آخرین بار در دسامبر ۲۰۲۲")
             if supporting:
                 c.day = None      # a mention that only says "conversation" dates nothing
             for p in c.parts:
@@ -276,6 +399,7 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
                     p.title_fa = p.title_fa or call.participants[twin].title_fa
                     del call.participants[twin]
                     call.participants[p.key] = p
+                    calls.changed(call, [p.key])
                     for x in call.cands:       # the call's earlier reports name the named one now
                         x.parts = [p if q.key == twin else q for q in x.parts]
                         if x.caller == twin:
@@ -292,7 +416,7 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
             if renamed:
                 c.parts = [call.participants.get(renamed.get(p.key, p.key), p) for p in c.parts]
                 c.caller = renamed.get(c.caller, c.caller)
-            call.cands.append(c)
+            calls.join(call, c)
             return
     calls.add(Call({p.key: p for p in c.parts}, [c]))
 

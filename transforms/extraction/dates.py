@@ -201,9 +201,17 @@ def relative_date(s: str, pub: dt.date) -> dt.date | None:
 
 
 def occasion_dates(occ_row: dict, years: range) -> list[dt.date]:
+    return list(_occasion_dates(occ_row["calendar"], int(occ_row["month"]), int(occ_row["day"]),
+                                years.start, years.stop))
+
+
+@functools.lru_cache(maxsize=4096)
+def _occasion_dates(cal: str, mo: int, d: int, first: int, stop: int) -> tuple[dt.date, ...]:
+    """Once per occasion and years, not once per call: every call of an article asks the
+    same, and a Jalali or Hijri date costs a calendar conversion (jdatetime looks up the
+    locale for each date it makes)."""
     out = []
-    cal, mo, d = occ_row["calendar"], int(occ_row["month"]), int(occ_row["day"])
-    for y in years:
+    for y in range(first, stop):
         try:
             if cal == "gregorian":
                 out.append(dt.date(y, mo, d))
@@ -217,7 +225,7 @@ def occasion_dates(occ_row: dict, years: range) -> list[dt.date]:
                         out.append(g)
         except (ValueError, OverflowError):
             continue
-    return sorted(set(out))
+    return tuple(sorted(set(out)))
 
 
 @per_object

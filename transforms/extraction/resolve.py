@@ -63,6 +63,7 @@ class Resolver:
         self._memo: dict = {}
         self._holder_memo: dict = {}
         self._holders_memo: dict = {}
+        self._dots: list[int] | None = None
         strong = {m.official_id for m in mentions if m.kind == "person" and m.official_id and m.form_kind != "common"}
         self.named = [m for m in mentions if m.kind == "person" and m.official_id and not m.private
                       and (m.form_kind != "common" or m.official_id in strong)]
@@ -266,19 +267,49 @@ class Resolver:
         """A country the mention's sentence names (the nearest after it, else the last
         before it); with article_wide, else the first the article names."""
         s = self.nt.s
-        lo = max(0, s.rfind(".", 0, m.start))
-        hi = s.find(".", m.end)
-        hi = len(s) if hi < 0 else hi
+        if self._dots is None:
+            # the full stops and the country names by position, once per article: a walk
+            # to the sentence's ends and over all the article's countries for each
+            # mention was quadratic in a long article
+            self._dots = []
+            k = s.find(".")
+            while k >= 0:
+                self._dots.append(k)
+                k = s.find(".", k + 1)
+            self._country_starts = [a for a, _b, _code in self.countries]
+            self._sorted = all(x <= y for x, y in zip(self._country_starts, self._country_starts[1:]))
+            self._country_order = list(dict.fromkeys(
+                code for _a, _b, code in self.countries if self.g.countries.get(code, {}).get("kind") == "country"))
+        k = bisect.bisect_left(self._dots, m.start) - 1
+        lo = max(0, self._dots[k] if k >= 0 else -1)
+        k = bisect.bisect_left(self._dots, m.end)
+        hi = self._dots[k] if k < len(self._dots) else len(s)
+
+        def named(code: str) -> bool:
+            return code not in exclude and self.g.countries.get(code, {}).get("kind") == "country"
+
         best = None
-        for a, _b, code in self.countries:
-            if lo <= a < hi and code not in exclude and self.g.countries.get(code, {}).get("kind") == "country":
-                best = code
-                if a > m.start:
-                    break
-        if best is None and article_wide:
+        if self._sorted:
+            # the first after the mention, else the last before it, within [lo, hi)
+            cs, starts = self.countries, self._country_starts
+            j = bisect.bisect_right(starts, m.start)
+            while j < len(cs) and cs[j][0] < hi and best is None:
+                if named(cs[j][2]):
+                    best = cs[j][2]
+                j += 1
+            j = bisect.bisect_right(starts, m.start) - 1
+            while j >= 0 and cs[j][0] >= lo and best is None:
+                if named(cs[j][2]):
+                    best = cs[j][2]
+                j -= 1
+        else:
             for a, _b, code in self.countries:
-                if code not in exclude and self.g.countries.get(code, {}).get("kind") == "country":
-                    return code
+                if lo <= a < hi and named(code):
+                    best = code
+                    if a > m.start:
+                        break
+        if best is None and article_wide:
+            return next((code for code in self._country_order if code not in exclude), None)
         return best
 
     def counterpart(self, m: Mention, country: str | None, others: list[Participant]) -> Participant | None:

@@ -96,12 +96,17 @@ def topic_hits(s: str, lo: int, hi: int, lex: Lexicon) -> list[tuple[int, int, T
             if b is not None and seg[a:b] not in MONTH_NAMES:
                 cand.append((lo + a, lo + b, w))
     cand.sort(key=lambda h: (h[0] - h[1], h[0]))
-    taken: list[tuple[int, int]] = []
+    # the spans taken so far, disjoint, by start: only the last one starting before b
+    # can overlap [a, b) (a scan of all of them was quadratic in a long sentence)
+    starts: list[int] = []
+    ends: list[int] = []
     out = []
     for a, b, w in cand:
-        if any(a < y and x < b for x, y in taken):
+        k = bisect.bisect_left(starts, b) - 1
+        if k >= 0 and ends[k] > a:
             continue
-        taken.append((a, b))
+        starts.insert(k + 1, a)
+        ends.insert(k + 1, b)
         out.append((a, b, w))
     return sorted(out, key=lambda h: h[0])
 
@@ -118,10 +123,20 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
     out = set(call_sents)
     if headline is not None and names_call(headline):
         out.add(headline)
+    # What a sentence does to a walk depends on the sentence and the walk's two flags
+    # only: a walk reaching a sentence an earlier walk with the same flags reached goes
+    # on as that one did, so it stops there (each sentence is looked at once per flag
+    # pair, not once per earlier call sentence: a call named in every sentence of a
+    # long article was quadratic).
+    reached: dict[tuple[bool, bool], set[int]] = {}
     for i in sorted(call_sents):
         quoting = i in quote_from
         speaking = i in first_person
+        seen = reached.setdefault((quoting, speaking), set())
         for j in range(i + 1, len(sent_n)):
+            if j in seen:
+                break
+            seen.add(j)
             if j not in call_sents and other_call(j):
                 break
             seg = s[sent_n[j][0]:sent_n[j][1]]
@@ -213,39 +228,57 @@ def third_country_subject(s: str, a: int, b: int, lex: Lexicon, parties: set, co
 
 def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], lex: Lexicon,
                 excluded: list[tuple[int, int]], parties: set, country_spans: list[tuple[int, int, str]],
-                call_sents: set[int], starts: tuple[list[int], list[int]]):
+                call_sents: set[int], starts: tuple[list[int], list[int]], words_of: dict | None = None):
     """topic code -> (start, end) of the first scope sentence (original offsets) that
     shows it. zwnj: zwnj_spaces of the article; excluded: sorted spans of its officials;
-    starts: the starts of excluded and of country_spans (an article's calls share them)."""
+    starts: the starts of excluded and of country_spans; words_of: a sentence's topic
+    words, as ``_topic_words`` gives them, filled as sentences are first seen (an
+    article's calls share all four: the calls of a long article share sentences)."""
     s = nt.s
-    ex_starts = excluded
-    ex_a, c_starts = starts
+    c_starts = starts[1]
+    if words_of is None:
+        words_of = {}
     got: dict[str, tuple[int, int]] = {}
     for i in scope:
         a, b = sent_n[i]
         if i in call_sents and "conflict_crisis" not in got and third_country_subject(
                 s, a, b, lex, parties, country_spans, c_starts):
             got["conflict_crisis"] = (sents[i].start, sents[i].end)
-        glued, offs = _glued(s, zwnj, a, b)
-        prev = None
-        for gx, gy, w in topic_hits(glued, 0, len(glued), lex):
-            x, y = offs[gx], offs[gy - 1] + 1
-            adjective = prev is not None and prev[2].code == "conflict_crisis" and not glued[prev[1]:gx].strip()
-            prev = (gx, gy, w)
-            if w.code == "-":
-                continue
-            if adjective and w.code == "security_defense":
-                continue          # "حمله نظامی"، "درگیری‌های نظامی": the military act is the conflict
-            k = bisect.bisect_right(ex_a, x) - 1
-            if k >= 0 and ex_starts[k][0] <= x < ex_starts[k][1]:
+        words = words_of.get(i)
+        if words is None:
+            words = words_of[i] = _topic_words(s, zwnj, a, b, lex, excluded, starts[0])
+        for y, w in words:
+            if w.code in got:
                 continue
             if w.country and w.country in parties:
                 continue
             if w.code == "agreements" and _third_party(s, y, b, parties, country_spans, c_starts):
                 continue
-            if w.code not in got:
-                got[w.code] = (sents[i].start, sents[i].end)
+            got[w.code] = (sents[i].start, sents[i].end)
     return got
+
+
+def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded: list[tuple[int, int]],
+                 ex_a: list[int]) -> list[tuple[int, TopicWord]]:
+    """The topic words of s[a:b] whatever the call: (end, word), in text order; not the
+    words of no family, a military word after a conflict word, or a word inside an
+    official's span."""
+    glued, offs = _glued(s, zwnj, a, b)
+    out = []
+    prev = None
+    for gx, gy, w in topic_hits(glued, 0, len(glued), lex):
+        x, y = offs[gx], offs[gy - 1] + 1
+        adjective = prev is not None and prev[2].code == "conflict_crisis" and not glued[prev[1]:gx].strip()
+        prev = (gx, gy, w)
+        if w.code == "-":
+            continue
+        if adjective and w.code == "security_defense":
+            continue          # "حمله نظامی"، "درگیری‌های نظامی": the military act is the conflict
+        k = bisect.bisect_right(ex_a, x) - 1
+        if k >= 0 and excluded[k][0] <= x < excluded[k][1]:
+            continue
+        out.append((y, w))
+    return out
 
 
 _PARTY_LINK = re.compile(r"\s*(?:(?:میان|بین|با)\s+)?")
