@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import jdatetime
 from hijridate import Gregorian, Hijri
 
+from core.script import TOKEN_LETTERS
+
 from .memo import per_object
 
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -47,7 +49,7 @@ ERA_CUES = {"کرونا": dt.date(2020, 1, 1), "کووید": dt.date(2020, 1, 1)
 
 # Persian and Arabic letters, not the Arabic comma, semicolon or question mark that share
 # their Unicode block: "روز دوشنبه،" ends at the comma
-_LETTER = "\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF"
+_LETTER = TOKEN_LETTERS
 
 # Built once (they were built and looked up in re's cache on every call). A longer
 # name first, so that e.g. "ربیع الاول" wins over a shorter name it contains.
@@ -324,7 +326,7 @@ def call_date(scope: str, article: str, pub_local: dt.datetime | None, occasions
 
 # --- the call's own date cue ------------------------------------------------------------
 
-_L = r"\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9"
+_L = TOKEN_LETTERS + "a-zA-Z0-9"
 _PARTS_OF_DAY = r"(?:صبح|عصر|ظهر|شب|بامداد|شامگاه|نیمه شب|بعد از ظهر|بعدازظهر|غروب)"
 _WEEKDAY = "|".join(_WEEKDAYS_LONGEST_FIRST)
 # relative day words -> days before publication (None: the publication day, unknown

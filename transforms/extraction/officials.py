@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 import polars as pl
 
+from core.script import TOKEN_LETTERS
 from core.seeds import LEXICON_DIR, read_list
 
 from .memo import per_object
@@ -52,9 +53,9 @@ INSTITUTION_HEADS = {"دفتر", "دیوان", "کاخ", "نهاد", "سفارت
                      "مشاوران", "دستیار", "هیئت", "هیات", "دبیرخانه"}
 # a sea, gulf or strait named after a country is a place, not the country: "دریای عمان"
 _GEOGRAPHIC_BEFORE = __import__("re").compile(r"(?:دریای|خلیج|تنگه|اقیانوس|کانال|رود|رودخانه) $")
+_WORD = TOKEN_LETTERS + "a-zA-Z0-9"
 _TWO_WORDS_BEFORE = __import__("re").compile(
-    r"(?<![\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9])(?:([\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+)[ «»\"]+)?"
-    r"([\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9]+)[ «»\"]*$")
+    rf"(?<![{_WORD}])(?:([{_WORD}]+)[ «»\"]+)?([{_WORD}]+)[ «»\"]*$")
 
 
 def _words_before(s: str, pos: int) -> list[tuple[int, int, str]]:

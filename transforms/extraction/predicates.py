@@ -23,11 +23,13 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from core.script import TOKEN_LETTERS
+
 from .lexicon import Lexicon
 from .text import NormText, Span, Tokens, tokenize
 from .verbs import VerbForm, verb_at
 
-L = r"\u0621-\u064A\u0671-\u06D3\u06FA-\u06FFa-zA-Z0-9"
+L = TOKEN_LETTERS + "a-zA-Z0-9"
 _NOUNS = {
     "tamas": r"تماس",
     "phone": r"تلفن|زنگ",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from core.script import TOKEN_LETTERS
+
 from .text import NormText
 
 VERBS = ["اظهار داشت", "اظهار کرد", "تاکید کرد", "تأکید کرد", "تصریح کرد", "خاطرنشان کرد", "یادآور شد", "افزود", "گفت", "اعلام کرد"]
-_VERB_RE = re.compile(r"(?<![\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF])(" + "|".join(sorted({v.replace("أ", "ا") for v in VERBS}, key=len, reverse=True)) + r")(?!\s*و\s*گو|\s*وگو|گو)(?:\s*:|(?=[\s.،]))")
+_VERB_RE = re.compile(f"(?<![{TOKEN_LETTERS}])(" + "|".join(sorted({v.replace("أ", "ا") for v in VERBS}, key=len, reverse=True)) + r")(?!\s*و\s*گو|\s*وگو|گو)(?:\s*:|(?=[\s.،]))")
 
 
 def find_statements(nt: NormText, text: str, sents, sent_n):
