@@ -5,6 +5,7 @@ Every test text is written for the test (no dev-set text). Needs only the projec
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
 import polars as pl
@@ -53,6 +54,22 @@ def n_calls(ex, aid="a"):
 
 
 # ------------------------------------------------------------------ contract
+
+
+def _extraction_seconds(text: str, ref) -> float:
+    """Process CPU time of one extraction of ``text``, best of three, no GC pauses."""
+    import time
+
+    from flows.batch import collector_paused
+    from transforms.extraction import extract_one
+
+    best = float("inf")
+    for _ in range(3):
+        with collector_paused():
+            started = time.process_time()
+            extract_one("x", text, None, None, ref)
+            best = min(best, time.process_time() - started)
+    return best
 
 
 def test_empty_frame_has_contract_columns(ref):
@@ -273,10 +290,6 @@ def test_extraction_time_grows_linearly_with_an_articles_length():
     8 × the text, 64 × the time). The articles interleave the seed articles' paragraphs
     with call reports between many different officials."""
     import random
-    import time
-
-    from flows.batch import collector_paused
-    from transforms.extraction import extract_one
 
     ref = load_reference()
     names = ref.officials["name_fa"].to_list()
@@ -293,15 +306,7 @@ def test_extraction_time_grows_linearly_with_an_articles_length():
             size += len(line.encode()) + len(para.encode())
         return clean_text("\n".join(out))
 
-    def seconds(text: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            with collector_paused():
-                started = time.process_time()
-                extract_one("x", text, None, None, ref)
-                best = min(best, time.process_time() - started)
-        return best
-
+    seconds = functools.partial(_extraction_seconds, ref=ref)
     seconds(article(5))  # warm the gazetteer and lexicons
     short, long = seconds(article(50)), seconds(article(400))
     print(f"\n50 KB {short:.3f} s, 400 KB {long:.3f} s: {long / short:.1f} ×")
@@ -319,10 +324,6 @@ def test_extraction_time_stays_linear_in_long_articles_of_one_shape(shape):
     calls each followed by an anaphor (آن‌ها ...، این گفت‌وگو به درخواست ...), denied
     claims, and one call before one long unpunctuated sentence of topic words."""
     import random
-    import time
-
-    from flows.batch import collector_paused
-    from transforms.extraction import extract_one
 
     ref = load_reference()
     offs = ref.officials
@@ -356,15 +357,7 @@ def test_extraction_time_stays_linear_in_long_articles_of_one_shape(shape):
             size += len(out[-1].encode()) + 1
         return clean_text((" " if shape == "one_long_sentence" else "\n").join(out))
 
-    def seconds(text: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            with collector_paused():
-                started = time.process_time()
-                extract_one("x", text, None, None, ref)
-                best = min(best, time.process_time() - started)
-        return best
-
+    seconds = functools.partial(_extraction_seconds, ref=ref)
     seconds(article(2))  # warm the gazetteer and lexicons
     short, long = seconds(article(20)), seconds(article(160))
     print(f"\n{shape}: 20 KB {short:.3f} s, 160 KB {long:.3f} s: {long / short:.1f} ×")
