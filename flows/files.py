@@ -297,7 +297,7 @@ def split_records(files: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> pl
 
 # A batch also holds at most this many bytes of input (one row at least): a batch of
 # 2,048 long articles held ~130 MB in a worker, and a few batches are in flight at once.
-MAX_BATCH_BYTES = 4 * 1024 * 1024
+MAX_BATCH_BYTES = 3 * 1024 * 1024
 
 
 def batches_by_weight(frame: pl.DataFrame, size: int, max_bytes: int = MAX_BATCH_BYTES):
