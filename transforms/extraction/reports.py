@@ -415,15 +415,10 @@ def _caller(p: Predicate, a: _Args) -> Mention | None:
     return None
 
 
-def _marked_separate(p: Predicate, toks: Tokens, lex: Lexicon) -> bool:
-    """جداگانه، متعدد ... next to the predicate: several calls, not one."""
-    texts = toks.texts
-    window = texts[max(p.tok_start - 2, 0):min(p.tok_end + 3, toks.index_at(p.clause[1]))]
-    return any(w in lex.words("separate") for w in window)
-
-
 def _one_or_several(rep: Report, p: Predicate, toks: Tokens, lex: Lexicon, a: _Args, caller: Mention | None) -> None:
     texts = toks.texts
+    window = texts[max(p.tok_start - 2, 0):min(p.tok_end + 3, toks.index_at(p.clause[1]))]
+    marked_separate = any(w in lex.words("separate") for w in window)   # جداگانه، متعدد ...
     received = False      # each genitive item called the subject (Y تماس‌های جداگانه X1 و X2 را دریافت کرد)
     if a.joint:
         first_side, second_side = a.joint, []
@@ -433,7 +428,7 @@ def _one_or_several(rep: Report, p: Predicate, toks: Tokens, lex: Lexicon, a: _A
         both = not a.obj and len(_items([h for h in a.genitive if _usable(h)])) >= 2
         # ... unless they are separate calls, each with the subject: "Y تماس‌های تلفنی
         # جداگانه X1 و X2 را دریافت کرد"
-        each_with_subject = both and bool(a.subj) and _marked_separate(p, toks, lex)
+        each_with_subject = both and bool(a.subj) and marked_separate
         both = both and not each_with_subject
         first_side, second_side = a.genitive, [] if both else (a.obj or a.subj)
         if each_with_subject and p.directional:
@@ -446,11 +441,10 @@ def _one_or_several(rep: Report, p: Predicate, toks: Tokens, lex: Lexicon, a: _A
         first_side, second_side = a.subj, a.obj
     first = _items([h for h in first_side if _usable(h)])
     second = _items([h for h in second_side if _usable(h)])
-    window = texts[max(p.tok_start - 2, 0):min(p.tok_end + 3, toks.index_at(p.clause[1]))]
     prev_tok = texts[p.tok_start - 1] if p.tok_start > 0 else ""
     joint = any(h.group_call for h in first_side + second_side) or any(w in lex.words("joint") for w in window) \
         or (prev_tok in {"یک", "یه"} and not p.plural) or p.family == "conference"
-    separate = p.plural or any(w in lex.words("separate") for w in window)
+    separate = p.plural or marked_separate
     if not second:
         if len(first) >= 2:
             rep.calls.append((first, None))
