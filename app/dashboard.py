@@ -989,7 +989,10 @@ def create_app(warehouse: Path, clean: Callable[[str], str] | None = None) -> Da
     @app.callback(
         Output("calls-count", "children"), Output("calls-chart", "children"), Output("calls-table", "children"),
         Input("f-country", "value"), Input("f-official", "value"), Input("f-topic", "value"),
-        Input("f-from", "value"), Input("f-to", "value"), Input("calendar", "value"),
+        Input("f-from", "value"), Input("f-to", "value"),
+        # State, not Input: a calendar switch re-renders the page, and its new filters call this
+        # again; as an Input it also answered into the old page, where typed filters were lost
+        State("calendar", "value"),
     )
     def update_calls(country, official, topic, date_from, date_to, calendar):
         return calls_outputs(reader, country, official, topic, date_from, date_to, calendar or "jalali")

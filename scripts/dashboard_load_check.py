@@ -65,9 +65,9 @@ CALLBACK = {
                {"id": "f-official", "property": "value", "value": None},
                {"id": "f-topic", "property": "value", "value": None},
                {"id": "f-from", "property": "value", "value": ""},
-               {"id": "f-to", "property": "value", "value": ""},
-               {"id": "calendar", "property": "value", "value": "jalali"}],
-    "changedPropIds": ["calendar.value"],
+               {"id": "f-to", "property": "value", "value": ""}],
+    "state": [{"id": "calendar", "property": "value", "value": "jalali"}],
+    "changedPropIds": ["f-from.value"],
 }
 
 
