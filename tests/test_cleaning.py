@@ -304,6 +304,20 @@ def test_a_bullet_glued_to_a_number_or_mark_cleans_once_for_all(text: str) -> No
     assert clean_text(once) == once
 
 
+@pytest.mark.parametrize("text", ["0#:", "5#؟", "۲#خبر_فوری", "0@abcd", "سال ۱۴۰۳#انتخابات"])
+def test_noise_that_hazm_makes_is_removed_at_once(text: str) -> None:
+    """hazm spaces a digit from what follows: "0#x" becomes "0 #x", a hashtag next time."""
+    once = clean_text(text)
+    assert clean_text(once) == once
+    assert "#" not in once and "@" not in once
+
+
+@pytest.mark.parametrize("text", ["سفر•\n،_ادامه", "خبر*\n، ادامه"])
+def test_a_line_that_starts_with_a_comma_joins_the_last_without_a_space(text: str) -> None:
+    once = clean_text(text)
+    assert " ،" not in once and clean_text(once) == once
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.text(max_size=80))
 def test_any_unicode_is_idempotent(text: str) -> None:

@@ -182,6 +182,17 @@ def clean_texts(raws: list[str | None]) -> list[str]:
     texts = ["\n".join(strip_noise(raw)) if raw else "" for raw in raws]
     todo = [i for i, text in enumerate(texts) if text]
     cleaned = _clean_batch([texts[i] for i in todo], r) if todo else []
+    # hazm can make noise out of text that was not: it spaces a digit from what follows, so
+    # "0#x" becomes "0 #x", a hashtag (handles likewise). Such texts are cleaned again until
+    # no noise is left, so that cleaning a clean text changes nothing.
+    for _ in range(3):
+        noisy = [k for k, text in enumerate(cleaned)
+                 if ("#" in text or "@" in text) and "\n".join(strip_noise(text)) != text]
+        if not noisy:
+            break
+        again = _clean_batch(["\n".join(strip_noise(cleaned[k])) for k in noisy], r)
+        for k, text in zip(noisy, again):
+            cleaned[k] = text
     out = [""] * len(texts)
     for i, text in zip(todo, cleaned):
         out[i] = text

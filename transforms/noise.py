@@ -144,7 +144,8 @@ def strip_noise(raw: str) -> list[str]:
 
     has_at, has_hash = "@" in s, "#" in s
     has_link = "Link" in s or "لینک" in s
-    has_bold = "**" in s or "__" in s
+    # a removed hashtag can leave bold marks behind ("*#*x" -> "**x")
+    has_bold = "**" in s or "__" in s or "*#" in s or "_#" in s
     lines: list[str | None] = []  # None = paragraph break
     signature_at = -1
     for line in s.split("\n"):
@@ -193,7 +194,8 @@ def join_broken(lines: list[str]) -> list[str]:
     paragraphs: list[str] = []
     for line in lines:
         if paragraphs and _should_join(paragraphs[-1], line):
-            paragraphs[-1] = paragraphs[-1] + " " + line
+            # no space before a comma, as hazm would have it
+            paragraphs[-1] = paragraphs[-1] + ("" if line.startswith("،") else " ") + line
         else:
             paragraphs.append(line)
     return paragraphs
