@@ -675,9 +675,21 @@ def test_topics_come_from_sentences_that_continue_the_call(ref):
     ("ظریف: امشب با لاوروف تلفنی صحبت کردم. هفته آینده درباره تحریم‌ها مذاکره می‌کنم.", set()),
     # a sentence in the third person after a first-person report is not the speaker's
     ("ظریف: امشب با لاوروف تلفنی صحبت کردم. تحریم‌ها بر اقتصاد اروپا اثر گذاشته است.", set()),
+    # the call as a phrase, the speaker in the sentence's own verb
+    ("ظریف: در تماس تلفنی با لاوروف، بر ادامه گفتگوها توافق کردیم. آتش‌بس در سوریه را خواستار شدم.",
+     {"conflict_crisis"}),
+    ("ظریف: در تماس تلفنی با لاوروف، بر ادامه گفتگوها توافق کردیم. قیمت نفت امروز کاهش یافت.", set()),
 ])
 def test_a_call_told_in_the_first_person_goes_on_in_the_first_person(ref, text, expected):
     assert topics(run(ref, {"a": text}, PUB_2019)) == expected
+
+
+@pytest.mark.parametrize("anaphor", ["هر سه وزیر", "سه وزیر", "این وزیران"])
+def test_the_parties_referred_to_by_their_number_continue_the_call(ref, anaphor):
+    text = (f"ظریف امروز با وزیران خارجه ترکیه و قطر تلفنی گفتگو کرد. {anaphor} بر توقف حملات به غزه تاکید کردند."
+            " قیمت نفت در بازارهای جهانی کاهش یافت.")
+    got = topics(run(ref, {"a": text}, PUB_2019))
+    assert "conflict_crisis" in got and "energy" not in got
 
 
 def test_a_labelled_item_ends_the_call_content(ref):

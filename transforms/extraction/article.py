@@ -18,7 +18,7 @@ from .reports import Heads, _usable, analyse_report
 from .resolve import Resolver
 from .statements import find_statements
 from .text import normalize_with_map, sentences
-from .topics import content_sentences, find_topics, zwnj_spaces
+from .topics import content_sentences, find_topics, first_person_verb, zwnj_spaces
 from .verbs import verb_at
 
 
@@ -261,7 +261,11 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
         return named[j]
 
     quote_from = {c.pred.sentence: 1 for c in call.cands if s[c.pred.clause[1]:c.pred.clause[1] + 1] == ":"}
-    first_person = {c.pred.sentence for c in call.cands if c.pred.verb and c.pred.verb[2].person in ("1s", "1p")}
+    # told in the first person: by the call's own verb ("تلفنی صحبت کردم"), or, when the
+    # call is a phrase ("در تماس تلفنی با X، توافق کردیم"), by the verb of its sentence
+    first_person = {c.pred.sentence for c in call.cands
+                    if (c.pred.verb[2].person in ("1s", "1p") if c.pred.verb
+                        else first_person_verb(s[sent_n[c.pred.sentence][0]:sent_n[c.pred.sentence][1]]))}
     scope = content_sentences(nt, sent_n, call_sents, other_call, names_call, headline, quote_from, first_person)
     scope_text = " ".join(s[sent_n[i][0]:sent_n[i][1]] for i in sorted(call_sents))
     d, prec, basis = _call_date(call, s, pub_local, occasions, g, lex, scope_text)

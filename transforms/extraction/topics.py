@@ -27,9 +27,12 @@ from .verbs import verb_at
 INFLECTIONS = ("ها", "های", "هایی", "ات", "ان", "ی", "ای", "یی", "ش", "شان")
 # A month's name read as a topic word with an inflection ("آبان" as آب + ان) is a date.
 MONTH_NAMES = frozenset(JALALI_MONTHS) | frozenset(GREG_MONTHS) | frozenset(HIJRI_MONTHS)
+# words that refer back to the call or to its parties; the parties also by their number
+# ("دو رهبر"، "هر سه وزیر")
 CONTINUATION = ("این تماس", "این گفتگو", "این گفت وگو", "این گفت و گو", "این مکالمه", "این رایزنی", "این تماس ها",
-                "این گفتگوها", "طرفین", "دو طرف", "دو رهبر", "دو وزیر", "دو مقام", "دو کشور", "این کشورها",
-                "این کشور ها")
+                "این گفتگوها", "طرفین", "این کشورها", "این کشور ها", "این رهبران", "این مقامات", "این وزیران",
+                *(f"{number} {head}" for number in ("دو", "سه", "چهار", "پنج")
+                  for head in ("طرف", "رهبر", "وزیر", "مقام", "کشور", "رئیس", "همتا")))
 OPENERS = ("وی ", "او ", "ایشان ", "همچنین ", "در ادامه ", "وی همچنین", "این مقام ")
 NEW_ITEM = ("#", "🔹", "▪", "◀")
 
@@ -157,7 +160,7 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
             marked = any(c in seg for c in CONTINUATION) or seg.lstrip().startswith(OPENERS) or quoting
             if not marked and _pluperfect_verb(seg):
                 break             # "X پیش‌تر به ریاض سفر کرده بود": background, not the call
-            cont = marked or names_call(j) or (speaking and _first_person_verb(seg))
+            cont = marked or names_call(j) or (speaking and first_person_verb(seg))
             if not cont:
                 break
             out.add(j)
@@ -171,7 +174,7 @@ def _pluperfect_verb(seg: str) -> bool:
     return any((v := verb_at(tokens, k)) and v[1].tense == "pluperfect" for k in range(len(tokens)))
 
 
-def _first_person_verb(seg: str) -> bool:
+def first_person_verb(seg: str) -> bool:
     tokens = TOKEN_RE.findall(seg)
     return any((v := verb_at(tokens, k)) and v[1].person in ("1s", "1p") and v[1].tense in _PAST for k in range(len(tokens)))
 
