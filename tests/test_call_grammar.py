@@ -823,3 +823,15 @@ def test_separate_calls_received_from_a_coordinated_genitive_are_one_each(ref):
     assert {caller(ex, seq=k) for k in range(2)} == {"RU", "TR"}
     ex = run(ref, {"a": "ظریف از نتایج تماس تلفنی لاوروف و چاووش‌اوغلو استقبال کرد."}, PUB_2019)
     assert calls(ex) == [["RU", "TR"]]
+
+
+@pytest.mark.parametrize("text,pub,expected", [
+    # a title with a glued plural ("نیروهای"), which cleaning writes "نیرو‌های"
+    ("دیدار فرماندهان دو کشور پس از تماس تلفنی سرلشکر باقری رئیس ستاد کل نیروهای مسلح با همتای ترکیه‌ای خود قطعی شد.",
+     PUB_2019, [["IR", "TR"]]),
+    # names that cleaning splits ("سیسی" -> "سی‌سی", "سیبیها" -> "سیبی‌ها")
+    ("سیسی امروز با اردوغان تلفنی گفت‌وگو کرد.", PUB_2019, [["EG", "TR"]]),
+    ("آندری سیبیها امروز با لاوروف تلفنی گفت‌وگو کرد.", PUB_2026, [["RU", "UA"]]),
+])
+def test_names_and_titles_match_as_cleaning_writes_them(ref, text, pub, expected):
+    assert calls(run(ref, {"a": text}, pub)) == expected

@@ -137,7 +137,22 @@ def person_countries(g: Gazetteer) -> dict[str, str]:
     return {oid: p["country_code"] for oid, p in g.persons.items()}
 
 
-def _variants(form: str) -> set[str]:
+def _as_cleaned(ref) -> dict[str, str]:
+    """Every name, alias, title, country form and honorific of the reference -> that
+    text as transforms.cleaning writes it, where that differs."""
+    from transforms.cleaning import clean_texts
+
+    forms = set(ref.titles["title_fa"].to_list()) | set(ref.honorifics["honorific"].to_list())
+    forms |= {t for t, _rc, _nc in EXTRA_TITLES}
+    for r in ref.officials.iter_rows(named=True):
+        forms |= {r["name_fa"], *(a for a in (r.get("aliases") or []) if a and not a.isascii())}
+    for r in ref.countries.iter_rows(named=True):
+        forms |= {r["name_fa"], *(r.get("forms") or []), *(r.get("demonyms") or []), *(r.get("capitals") or [])}
+    forms = sorted(f for f in forms if f)
+    return {f: c for f, c in zip(forms, clean_texts(forms)) if c and norm(c) != norm(f)}
+
+
+def _form_variants(form: str) -> set[str]:
     f = norm(form)
     out = {f}
     if " " in f and len(f.split()) <= 4:
@@ -164,6 +179,12 @@ def _build(ref) -> Gazetteer:
     stop = {norm(w) for w in hazm_core.hazm().stopwords_list()}
     common = {norm(w) for w in hazm_core.frequent_words(200000)}
     entries: dict[str, list] = {}
+    as_cleaned = _as_cleaned(ref)
+
+    def _variants(form: str) -> set[str]:
+        # the form as written in the reference, and as cleaning writes it in a text
+        # ("نیروهای" -> "نیرو‌های", "آندرس" -> "آن درس")
+        return _form_variants(form) | _form_variants(as_cleaned.get(form, form))
 
     def add(key: str, payload: tuple) -> None:
         if key and len(key) >= 2:
@@ -229,6 +250,10 @@ def _build(ref) -> Gazetteer:
         forms = {norm(r["name_fa"]): "full"}
         for a in aliases:
             forms.setdefault(norm(a), "alias")
+        for a in [r["name_fa"], *aliases]:
+            if a in as_cleaned:
+                forms.setdefault(norm(as_cleaned[a]), "alias")
+                persons[oid]["forms"].add(norm(as_cleaned[a]))
         # derived short forms: drop a short last token (شاهین مصطفی اف -> شاهین مصطفی);
         # a 'بن X' tail (محمد بن سلمان -> بن سلمان); the last two tokens
         if len(full) >= 3 and len(full[-1]) <= 2:
