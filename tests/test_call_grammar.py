@@ -598,6 +598,9 @@ def test_a_phone_report_naming_one_side_takes_the_other_from_the_headline(ref):
     # the call's own date, not the date of what it discussed
     ("ظریف روز دوشنبه در تماس تلفنی با لاوروف درباره توافق ۲۳ تیر ۱۳۹۴ گفتگو کرد.", dt.date(2019, 5, 13), "day"),
     ("ظریف در تماس تلفنی با لاوروف درباره حمله مورخ ۱۰ اردیبهشت گفتگو کرد.", dt.date(2019, 5, 15), "day"),
+    # a date right after the call noun is the call's, not the day its text was released
+    ("وزارت خارجه امروز جزئیات گفت‌وگوی تلفنی روز دوشنبه ظریف و لاوروف را منتشر کرد.", dt.date(2019, 5, 13), "day"),
+    ("کرملین دیروز متن تماس تلفنی ۱۰ مه پوتین با ماکرون را منتشر کرد.", dt.date(2019, 5, 10), "day"),
     # fresh news with no cue: the publication day
     ("ظریف در تماس تلفنی با لاوروف گفتگو کرد.", dt.date(2019, 5, 15), "day"),
     # earlier news: the month only

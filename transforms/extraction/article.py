@@ -148,7 +148,10 @@ def _own_date(s: str, p, pub_local, lex: Lexicon):
     cues = [c for c in date_cues(s, lo, stop) if c.start < stop and not _verb_between(s, c, p)]
     if not cues:
         return None
-    cue = min(cues, key=lambda c: (0 if c.end <= p.start else 1, abs((c.start + c.end) / 2 - p.start)))
+    # a date right after the call noun modifies it ("گفت‌وگوی تلفنی روز دوشنبه X و Y"),
+    # whatever other date the clause gives (the day the text was released)
+    modifier = next((c for c in cues if c.start >= p.end and not s[p.end:c.start].strip()), None)
+    cue = modifier or min(cues, key=lambda c: (0 if c.end <= p.start else 1, abs((c.start + c.end) / 2 - p.start)))
     return resolve_cue(cue, pub_local)
 
 
