@@ -610,6 +610,18 @@ def test_dates(ref, text, expected, precision):
     assert day(run(ref, {"a": text}, PUB_2019)) == (expected, precision)
 
 
+@pytest.mark.parametrize("second,expected", [
+    ("وزیر خارجه ترکیه نیز همان روز با لاوروف تلفنی گفت‌وگو کرد.", dt.date(2019, 5, 13)),
+    ("روز بعد، وزیر خارجه ترکیه با لاوروف تلفنی گفت‌وگو کرد.", dt.date(2019, 5, 14)),
+    # no cue: the publication day, not the call before
+    ("وزیر خارجه ترکیه با لاوروف تلفنی گفت‌وگو کرد.", dt.date(2019, 5, 15)),
+])
+def test_a_call_dated_by_the_call_before_it(ref, second, expected):
+    ex = run(ref, {"a": "ظریف روز دوشنبه در تماس تلفنی با لاوروف درباره سوریه گفت‌وگو کرد. " + second}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"], ["RU", "TR"]]
+    assert day(ex, seq=0) == (dt.date(2019, 5, 13), "day") and day(ex, seq=1) == (expected, "day")
+
+
 def test_after_midnight_a_fresh_report_gives_the_month_only(ref):
     ex = run(ref, {"a": "ظریف دقایقی پیش در تماس تلفنی با لاوروف گفتگو کرد."},
              dt.datetime(2019, 5, 15, 1, 30, tzinfo=TEHRAN))

@@ -155,6 +155,23 @@ def _own_date(s: str, p, pub_local, lex: Lexicon):
     return resolve_cue(cue, pub_local)
 
 
+# a day told by the call before it in the article: the same day, or the next
+_SAME_DAY = re.compile(r"(?:^|\s)(?:در )?همان (?:روز|شب|شامگاه|بامداد|عصر|صبح)(?=\s|$|،)")
+_NEXT_DAY = re.compile(r"(?:^|\s)(?:فردای (?:آن|همان) روز|روز بعد)(?=\s|$|،)")
+
+
+def _after_previous_call(scope_text: str, previous: dict):
+    """(date, precision, basis) from the article's previous call, when the call's
+    sentences date it by that one ("همان روز", "روز بعد"); else None."""
+    if previous["call_date"] is None or previous["call_date_precision"] != "day":
+        return None
+    if _SAME_DAY.search(scope_text):
+        return previous["call_date"], "day", "inferred"
+    if _NEXT_DAY.search(scope_text):
+        return previous["call_date"] + dt.timedelta(days=1), "day", "inferred"
+    return None
+
+
 def _verb_between(s: str, cue, p) -> bool:
     """A verb between a date phrase and the predicate: the date is that verb's ("X روز
     چهارشنبه اعلام کرد که پس از گفت‌وگو با Y ...")."""
@@ -272,6 +289,8 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
     scope = content_sentences(nt, sent_n, call_sents, other_call, names_call, headline, quote_from, first_person)
     scope_text = " ".join(s[sent_n[i][0]:sent_n[i][1]] for i in sorted(call_sents))
     d, prec, basis = _call_date(call, s, pub_local, occasions, g, lex, scope_text)
+    if basis == "published" and res["mentions"] and res["mentions"][-1]["article_id"] == article_id:
+        d, prec, basis = _after_previous_call(scope_text, res["mentions"][-1]) or (d, prec, basis)
     res["mentions"].append({
         "article_id": article_id, "call_seq": seq, "mode": call.mode, "call_date": d,
         "call_date_precision": prec, "date_basis": basis, "sentence_index": sp.index,
