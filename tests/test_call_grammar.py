@@ -850,3 +850,10 @@ def test_separate_calls_received_from_a_coordinated_genitive_are_one_each(ref):
 ])
 def test_names_and_titles_match_as_cleaning_writes_them(ref, text, pub, expected):
     assert calls(run(ref, {"a": text}, pub)) == expected
+
+
+@pytest.mark.parametrize("year,expected", [(2011, [["EG", "IR"]]), (2012, [["IR", "LAS"]])])
+def test_a_person_s_country_is_that_of_the_office_held_on_the_date(ref, year, expected):
+    # Nabil Elaraby: Egypt's foreign minister in spring 2011, then the Arab League's head
+    text = "علی‌اکبر صالحی شامگاه دیروز در تماس تلفنی با نبیل العربی درباره تحولات بحرین گفت‌وگو کرد."
+    assert calls(run(ref, {"a": text}, dt.datetime(year, 3, 17, 10, 0, tzinfo=TEHRAN))) == expected

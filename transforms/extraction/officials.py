@@ -863,6 +863,16 @@ def office_exists(g: Gazetteer, country: str, role: str) -> bool:
     return (country, role) in _role_index(g)[1]
 
 
+def country_on(g: Gazetteer, oid: str, on: dt.date | None) -> str | None:
+    """The one country whose offices the person holds on the date (an Egyptian foreign
+    minister later the Arab League's secretary general), or None."""
+    if on is None:
+        return None
+    countries = {country for _role, country, _title, start, end in _role_index(g)[0].get(oid, [])
+                 if _in_office(start, end, on)}
+    return countries.pop() if len(countries) == 1 else None
+
+
 def office_span(g: Gazetteer, oid: str) -> tuple[dt.date, dt.date | None] | None:
     """First day in any office and last (None: still in one) of a gazetteer official."""
     rows = _role_index(g)[0].get(oid)

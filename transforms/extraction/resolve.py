@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 
 from .memo import per_object
 from .officials import (
-    BARE_OK_ROLES, GENERIC_TITLES, Gazetteer, Mention, holders, holds_role, in_office_near, office_exists, roles_of,
+    BARE_OK_ROLES, GENERIC_TITLES, Gazetteer, Mention, country_on, holders, holds_role, in_office_near, office_exists, roles_of,
     text_official_id,
 )
 from .text import NormText, norm, words_before
@@ -85,7 +85,9 @@ class Resolver:
         p = self.g.persons[oid]
         rs = roles_of(self.g, oid, self.on)
         role = (m.role_code if m else None) or (rs[0][0] if rs else None)
-        part = Participant(oid, oid, p["country_code"], m.title_fa if m else None, role)
+        # the country of the office held on the date, before the gazetteer's usual one
+        country = country_on(self.g, oid, self.on) or p["country_code"]
+        part = Participant(oid, oid, country, m.title_fa if m else None, role)
         if m is not None and m.name_text:
             nf = norm(m.name_text)
             if nf not in p["forms"] and nf.replace(" ", "") not in {f.replace(" ", "") for f in p["forms"]}:
