@@ -857,3 +857,25 @@ def test_a_person_s_country_is_that_of_the_office_held_on_the_date(ref, year, ex
     # Nabil Elaraby: Egypt's foreign minister in spring 2011, then the Arab League's head
     text = "علی‌اکبر صالحی شامگاه دیروز در تماس تلفنی با نبیل العربی درباره تحولات بحرین گفت‌وگو کرد."
     assert calls(run(ref, {"a": text}, dt.datetime(year, 3, 17, 10, 0, tzinfo=TEHRAN))) == expected
+
+
+def test_a_name_in_apposition_to_a_bare_title_is_that_official(ref):
+    text = "وزیر کشاورزی عراق در تماس تلفنی با بهرام نیک‌نام، معاون رئیس‌جمهور، درباره ریزگردها گفت‌وگو کرد."
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IQ", "IR"]]
+    assert "بهرام نیک‌نام" in set(ex.officials["name_fa"])
+
+
+@pytest.mark.parametrize("text,official", [
+    ("بهرام نیک‌نام، معاون رئیس‌جمهور، گفت چادرها توزیع شده است.", True),
+    # "رئیس" alone heads anything (a relief society here): no official
+    ("بهرام نیک‌نام، رئیس جمعیت هلال احمر، گفت چادرها توزیع شده است.", False),
+])
+def test_a_name_beside_a_bare_head_word_is_no_official(ref, text, official):
+    from transforms.cleaning import clean_text
+    from transforms.extraction.officials import find_mentions, gazetteer
+    from transforms.extraction.text import normalize_with_map
+
+    clean = clean_text(text)
+    found = find_mentions(gazetteer(ref), normalize_with_map(clean), clean)
+    assert any(m.kind == "text" and m.name_text == "بهرام نیک‌نام" for m in found.mentions) == official

@@ -105,6 +105,7 @@ BARE_OK_ROLES = {
 GENERIC_TITLES = {"وزیر", "رئیس", "فرمانده", "سفیر", "دبیرکل", "دبیر کل", "مشاور", "سخنگو", "امیر", "ملک", "شاه",
                   "رهبر", "پادشاه", "سلطان", "مدیرکل", "مدیر کل", "فرستاده", "نماینده ویژه", "کاردار", "نماینده دائم",
                   "سفیر کبیر", "مشاور ارشد", "فرستاده ویژه", "رئیس کشور", "رئیس دولت", "ولیعهد", "ولی عهد", "رهبری"}
+_GENERIC_NORM = frozenset(norm(t) for t in GENERIC_TITLES)
 EXTRA_TITLES = [
     # (title, role_code, needs_complement): variants news use that the reference lacks
     ("ریاست جمهور", "head_of_state", 1),
@@ -681,7 +682,10 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
             name = _name_after(g, s, t.end)
             if name is not None and not _name_ok(nt, text, span_starts, spans, t, name):
                 name = None
-        if name is not None and (t.country or not t.bare):
+        # a bare title makes a name only in apposition, set off by a comma, and only an
+        # office's title, not a bare head word ("با عیسی کلانتری، معاون رئیس‌جمهور")
+        if name is not None and (t.country or not t.bare or (
+                "،" in s[min(name[1], t.end):max(name[0], t.start)] and t.title_norm not in _GENERIC_NORM)):
             a, b = name
             t.kind = "text"
             t.name_text = text[slice(*nt.orig(a, b))]

@@ -139,7 +139,7 @@ class Resolver:
                 return None
             return self.person(m.official_id, m)
         if m.kind == "text":
-            return self._text(m)
+            return self._text(m, excluded)
         if m.kind == "title" and m.counterpart:
             return self.counterpart(m, country or m.country, others)
         if m.kind == "title":
@@ -162,8 +162,11 @@ class Resolver:
             return False
         return not in_office_near(self.g, m.official_id, self.on)
 
-    def _text(self, m: Mention) -> Participant:
+    def _text(self, m: Mention, excluded: set = frozenset()) -> Participant:
         country = m.country
+        if country is None and m.bare and m.role_code:
+            # a name beside a bare title: the title's country as for the title alone
+            country = self._bare_country(m.role_code, m.title_norm, m, excluded)
         nm = norm(m.name_text)
         forms, owners = _forms_by_country(self.g).get(country, ([], []))
         hit = process.extractOne(nm, forms, scorer=fuzz.ratio, score_cutoff=85)
