@@ -879,3 +879,20 @@ def test_a_name_beside_a_bare_head_word_is_no_official(ref, text, official):
     clean = clean_text(text)
     found = find_mentions(gazetteer(ref), normalize_with_map(clean), clean)
     assert any(m.kind == "text" and m.name_text == "بهرام نیک‌نام" for m in found.mentions) == official
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a claim of the call called baseless, the word quoted, after a weekday ending in "به"
+    ("سخنگوی وزارت خارجه روز سه‌شنبه گزارش‌ها درباره گفت‌وگوی تلفنی ظریف و پمپئو را «کذب» خواند.", 0),
+    # a headline whose call the body says is only planned, its sides named otherwise there
+    ("رایزنی تلفنی وزرای خارجه ایران و ترکیه\nظریف قرار است امروز در گفت‌وگویی تلفنی با همتای ترکیه‌ای "
+     "درباره سوریه رایزنی کند. این گفت‌وگو به درخواست طرف ترکیه‌ای تنظیم شده است.", 0),
+    # ... with one side no official the gazetteer knows
+    ("رایزنی تلفنی وزرای نفت ایران و قطر\nوزیر نفت قرار است امروز در گفت‌وگویی تلفنی با حمد الکواری "
+     "وزیر انرژی قطر رایزنی کند. این گفت‌وگو به درخواست طرف قطری تنظیم شده است.", 0),
+    # the same body, reported
+    ("رایزنی تلفنی وزرای نفت ایران و قطر\nوزیر نفت امروز در گفت‌وگویی تلفنی با همتای قطری رایزنی کرد. "
+     "این گفت‌وگو به درخواست طرف قطری انجام شد.", 1),
+])
+def test_a_call_the_body_denies_or_only_plans_is_none(ref, text, expected):
+    assert n_calls(run(ref, {"a": text}, PUB_2019), "a") == expected

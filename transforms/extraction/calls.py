@@ -107,7 +107,7 @@ def _unify(parts: list[tuple[Participant, Item]]) -> list[tuple[Participant, Ite
 
 def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_sent: int | None, day_of) -> list[Call]:
     cands: list[Cand] = []
-    vetoes: list[frozenset] = []
+    vetoes: list[Cand] = []
     one_sided: list[tuple[Report, list[Participant]]] = []
     for r in reports:
         for items, caller in r.calls:
@@ -118,6 +118,9 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
             if len(parts) < 2 or (len(countries) == 1 and None not in countries):
                 if parts:
                     one_sided.append((r, parts))
+                    if r.pred.status != "reported":
+                        # a planned or denied call whose other side is no known official
+                        vetoes.append(Cand(parts, None, r, r.pred.sentence == headline_sent, None))
                 continue
             caller_key = next((p.key for p, it in resolved if caller is not None and it is caller), None)
             if caller_key is None and r.caller_country:
@@ -126,7 +129,7 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
             if r.pred.status == "reported":
                 cands.append(c)
             else:
-                vetoes.append(c.keys)
+                vetoes.append(c)
         if not r.calls and r.one_sided:
             parts = [p for p, _ in _unify(resolve_items(r.one_sided, resolver, H, set()))]
             if parts:
@@ -219,24 +222,32 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
             first[k] = min(first.get(k, c.pred.start), c.pred.start)
         return any(body <= {k} and any(a < r.pred.start for r in denied.get(k, ())) for k, a in first.items())
 
-    # a headline whose call the body says was only planned or denied
-    vetoed = set(vetoes)
+    # a headline whose call the body says was only planned or denied, naming the same
+    # people or the same offices ("رایزنی تلفنی وزرای نفت ایران و قطر" over "وزیر نفت قرار است
+    # ... با وزیر انرژی قطر ... رایزنی کند")
+    def vetoed(call: Call) -> bool:
+        return any(v.keys == call.keys or _same_people(call, v) or (len(v.parts) == 1 and _among(call, v.parts[0]))
+                   for v in vetoes)
+
+    # ("این گفت‌وگو" in the body only refers back to the headline's call)
     return [call for call in calls
-            if not (all(c.headline for c in call.cands) and call.keys in vetoed) and not only_claimed(call)]
+            if not (all(c.headline or c.pred.anaphoric for c in call.cands) and vetoed(call))
+            and not only_claimed(call)]
 
 
 def _same_people(call: Call, c: Cand) -> bool:
     """The same call named differently: every participant matches one of the call's by
     key, or by country where one of the two is named only by title."""
-    if len(c.parts) != len(call.participants):
-        return False
-    for p in c.parts:
-        if p.key in call.participants:
-            continue
-        twin = next((q for q in call.participants.values() if q.country == p.country and p.country), None)
-        if twin is None or not (twin.title_only or p.title_only):
-            return False
-    return True
+    return len(c.parts) == len(call.participants) and all(_among(call, p) for p in c.parts)
+
+
+def _among(call: Call, p: Participant) -> bool:
+    """The participant is one of the call's, by key, or by country where one of the two
+    is named only by title."""
+    if p.key in call.participants:
+        return True
+    twin = next((q for q in call.participants.values() if q.country == p.country and p.country), None)
+    return twin is not None and (twin.title_only or p.title_only)
 
 
 class _Calls(list):

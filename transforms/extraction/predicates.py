@@ -247,7 +247,7 @@ def _prep_before(toks: Tokens, i: int, lo: int) -> tuple[str | None, int]:
     return None, j + 1
 
 
-_CLAIM_OF_CALL = re.compile(r"(?:^|\s)(?<!به )(?:ادعا|شایعه|گزارش)(?:ی|ها|های)?(?: \S+){0,4} "
+_CLAIM_OF_CALL = re.compile(r"(?:^|\s)(?<!\sبه )(?<!^به )(?:ادعا|شایعه|گزارش)(?:ی|ها|های)?(?: \S+){0,4} "
                             r"(?:درباره|مبنی بر|در مورد|در باره)(?: (?:یک|این|آن))?\s*$")
 
 
@@ -385,7 +385,7 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
         status = "denied"
     # "ادعای ... درباره گفت‌وگوی تلفنی ... بی‌اساس است": a claim whose object is the call,
     # called baseless (not the agency's "به گزارش X" nor a claim the call itself rejects)
-    if _CLAIM_OF_CALL.search(before) and re.search(r"(^|\s)(بی ?اساس|کذب|نادرست|دروغ)(\s|$)", after):
+    if _CLAIM_OF_CALL.search(before) and re.search(r"(^|[\s«\"])(بی ?اساس|کذب|نادرست|دروغ)([\s»\".،]|$)", after):
         status = "denied"
     # refusing the call itself: "از تماس با ... خودداری کرد", "از پاسخ دادن به تماس‌ها خودداری کرد"
     refused = lex.pattern("refusal").search(after) is not None
