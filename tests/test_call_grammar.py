@@ -896,3 +896,13 @@ def test_a_name_beside_a_bare_head_word_is_no_official(ref, text, official):
 ])
 def test_a_call_the_body_denies_or_only_plans_is_none(ref, text, expected):
     assert n_calls(run(ref, {"a": text}, PUB_2019), "a") == expected
+
+
+@pytest.mark.parametrize("text", [
+    "ظریف دیروز در دو تماس تلفنی جداگانه با لاوروف و چاووش‌اوغلو درباره سوریه گفت‌وگو کرد.",
+    "ظریف دیروز طی سه تماس تلفنی جداگانه با لاوروف و چاووش‌اوغلو درباره سوریه گفت‌وگو کرد.",
+])
+def test_a_number_between_the_preposition_and_the_call_keeps_its_caller(ref, text):
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"], ["IR", "TR"]]
+    assert caller(ex, seq=0) == "IR" and caller(ex, seq=1) == "IR"
