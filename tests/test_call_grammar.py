@@ -906,3 +906,17 @@ def test_a_number_between_the_preposition_and_the_call_keeps_its_caller(ref, tex
     ex = run(ref, {"a": text}, PUB_2019)
     assert calls(ex) == [["IR", "RU"], ["IR", "TR"]]
     assert caller(ex, seq=0) == "IR" and caller(ex, seq=1) == "IR"
+
+
+@pytest.mark.parametrize("text", [
+    "به درخواست لاوروف وزیر خارجه روسیه، گفت‌وگوی تلفنی وی با ظریف امروز انجام شد.",
+    "به درخواست لاوروف، گفت‌وگوی تلفنی لاوروف با ظریف امروز انجام شد.",
+])
+def test_the_requester_named_again_or_by_a_pronoun_is_the_caller(ref, text):
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]] and caller(ex) == "RU"
+
+
+def test_a_pronoun_in_the_genitive_with_its_ba_object_is_a_side(ref):
+    ex = run(ref, {"a": "لاوروف امروز به تهران آمد. گفت‌وگوی تلفنی وی با ظریف هفته گذشته انجام شده بود."}, PUB_2019)
+    assert calls(ex) == [["IR", "RU"]]

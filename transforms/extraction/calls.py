@@ -125,6 +125,10 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
             caller_key = next((p.key for p, it in resolved if caller is not None and it is caller), None)
             if caller_key is None and r.caller_country:
                 caller_key = next((p.key for p in parts if p.country == r.caller_country), None)
+            if caller_key is None and r.requester is not None:
+                # "به درخواست X، گفت‌وگوی تلفنی وی / X با Y": X named again, or by a pronoun
+                asked = resolver.resolve(r.requester)
+                caller_key = asked.key if asked is not None and asked.key in {p.key for p in parts} else None
             c = Cand(parts, caller_key, r, r.pred.sentence == headline_sent, day_of(r.pred), r.directional_form)
             if r.pred.status == "reported":
                 cands.append(c)

@@ -275,6 +275,11 @@ def _after_time_phrase(s: str, toks: Tokens, j: int, last: int, lex: Lexicon) ->
     return j
 
 
+def _ba_after(s: str, toks: Tokens, head: Mention, last: int) -> bool:
+    k = toks.index_at(head.np_end)
+    return k < last and toks.texts[k] == "با"
+
+
 def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _Args:
     texts = toks.texts
     lo, hi = p.clause
@@ -292,8 +297,9 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
     head = H.at(s, toks.starts[j]) if j < last else None
     if j < last and texts[j] in {"میان", "بین"}:
         a.joint = _list_at(s, H, toks.ends[j], hi)
-    elif head is not None and head.np_start < hi and head.kind != "pronoun":
-        a.genitive = H.coordination(s, head, hi)
+    elif head is not None and head.np_start < hi and (head.kind != "pronoun" or _ba_after(s, toks, head, last)):
+        # a pronoun only with its با-object: "گفت‌وگوی تلفنی وی با Y"
+        a.genitive = H.coordination(s, head, hi) if head.kind != "pronoun" else [head]
         k = toks.index_at(a.genitive[-1].np_end)
         while k < last and texts[k] in SKIP_AFTER:
             k += 1
