@@ -613,6 +613,9 @@ def test_dates(ref, text, expected, precision):
 @pytest.mark.parametrize("second,expected", [
     ("وزیر خارجه ترکیه نیز همان روز با لاوروف تلفنی گفت‌وگو کرد.", dt.date(2019, 5, 13)),
     ("روز بعد، وزیر خارجه ترکیه با لاوروف تلفنی گفت‌وگو کرد.", dt.date(2019, 5, 14)),
+    ("در همین روز وزیر خارجه ترکیه هم با لاوروف تلفنی گفت‌وگو کرد.", dt.date(2019, 5, 13)),
+    # "these days" is no day
+    ("در همین روزها وزیر خارجه ترکیه با لاوروف تلفنی گفت‌وگو کرد.", dt.date(2019, 5, 15)),
     # no cue: the publication day, not the call before
     ("وزیر خارجه ترکیه با لاوروف تلفنی گفت‌وگو کرد.", dt.date(2019, 5, 15)),
 ])
@@ -703,6 +706,14 @@ def test_a_call_told_in_the_first_person_goes_on_in_the_first_person(ref, text, 
 def test_the_parties_referred_to_by_their_number_continue_the_call(ref, anaphor):
     text = (f"ظریف امروز با وزیران خارجه ترکیه و قطر تلفنی گفتگو کرد. {anaphor} بر توقف حملات به غزه تاکید کردند."
             " قیمت نفت در بازارهای جهانی کاهش یافت.")
+    got = topics(run(ref, {"a": text}, PUB_2019))
+    assert "conflict_crisis" in got and "energy" not in got
+
+
+@pytest.mark.parametrize("anaphor", ["در این نشست", "در این کنفرانس"])
+def test_a_video_conference_goes_on_under_its_own_name(ref, anaphor):
+    text = (f"رئیس‌جمهور روسیه امروز در ویدئوکنفرانسی با رئیس‌جمهور ترکیه گفتگو کرد. {anaphor} بر توقف حملات به غزه"
+            " تاکید شد. قیمت نفت در بازارهای جهانی کاهش یافت.")
     got = topics(run(ref, {"a": text}, PUB_2019))
     assert "conflict_crisis" in got and "energy" not in got
 

@@ -156,7 +156,7 @@ def _own_date(s: str, p, pub_local, lex: Lexicon):
 
 
 # a day told by the call before it in the article: the same day, or the next
-_SAME_DAY = re.compile(r"(?:^|\s)(?:در )?همان (?:روز|شب|شامگاه|بامداد|عصر|صبح)(?=\s|$|،)")
+_SAME_DAY = re.compile(r"(?:^|\s)(?:همان|در همین) (?:روز|شب|شامگاه|بامداد|عصر|صبح)(?!\s?ها)(?=\s|$|،)")
 _NEXT_DAY = re.compile(r"(?:^|\s)(?:فردای (?:آن|همان) روز|روز بعد)(?=\s|$|،)")
 
 
