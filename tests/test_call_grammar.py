@@ -442,9 +442,20 @@ def test_a_headline_gathering_separate_calls_is_those_calls(ref):
     ("بحران در اوکراین ادامه دارد. رئیس‌جمهور این کشور در تماس تلفنی با ظریف گفتگو کرد.", [["IR", "UA"]]),
     # counterparts by demonym
     ("ظریف در تماس تلفنی با همتای ترکیه‌ای خود درباره سوریه گفتگو کرد.", [["IR", "TR"]]),
+    # a title that needs no complement: the country its words name, its holders', its seat's
+    ("پادشاه اردن تلفنی با رئیس تشکیلات خودگردان فلسطین گفتگو کرد.", [["JO", "PS"]]),
+    ("پاپ در تماس تلفنی با رئیس‌جمهور آرژانتین درباره فقر گفتگو کرد.", [["AR", "VA"]]),
+    ("مشاور امنیت ملی کاخ سفید با همتای اسرائیلی خود تلفنی گفتگو کرد.", [["IL", "US"]]),
+    ("سخنگوی کرملین تلفنی با وزیر خارجه ترکیه گفتگو کرد.", [["RU", "TR"]]),
 ])
 def test_officials_as_noun_phrases(ref, text, expected):
     assert calls(run(ref, {"a": text}, PUB_2019)) == expected
+
+
+def test_a_title_told_short_is_the_one_holder_of_the_full_title(ref):
+    # two Lebanese party leaders in 2019: only one leads Hezbollah
+    ex = run(ref, {"a": "فرمانده نیروی قدس در تماس تلفنی با دبیرکل حزب‌الله درباره سوریه گفتگو کرد."}, PUB_2019)
+    assert {p["official_id"] for p in parts(ex).values()} == {"qasem-soleimani", "hassan-nasrallah"}
 
 
 def test_counterparts_listed_by_country_are_separate_calls(ref):

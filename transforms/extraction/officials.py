@@ -195,7 +195,8 @@ def _build(ref) -> Gazetteer:
     for r in ref.countries.iter_rows(named=True):
         code = r["country_code"]
         countries[code] = {"name_fa": r["name_fa"], "kind": r["kind"], "name_en": r["name_en"],
-                           "forms": sorted(set(r.get("forms") or []) | {r["name_fa"]})}
+                           "forms": sorted(set(r.get("forms") or []) | {r["name_fa"]}),
+                           "capitals": sorted(set(r.get("capitals") or []))}
         for f in set(r.get("forms") or []) | {r["name_fa"]}:
             for v in _variants(f):
                 add(v, ("C", code, "form"))
@@ -560,25 +561,45 @@ WEEKDAY_NAMES = {"شنبه", "یکشنبه", "دوشنبه", "سه شنبه", "�
 
 
 @per_object
-def _country_name_norms(g: Gazetteer) -> tuple[list, list]:
-    # an organisation by any of its names ("دبیرکل اکو"), longest first; a country by its name
-    orgs = sorted(((code, norm(f)) for code, c in g.countries.items() if c["kind"] == "org"
-                   for f in c.get("forms") or [c["name_fa"]]), key=lambda x: -len(x[1]))
-    every = [(code, norm(c["name_fa"])) for code, c in g.countries.items()]
-    return orgs, every
+def _country_name_norms(g: Gazetteer) -> tuple[list, list, dict, list]:
+    """What a title that needs no complement can name: an organisation by any of its
+    names ("دبیرکل اکو"); a country by any of its forms ("رئیس تشکیلات خودگردان
+    فلسطین"), longest first; the countries whose office-holders bear the title itself
+    ("پاپ"); a country's seat of government ("مشاور امنیت ملی کاخ سفید"). Seats come
+    after holders: "قدس" is a city and a force of Iran's."""
+    def longest_first(pairs):
+        return sorted(pairs, key=lambda x: -len(x[1]))
+
+    orgs = longest_first((code, norm(f)) for code, c in g.countries.items() if c["kind"] == "org"
+                         for f in c.get("forms") or [c["name_fa"]])
+    forms = longest_first((code, norm(f)) for code, c in g.countries.items()
+                          for f in {c["name_fa"], *(c.get("forms") or [])})
+    seats = longest_first((code, norm(f)) for code, c in g.countries.items() for f in c.get("capitals") or [])
+    holders: dict[str, set] = {}
+    for title, country in g.roles.select("title_fa", "country_code").unique().iter_rows():
+        if title:
+            holders.setdefault(norm(title), set()).add(country)
+    return orgs, forms, holders, seats
 
 
 def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:
     """The country a title that needs no complement belongs to: the organisation or
-    country its own words name (دبیرکل سازمان ملل متحد), else Iran's own offices."""
-    orgs, every = _country_name_norms(g)
+    country its own words name, else the one country whose office-holders bear it, else
+    the seat of government it names, else Iran's own offices."""
+    orgs, forms, holders, seats = _country_name_norms(g)
     padded = f" {tnorm} "
-    for code, name in orgs:
-        if name and f" {name} " in padded:
-            return code
-    for code, name in every:
-        if name and name in tnorm:
-            return code
+
+    def named(names):
+        return next((code for code, name in names if name and f" {name} " in padded), None)
+
+    code = named(orgs) or named(forms)
+    if code:
+        return code
+    if len(holders.get(tnorm, ())) == 1:
+        return next(iter(holders[tnorm]))
+    code = named(seats)
+    if code:
+        return code
     for word, code in (("حماس", "PS"), ("حزب الله", "LB"), ("انصارالله", "YE"), ("یمن", "YE"), ("کردستان", "IQ")):
         if word in tnorm:
             return code

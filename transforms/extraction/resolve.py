@@ -32,7 +32,9 @@ from .text import NormText, norm, words_before
 
 LEADER_ROLES = {"head_of_state", "head_of_government", "crown_prince", "supreme_leader"}
 # offices a country has several of at once: a title names one only with its portfolio
-PORTFOLIO_ROLES = {"minister", "deputy_pm", "vice_president", "advisor", "ambassador", "envoy", "military_commander"}
+PORTFOLIO_ROLES = {"minister", "deputy_pm", "vice_president", "advisor", "ambassador", "envoy", "military_commander",
+                   "party_leader", "deputy_party_leader"}
+_GENERIC_NORM = frozenset(norm(t) for t in GENERIC_TITLES)
 HONORIFIC_PREFIXES = ("فیلد مارشال", "سید", "دکتر", "آقای", "خانم", "ژنرال", "شیخ", "سردار", "پرزیدنت")
 
 
@@ -242,9 +244,11 @@ class Resolver:
 
     def _same_portfolio(self, oid: str, country: str, role: str, title_fa: str | None) -> bool:
         """The holder's title of that office ("وزیر دفاع") starts the mention's title
-        ("وزیر دفاع روسیه"); a bare "وزیر" or another portfolio ("وزیر انرژی") is not his."""
+        ("وزیر دفاع روسیه"), or is the mention's title told short ("دبیرکل حزب‌الله" of
+        "دبیرکل حزب‌الله لبنان"); a bare "وزیر" or another portfolio ("وزیر انرژی") is not his."""
         said = norm(title_fa or "")
-        return any(r == role and c == country and t and said.startswith(norm(t))
+        return any(r == role and c == country and t
+                   and (said.startswith(norm(t)) or said not in _GENERIC_NORM and norm(t).startswith(said))
                    for r, c, t in roles_of(self.g, oid, self.on))
 
     def _bare_country(self, role: str, tnorm: str, m: Mention, excluded: set) -> str | None:
