@@ -163,6 +163,9 @@ def test_interviews_private_meetings_and_domestic_calls_are_none(ref, text):
     ("ظریف در تماس تلفنی با لاوروف درباره سوریه گفتگو کرد.", "IR"),
     ("ظریف طی یک تماس تلفنی با لاوروف درباره سوریه گفتگو کرد.", "IR"),
     ("ظریف عصر امروز ضمن تماس تلفنی با لاوروف درباره سوریه گفتگو کرد.", "IR"),
+    # by making a call: the verbal noun of برقرار کردن in a phrase of means or course
+    ("ظریف با برقراری تماس تلفنی با لاوروف از مواضع روسیه قدردانی کرد.", "IR"),
+    ("ظریف ضمن برقراری تماسی تلفنی با لاوروف درباره سوریه گفتگو کرد.", "IR"),
     # fronted: "در تماس تلفنی با Y، X ..."
     ("در تماس تلفنی با لاوروف، ظریف بر ادامه همکاری تاکید کرد.", "IR"),
     # light verbs of placing a call
@@ -304,6 +307,9 @@ def test_a_call_said_by_a_speaker_label(ref):
     "دو وزیر توافق کردند تا درباره آتش‌بس از طریق تلفن در تماس باشند.",
     # a request or proposal for a call, with its genitive before برای
     "سخنگوی وزارت خارجه گفت درخواست دولت فرانسه برای تماس تلفنی روحانی و ماکرون بررسی می‌شود.",
+    # making a call wished for or aimed at, not made
+    "لاوروف خواستار برقراری تماس تلفنی با ظریف شد.",
+    "دفتر ظریف برای برقراری تماس تلفنی با لاوروف تلاش کرد.",
 ])
 def test_contact_and_requests_for_a_call_are_no_call(ref, text):
     assert calls(run(ref, {"a": text}, PUB_2019)) == []

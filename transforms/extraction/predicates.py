@@ -235,11 +235,23 @@ for _p in PREPOSITIONS:
     _PREPS_BY_LAST.setdefault(_p.split()[-1], []).append(_p.split())
 
 
+# the verbal noun of making a call, in a phrase of the call's course or means: "با
+# برقراری تماس تلفنی با Y"، "ضمن انجام گفت‌وگوی تلفنی" is a call made, as "طی تماس"
+MAKING = {"برقراری", "انجام"}
+MAKING_PREPS = {"با": "ضمن", "ضمن": "ضمن", "طی": "طی", "حین": "حین", "پس از": "پس از", "بعد از": "بعد از",
+                "در پی": "در پی"}
+
+
 def _prep_before(toks: Tokens, i: int, lo: int) -> tuple[str | None, int]:
-    """The preposition before token i (skipping determiners): (preposition, its token index)."""
+    """The preposition before token i (skipping determiners): (preposition, its token
+    index). Across a verbal noun of making the call, the phrase's course preposition."""
     j = i - 1
     while j >= 0 and toks.starts[j] >= lo and toks.texts[j] in DETERMINERS:
         j -= 1
+    if j > 0 and toks.texts[j] in MAKING:
+        prep, k = _prep_before(toks, j, lo)
+        if prep in MAKING_PREPS:
+            return MAKING_PREPS[prep], k
     for words in _PREPS_BY_LAST.get(toks.texts[j], ()) if j >= 0 else ():
         k = j - len(words) + 1
         if k >= 0 and toks.starts[k] >= lo and toks.texts[k:j + 1] == words:
@@ -337,7 +349,7 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     planning = lex.words("planning")
     # a planning word governing the predicate: before it in its noun phrase, across
     # function words and a coordinated noun ("احتمال دیدار یا دست‌کم گفت‌وگوی تلفنی")
-    j = (prep_i if p.prep in {"برای", "به", "از", "با"} else i0) - 1
+    j = (prep_i if p.prep in {"برای", "به", "از", "با"} or prep_i < i0 - 1 else i0) - 1
     seen = 0
     while j >= 0 and toks.starts[j] >= lo and seen < 6:
         t = texts[j]
