@@ -385,6 +385,9 @@ def test_a_title_of_another_portfolio_is_not_the_single_minister_known(ref):
     "پمپئو در مصاحبه‌ای تلفنی با یک شبکه آمریکایی درباره ظریف و لاوروف سخن گفت.",
     # rust, not a ring: no به-object
     "به گفته ظریف، سیاست‌های پمپئو زنگ‌زده است و لاوروف هم این را می‌داند.",
+    # news of the call, called false
+    "سخنگوی دولت خبر تماس تلفنی روحانی با ترامپ را «دروغ محض» خواند.",
+    "وزارت خارجه روسیه خبر گفتگوی تلفنی لاوروف و پمپئو را جعلی دانست.",
 ])
 def test_meetings_interviews_and_denied_claims_are_no_call(ref, text):
     assert calls(run(ref, {"a": text}, PUB_2019)) == []
@@ -446,8 +449,9 @@ def test_a_headline_gathering_separate_calls_is_those_calls(ref):
     ("وزیر خارجه سلطان‌نشین عمان در تماس تلفنی با ظریف درباره یمن گفتگو کرد.", [["IR", "OM"]]),
     # "این کشور": the country named just before
     ("بحران در اوکراین ادامه دارد. رئیس‌جمهور این کشور در تماس تلفنی با ظریف گفتگو کرد.", [["IR", "UA"]]),
-    # counterparts by demonym
+    # counterparts by demonym, also with a possessive suffix
     ("ظریف در تماس تلفنی با همتای ترکیه‌ای خود درباره سوریه گفتگو کرد.", [["IR", "TR"]]),
+    ("ظریف: امروز با همتای روسم درباره سوریه تلفنی گفتگو کردم.", [["IR", "RU"]]),
     # a title that needs no complement: the country its words name, its holders', its seat's
     ("پادشاه اردن تلفنی با رئیس تشکیلات خودگردان فلسطین گفتگو کرد.", [["JO", "PS"]]),
     ("پاپ در تماس تلفنی با رئیس‌جمهور آرژانتین درباره فقر گفتگو کرد.", [["AR", "VA"]]),

@@ -196,7 +196,8 @@ def _build(ref) -> Gazetteer:
         code = r["country_code"]
         countries[code] = {"name_fa": r["name_fa"], "kind": r["kind"], "name_en": r["name_en"],
                            "forms": sorted(set(r.get("forms") or []) | {r["name_fa"]}),
-                           "capitals": sorted(set(r.get("capitals") or []))}
+                           "capitals": sorted(set(r.get("capitals") or [])),
+                           "demonyms": sorted(set(r.get("demonyms") or []))}
         for f in set(r.get("forms") or []) | {r["name_fa"]}:
             for v in _variants(f):
                 add(v, ("C", code, "form"))
@@ -491,6 +492,8 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
             cl, end = country_list_after(k)
             if not cl and s.startswith((" در ", " از "), k):   # همتایان خود در قطر و عمان
                 cl, end = country_list_after(k + 3)
+            if not cl and not plural:
+                cl, end = _demonym_with_possessive(g, s, k)
             if cl and plural:
                 mentions.append(Mention("title", a, end, counterpart=True, countries=cl, title_fa=orig(a, end)))
             elif cl:
@@ -580,6 +583,28 @@ def _country_name_norms(g: Gazetteer) -> tuple[list, list, dict, list]:
         if title:
             holders.setdefault(norm(title), set()).add(country)
     return orgs, forms, holders, seats
+
+
+_POSSESSIVE = ("مان", "تان", "شان", "م", "ش", "ت")
+
+
+@per_object
+def _demonyms(g: Gazetteer) -> dict[str, str]:
+    return {norm(d): code for code, c in g.countries.items() for d in c.get("demonyms") or []}
+
+
+def _demonym_with_possessive(g: Gazetteer, s: str, k: int) -> tuple[list[str], int]:
+    """"همتای روسم" (my Russian counterpart): a demonym glued to a possessive suffix
+    right after the counterpart word; the suffix makes the word no country token."""
+    w = words_after(s, k, 1)
+    if not w or s[k:w[0][0]].strip():
+        return [], k
+    a, b, t = w[0]
+    for suffix in _POSSESSIVE:
+        code = _demonyms(g).get(t[:-len(suffix)]) if t.endswith(suffix) else None
+        if code:
+            return [code], b
+    return [], k
 
 
 def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:

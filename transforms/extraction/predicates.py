@@ -259,8 +259,10 @@ def _prep_before(toks: Tokens, i: int, lo: int) -> tuple[str | None, int]:
     return None, j + 1
 
 
-_CLAIM_OF_CALL = re.compile(r"(?:^|\s)(?<!\sبه )(?<!^به )(?:ادعا|شایعه|گزارش)(?:ی|ها|های)?(?: \S+){0,4} "
-                            r"(?:درباره|مبنی بر|در مورد|در باره)(?: (?:یک|این|آن))?\s*$")
+# a claim or news whose object is the call: its genitive ("خبر تماس ...") or its
+# درباره-phrase ("ادعای رسانه‌ها درباره گفت‌وگوی ...")
+_CLAIM_OF_CALL = re.compile(r"(?:^|\s)(?<!\sبه )(?<!^به )(?:ادعا|شایعه|گزارش|خبر)(?:ی|ها|های)?"
+                            r"(?:(?: \S+){0,4} (?:درباره|مبنی بر|در مورد|در باره)(?: (?:یک|این|آن))?)?\s*$")
 
 
 def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
@@ -395,9 +397,9 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     after = s[p.end:hi]
     if p.verb is None and p.prep is None and re.search(r"(^|\s)(را )?(تکذیب|صحت ندارد|صحت نداشت)", after):
         status = "denied"
-    # "ادعای ... درباره گفت‌وگوی تلفنی ... بی‌اساس است": a claim whose object is the call,
-    # called baseless (not the agency's "به گزارش X" nor a claim the call itself rejects)
-    if _CLAIM_OF_CALL.search(before) and re.search(r"(^|[\s«\"])(بی ?اساس|کذب|نادرست|دروغ)([\s»\".،]|$)", after):
+    # "ادعای ... درباره گفت‌وگوی تلفنی ... بی‌اساس است"، "خبر تماس ... را کذب خواند": a claim
+    # or news whose object is the call, called baseless (not the agency's "به گزارش X" nor a claim the call itself rejects)
+    if _CLAIM_OF_CALL.search(before) and re.search(r"(^|[\s«\"])(بی ?اساس|بی پایه|کذب|نادرست|دروغ|جعلی|ساختگی)([\s»\".،]|$)", after):
         status = "denied"
     # refusing the call itself: "از تماس با ... خودداری کرد", "از پاسخ دادن به تماس‌ها خودداری کرد"
     refused = lex.pattern("refusal").search(after) is not None
