@@ -760,6 +760,24 @@ def test_a_source_is_not_a_participant(ref):
     assert caller(ex) == "IR"
 
 
+@pytest.mark.parametrize("text,country", [
+    # whose adviser or envoy: a leader's name or title after the envoy's title
+    ("ظریف امروز با مشاور ارشد مرکل درباره برجام تلفنی گفتگو کرد.", "DE"),
+    ("ظریف امروز با مشاور ارشد امور بین‌الملل نخست‌وزیر ژاپن تلفنی گفتگو کرد.", "JP"),
+    ("فرستاده ویژه رئیس‌جمهور پوتین امروز با ظریف تلفنی گفتگو کرد.", "RU"),
+])
+def test_an_envoy_is_of_the_country_of_whose_envoy_he_is_not_that_leader(ref, text, country):
+    ex = run(ref, {"a": text}, PUB_2019)
+    p = parts(ex)
+    assert set(p) == {"IR", country}
+    assert p[country]["official_id"] not in {"angela-merkel", "shinzo-abe", "vladimir-putin"}
+
+
+def test_an_envoys_title_before_his_own_name_is_his(ref):
+    ex = run(ref, {"a": "ظریف با سخنگوی کرملین دیمیتری پسکوف تلفنی گفتگو کرد."}, PUB_2019)
+    assert {p["official_id"] for p in parts(ex).values()} == {"mohammad-javad-zarif", "dmitry-peskov"}
+
+
 def test_a_counterpart_in_apposition_is_the_person_before_it(ref):
     ex = run(ref, {"a": "ولادیمیر پوتین، رئیس‌جمهور روسیه و رجب طیب اردوغان، همتای ترکیه‌ای‌اش، تلفنی گفتگو کردند."},
              PUB_2019)

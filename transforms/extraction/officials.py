@@ -531,8 +531,10 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
         m.np_start, m.np_end = m.start, m.end
     mentions.sort(key=lambda m: (m.start, -m.end))
     mentions = _dedupe_nested(mentions)
+    _envoy_countries(g, s, mentions, orig)
     _attach_names(g, nt, text, mentions, honor, [(a, b) for a, (b, _ps) in cs.at.items()])
     _context_flags(s, mentions, honor)
+    _envoy_complements(g, s, mentions)
     countries = []
     for a in cs.starts:
         c = country_at(a)
@@ -710,6 +712,9 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
         j = bisect.bisect_left(p_starts, t.end)
         nxt = persons[j] if j < len(persons) and _is_apposition_gap(s[t.end:persons[j].start]) else None
         partner = prev or nxt
+        if partner is nxt and nxt is not None and t.bare and t.role_code in ENVOY_ROLES and nxt.official_id \
+                and not any(r[0] == t.role_code for r in _role_index(g)[0].get(nxt.official_id, [])):
+            continue      # "مشاور ارشد بلر": whose adviser (_envoy_complements), not the adviser
         if partner is not None and partner.official_id:
             pc = g.persons[partner.official_id]["country_code"]
             if t.country is None or t.country == pc or t.bare:
@@ -852,15 +857,71 @@ def _context_flags(s: str, ms: list[Mention], honor) -> None:
         if m.kind == "person" and m.form_kind == "common":
             ok = bool(before) and (before[0][1] in honor_ends or before[0][2] in {"آقای", "دکتر"})
             m.form_kind = "common_ok" if ok else "common"
-    # a title right after an envoy/advisor/spokesperson title is its complement:
-    # "فرستاده رئیس‌جمهور ترامپ" is the envoy, not the president
-    ordered = [m for m in ms if m.kind in {"title", "person", "text"}]
-    for p, m in zip(ordered, ordered[1:]):
-        if p.kind in {"title", "text"} and not p.counterpart and p.role_code in {"envoy", "advisor", "spokesperson", "ambassador"}:
-            if m.start >= p.end and s[p.end:m.start].strip() == "":
+
+
+ENVOY_ROLES = {"envoy", "advisor", "spokesperson", "ambassador"}
+
+
+def _gap_of_fillers(g: Gazetteer, gap: str) -> bool:
+    """A few words of a portfolio between a bare envoy's title and whose envoy it is
+    ("مشاور ارشد سیاست خارجی نخست‌وزیر انگلیس"): no function word, verb or digit."""
+    words = gap.replace("بین الملل", "بینالملل").split()
+    return len(words) <= 3 and all(w.isalpha() and w not in g.stop and w not in NAME_STOP
+                                   and w not in verb_forms() for w in words)
+
+
+def _chain_after_envoy(g: Gazetteer, s: str, ordered: list[Mention], i: int) -> list[Mention]:
+    """The officials right after the envoy/adviser/spokesperson title ordered[i]: whose
+    envoy it is ("فرستاده رئیس‌جمهور ترامپ"); a few portfolio words may stand between
+    when the title has no country yet ("مشاور ارشد سیاست خارجی نخست‌وزیر انگلیس")."""
+    p = ordered[i]
+    end, out = p.end, []
+    for m in ordered[i + 1:]:
+        gap = s[end:m.start]
+        if m.start < end or gap.strip() and not (not out and p.bare and _gap_of_fillers(g, gap)):
+            break
+        out.append(m)
+        end = max(end, m.end)
+    return out
+
+
+def _is_envoy(p: Mention) -> bool:
+    return p.kind in {"title", "text"} and not p.counterpart and not p.merged and not p.absorbed \
+        and p.role_code in ENVOY_ROLES
+
+
+def _envoy_countries(g: Gazetteer, s: str, ms: list[Mention], orig) -> None:
+    """A bare envoy's title takes the country of whose envoy it is: "مشاور ارشد بلر" is a
+    British adviser; not of a name in apposition, who holds that office himself ("مشاور
+    امنیت ملی جیک سالیوان"). Before names are attached: the title then has a country."""
+    ordered = sorted((m for m in ms if m.kind in {"title", "person", "text"}), key=lambda m: (m.start, -m.end))
+    for i, p in enumerate(ordered):
+        if not (_is_envoy(p) and p.kind == "title" and p.bare):
+            continue
+        chain = _chain_after_envoy(g, s, ordered, i)
+        if chain and chain[0].kind == "person" and chain[0].official_id \
+                and any(r[0] == p.role_code for r in _role_index(g)[0].get(chain[0].official_id, [])):
+            continue
+        country = next((m.country or (g.persons[m.official_id]["country_code"] if m.kind == "person" and m.official_id
+                                      else None) for m in chain if m.country or m.kind == "person" and m.official_id), None)
+        if country:
+            end = max(m.end for m in chain)
+            for m in chain:
                 m.absorbed = True
-        if p.absorbed and m.kind == "person" and m.start >= p.end and s[p.end:m.start].strip() == "":
-            m.absorbed = True
+            p.country, p.bare, p.end = country, False, end
+            p.np_end = max(p.np_end, end)
+            p.title_fa = orig(p.start, p.end)
+
+
+def _envoy_complements(g: Gazetteer, s: str, ms: list[Mention]) -> None:
+    """The officials right after an envoy/adviser/spokesperson title are its complement,
+    not participants: "فرستاده رئیس‌جمهور ترامپ" is the envoy, not the president. A title
+    in apposition to the name after it ("سخنگوی کرملین دیمیتری پسکوف") is that person's."""
+    ordered = [m for m in ms if m.kind in {"title", "person", "text"}]
+    for i, p in enumerate(ordered):
+        if _is_envoy(p):
+            for m in _chain_after_envoy(g, s, ordered, i):
+                m.absorbed = True
 
 
 # ----------------------------------------------------------------------------- office history
