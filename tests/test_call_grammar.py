@@ -784,6 +784,21 @@ def test_a_counterpart_in_apposition_is_the_person_before_it(ref):
     assert calls(ex) == [["RU", "TR"]]
 
 
+def test_several_calls_by_number_with_no_one_named_are_no_call(ref):
+    # the number takes a singular noun; the minister met someone else before them
+    text = ("ظریف دیروز در ژنو با لاوروف دیدار کرد. یک منبع آگاه گفت: وزیر امور خارجه در طول شب"
+            " چند تماس تلفنی دیگر هم داشته است.")
+    assert n_calls(run(ref, {"a": text}, PUB_2019)) == 0
+
+
+@pytest.mark.parametrize("text", [
+    "ظریف در گفتگوی تلفنی که عصر امروز با لاوروف داشت، از مواضع روسیه درباره برجام قدردانی کرد.",
+    "ظریف گفت: در تماسی که دیروز با آقای لاوروف داشتم، درباره سوریه صحبت کردیم.",
+])
+def test_the_other_side_in_a_relative_clause_that_has_the_call(ref, text):
+    assert calls(run(ref, {"a": text}, PUB_2019)) == [["IR", "RU"]]
+
+
 def test_repeated_calls_with_unnamed_allies_are_no_call(ref):
     text = ("پوتین از وضعیت سوریه ناامید است.\n"
             "این موضوع به تماس‌های تلفنی پرتنش با متحدانش منجر شده است.")

@@ -47,6 +47,7 @@ MODE = {"تلفنی": "phone", "ویدئویی": "video", "ویدیویی": "vid
 # words between a determiner-like position and the noun: "در یک تماس", "دومین تماس"
 DETERMINERS = {"یک", "یه", "دو", "سه", "چهار", "پنج", "چند", "این", "آن", "همین", "اولین", "نخستین", "دومین", "سومین",
                "چهارمین", "پنجمین", "آخرین", "تازه ترین", "جدیدترین"}
+SEVERAL = {"دو", "سه", "چهار", "پنج", "چند"}
 DEMONSTRATIVES = {"این", "آن", "همین", "همان", "چنین"}
 PREPOSITIONS = ("در جریان", "در طول", "در پی", "پس از", "بعد از", "پیش از", "قبل از", "به دنبال", "در پاسخ به",
                 "در", "طی", "ضمن", "حین", "پیرو", "از", "با", "به", "برای")
@@ -272,6 +273,8 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     i0, i1 = p.tok_start, p.tok_end
     last = toks.index_at(hi)          # first token after the clause
     p.prep, prep_i = _prep_before(toks, i0, lo)
+    if i0 > 0 and toks.starts[i0 - 1] >= lo and texts[i0 - 1] in SEVERAL:
+        p.plural = True           # "چند تماس تلفنی": a number takes the singular noun
     if p.family != "adverb" or p.noun:
         k = toks.index_at(p.noun[0]) if p.noun else i0
         p.anaphoric = k > 0 and toks.starts[k - 1] >= lo and texts[k - 1] in DEMONSTRATIVES

@@ -275,6 +275,19 @@ def _after_time_phrase(s: str, toks: Tokens, j: int, last: int, lex: Lexicon) ->
     return j
 
 
+# the verbs of a relative clause that has the call: "که با X داشت / برقرار کرد / انجام داد"
+_HAVING_THE_CALL = {"داشت", "کرد", "داد", "نمود"}
+
+
+def _has_the_call(toks: Tokens, k: int, last: int) -> bool:
+    """A verb of having or making the call closes the relative clause within a few tokens."""
+    for i in range(k, min(last, k + 3)):
+        hit = verb_at(toks.texts, i)
+        if hit:
+            return hit[1].past_stem in _HAVING_THE_CALL and not hit[1].negative
+    return False
+
+
 def _ba_after(s: str, toks: Tokens, head: Mention, last: int) -> bool:
     k = toks.index_at(head.np_end)
     return k < last and toks.texts[k] == "با"
@@ -321,10 +334,15 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
         a.obj = _list_at(s, H, toks.starts[k], hi) if k < last else []
         a.obj_by = "به"
     if not a.any():
-        # a time phrase between the predicate and its با-object: "طی تماس تلفنی در ۲۴ ساعت گذشته با X"
-        for k in range(j, min(last, j + 8)):
+        # a time phrase between the predicate and its با-object: "طی تماس تلفنی در ۲۴ ساعت گذشته با X";
+        # or a relative clause that has the call: "در گفت‌وگوی تلفنی که امروز با X داشت"
+        relative = j < last and texts[j] == "که"
+        start = j + 1 if relative else j
+        for k in range(start, min(last, start + 8)):
             if texts[k] == "با":
-                a.obj = _list_at(s, H, toks.ends[k], hi)
+                obj = _list_at(s, H, toks.ends[k], hi)
+                if not relative or obj and _has_the_call(toks, toks.index_at(obj[-1].np_end), last):
+                    a.obj = obj
                 break
             if texts[k] in BOUNDARY_MARKS or verb_at(texts, k) or lex.pattern("content").match(s, toks.starts[k]) \
                     or H.at(s, toks.starts[k]) is not None:
