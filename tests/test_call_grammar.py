@@ -223,6 +223,22 @@ def test_a_subject_pronoun_opening_a_sentence_is_the_subject_before_it(ref):
     assert calls(ex) == [["IR", "US"]]
 
 
+def test_subject_pronouns_opening_sentences_go_on_with_the_first_subject(ref):
+    text = ("ظریف امروز در جمع خبرنگاران حاضر شد. او درباره سفر وزیر خارجه آمریکا به ریاض گفت این سفر نمایشی است."
+            " وی همچنین تماس تلفنی چاووش‌اوغلو را دریافت کرد.")
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == [["IR", "TR"]] and caller(ex) == "TR"
+
+
+@pytest.mark.parametrize("text,pair", [
+    # "رئیس جمهوری X": the republic's head, not "رئیس" of a body named جمهوری ...
+    ("رئیس جمهوری اسلامی ایران در تماس تلفنی با رئیس‌جمهور ترکیه گفتگو کرد.", {"hassan-rouhani", "recep-tayyip-erdogan"}),
+    ("رئیس‌جمهوری آذربایجان با رئیس‌جمهور روسیه تلفنی گفتگو کرد.", {"ilham-aliyev", "vladimir-putin"}),
+])
+def test_the_president_of_a_republic_named_by_its_long_form(ref, text, pair):
+    assert {p["official_id"] for p in parts(run(ref, {"a": text}, PUB_2019)).values()} == pair
+
+
 def test_a_pronoun_after_the_other_partys_turn_is_the_main_subject(ref):
     # "Y نیز ... گفت" is the other party's reply; "وی همچنین" returns to the caller
     ex = run(ref, {"a": "روحانی امروز در تماس تلفنی با اردوغان درباره سوریه گفتگو کرد. اردوغان نیز بر همکاری "

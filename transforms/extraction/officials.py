@@ -458,6 +458,10 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
             tnorm = ps[0][1]
             _title_fa, role, needs = g.titles[tnorm]
             c = country_after(b)
+            if c and tnorm == _PRESIDENT_HEAD and s[b:c[1]].split()[0] == "جمهوری" and _PRESIDENT in g.titles:
+                # "رئیس جمهوری اسلامی ایران": the head of the republic, not "رئیس" of a body
+                tnorm = _PRESIDENT
+                _title_fa, role, needs = g.titles[tnorm]
             m = Mention("title", a, b, role_code=role, title_norm=tnorm)
             if c and g.countries.get(c[0]):
                 m.country, m.end = c[0], c[1]
@@ -587,6 +591,7 @@ def _country_name_norms(g: Gazetteer) -> tuple[list, list, dict, list]:
     return orgs, forms, holders, seats
 
 
+_PRESIDENT_HEAD, _PRESIDENT = norm("رئیس"), norm("رئیس جمهوری")
 _POSSESSIVE = ("مان", "تان", "شان", "م", "ش", "ت")
 
 

@@ -591,14 +591,22 @@ def _antecedent_ok(h: Mention, exclude: set[int]) -> bool:
     return h.kind not in {"pronoun", "group"} and _usable(h) and not h.private and id(h) not in exclude
 
 
+def _sentence_opened_by(H: Heads, m: Mention) -> int | None:
+    """The index of the sentence ``m`` opens (after sentence openers only), else None."""
+    j = bisect.bisect_right(H.sent_starts, m.np_start) - 1
+    if j >= 0 and all(w.strip("«»\"،,:") in SENTENCE_OPENERS or not w.strip("«»\"،,:")
+                      for w in H.s[H.sent_n[j][0]:m.np_start].split()):
+        return j
+    return None
+
+
 def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | None:
     """The official a pronoun stands for, not one of the excluded (by id). A pronoun that
     opens its sentence is its subject and goes on with the subject of the sentence before
     ("X در این تماس به Y و Z گفت ... . وی همچنین ..." is X): the first official of the
     nearest earlier sentence that names one. Elsewhere, the nearest official before it."""
-    j = bisect.bisect_right(H.sent_starts, pron.np_start) - 1
-    if j > 0 and all(w.strip("«»\"،,:") in SENTENCE_OPENERS or not w.strip("«»\"،,:")
-                     for w in H.s[H.sent_n[j][0]:pron.np_start].split()):
+    j = _sentence_opened_by(H, pron)
+    if j is not None and j > 0:
         # ... except the other party's turn ("Y نیز ... گفت"): then the subject before it
         limit = H.sent_n[j][0]
         while True:
@@ -608,7 +616,10 @@ def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | 
             if k < 0:
                 break
             i = bisect.bisect_right(H.sent_starts, H.all[k].np_start) - 1
-            first = next(h for h in H.in_range(H.sent_n[i][0], H.all[k].np_start + 1) if _antecedent_ok(h, exclude))
+            first = next(h for h in H.in_range(H.sent_n[i][0], H.all[k].np_start + 1)
+                         if _antecedent_ok(h, exclude) or h.kind == "pronoun" and _sentence_opened_by(H, h) == i)
+            if first.kind == "pronoun":
+                return pronoun_antecedent(H, first, exclude)   # "X ... . او ... . وی همچنین ..."
             if not H.s.startswith(" نیز", first.np_end) or i == 0:
                 return first
             limit = H.sent_n[i][0]
