@@ -152,11 +152,26 @@ def _own_date(s: str, p, pub_local, lex: Lexicon):
     # whatever other date the clause gives (the day the text was released)
     modifier = next((c for c in cues if c.start >= p.end and not s[p.end:c.start].strip()), None)
     cue = modifier or min(cues, key=lambda c: (0 if c.end <= p.start else 1, abs((c.start + c.end) / 2 - p.start)))
-    return resolve_cue(cue, pub_local)
+    said_from = p.label[0] if p.label else lo       # "X روز دوشنبه گفت: دیروز ..."
+    return resolve_cue(cue, _said_on(s, said_from, cue, pub_local) if cue.kind == "relative" else pub_local)
+
+
+def _said_on(s: str, lo: int, cue, pub_local):
+    """The moment a relative day counts from: the day the clause says its words were
+    said ("در نشست روز سه‌شنبه از گفت‌وگوی تلفنی دو روز پیش خود خبر داد"), else the
+    publication."""
+    if pub_local is None:
+        return None
+    for c in reversed([c for c in date_cues(s, lo, cue.start) if c.kind in {"stated", "weekday"}]):
+        got = resolve_cue(c, pub_local)
+        if got and got[1] == "day" and got[0] <= pub_local.date():
+            return dt.datetime.combine(got[0], dt.time(12), pub_local.tzinfo)
+    return pub_local
 
 
 # a day told by the call before it in the article: the same day, or the next
-_SAME_DAY = re.compile(r"(?:^|\s)(?:همان|در همین) (?:روز|شب|شامگاه|بامداد|عصر|صبح)(?!\s?ها)(?=\s|$|،)")
+_SAME_DAY = re.compile(r"(?:^|\s)(?:(?:همان|در همین) (?:روز|شب|شامگاه|بامداد|عصر|صبح)(?!\s?ها)"
+                       r"|(?:ساعتی|ساعاتی|دقایقی|لحظاتی) (?:بعد|پس از آن|پس از این|بعد از آن))(?=\s|$|،)")
 _NEXT_DAY = re.compile(r"(?:^|\s)(?:فردای (?:آن|همان) روز|روز بعد)(?=\s|$|،)")
 
 

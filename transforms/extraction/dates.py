@@ -335,7 +335,9 @@ RELATIVE_DAYS = {
     "امروز": 0, "امشب": None, "ساعتی پیش": None, "ساعاتی پیش": None, "دقایقی پیش": None, "لحظاتی پیش": None,
     "دقایقی قبل": None, "ساعتی قبل": None, "ساعاتی قبل": None, "هم اکنون": None, "هم اینک": None,
     "در حال حاضر": None, "دیروز": 1, "دیشب": 1, "شب گذشته": 1, "روز گذشته": 1, "نیمه شب گذشته": 1,
-    "نیمه شب دیشب": 1, "پریروز": 2,
+    "نیمه شب دیشب": 1, "پریروز": 2, "شامگاه گذشته": 1,
+    # a count of days back (not "دو روز گذشته", the last two days: a span)
+    **{f"{n} روز {back}": k for k, n in enumerate(("دو", "سه", "چهار", "پنج"), start=2) for back in ("پیش", "قبل")},
 }
 _RELATIVE = "|".join(sorted(map(re.escape, RELATIVE_DAYS), key=len, reverse=True))
 _CUE_RE = re.compile(
