@@ -484,6 +484,12 @@ def test_a_title_told_short_is_the_one_holder_of_the_full_title(ref):
     assert {p["official_id"] for p in parts(ex).values()} == {"qasem-soleimani", "hassan-nasrallah"}
 
 
+def test_a_list_after_ba_with_no_one_before_it_is_no_call_among_its_members(ref):
+    text = ("گفت‌وگوهای تلفنی درباره یمن با وزرای خارجه قطر و عمان\n"
+            "وزیر امور خارجه کشورمان امروز در تماس‌های تلفنی جداگانه با همتایان قطری و عمانی خود گفتگو کرد.")
+    assert calls(run(ref, {"a": text}, PUB_2019)) == [["IR", "OM"], ["IR", "QA"]]
+
+
 def test_counterparts_listed_by_country_are_separate_calls(ref):
     ex = run(ref, {"a": "ظریف در تماس‌های تلفنی متعدد با همتایان خود در کشورهای قطر، عمان و کویت درباره یمن گفتگو کرد."},
              PUB_2019)

@@ -477,7 +477,9 @@ def _one_or_several(rep: Report, p: Predicate, toks: Tokens, lex: Lexicon, a: _A
         return
     if not first:
         rep.one_sided = second if len(second) == 1 else []
-        if len(second) >= 2 and not separate:
+        # a list after با is the other side of someone unnamed ("رایزنی تلفنی با وزرای خارجه
+        # ترکیه و برزیل"), never a call among its members
+        if len(second) >= 2 and not separate and not (second_side is a.obj and a.obj_by == "با"):
             rep.calls.append((second, None))
         return
     caller_item = next((it for it in first + second if it.mention is caller), None) if caller is not None else None
