@@ -485,8 +485,9 @@ def test_a_title_told_short_is_the_one_holder_of_the_full_title(ref):
 
 
 def test_a_list_after_ba_with_no_one_before_it_is_no_call_among_its_members(ref):
-    text = ("گفت‌وگوهای تلفنی درباره یمن با وزرای خارجه قطر و عمان\n"
-            "وزیر امور خارجه کشورمان امروز در تماس‌های تلفنی جداگانه با همتایان قطری و عمانی خود گفتگو کرد.")
+    headline = "رایزنی تلفنی با وزرای خارجه قطر و عمان درباره یمن"
+    assert calls(run(ref, {"a": headline}, PUB_2019)) == []
+    text = headline + "\nوزیر امور خارجه کشورمان امروز در تماس‌های تلفنی جداگانه با همتایان قطری و عمانی خود گفتگو کرد."
     assert calls(run(ref, {"a": text}, PUB_2019)) == [["IR", "OM"], ["IR", "QA"]]
 
 
