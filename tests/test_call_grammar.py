@@ -782,6 +782,12 @@ def test_every_topic_keeps_its_evidence_sentence(ref):
     assert ev["trade_economy"] == "دو طرف بر گسترش تجارت تاکید کردند."
 
 
+def test_an_agency_after_be_neveshte_is_a_source_not_a_name(ref):
+    text = "به نوشته تاس، رئیس‌جمهور روسیه با رئیس‌جمهور ترکیه تماس گرفت."
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert {p["official_id"] for p in parts(ex).values()} == {"vladimir-putin", "recep-tayyip-erdogan"}
+
+
 def test_a_source_is_not_a_participant(ref):
     text = "به گفته یک مقام روسی، ظریف هفته گذشته در تماس تلفنی با لاوروف از طرح صلح حمایت کرد."
     ex = run(ref, {"a": text}, PUB_2019)
