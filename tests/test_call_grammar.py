@@ -444,6 +444,18 @@ def test_background_in_the_pluperfect_is_no_topic_of_the_call(ref):
     assert topics(ex) == {"conflict_crisis"}
 
 
+@pytest.mark.parametrize("after", [
+    # a meeting in person before, told in the pluperfect after a quote of the call
+    "لاوروف و ظریف ماه گذشته در مسکو دیدار و درباره همکاری‌های اقتصادی گفتگو کرده بودند.",
+    # what the call did not discuss
+    "به گفته وی، موضوع همکاری‌های اقتصادی در این تماس مطرح نشد.",
+])
+def test_what_the_call_did_not_cover_is_no_topic(ref, after):
+    ex = run(ref, {"a": "ظریف امروز در تماس تلفنی با لاوروف درباره سوریه گفتگو کرد و گفت: آتش‌بس باید حفظ شود. "
+                        + after}, PUB_2019)
+    assert topics(ex) == {"conflict_crisis"}
+
+
 def test_a_plan_in_a_relative_clause_does_not_govern_the_call(ref):
     ex = run(ref, {"a": "ظریف و چاووش‌اوغلو امروز در تماس تلفنی درباره نشستی که قرار است هفته آینده در آنکارا "
                         "برگزار شود، گفتگو کردند."}, PUB_2019)

@@ -148,6 +148,8 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
         _merge(calls, c)
     explicit_without_pair = any(r.pred.explicit and r.pred.status == "reported" and not r.calls for r in reports)
     for c in supporting:
+        if c.pred.in_person:
+            continue              # "X و Y ... دیدار و گفت‌وگو کرده بودند": a meeting, not the call
         if any(call.keys == c.keys or _same_people(call, c) for call in calls.like(c)):
             _merge(calls, c, supporting=True)
         elif explicit_without_pair and not calls and not c.pred.in_person:

@@ -349,8 +349,17 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
             and not (hit[1].tense == "present" and any(w in s[lo:hi] for w in ONGOING)):
         status = "planned" if hit[1].tense in {"subjunctive", "future"} else "habitual"
     if not p.explicit:
-        near = texts[max(toks.index_at(lo), i0 - 4):i0]
-        p.in_person = any(w in lex.words("in_person") for w in near)
+        # a meeting word before the conversation word in its clause, no verb between:
+        # "دیدار و گفت‌وگو کرد"، "دیدار و درباره همکاری‌ها گفت‌وگو کرد"
+        meeting = lex.words("in_person")
+        k = i0 - 1
+        while k >= toks.index_at(lo) and not (k < i0 - 4 and verb_at(texts, k)):
+            if texts[k] in meeting:
+                p.in_person = True
+                break
+            if texts[k] in BOUNDARY or k < i0 - 12:
+                break
+            k -= 1
     planning = lex.words("planning")
     # a planning word governing the predicate: before it in its noun phrase, across
     # function words and a coordinated noun ("احتمال دیدار یا دست‌کم گفت‌وگوی تلفنی")

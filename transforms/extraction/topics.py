@@ -157,9 +157,10 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
             if label and len(label) <= 6 and not names_call(j) and not seg.lstrip().startswith(OPENERS) \
                     and not any(verb_at(label, k) for k in range(len(label))):
                 break             # "LABEL: ..." with no reporting verb starts another item
-            marked = any(c in seg for c in CONTINUATION) or seg.lstrip().startswith(OPENERS) or quoting
-            if not marked and _pluperfect_verb(seg):
-                break             # "X پیش‌تر به ریاض سفر کرده بود": background, not the call
+            named = any(c in seg for c in CONTINUATION) or seg.lstrip().startswith(OPENERS)
+            marked = named or quoting
+            if not named and _pluperfect_verb(seg):
+                break             # "X پیش‌تر به ریاض سفر کرده بود": background, not the call (nor the quote's)
             cont = marked or names_call(j) or (speaking and first_person_verb(seg))
             if not cont:
                 break
@@ -249,7 +250,7 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
             got["conflict_crisis"] = (sents[i].start, sents[i].end)
         words = words_of.get(i)
         if words is None:
-            words = words_of[i] = _topic_words(s, zwnj, a, b, lex, excluded, starts[0])
+            words = words_of[i] = [] if _NOT_DISCUSSED.search(s, a, b) else _topic_words(s, zwnj, a, b, lex, excluded, starts[0])
         for y, w in words:
             if w.code in got:
                 continue
@@ -259,6 +260,11 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
                 continue
             got[w.code] = (sents[i].start, sents[i].end)
     return got
+
+
+# "موضوع سفر در این تماس مطرح نشد": what the sentence says was not discussed is no topic
+_NOT_DISCUSSED = re.compile(r"(?:^|\s)(?:(?:مطرح|بحث|صحبتی|گفتگویی|اشاره ای|سخنی|حرفی) (?:نشد|نشده|نشدند|نبود)"
+                            r"|به میان نیامد)(?=\s|$|\.|،)")
 
 
 def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded: list[tuple[int, int]],
