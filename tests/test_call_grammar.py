@@ -731,6 +731,8 @@ def test_after_midnight_a_fresh_report_gives_the_month_only(ref):
     # a month's name in the date is no topic word, however it splits ("آبان" = آب + ان)
     ("ظریف روز ۱۲ آبان در تماس تلفنی با لاوروف درباره زندانیان گفتگو کرد.", {"consular_prisoners"}, {"water_environment"}),
     ("ظریف در تماس تلفنی با لاوروف درباره حقابه و منابع آب گفتگو کرد.", {"water_environment"}, set()),
+    # waters as a sea's: territorial or international waters are no water topic
+    ("ظریف در تماس تلفنی با لاوروف درباره ورود ناوها به آب‌های سرزمینی ایران گفتگو کرد.", set(), {"water_environment"}),
     # civilians are no military topic
     ("ظریف در تماس تلفنی با لاوروف کشته شدن غیرنظامیان را محکوم کرد.", set(), {"security_defense"}),
 ])
