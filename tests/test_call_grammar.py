@@ -412,6 +412,24 @@ def test_meetings_interviews_and_denied_claims_are_no_call(ref, text):
     assert calls(run(ref, {"a": text}, PUB_2019)) == []
 
 
+@pytest.mark.parametrize("text", [
+    # a call the article denies, told elsewhere only as a claim
+    "سخنگوی وزارت خارجه گفت هیچ تماسی میان ظریف و پمپئو برقرار نشده است. "
+    "یک روزنامه آمریکایی مدعی شده بود ظریف و پمپئو هفته گذشته تلفنی گفتگو کرده‌اند.",
+    # preparing the ground for a call
+    "ماکرون تلاش کرد زمینه گفتگوی تلفنی روحانی و ترامپ را فراهم کند.",
+])
+def test_a_denied_claim_and_the_ground_for_a_call_are_no_call(ref, text):
+    assert calls(run(ref, {"a": text}, PUB_2019)) == []
+
+
+def test_a_surname_after_a_courtesy_title_before_the_full_name_is_that_person(ref):
+    # کری is also a word: "آقای کری" before "جان کری" is he
+    ex = run(ref, {"a": "ظریف امروز با آقای کری تماس گرفت. جان کری پیش‌تر در کنگره سخنرانی کرده بود."},
+             dt.datetime(2016, 1, 13, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IR", "US"]]
+
+
 def test_a_surname_after_the_full_name_is_that_person(ref):
     # کری is also a word, so the gazetteer lists no such short form; after "جان کری" it is he
     ex = run(ref, {"a": "جان کری دیروز با ظریف تماس گرفت. ظریف امروز در تماس تلفنی دیگری با کری "

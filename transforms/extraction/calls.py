@@ -20,6 +20,7 @@ body, the headline's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .officials import Mention
@@ -235,10 +236,31 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
         return any(v.keys == call.keys or _same_people(call, v) or (len(v.parts) == 1 and _among(call, v.parts[0]))
                    for v in vetoes)
 
+    # a call the article denies between the same people ("هیچ تماسی میان X و Y برقرار
+    # نشده")، told elsewhere only as someone's claim ("رسانه‌ای مدعی شده بود X و Y ...")
+    denials = [v for v in vetoes if v.pred.status == "denied"]
+
+    def denied_claim(call: Call) -> bool:
+        return bool(denials) and all(c.headline or c.pred.anaphoric or _claimed(H.s, c.pred) for c in call.cands) \
+            and any(v.keys == call.keys or _same_people(call, v) for v in denials)
+
     # ("این گفت‌وگو" in the body only refers back to the headline's call)
     return [call for call in calls
             if not (all(c.headline or c.pred.anaphoric for c in call.cands) and vetoed(call))
-            and not only_claimed(call)]
+            and not only_claimed(call) and not denied_claim(call)]
+
+
+# a report that is someone's claim: "مدعی شده بود"، "ادعا کرد"، "نوشته بودند"، "گزارش داده بود"
+_CLAIM = re.compile(r"(?:^|\s)(?:مدعی|ادعا|ادعای|شایعه|نوشته بود|نوشته بودند|گزارش داده بود|گزارش داده بودند|"
+                    r"گزارش داده اند|مدعی شد)(?=\s|$)")
+
+
+def _claimed(s: str, pred) -> bool:
+    """The report's clause frames it as someone's claim, or tells it in the pluperfect."""
+    if pred.verb is not None and pred.verb[2].tense == "pluperfect":
+        return True
+    lo, hi = pred.clause
+    return _CLAIM.search(s, lo, hi) is not None
 
 
 def _same_people(call: Call, c: Cand) -> bool:

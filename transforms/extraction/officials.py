@@ -639,6 +639,9 @@ def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:
     return "IR"
 
 
+_COURTESY = tuple(norm(w) + " " for w in ("آقای", "خانم"))
+
+
 def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], orig) -> list[Mention]:
     """A person the article has named in full, later called by the surname alone ("جان
     کری ... کری"): the gazetteer lists no surname that is also a word, but after the
@@ -656,10 +659,13 @@ def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], or
     if not first_full:
         return []
     taken = sorted((m.start, m.end) for m in mentions)
+    headline_end = s.find("\n") if "\n" in s else 0
     out: list[Mention] = []
     for hit in TOKEN_RE.finditer(s):
         got = first_full.get(hit.group())
-        if got is None or hit.start() < got[0]:
+        # before the full name only in the headline or after a courtesy title ("آقای هیگ")
+        if got is None or hit.start() < got[0] and not (
+                hit.start() < headline_end or s[max(0, hit.start() - 6):hit.start()].endswith(_COURTESY)):
             continue
         a, b = hit.span()
         k = bisect.bisect_right(taken, (a, len(s))) - 1
