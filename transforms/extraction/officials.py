@@ -45,6 +45,7 @@ NAME_STOP = {
     "ساعتی", "دقایقی", "ساعاتی", "لحظاتی", "تلفن", "بین", "میان", "علیه", "درباره", "مورد", "خصوص",
     "گفته", "نوشته", "بیانیه",
 }
+NAME_STOP = frozenset(norm(w) for w in NAME_STOP)  # in the matching form, as the text is compared
 SOURCE_MARKERS = ("به نقل از", "به گفته", "از قول", "به گزارش", "به نوشته")
 # a source right before a noun phrase: "به گفته یک مقام آمریکایی"
 _SOURCE_BEFORE = __import__("re").compile(
@@ -52,6 +53,7 @@ _SOURCE_BEFORE = __import__("re").compile(
 # an office (دفتر نخست‌وزیر پاکستان), not the person holding it
 INSTITUTION_HEADS = {"دفتر", "دیوان", "کاخ", "نهاد", "سفارت", "وزارت", "کابینه", "دولت", "سخنگوی", "مشاور", "معاون",
                      "مشاوران", "دستیار", "هیئت", "هیات", "دبیرخانه"}
+INSTITUTION_HEADS = frozenset(norm(w) for w in INSTITUTION_HEADS)  # in the matching form, as the text is compared
 # a sea, gulf or strait named after a country is a place, not the country: "دریای عمان"
 _GEOGRAPHIC_BEFORE = __import__("re").compile(r"(?:دریای|خلیج|تنگه|اقیانوس|کانال|رود|رودخانه) $")
 _WORD = TOKEN_LETTERS + "a-zA-Z0-9"

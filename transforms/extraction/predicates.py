@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from core.script import TOKEN_LETTERS
 
 from .lexicon import Lexicon
-from .text import NormText, Span, Tokens, tokenize
+from .text import NormText, Span, Tokens, norm, tokenize
 from .verbs import VerbForm, verb_at
 
 L = TOKEN_LETTERS + "a-zA-Z0-9"
@@ -45,10 +45,11 @@ _NOUN_RE = re.compile(
 _ADVERB_RE = re.compile(rf"(?<![{L}])(?:(?:(?:به ?صورت|بصورت) )?تلفنی|(?:از طریق|پشت) تلفنی?)(?![{L}])")
 MODE = {"تلفنی": "phone", "ویدئویی": "video", "ویدیویی": "video", "تصویری": "video"}
 # words between a determiner-like position and the noun: "در یک تماس", "دومین تماس"
-DETERMINERS = {"یک", "یه", "دو", "سه", "چهار", "پنج", "چند", "این", "آن", "همین", "اولین", "نخستین", "دومین", "سومین",
-               "چهارمین", "پنجمین", "آخرین", "تازه ترین", "جدیدترین"}
+# in the matching form (آ as ا): tokens are compared as the text is matched
+DETERMINERS = {norm(w) for w in ("یک", "یه", "دو", "سه", "چهار", "پنج", "چند", "این", "آن", "همین", "اولین", "نخستین",
+                                 "دومین", "سومین", "چهارمین", "پنجمین", "آخرین", "تازه ترین", "جدیدترین")}
 SEVERAL = {"دو", "سه", "چهار", "پنج", "چند"}
-DEMONSTRATIVES = {"این", "آن", "همین", "همان", "چنین"}
+DEMONSTRATIVES = {norm(w) for w in ("این", "آن", "همین", "همان", "چنین")}
 PREPOSITIONS = ("در جریان", "در طول", "در پی", "پس از", "بعد از", "پیش از", "قبل از", "به دنبال", "در پاسخ به",
                 "در", "طی", "ضمن", "حین", "پیرو", "از", "با", "به", "برای")
 LIGHT_VERBS = {"کرد", "داشت", "گرفت", "زد", "داد", "شد", "نمود", "پرداخت", "بود"}
@@ -60,6 +61,7 @@ BOUNDARY = {".", "!", "?", "؟", ":", "؛", "\n"}
 ADJECTIVES = {"تلفنی", "ویدئویی", "ویدیویی", "تصویری", "طولانی", "کوتاه", "فوری", "اضطراری", "مهم", "مهمی", "پرتنش",
               "پرتنشی", "سازنده", "دوستانه", "صمیمانه", "خوب", "خوبی", "مفصل", "مفصلی", "جداگانه", "محرمانه", "دشوار",
               "جالب", "مثبت", "حساس", "دراماتیک", "داغ", "تند", "گرم", "ساعته", "دقیقه"}
+ADJECTIVES = frozenset(norm(w) for w in ADJECTIVES)  # in the matching form, as the text is compared
 
 
 @dataclass

@@ -35,7 +35,7 @@ from .dates import date_cues
 from .lexicon import Lexicon
 from .officials import Mention
 from .predicates import Predicate
-from .text import NormText, Tokens
+from .text import NormText, Tokens, norm
 from .verbs import verb_at
 
 # tokens that may stand between a call noun and its arguments
@@ -45,10 +45,12 @@ SKIP_AFTER = {
     "ظهر", "شب", "بامداد", "شامگاه", "نیمه", "روز", "گذشته", "شنبه", "یکشنبه", "دوشنبه", "سه", "چهارشنبه",
     "پنجشنبه", "جمعه", "«", "»", '"', "دقیقه", "ساعته", "ساعت", "دقیقه‌ای", "یک", "تلفنی", "ویدئویی",
     "ویدیویی", "تصویری", "خود", "اش", "ش", "حساس", "دراماتیک", "خوب", "خوبی", "بسیار", "مفصل", "مفصلی",
-    "(", ")", "هفته", "این", "همین", "آن", "پیش", "قبل", "مشترک", "گروهی", "سه", "جانبه",
+    "(", ")", "هفته", "این", "همین", "ان", "پیش", "قبل", "مشترک", "گروهی", "سه", "جانبه",
 }
-HONORIFIC_SKIP = {"سید", "شیخ", "دکتر", "آقای", "خانم", "جناب", "سردار", "شاهزاده", "فیلد", "مارشال", "ژنرال",
-                  "حجت", "الاسلام", "والمسلمین", "آیت", "الله", "امیر", "سرلشکر", "حاج", "پرزیدنت", "مهندس"}
+SKIP_AFTER = frozenset(norm(w) for w in SKIP_AFTER)  # in the matching form, as the text is compared
+# in the matching form, as tokens come (آ as ا)
+HONORIFIC_SKIP = {"سید", "شیخ", "دکتر", "اقای", "خانم", "جناب", "سردار", "شاهزاده", "فیلد", "مارشال", "ژنرال",
+                  "حجت", "الاسلام", "والمسلمین", "ایت", "الله", "امیر", "سرلشکر", "حاج", "پرزیدنت", "مهندس"}
 # prepositions whose object is not the clause's subject
 GOVERNING = {"با", "به", "از", "برای", "درباره", "علیه", "بر", "بین", "میان", "نزد", "پیرامون", "سوی", "طرف",
              "جانب", "توسط", "خطاب", "همراه", "بدون", "مانند", "همچون", "نظیر", "درخصوص", "بجز", "جز"}
@@ -240,6 +242,9 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
     rep = Report(p)
     args = _arguments(p, s, toks, H, lex)
     rep.other_named = args.other_named
+    if not args.any() and not p.anaphoric and len(args.subj) == 1 and args.subj[0].kind == "title" and args.subj[0].bare \
+            and s[max(0, args.subj[0].start - 3):args.subj[0].start] == "دو ":
+        args.subj = []            # "دو وزیر ... تلفنی با هم صحبت کردند": the two sides of a call before
     if not (args.subj or args.any()):
         before = " ".join(toks.texts[toks.index_at(p.clause[0]):p.tok_start])
         rep.pair_anaphor = lex.pattern("pair_anaphor").search(before) is not None
@@ -259,6 +264,7 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
 
 
 TIME_NOUNS = {"هفته", "ماه", "سال", "روز", "شب", "هفته‌های", "ماه‌های", "روزهای"}
+TIME_NOUNS = frozenset(norm(w) for w in TIME_NOUNS)  # in the matching form, as the text is compared
 
 
 def _after_time_phrase(s: str, toks: Tokens, j: int, last: int, lex: Lexicon) -> int:

@@ -221,7 +221,7 @@ class Resolver:
     def _title(self, role, country, title_fa, tnorm, bare, m, excluded: set) -> Participant | None:
         g = self.g
         if bare:
-            if tnorm in GENERIC_TITLES or role not in BARE_OK_ROLES:
+            if tnorm in _GENERIC_NORM or role not in BARE_OK_ROLES:
                 return None
             country = self._bare_country(role, tnorm, m, excluded)
         if country is None:

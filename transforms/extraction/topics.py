@@ -21,7 +21,7 @@ import ahocorasick
 from .dates import GREG_MONTHS, HIJRI_MONTHS, JALALI_MONTHS
 from .lexicon import Lexicon, TopicWord
 from .memo import per_object
-from .text import TOKEN_CHARS, TOKEN_RE, NormText
+from .text import TOKEN_CHARS, TOKEN_RE, NormText, norm
 from .verbs import verb_at
 
 INFLECTIONS = ("ها", "های", "هایی", "ات", "ان", "ی", "ای", "یی", "ش", "شان")
@@ -33,6 +33,7 @@ CONTINUATION = ("این تماس", "این گفتگو", "این گفت وگو", 
                 "این گفتگوها", "این کنفرانس", "این ویدئو کنفرانس", "این نشست", "طرفین", "این کشورها", "این کشور ها", "این رهبران", "این مقامات", "این وزیران",
                 *(f"{number} {head}" for number in ("دو", "سه", "چهار", "پنج")
                   for head in ("طرف", "رهبر", "وزیر", "مقام", "کشور", "رئیس", "همتا")))
+CONTINUATION = tuple(norm(w) for w in CONTINUATION)  # in the matching form, as the text is compared
 OPENERS = ("وی ", "او ", "ایشان ", "همچنین ", "در ادامه ", "وی همچنین", "این مقام ")
 NEW_ITEM = ("#", "🔹", "▪", "◀")
 
@@ -210,7 +211,8 @@ def _glued(s: str, zwnj: list[int], a: int, b: int) -> tuple[str, list[int]]:
 
 
 SUBJECT_NOUNS = {"موضوع", "تحولات", "وضعیت", "اوضاع", "مسائل", "مسئله", "پرونده", "شرایط", "بحران", "قضیه",
-                 "آینده", "جنگ", "آخرین", "اخیر", "تازه"}
+                 "اینده", "جنگ", "اخرین", "اخیر", "تازه"}     # in the matching form (آ as ا)
+SUBJECT_NOUNS = frozenset(norm(w) for w in SUBJECT_NOUNS)  # in the matching form, as the text is compared
 
 
 def third_country_subject(s: str, a: int, b: int, lex: Lexicon, parties: set, country_spans, c_starts) -> bool:
