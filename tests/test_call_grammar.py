@@ -283,6 +283,13 @@ def test_a_call_with_a_subjunctive_shavad_is_no_call(ref):
     assert calls(ex) == []
 
 
+def test_inviting_someone_in_the_call_is_not_receiving_his_call(ref):
+    # "از X دعوت کرد": X is the one invited, not the one a call came from
+    ex = run(ref, {"a": "پوتین دیروز با اردوغان تلفنی گفتگو کرد. پوتین در این تماس از اردوغان برای سفر به مسکو دعوت کرد."},
+             PUB_2019)
+    assert calls(ex) == [["RU", "TR"]] and caller(ex) is None
+
+
 def test_a_request_said_of_the_call_just_reported_names_its_caller(ref):
     ex = run(ref, {"a": "روحانی و مرکل عصر دیروز تلفنی گفتگو کردند. این گفتگو به درخواست صدراعظم آلمان انجام شد.",
                    "b": "ظریف و لاوروف امروز تلفنی گفتگو کردند. این تماس به درخواست طرف روس برقرار شد.",

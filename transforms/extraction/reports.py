@@ -332,7 +332,9 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
         a.obj = _list_at(s, H, toks.ends[j], hi)
         # "با مدیرعامل شرکت ...": the other side named, and no official (not "با اشاره به ...")
         a.other_named = not a.obj and j + 1 < last and texts[j + 1] in lex.words("non_official")
-    elif j < last and texts[j] == "از":
+    elif j < last and texts[j] == "از" and not (p.prep in PP_CALLER and "دریافت" not in texts[j:last]):
+        # the caller a call came from ("تماس تلفنی از X دریافت کرد"); in a در-phrase only
+        # with that verb: "Y در این تماس از X دعوت کرد" is Y inviting X
         k = j + 1 + (j + 1 < last and texts[j + 1] in {"سوی", "طرف", "جانب"})
         a.source = _list_at(s, H, toks.starts[k], hi) if k < last else []
     elif j < last and (texts[j] == "به" or (texts[j] == "خطاب" and j + 1 < last and texts[j + 1] == "به")):
