@@ -285,9 +285,13 @@ def test_a_call_with_a_subjunctive_shavad_is_no_call(ref):
 
 def test_inviting_someone_in_the_call_is_not_receiving_his_call(ref):
     # "از X دعوت کرد": X is the one invited, not the one a call came from
-    ex = run(ref, {"a": "پوتین دیروز با اردوغان تلفنی گفتگو کرد. پوتین در این تماس از اردوغان برای سفر به مسکو دعوت کرد."},
-             PUB_2019)
-    assert calls(ex) == [["RU", "TR"]] and caller(ex) is None
+    for second in ("پوتین در این تماس از اردوغان برای سفر به مسکو دعوت کرد.",
+                   "پوتین در پایان این گفتگو از اردوغان برای سفر به مسکو دعوت کرد."):
+        ex = run(ref, {"a": "پوتین دیروز با اردوغان تلفنی گفتگو کرد. " + second}, PUB_2019)
+        assert calls(ex) == [["RU", "TR"]] and caller(ex) is None
+    # a call from X, received
+    ex = run(ref, {"a": "پوتین دیروز تماس تلفنی از اردوغان دریافت کرد."}, PUB_2019)
+    assert caller(ex) == "TR"
 
 
 def test_a_request_said_of_the_call_just_reported_names_its_caller(ref):

@@ -294,6 +294,15 @@ def _has_the_call(toks: Tokens, k: int, last: int) -> bool:
     return False
 
 
+def _call_from(texts: list[str], j: int, last: int) -> bool:
+    """"از X" after the call noun names whom the call came from: with the verb of
+    receiving ("تماس تلفنی از X دریافت کرد"), as "از سوی X", or in a clause with no verb (a
+    headline); not the object of the clause's own verb ("در این تماس از X دعوت کرد")."""
+    if "دریافت" in texts[j:last] or j + 1 < last and texts[j + 1] in {"سوی", "طرف", "جانب"}:
+        return True
+    return not any(verb_at(texts, k) for k in range(j, last))
+
+
 def _ba_after(s: str, toks: Tokens, head: Mention, last: int) -> bool:
     k = toks.index_at(head.np_end)
     return k < last and toks.texts[k] == "با"
@@ -332,9 +341,7 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
         a.obj = _list_at(s, H, toks.ends[j], hi)
         # "با مدیرعامل شرکت ...": the other side named, and no official (not "با اشاره به ...")
         a.other_named = not a.obj and j + 1 < last and texts[j + 1] in lex.words("non_official")
-    elif j < last and texts[j] == "از" and not (p.prep in PP_CALLER and "دریافت" not in texts[j:last]):
-        # the caller a call came from ("تماس تلفنی از X دریافت کرد"); in a در-phrase only
-        # with that verb: "Y در این تماس از X دعوت کرد" is Y inviting X
+    elif j < last and texts[j] == "از" and _call_from(texts, j, last):
         k = j + 1 + (j + 1 < last and texts[j + 1] in {"سوی", "طرف", "جانب"})
         a.source = _list_at(s, H, toks.starts[k], hi) if k < last else []
     elif j < last and (texts[j] == "به" or (texts[j] == "خطاب" and j + 1 < last and texts[j + 1] == "به")):
