@@ -713,6 +713,8 @@ def test_a_phone_report_naming_one_side_takes_the_other_from_the_headline(ref):
     ("ظریف در نشست خبری روز دوشنبه از گفت‌وگوی تلفنی دو روز پیش خود با لاوروف خبر داد.", dt.date(2019, 5, 11), "day"),
     ("ظریف روز دوشنبه گفت: دیروز با لاوروف تلفنی گفتگو کردم.", dt.date(2019, 5, 12), "day"),
     ("ظریف شامگاه گذشته در تماس تلفنی با لاوروف گفتگو کرد.", dt.date(2019, 5, 14), "day"),
+    # a circumstance inserted between the date and the call has a verb of its own
+    ("ظریف عصر دوشنبه در حالی که در راه فرودگاه بود با لاوروف تلفنی گفتگو کرد.", dt.date(2019, 5, 13), "day"),
     # earlier news: the month only
     ("ظریف در تماس تلفنی اخیر خود با لاوروف از طرح روسیه حمایت کرده بود.", dt.date(2019, 5, 1), "month"),
 ])

@@ -192,7 +192,14 @@ def _verb_between(s: str, cue, p) -> bool:
     چهارشنبه اعلام کرد که پس از گفت‌وگو با Y ...")."""
     a, b = (cue.end, p.start) if cue.end <= p.start else (p.end, cue.start)
     words = s[a:b].split()
-    return any(verb_at(words, k) is not None for k in range(len(words)))
+    verbs = [k for k in range(len(words)) if verb_at(words, k) is not None]
+    # the verb of a circumstance inserted on the way ("عصر جمعه، در حالی که در مسیر
+    # فرودگاه بود، با X ... گفت‌وگو کرد") is not a verb of its own for the date
+    for k in range(len(words) - 2):
+        if words[k:k + 3] == ["در", "حالی", "که"]:
+            verbs = [v for v in verbs if v < k] + [v for v in verbs if v > k][1:]
+            break
+    return bool(verbs)
 
 
 def _earlier_news(s: str, p, lex: Lexicon) -> bool:
