@@ -153,26 +153,36 @@ def _own_date(s: str, p, pub_local, lex: Lexicon):
     modifier = next((c for c in cues if c.start >= p.end and not s[p.end:c.start].strip()), None)
     cue = modifier or min(cues, key=lambda c: (0 if c.end <= p.start else 1, abs((c.start + c.end) / 2 - p.start)))
     said_from = p.label[0] if p.label else lo       # "X روز دوشنبه گفت: دیروز ..."
-    return resolve_cue(cue, _said_on(s, said_from, cue, pub_local) if cue.kind == "relative" else pub_local)
+    return resolve_cue(cue, _said_on(s, said_from, hi, cue, pub_local) if cue.kind == "relative" else pub_local)
 
 
-def _said_on(s: str, lo: int, cue, pub_local):
+def _said_on(s: str, lo: int, hi: int, cue, pub_local):
     """The moment a relative day counts from: the day the clause says its words were
-    said ("در نشست روز سه‌شنبه از گفت‌وگوی تلفنی دو روز پیش خود خبر داد"), else the
-    publication."""
-    if pub_local is None:
-        return None
-    for c in reversed([c for c in date_cues(s, lo, cue.start) if c.kind in {"stated", "weekday"}]):
+    said ("در نشست روز سه‌شنبه از گفت‌وگوی تلفنی دو روز پیش خود خبر داد"، "X روز دوشنبه گفت:
+    دیروز ..."), when a verb of saying governs the clause and no other verb stands
+    between that day and the relative one; else the publication."""
+    if pub_local is None or not _SAYING.search(s, lo, hi):
+        return pub_local
+    for c in reversed([c for c in date_cues(s, lo, cue.start) if c.end <= cue.start]):
+        words = s[c.end:cue.start].split()
+        if any(verb_at(words, k) and not _SAYING.fullmatch(" ".join(words[k:k + 2])) and
+               not _SAYING.fullmatch(words[k]) for k in range(len(words))):
+            return pub_local
         got = resolve_cue(c, pub_local)
         if got and got[1] == "day" and got[0] <= pub_local.date():
             return dt.datetime.combine(got[0], dt.time(12), pub_local.tzinfo)
+        return pub_local
     return pub_local
 
 
+# the verbs that report what someone said
+_SAYING = re.compile(r"(?:^|\s)(?:گفت(?! ?و ?گو)|افزود|خبر داد|اعلام کرد|اظهار داشت|تصریح کرد|نوشت|عنوان کرد|یادآور شد)(?=\s|$|:|\.|،)")
+
+
 # a day told by the call before it in the article: the same day, or the next
-_SAME_DAY = re.compile(r"(?:^|\s)(?:(?:همان|در همین) (?:روز|شب|شامگاه|بامداد|عصر|صبح)(?!\s?ها)"
-                       r"|(?:ساعتی|ساعاتی|دقایقی|لحظاتی) (?:بعد|پس از آن|پس از این|بعد از آن))(?=\s|$|،)")
-_NEXT_DAY = re.compile(r"(?:^|\s)(?:فردای (?:آن|همان) روز|روز بعد)(?=\s|$|،)")
+_SAME_DAY = re.compile(r"(?:^|\s)(?:(?:همان|در همین) (?:روز|شب|شامگاه|بامداد|عصر|صبح)(?! ?ها(?:ی)?(?=\s|$|،))"
+                       r"|(?:ساعتی|ساعاتی|دقایقی|لحظاتی) (?:(?:بعد|پس) از (?:ان|این)|بعد(?! از)))(?=\s|$|،)")
+_NEXT_DAY = re.compile(r"(?:^|\s)(?:فردای (?:ان|همان) روز|روز بعد)(?=\s|$|،)")
 
 
 def _after_previous_call(scope_text: str, previous: dict):
@@ -205,10 +215,24 @@ def _verb_between(s: str, cue, p) -> bool:
 def _earlier_news(s: str, p, lex: Lexicon) -> bool:
     """The report speaks of an earlier call: "تماس اخیر"، "هفته گذشته"، a pluperfect verb."""
     lo, hi = p.clause
-    window = s[max(lo, p.start - 40):min(hi, p.end + 40)]
-    if lex.pattern("earlier").search(window):
+    a = max(lo, p.start - 40)
+    window = s[a:min(hi, p.end + 40)]
+    earlier = [m for m in lex.pattern("earlier").finditer(window)
+               # an adjective says so of the call noun it follows ("تماس اخیر"), not of another
+               # noun ("تحولات اخیر")
+               if m.group().strip() not in _EARLIER_ADJECTIVES or _of_the_call(s, p, a + m.start())]
+    if earlier:
         return not re.search(r"(روز|شب) گذشته", window)
     return p.verb is not None and p.verb[2].tense == "pluperfect"
+
+
+_EARLIER_ADJECTIVES = {"اخیر", "قبلی", "پیشین"}
+
+
+def _of_the_call(s: str, p, at: int) -> bool:
+    """A word at ``at`` stands in the call noun phrase or right after it, across its
+    channel word or خود."""
+    return p.start <= at and (at < p.end or all(w in {"تلفنی", "خود", "ویدیویی"} for w in s[p.end:at].split()))
 
 
 def _call_date(call: Call, s: str, pub_local, occasions, g, lex, scope_text: str):

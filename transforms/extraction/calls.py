@@ -153,7 +153,7 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
             continue              # "X و Y ... دیدار و گفت‌وگو کرده بودند": a meeting, not the call
         if any(call.keys == c.keys or _same_people(call, c) for call in calls.like(c)):
             _merge(calls, c, supporting=True)
-        elif explicit_without_pair and not calls and not c.pred.in_person:
+        elif explicit_without_pair and not calls:
             _merge(calls, c)
     # "آن‌ها ... گفت‌وگو کرده بودند": both sides of the call reported before it
     latest = None
@@ -251,16 +251,14 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
 
 
 # a report that is someone's claim: "مدعی شده بود"، "ادعا کرد"، "نوشته بودند"، "گزارش داده بود"
-_CLAIM = re.compile(r"(?:^|\s)(?:مدعی|ادعا|ادعای|شایعه|نوشته بود|نوشته بودند|گزارش داده بود|گزارش داده بودند|"
-                    r"گزارش داده اند|مدعی شد)(?=\s|$)")
+_CLAIM = re.compile(r"(?:^|\s)(?:مدعی|ادعا کرد|ادعا کردند|ادعا کرده|شایعه|نوشته بود|نوشته بودند|گزارش داده بود|"
+                    r"گزارش داده بودند|گزارش داده اند)(?=\s|$)")
 
 
 def _claimed(s: str, pred) -> bool:
-    """The report's clause frames it as someone's claim, or tells it in the pluperfect."""
-    if pred.verb is not None and pred.verb[2].tense == "pluperfect":
-        return True
-    lo, hi = pred.clause
-    return _CLAIM.search(s, lo, hi) is not None
+    """The report's clause frames it as someone's claim: a claim verb before the call
+    ("رسانه‌ای مدعی شده بود X و Y ... گفت‌وگو کرده‌اند"), not a claim the call is about."""
+    return _CLAIM.search(s, pred.clause[0], pred.start) is not None
 
 
 def _same_people(call: Call, c: Cand) -> bool:

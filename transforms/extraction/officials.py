@@ -530,7 +530,8 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
             if c and g.countries.get(c[0]):
                 t.country, t.bare, t.end = c[0], False, c[1]
                 t.title_fa = orig(t.start, t.end)
-    mentions += _surnames_after_full_names(g, s, mentions, orig)
+    first_break = text.find("\n")
+    mentions += _surnames_after_full_names(g, s, mentions, orig, nt.to_norm(first_break) if first_break > 0 else 0)
     for pm in _PRONOUN_RE.finditer(s):
         mentions.append(Mention("pronoun", pm.start(), pm.end()))
     mentions = [m for m in mentions if not _part_of_other_name(s, m)]
@@ -644,10 +645,11 @@ def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:
 _COURTESY = tuple(norm(w) + " " for w in ("آقای", "خانم"))
 
 
-def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], orig) -> list[Mention]:
+def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], orig, headline_end: int) -> list[Mention]:
     """A person the article has named in full, later called by the surname alone ("جان
     کری ... کری"): the gazetteer lists no surname that is also a word, but after the
-    full name the word is that person. One pass over the text's words."""
+    full name the word is that person; before it, in the headline (up to headline_end)
+    or after آقای/خانم. One pass over the text's words."""
     first_full: dict[str, tuple[int, str]] = {}     # surname -> (end of the first full name, person)
     for m in mentions:
         if m.kind != "person" or m.form_kind != "full":
@@ -661,7 +663,6 @@ def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], or
     if not first_full:
         return []
     taken = sorted((m.start, m.end) for m in mentions)
-    headline_end = s.find("\n") if "\n" in s else 0
     out: list[Mention] = []
     for hit in TOKEN_RE.finditer(s):
         got = first_full.get(hit.group())
@@ -874,14 +875,17 @@ def _context_flags(s: str, ms: list[Mention], honor) -> None:
 
 
 ENVOY_ROLES = {"envoy", "advisor", "spokesperson", "ambassador"}
+# words that end a portfolio phrase: prepositions, conjunctions, determiners, time words
+_ENVOY_GAP_STOP = frozenset(norm(w) for w in (
+    "در", "با", "به", "از", "و", "که", "را", "تا", "بر", "برای", "این", "آن", "یک", "هم", "نیز", "امروز", "دیروز",
+    "روز", "شب", "گفت", "خود", "درباره", "طی", "ضمن"))
 
 
 def _gap_of_fillers(g: Gazetteer, gap: str) -> bool:
     """A few words of a portfolio between a bare envoy's title and whose envoy it is
     ("مشاور ارشد سیاست خارجی نخست‌وزیر انگلیس"): no function word, verb or digit."""
-    words = gap.replace("بین الملل", "بینالملل").split()
-    return len(words) <= 3 and all(w.isalpha() and w not in g.stop and w not in NAME_STOP
-                                   and w not in verb_forms() for w in words)
+    words = gap.split()
+    return len(words) <= 4 and all(w.isalpha() and w not in _ENVOY_GAP_STOP and w not in verb_forms() for w in words)
 
 
 def _chain_after_envoy(g: Gazetteer, s: str, ordered: list[Mention], i: int) -> list[Mention]:

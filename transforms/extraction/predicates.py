@@ -47,7 +47,7 @@ MODE = {"تلفنی": "phone", "ویدئویی": "video", "ویدیویی": "vid
 # words between a determiner-like position and the noun: "در یک تماس", "دومین تماس"
 # in the matching form (آ as ا): tokens are compared as the text is matched
 DETERMINERS = {norm(w) for w in ("یک", "یه", "دو", "سه", "چهار", "پنج", "چند", "این", "آن", "همین", "اولین", "نخستین",
-                                 "دومین", "سومین", "چهارمین", "پنجمین", "آخرین", "تازه ترین", "جدیدترین")}
+                                 "دومین", "سومین", "چهارمین", "پنجمین", "آخرین", "جدیدترین")}
 SEVERAL = {"دو", "سه", "چهار", "پنج", "چند"}
 DEMONSTRATIVES = {norm(w) for w in ("این", "آن", "همین", "همان", "چنین")}
 PREPOSITIONS = ("در جریان", "در طول", "در پی", "پس از", "بعد از", "پیش از", "قبل از", "به دنبال", "در پاسخ به",
@@ -245,6 +245,21 @@ MAKING_PREPS = {"با": "ضمن", "ضمن": "ضمن", "طی": "طی", "حین": 
                 "در پی": "در پی"}
 
 
+# a noun that takes a با-complement: agreeing or objecting ("با ... موافقت کرد"، "با ... مشکلی ندارد")
+AGREEING = {"موافقت", "مخالفت", "موافق", "مخالف", "مشکل", "مشکلی", "مانعی", "اعتراض"}
+
+
+def _before_verb(texts: list[str], k: int, last: int, words: set) -> bool:
+    """One of the words stands between token k and the next verb of the clause."""
+    while k < last:
+        if verb_at(texts, k):
+            return False
+        if texts[k] in words:
+            return True
+        k += 1
+    return False
+
+
 def _prep_before(toks: Tokens, i: int, lo: int) -> tuple[str | None, int]:
     """The preposition before token i (skipping determiners): (preposition, its token
     index). Across a verbal noun of making the call, the phrase's course preposition."""
@@ -275,6 +290,9 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     i0, i1 = p.tok_start, p.tok_end
     last = toks.index_at(hi)          # first token after the clause
     p.prep, prep_i = _prep_before(toks, i0, lo)
+    # "با برقراری تماس ... موافقت کرد": agreeing or objecting to a call to be made
+    agreed_to = texts[prep_i] == "با" and prep_i + 1 < i0 and texts[prep_i + 1] in MAKING \
+        and _before_verb(texts, i1, toks.index_at(hi), AGREEING)
     if i0 > 0 and toks.starts[i0 - 1] >= lo and texts[i0 - 1] in SEVERAL:
         p.plural = True           # "چند تماس تلفنی": a number takes the singular noun
     if p.family != "adverb" or p.noun:
@@ -315,7 +333,7 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
                 break
 
     # status
-    status = "reported"
+    status = "planned" if agreed_to else "reported"
     if p.verb is not None and p.prep not in {"در", "طی", "ضمن", "حین", "در جریان", "در طول", "پس از", "بعد از", "در پی"}:
         form = p.verb[2]
         if form.negative and form.past_stem != "بود":

@@ -43,14 +43,14 @@ SKIP_AFTER = {
     "ای", "جداگانه", "متعدد", "فوری", "اضطراری", "طولانی", "کوتاه", "مهم", "مهمی", "محرمانه", "پرتنش",
     "پرتنشی", "سازنده", "دوستانه", "صمیمانه", "جدید", "اخیر", "امروز", "دیروز", "دیشب", "امشب", "صبح", "عصر",
     "ظهر", "شب", "بامداد", "شامگاه", "نیمه", "روز", "گذشته", "شنبه", "یکشنبه", "دوشنبه", "سه", "چهارشنبه",
-    "پنجشنبه", "جمعه", "«", "»", '"', "دقیقه", "ساعته", "ساعت", "دقیقه‌ای", "یک", "تلفنی", "ویدئویی",
+    "پنجشنبه", "جمعه", "«", "»", '"', "دقیقه", "ساعته", "ساعت", "یک", "تلفنی", "ویدئویی",
     "ویدیویی", "تصویری", "خود", "اش", "ش", "حساس", "دراماتیک", "خوب", "خوبی", "بسیار", "مفصل", "مفصلی",
     "(", ")", "هفته", "این", "همین", "ان", "پیش", "قبل", "مشترک", "گروهی", "سه", "جانبه",
 }
 SKIP_AFTER = frozenset(norm(w) for w in SKIP_AFTER)  # in the matching form, as the text is compared
-# in the matching form, as tokens come (آ as ا)
-HONORIFIC_SKIP = {"سید", "شیخ", "دکتر", "اقای", "خانم", "جناب", "سردار", "شاهزاده", "فیلد", "مارشال", "ژنرال",
-                  "حجت", "الاسلام", "والمسلمین", "ایت", "الله", "امیر", "سرلشکر", "حاج", "پرزیدنت", "مهندس"}
+HONORIFIC_SKIP = frozenset(norm(w) for w in (
+    "سید", "شیخ", "دکتر", "آقای", "خانم", "جناب", "سردار", "شاهزاده", "فیلد", "مارشال", "ژنرال", "حجت", "الاسلام",
+    "والمسلمین", "آیت", "الله", "امیر", "سرلشکر", "حاج", "پرزیدنت", "مهندس"))  # in the matching form
 # prepositions whose object is not the clause's subject
 GOVERNING = {"با", "به", "از", "برای", "درباره", "علیه", "بر", "بین", "میان", "نزد", "پیرامون", "سوی", "طرف",
              "جانب", "توسط", "خطاب", "همراه", "بدون", "مانند", "همچون", "نظیر", "درخصوص", "بجز", "جز"}
@@ -235,6 +235,9 @@ class _Args:
         return bool(self.genitive or self.obj or self.source or self.joint)
 
 
+_TWO_BEFORE = re.compile(r"(?:^|\s)(?:هر )?(?:دو|۲|2) $")
+
+
 def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexicon, prev_label_heads,
                    list_heads=()) -> Report:
     """The calls one predicate reports: its arguments, its caller, one call or several."""
@@ -243,7 +246,7 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
     args = _arguments(p, s, toks, H, lex)
     rep.other_named = args.other_named
     if not args.any() and not p.anaphoric and len(args.subj) == 1 and args.subj[0].kind == "title" and args.subj[0].bare \
-            and s[max(0, args.subj[0].start - 3):args.subj[0].start] == "دو ":
+            and _TWO_BEFORE.search(s, 0, args.subj[0].start):
         args.subj = []            # "دو وزیر ... تلفنی با هم صحبت کردند": the two sides of a call before
     if not (args.subj or args.any()):
         before = " ".join(toks.texts[toks.index_at(p.clause[0]):p.tok_start])
@@ -263,7 +266,7 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
     return rep
 
 
-TIME_NOUNS = {"هفته", "ماه", "سال", "روز", "شب", "هفته‌های", "ماه‌های", "روزهای"}
+TIME_NOUNS = {"هفته", "ماه", "سال", "روز", "شب", "روزهای"}
 TIME_NOUNS = frozenset(norm(w) for w in TIME_NOUNS)  # in the matching form, as the text is compared
 
 
@@ -286,21 +289,31 @@ _HAVING_THE_CALL = {"داشت", "کرد", "داد", "نمود"}
 
 
 def _has_the_call(toks: Tokens, k: int, last: int) -> bool:
-    """A verb of having or making the call closes the relative clause within a few tokens."""
-    for i in range(k, min(last, k + 3)):
+    """A verb of having or making the call closes the relative clause (its first verb
+    before a comma): "که با X درباره تحولات سوریه انجام داد"."""
+    for i in range(k, min(last, k + 12)):
+        if toks.texts[i] in BOUNDARY_MARKS:
+            return False
         hit = verb_at(toks.texts, i)
         if hit:
             return hit[1].past_stem in _HAVING_THE_CALL and not hit[1].negative
     return False
 
 
-def _call_from(texts: list[str], j: int, last: int) -> bool:
-    """"از X" after the call noun names whom the call came from: with the verb of
-    receiving ("تماس تلفنی از X دریافت کرد"), as "از سوی X", or in a clause with no verb (a
-    headline); not the object of the clause's own verb ("در این تماس از X دعوت کرد")."""
-    if "دریافت" in texts[j:last] or j + 1 < last and texts[j + 1] in {"سوی", "طرف", "جانب"}:
+def _call_from(texts: list[str], j: int, end: int, last: int) -> bool:
+    """"از X" (tokens j..end) after the call noun names whom the call came from: as "از
+    سوی X", with the verb of receiving ("تماس تلفنی از X دریافت کرد"), or closed with no verb
+    of its own ("در پی تماس تلفنی از X، ..."، a headline); not as the object of the verb
+    that closes it ("در تماس تلفنی از X تشکر کرد"، "از X دعوت کرد")."""
+    if j + 1 < last and texts[j + 1] in {"سوی", "طرف", "جانب"}:
         return True
-    return not any(verb_at(texts, k) for k in range(j, last))
+    for k in range(end, last):
+        if texts[k] in BOUNDARY_MARKS:
+            return True
+        hit = verb_at(texts, k)
+        if hit:
+            return "دریافت" in texts[end:k + hit[0]]
+    return True
 
 
 def _ba_after(s: str, toks: Tokens, head: Mention, last: int) -> bool:
@@ -341,9 +354,13 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
         a.obj = _list_at(s, H, toks.ends[j], hi)
         # "با مدیرعامل شرکت ...": the other side named, and no official (not "با اشاره به ...")
         a.other_named = not a.obj and j + 1 < last and texts[j + 1] in lex.words("non_official")
-    elif j < last and texts[j] == "از" and _call_from(texts, j, last):
+    elif j < last and texts[j] == "از":
         k = j + 1 + (j + 1 < last and texts[j + 1] in {"سوی", "طرف", "جانب"})
-        a.source = _list_at(s, H, toks.starts[k], hi) if k < last else []
+        heads = _list_at(s, H, toks.starts[k], hi) if k < last else []
+        if heads and not _call_from(texts, j, toks.index_at(heads[-1].np_end), last):
+            a.obj, a.obj_by = heads, "از"       # the other side, thanked or invited: no direction
+        else:
+            a.source = heads
     elif j < last and (texts[j] == "به" or (texts[j] == "خطاب" and j + 1 < last and texts[j + 1] == "به")):
         k = j + (2 if texts[j] == "خطاب" else 1)
         a.obj = _list_at(s, H, toks.starts[k], hi) if k < last else []

@@ -248,7 +248,7 @@ class Resolver:
         "دبیرکل حزب‌الله لبنان"); a bare "وزیر" or another portfolio ("وزیر انرژی") is not his."""
         said = norm(title_fa or "")
         return any(r == role and c == country and t
-                   and (said.startswith(norm(t)) or said not in _GENERIC_NORM and norm(t).startswith(said))
+                   and (said.startswith(norm(t)) or said not in _GENERIC_NORM and (norm(t) + " ").startswith(said + " "))
                    for r, c, t in roles_of(self.g, oid, self.on))
 
     def _bare_country(self, role: str, tnorm: str, m: Mention, excluded: set) -> str | None:

@@ -30,7 +30,7 @@ MONTH_NAMES = frozenset(JALALI_MONTHS) | frozenset(GREG_MONTHS) | frozenset(HIJR
 # words that refer back to the call or to its parties; the parties also by their number
 # ("دو رهبر"، "هر سه وزیر")
 CONTINUATION = ("این تماس", "این گفتگو", "این گفت وگو", "این گفت و گو", "این مکالمه", "این رایزنی", "این تماس ها",
-                "این گفتگوها", "این کنفرانس", "این ویدئو کنفرانس", "این نشست", "طرفین", "این کشورها", "این کشور ها", "این رهبران", "این مقامات", "این وزیران",
+                "این گفتگوها", "این ویدئو کنفرانس", "این ویدئوکنفرانس", "طرفین", "این کشورها", "این کشور ها", "این رهبران", "این مقامات", "این وزیران",
                 *(f"{number} {head}" for number in ("دو", "سه", "چهار", "پنج")
                   for head in ("طرف", "رهبر", "وزیر", "مقام", "کشور", "رئیس", "همتا")))
 CONTINUATION = tuple(norm(w) for w in CONTINUATION)  # in the matching form, as the text is compared
@@ -252,7 +252,7 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
             got["conflict_crisis"] = (sents[i].start, sents[i].end)
         words = words_of.get(i)
         if words is None:
-            words = words_of[i] = [] if _NOT_DISCUSSED.search(s, a, b) else _topic_words(s, zwnj, a, b, lex, excluded, starts[0])
+            words = words_of[i] = _discussed(s, a, b, _topic_words(s, zwnj, a, b, lex, excluded, starts[0]))
         for y, w in words:
             if w.code in got:
                 continue
@@ -267,6 +267,22 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
 # "موضوع سفر در این تماس مطرح نشد": what the sentence says was not discussed is no topic
 _NOT_DISCUSSED = re.compile(r"(?:^|\s)(?:(?:مطرح|بحث|صحبتی|گفتگویی|اشاره ای|سخنی|حرفی) (?:نشد|نشده|نشدند|نبود)"
                             r"|به میان نیامد)(?=\s|$|\.|،)")
+
+
+def _discussed(s: str, a: int, b: int, words: list) -> list:
+    """The topic words of s[a:b] but those of a clause that says they were not discussed:
+    from the verb or comma before "... مطرح نشد" to it."""
+    neg = _NOT_DISCUSSED.search(s, a, b)
+    if neg is None:
+        return words
+    lo = max(a, s.rfind("،", a, neg.start()) + 1)
+    toks = [(m.end(), m.group()) for m in TOKEN_RE.finditer(s, lo, neg.start())]
+    texts = [t for _e, t in toks]
+    for k in range(len(texts)):
+        hit = verb_at(texts, k)
+        if hit:
+            lo = max(lo, toks[k + hit[0] - 1][0])
+    return [(y, w) for y, w in words if not lo <= y <= neg.end()]
 
 
 def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded: list[tuple[int, int]],
