@@ -363,6 +363,8 @@ def test_contact_and_requests_for_a_call_are_no_call(ref, text):
     # a modal after the call noun phrase, its subject
     "گفت‌وگوی تلفنی اردوغان و پوتین ممکن است فردا انجام شود.",
     "مدودف گفت این تماس تلفنی با مرکل باید هرچه زودتر برقرار شود.",
+    # a future or subjunctive verb after the call noun phrase, its subject
+    "این نخستین تماس رئیس‌جمهور فرانسه با روحانی پس از برگزاری انتخابات ریاست جمهوری در ایران خواهد بود.",
     # preparations for a call, a request with a long genitive
     "کرملین گفت مقدمات گفتگوی تلفنی پوتین و بایدن فراهم می‌شود.",
     "وزارت خارجه اعلام کرد درخواست رئیس‌جمهور فرانسه امانوئل ماکرون برای گفتگوی تلفنی با روحانی بررسی شد.",

@@ -410,7 +410,7 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     # a modal after the call noun phrase, its subject, before any verb: "این تماس ممکن
     # است هفته آینده انجام شود"، "گفت‌وگوی تلفنی X و Y باید ... انجام شود"
     if p.prep is None:
-        for k in range(i1, min(last, i1 + 12)):
+        for k in range(i1, min(last, i1 + 24)):
             two = " ".join(texts[k:k + 2])
             if re.fullmatch(r"(ممکن|قرار) (است|بود|شد)", two) or texts[k] == "باید":
                 status = "hypothetical" if texts[k] == "ممکن" else "planned"
@@ -418,7 +418,10 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
             if " ".join(texts[k:k + 3]) == "در دستور کار":
                 status = "planned"    # "گفت‌وگوی تلفنی X و Y در دستور کار است"
                 break
-            if texts[k] in {"که", "،"} or texts[k] in BOUNDARY or verb_at(texts, k):
+            hit = verb_at(texts, k)
+            if hit and hit[1].tense in {"future", "subjunctive"} and p.verb is None:
+                status = "planned"    # "این نخستین تماس X با Y ... خواهد بود"
+            if texts[k] in {"که", "،"} or texts[k] in BOUNDARY or hit:
                 break
     planned = re.search(r"(^|\s)قرار (است|بود|شد)(\s|$)", before)
     if planned and not any(verb_at(texts, k) for k in range(toks.index_at(lo + planned.end()), i0)):
