@@ -928,6 +928,17 @@ def test_an_envoys_title_before_his_own_name_is_his(ref):
     assert {p["official_id"] for p in parts(ex).values()} == {"mohammad-javad-zarif", "dmitry-peskov"}
 
 
+@pytest.mark.parametrize("text", [
+    # a bare counterpart, or one of regard, with the name in apposition after it
+    "ظریف نوشت: «امروز با دوست و همتای عزیزم، سرگئی لاوروف، تماس گرفتم.»",
+    "ظریف نوشت: امروز با همتای گرامی، آقای لاوروف، تلفنی گفتگو کردم.",
+    "ظریف امروز با همتای خود، سرگئی لاوروف، تلفنی گفتگو کرد.",
+])
+def test_a_counterpart_is_the_person_named_in_apposition_after_it(ref, text):
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert {p["official_id"] for p in parts(ex).values()} == {"mohammad-javad-zarif", "sergey-lavrov"}
+
+
 def test_a_counterpart_in_apposition_is_the_person_before_it(ref):
     ex = run(ref, {"a": "ولادیمیر پوتین، رئیس‌جمهور روسیه و رجب طیب اردوغان، همتای ترکیه‌ای‌اش، تلفنی گفتگو کردند."},
              PUB_2019)

@@ -488,6 +488,8 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
         elif kind == "CP":
             plural = ps[0][1] == "plur"
             k = b
+            if s.endswith(_FRIEND_AND, 0, a):
+                a -= len(_FRIEND_AND)       # "دوست و همتای عزیزم": one person
             # همتایان خود در کشورهای A، B و C / همتای خود
             for skip in ("خود", "خویش"):
                 if s.startswith(" " + skip, k) and (k + len(skip) + 1 >= len(s) or s[k + len(skip) + 1] not in TOKEN_CHARS):
@@ -506,6 +508,10 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
             elif cl:
                 mentions.append(Mention("title", a, end, country=cl[0], counterpart=True, title_fa=orig(a, end)))
             elif not plural:
+                # "همتای عزیزم، X": an adjective of regard, then the name in apposition
+                w = words_after(s, k, 1)
+                if w and w[0][2] in _REGARD and not s[k:w[0][0]].strip():
+                    k = w[0][1]
                 mentions.append(Mention("title", a, k, counterpart=True, bare=True, title_fa=orig(a, k)))
     # "معاون نخست‌وزیر و وزیر امور خارجه پاکستان": coordinated titles of one person share
     # the country of the last
@@ -596,6 +602,10 @@ def _country_name_norms(g: Gazetteer) -> tuple[list, list, dict, list]:
 
 
 _PRESIDENT_HEAD, _PRESIDENT = norm("رئیس"), norm("رئیس جمهوری")
+# adjectives of regard after همتا, with a possessive or not ("همتای عزیزم"، "همتای گرامی")
+_REGARD = frozenset(norm(w) for w in ("عزیز", "عزیزم", "عزیزمان", "گرامی", "گرامیم", "محترم", "محترمم", "ارجمند",
+                                      "ارجمندم", "خوبم"))
+_FRIEND_AND = "دوست و "
 _POSSESSIVE = ("مان", "تان", "شان", "م", "ش", "ت")
 
 
@@ -721,6 +731,16 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
             if p.official_id and g.persons[p.official_id]["country_code"] == t.country:
                 p.np_end = max(p.np_end, t.end)
                 t.merged = True
+    for t in [m for m in ms if m.kind == "title" and m.counterpart and m.bare]:
+        # "همتای عمانی‌ام، بدر البوسعیدی" / "همتای عزیزم، X": the person in apposition after it
+        j = bisect.bisect_left(p_starts, t.end)
+        gap = s[t.end:persons[j].start] if j < len(persons) else ""
+        for ha, hb, _ in honor:           # "همتای عزیزم، سید X"
+            if t.end <= ha and hb <= t.end + len(gap):
+                gap = gap.replace(s[ha:hb], "")
+        if j < len(persons) and persons[j].official_id and _is_apposition_gap(gap) and "،" in gap:
+            persons[j].np_start = min(persons[j].np_start, t.start)
+            t.merged = True
     for t in [m for m in ms if m.kind == "title" and not m.counterpart]:
         k = bisect.bisect_right(p_end_keys, t.start) - 1
         prev = persons[p_ends[k][1]] if k >= 0 and _is_apposition_gap(s[p_ends[k][0]:t.start]) else None
