@@ -313,7 +313,8 @@ def test_extraction_time_grows_linearly_with_an_articles_length():
     assert long < 12 * short  # linear: about 8 ×
 
 
-LONG_ARTICLE_SHAPES = ["one_pair_on_many_days", "two_countries", "anaphors", "denials", "one_long_sentence"]
+LONG_ARTICLE_SHAPES = ["one_pair_on_many_days", "two_countries", "anaphors", "denials", "one_long_sentence",
+                       "bare_subjects"]
 
 
 @pytest.mark.parametrize("shape", LONG_ARTICLE_SHAPES)
@@ -322,7 +323,8 @@ def test_extraction_time_stays_linear_in_long_articles_of_one_shape(shape):
     report for each new one grows with the square of the length: one pair's calls on
     many days (all in one call's sentences), calls between the same two countries,
     calls each followed by an anaphor (آن‌ها ...، این گفت‌وگو به درخواست ...), denied
-    claims, and one call before one long unpunctuated sentence of topic words."""
+    claims, one call before one long unpunctuated sentence of topic words, and reports
+    whose sides are bare titles, counterparts in apposition or envoys' titles."""
     import random
 
     ref = load_reference()
@@ -348,6 +350,11 @@ def test_extraction_time_stays_linear_in_long_articles_of_one_shape(shape):
             "denials": lambda: (f"گزارش‌ها مبنی بر گفت‌وگوی تلفنی {rng.choice(ir)} و {rng.choice(ru)} منتشر شد "
                                 "اما سخنگو گفت: چنین تماسی انجام نشده است."),
             "one_long_sentence": lambda: " و ".join(rng.choice(topics) for _ in range(12)),
+            # a bare title as subject, counterparts with a name in apposition, envoys' titles
+            "bare_subjects": lambda: rng.choice([
+                "دو وزیر امروز بار دیگر تلفنی گفت‌وگو کردند.",
+                f"{rng.choice(ir)} با همتای عزیزم، آقای {rng.choice(ru)}، تماس گرفت.",
+                f"{rng.choice(ir)} با مشاور ارشد {rng.choice(ru)} تلفنی گفت‌وگو کرد."]),
         }[shape]
         out, size = [], 0
         if shape == "one_long_sentence":

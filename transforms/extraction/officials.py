@@ -16,6 +16,7 @@ import bisect
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -716,6 +717,8 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
     name next to a title makes a text official (kind 'text') with the title's country."""
     s = nt.s
     honor_ends = {b for _a, b, _ in honor}
+    honor = sorted(honor)
+    honor_starts = [a for a, _b, _ in honor]
     persons = [m for m in ms if m.kind == "person"]
     p_starts = [p.start for p in persons]
     p_ends = sorted((p.end, i) for i, p in enumerate(persons))
@@ -735,9 +738,10 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
         # "همتای عمانی‌ام، بدر البوسعیدی" / "همتای عزیزم، X": the person in apposition after it
         j = bisect.bisect_left(p_starts, t.end)
         gap = s[t.end:persons[j].start] if j < len(persons) else ""
-        for ha, hb, _ in honor:           # "همتای عزیزم، سید X"
-            if t.end <= ha and hb <= t.end + len(gap):
-                gap = gap.replace(s[ha:hb], "")
+        h = bisect.bisect_left(honor_starts, t.end)
+        while h < len(honor) and honor[h][1] <= t.end + len(gap):     # "همتای عزیزم، سید X"
+            gap = gap.replace(s[honor[h][0]:honor[h][1]], "")
+            h += 1
         if j < len(persons) and persons[j].official_id and _is_apposition_gap(gap) and "،" in gap:
             persons[j].np_start = min(persons[j].np_start, t.start)
             t.merged = True
@@ -914,7 +918,7 @@ def _chain_after_envoy(g: Gazetteer, s: str, ordered: list[Mention], i: int) -> 
     when the title has no country yet ("مشاور ارشد سیاست خارجی نخست‌وزیر انگلیس")."""
     p = ordered[i]
     end, out = p.end, []
-    for m in ordered[i + 1:]:
+    for m in itertools.islice(ordered, i + 1, None):
         gap = s[end:m.start]
         if m.start < end or gap.strip() and not (not out and p.bare and _gap_of_fillers(g, gap)):
             break

@@ -235,7 +235,7 @@ class _Args:
         return bool(self.genitive or self.obj or self.source or self.joint)
 
 
-_TWO_BEFORE = re.compile(r"(?:^|\s)(?:هر )?(?:دو|۲|2) $")
+_TWO_BEFORE = re.compile(r"(?:^|\s)(?:هر )?(?:دو|۲|2) $")     # searched in the few characters before a head
 
 
 def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexicon, prev_label_heads,
@@ -246,7 +246,7 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
     args = _arguments(p, s, toks, H, lex)
     rep.other_named = args.other_named
     if not args.any() and not p.anaphoric and len(args.subj) == 1 and args.subj[0].kind == "title" and args.subj[0].bare \
-            and _TWO_BEFORE.search(s, 0, args.subj[0].start):
+            and _TWO_BEFORE.search(s, max(0, args.subj[0].start - 8), args.subj[0].start):
         args.subj = []            # "دو وزیر ... تلفنی با هم صحبت کردند": the two sides of a call before
     if not (args.subj or args.any()):
         before = " ".join(toks.texts[toks.index_at(p.clause[0]):p.tok_start])
