@@ -176,7 +176,8 @@ def _said_on(s: str, lo: int, hi: int, cue, pub_local):
 
 
 # the verbs that report what someone said
-_SAYING = re.compile(r"(?:^|\s)(?:گفت(?! ?و ?گو)|افزود|خبر داد|اعلام کرد|اظهار داشت|تصریح کرد|نوشت|عنوان کرد|یادآور شد)(?=\s|$|:|\.|،)")
+_SAYING = re.compile(r"(?:^|\s)(?:گفت(?! ?و ?گو)|افزود|خبر داد|اعلام کرد|اظهار داشت|تصریح کرد|نوشت|عنوان کرد|یاداور شد)"
+                     r"(?=\s|$|:|\.|،)")     # in the matching form (یادآور as یاداور)
 
 
 # a day told by the call before it in the article: the same day, or the next

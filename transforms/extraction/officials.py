@@ -109,7 +109,7 @@ BARE_OK_ROLES = {
 GENERIC_TITLES = {"وزیر", "رئیس", "فرمانده", "سفیر", "دبیرکل", "دبیر کل", "مشاور", "سخنگو", "امیر", "ملک", "شاه",
                   "رهبر", "پادشاه", "سلطان", "مدیرکل", "مدیر کل", "فرستاده", "نماینده ویژه", "کاردار", "نماینده دائم",
                   "سفیر کبیر", "مشاور ارشد", "فرستاده ویژه", "رئیس کشور", "رئیس دولت", "ولیعهد", "ولی عهد", "رهبری"}
-_GENERIC_NORM = frozenset(norm(t) for t in GENERIC_TITLES)
+GENERIC_TITLES = frozenset(norm(t) for t in GENERIC_TITLES)  # in the matching form, as titles are compared
 EXTRA_TITLES = [
     # (title, role_code, needs_complement): variants news use that the reference lacks
     ("ریاست جمهور", "head_of_state", 1),
@@ -629,7 +629,19 @@ def _demonym_with_possessive(g: Gazetteer, s: str, k: int) -> tuple[list[str], i
     return [], k
 
 
-def _infer_title_country(tnorm: str, g: Gazetteer) -> str | None:
+@per_object
+def _title_countries(g: Gazetteer) -> dict[str, str]:
+    return {}     # title -> country, filled as titles are first met
+
+
+def _infer_title_country(tnorm: str, g: Gazetteer) -> str:
+    known = _title_countries(g)
+    if tnorm not in known:
+        known[tnorm] = _title_country(tnorm, g)
+    return known[tnorm]
+
+
+def _title_country(tnorm: str, g: Gazetteer) -> str:
     """The country a title that needs no complement belongs to: the organisation or
     country its own words name, else the one country whose office-holders bear it, else
     the seat of government it names, else Iran's own offices."""
@@ -775,7 +787,7 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
         # a bare title makes a name only in apposition, set off by a comma, and only an
         # office's title, not a bare head word ("با عیسی کلانتری، معاون رئیس‌جمهور")
         if name is not None and (t.country or not t.bare or (
-                "،" in s[min(name[1], t.end):max(name[0], t.start)] and t.title_norm not in _GENERIC_NORM)):
+                "،" in s[min(name[1], t.end):max(name[0], t.start)] and t.title_norm not in GENERIC_TITLES)):
             a, b = name
             t.kind = "text"
             t.name_text = text[slice(*nt.orig(a, b))]

@@ -625,6 +625,11 @@ def _antecedent_ok(h: Mention, exclude: set[int]) -> bool:
     return h.kind not in {"pronoun", "group"} and _usable(h) and not h.private and id(h) not in exclude
 
 
+# how many sentences opened by a pronoun a chain goes back over: a long article of such
+# sentences must not cost each pronoun the whole article
+_PRONOUN_CHAIN = 8
+
+
 def _sentence_opened_by(H: Heads, m: Mention) -> int | None:
     """The index of the sentence ``m`` opens (after sentence openers only), else None."""
     j = bisect.bisect_right(H.sent_starts, m.np_start) - 1
@@ -638,11 +643,13 @@ def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | 
     """The official a pronoun stands for, not one of the excluded (by id). A pronoun that
     opens its sentence is its subject and goes on with the subject of the sentence before
     ("X در این تماس به Y و Z گفت ... . وی همچنین ..." is X): the first official of the
-    nearest earlier sentence that names one. Elsewhere, the nearest official before it."""
+    nearest earlier sentence that names one, across sentences a pronoun opens in turn.
+    Elsewhere, the nearest official before it."""
     j = _sentence_opened_by(H, pron)
     if j is not None and j > 0:
         # ... except the other party's turn ("Y نیز ... گفت"): then the subject before it
         limit = H.sent_n[j][0]
+        hops = 0
         while True:
             k = bisect.bisect_left(H.starts, limit) - 1
             while k >= 0 and not _antecedent_ok(H.all[k], exclude):
@@ -652,8 +659,12 @@ def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | 
             i = bisect.bisect_right(H.sent_starts, H.all[k].np_start) - 1
             first = next(h for h in H.in_range(H.sent_n[i][0], H.all[k].np_start + 1)
                          if _antecedent_ok(h, exclude) or h.kind == "pronoun" and _sentence_opened_by(H, h) == i)
+            if first.kind == "pronoun" and i > 0 and hops < _PRONOUN_CHAIN:
+                hops += 1             # "X ... . او ... . وی همچنین ...": on to the sentence before
+                limit = H.sent_n[i][0]
+                continue
             if first.kind == "pronoun":
-                return pronoun_antecedent(H, first, exclude)   # "X ... . او ... . وی همچنین ..."
+                return None
             if not H.s.startswith(" نیز", first.np_end) or i == 0:
                 return first
             limit = H.sent_n[i][0]

@@ -34,7 +34,6 @@ LEADER_ROLES = {"head_of_state", "head_of_government", "crown_prince", "supreme_
 # offices a country has several of at once: a title names one only with its portfolio
 PORTFOLIO_ROLES = {"minister", "deputy_pm", "vice_president", "advisor", "ambassador", "envoy", "military_commander",
                    "party_leader", "deputy_party_leader"}
-_GENERIC_NORM = frozenset(norm(t) for t in GENERIC_TITLES)
 HONORIFIC_PREFIXES = ("فیلد مارشال", "سید", "دکتر", "آقای", "خانم", "ژنرال", "شیخ", "سردار", "پرزیدنت")
 
 
@@ -221,7 +220,7 @@ class Resolver:
     def _title(self, role, country, title_fa, tnorm, bare, m, excluded: set) -> Participant | None:
         g = self.g
         if bare:
-            if tnorm in _GENERIC_NORM or role not in BARE_OK_ROLES:
+            if tnorm in GENERIC_TITLES or role not in BARE_OK_ROLES:
                 return None
             country = self._bare_country(role, tnorm, m, excluded)
         if country is None:
@@ -248,7 +247,7 @@ class Resolver:
         "دبیرکل حزب‌الله لبنان"); a bare "وزیر" or another portfolio ("وزیر انرژی") is not his."""
         said = norm(title_fa or "")
         return any(r == role and c == country and t
-                   and (said.startswith(norm(t)) or said not in _GENERIC_NORM and (norm(t) + " ").startswith(said + " "))
+                   and (said.startswith(norm(t)) or said not in GENERIC_TITLES and (norm(t) + " ").startswith(said + " "))
                    for r, c, t in roles_of(self.g, oid, self.on))
 
     def _bare_country(self, role: str, tnorm: str, m: Mention, excluded: set) -> str | None:

@@ -211,7 +211,7 @@ def _glued(s: str, zwnj: list[int], a: int, b: int) -> tuple[str, list[int]]:
 
 
 SUBJECT_NOUNS = {"موضوع", "تحولات", "وضعیت", "اوضاع", "مسائل", "مسئله", "پرونده", "شرایط", "بحران", "قضیه",
-                 "اینده", "جنگ", "اخرین", "اخیر", "تازه"}     # in the matching form (آ as ا)
+                 "آینده", "جنگ", "آخرین", "اخیر", "تازه"}
 SUBJECT_NOUNS = frozenset(norm(w) for w in SUBJECT_NOUNS)  # in the matching form, as the text is compared
 
 
