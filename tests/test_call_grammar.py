@@ -277,6 +277,11 @@ def test_a_claimed_call_denied_in_its_own_sentence_is_none(ref):
     assert calls(ex) == [["IR", "RU"]]
 
 
+def test_in_this_regard_is_no_plan(ref):
+    # "در این زمینه" (in this regard) before the call noun plans nothing
+    assert calls(run(ref, {"a": "ظریف در این زمینه تماس تلفنی با لاوروف داشت."}, PUB_2019)) == [["IR", "RU"]]
+
+
 def test_a_call_with_a_subjunctive_shavad_is_no_call(ref):
     # شود is the subjunctive of شدن (no glide: not *شوید)
     ex = run(ref, {"a": "وزارت خارجه امیدوار است تماس تلفنی ظریف با لاوروف هفته آینده برقرار شود."}, PUB_2019)
