@@ -166,6 +166,9 @@ def test_interviews_private_meetings_and_domestic_calls_are_none(ref, text):
     # by making a call: the verbal noun of برقرار کردن in a phrase of means or course
     ("ظریف با برقراری تماس تلفنی با لاوروف از مواضع روسیه قدردانی کرد.", "IR"),
     ("ظریف ضمن برقراری تماسی تلفنی با لاوروف درباره سوریه گفتگو کرد.", "IR"),
+    # a clause verb that takes no با-complement: the call is still made
+    ("ظریف با برقراری تماس تلفنی با لاوروف به حمله اخیر در سوریه اعتراض کرد.", "IR"),
+    ("ظریف با برقراری تماس تلفنی با لاوروف درباره مشکل تحریم‌ها گفتگو کرد.", "IR"),
     # fronted: "در تماس تلفنی با Y، X ..."
     ("در تماس تلفنی با لاوروف، ظریف بر ادامه همکاری تاکید کرد.", "IR"),
     # light verbs of placing a call

@@ -245,17 +245,16 @@ MAKING_PREPS = {"با": "ضمن", "ضمن": "ضمن", "طی": "طی", "حین": 
                 "در پی": "در پی"}
 
 
-# a noun that takes a با-complement: agreeing or objecting ("با ... موافقت کرد"، "با ... مشکلی ندارد")
-AGREEING = {"موافقت", "مخالفت", "موافق", "مخالف", "مشکل", "مشکلی", "مانعی", "اعتراض"}
+# the noun of a verb that takes a با-complement: agreeing or objecting ("با ... موافقت
+# کرد"، "با ... مشکلی ندارد")
+AGREEING = {"موافقت", "مخالفت", "موافق", "مخالف", "مشکلی", "مانعی"}
 
 
-def _before_verb(texts: list[str], k: int, last: int, words: set) -> bool:
-    """One of the words stands between token k and the next verb of the clause."""
+def _verb_noun_is(texts: list[str], k: int, last: int, words: set) -> bool:
+    """The next verb of the clause from token k is one of the words + its light verb."""
     while k < last:
         if verb_at(texts, k):
-            return False
-        if texts[k] in words:
-            return True
+            return k > 0 and texts[k - 1] in words
         k += 1
     return False
 
@@ -292,7 +291,7 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     p.prep, prep_i = _prep_before(toks, i0, lo)
     # "با برقراری تماس ... موافقت کرد": agreeing or objecting to a call to be made
     agreed_to = texts[prep_i] == "با" and prep_i + 1 < i0 and texts[prep_i + 1] in MAKING \
-        and _before_verb(texts, i1, toks.index_at(hi), AGREEING)
+        and _verb_noun_is(texts, i1, toks.index_at(hi), AGREEING)
     if i0 > 0 and toks.starts[i0 - 1] >= lo and texts[i0 - 1] in SEVERAL:
         p.plural = True           # "چند تماس تلفنی": a number takes the singular noun
     if p.family != "adverb" or p.noun:
