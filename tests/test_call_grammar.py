@@ -1155,3 +1155,41 @@ def test_the_requester_named_again_or_by_a_pronoun_is_the_caller(ref, text):
 def test_a_pronoun_in_the_genitive_with_its_ba_object_is_a_side(ref):
     ex = run(ref, {"a": "لاوروف امروز به تهران آمد. گفت‌وگوی تلفنی وی با ظریف هفته گذشته انجام شده بود."}, PUB_2019)
     assert calls(ex) == [["IR", "RU"]]
+
+
+@pytest.mark.parametrize("text,pub,pair,who", [
+    # a shorter form of a full name (first name + surname) introduces the surname too
+    ("حیدر عبادی نخست‌وزیر عراق دیروز به نجف رفت. عبادی امروز با روحانی تماس تلفنی گرفت.",
+     dt.datetime(2016, 5, 15, 11, 0, tzinfo=TEHRAN), {"haider-al-abadi", "hassan-rouhani"}, "IQ"),
+    ("علی باقری صبح امروز به دوحه رفت.\nباقری عصر امروز در تماس تلفنی با وزیر خارجه عمان درباره غزه گفتگو کرد.",
+     dt.datetime(2024, 7, 10, 20, 0, tzinfo=TEHRAN), {"ali-bagheri-kani", "badr-albusaidi"}, "IR"),
+])
+def test_a_surname_after_a_short_form_of_the_full_name_is_that_person(ref, text, pub, pair, who):
+    ex = run(ref, {"a": text}, pub)
+    assert {p["official_id"] for p in parts(ex).values()} == pair
+    assert caller(ex) == who
+
+
+@pytest.mark.parametrize("text,pair", [
+    # "the head of the diplomatic apparatus": the foreign minister, of the country it names
+    ("رئیس دستگاه دیپلماسی آمریکا شامگاه سه‌شنبه در تماس تلفنی با همتای چینی خود درباره تایوان گفتگو کرد.",
+     {"mike-pompeo", "wang-yi"}),
+    ("رئیس دستگاه دیپلماسی کشورمان امروز با وزیر خارجه ترکیه تلفنی گفتگو کرد.",
+     {"mohammad-javad-zarif", "mevlut-cavusoglu"}),
+])
+def test_the_head_of_the_diplomatic_apparatus_is_the_foreign_minister(ref, text, pair):
+    assert {p["official_id"] for p in parts(run(ref, {"a": text}, PUB_2019)).values()} == pair
+
+
+def test_a_title_naming_no_country_describes_the_person_before_it(ref):
+    # a title that names no country is Iran's only when it stands alone
+    ex = run(ref, {"a": "پاپ بندیکت شانزدهم، رهبر کاتولیک‌های جهان، روز دوشنبه با ولادیمیر پوتین، "
+                        "رئیس‌جمهوری روسیه، تلفنی گفتگو کرد."}, dt.datetime(2007, 5, 16, 11, 0, tzinfo=TEHRAN))
+    assert {p["official_id"] for p in parts(ex).values()} == {"pope-benedict-xvi", "vladimir-putin"}
+
+
+def test_a_name_the_gazetteer_lacks_before_its_title_in_a_list_of_counterparts(ref):
+    # "با NAME، TITLE، PERSON، TITLE، و TITLE": the unknown spelling is the first title's holder
+    ex = run(ref, {"a": "ظریف روز دوشنبه در تماس‌های تلفنی جداگانه با استیف بلوک، وزیر خارجه هلند، هایکو ماس، "
+                        "وزیر خارجه آلمان، و وزیر خارجه ایتالیا گفت برجام باید حفظ شود."}, PUB_2019)
+    assert calls(ex) == [["DE", "IR"], ["IR", "IT"], ["IR", "NL"]]

@@ -306,6 +306,7 @@ class Mention:
     absorbed: bool = False    # part of another mention's complement
     merged: bool = False      # a title merged into the person it describes
     bare: bool = False        # title with no country complement
+    by_default: bool = False  # a title that names no country, Iran's by default
     institution: bool = False  # the office, not its holder (دفتر نخست‌وزیر)
     group_call: bool = False  # سران / رهبران: a group counterpart
     np_start: int = -1        # the noun phrase with a title in apposition before it
@@ -470,7 +471,7 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
             if c and g.countries.get(c[0]):
                 m.country, m.end = c[0], c[1]
             elif not needs:
-                m.country = _infer_title_country(tnorm, g)
+                m.country, m.by_default = _infer_title_country(tnorm, g)
             else:
                 m.bare = True
             m.title_fa = orig(a, m.end)
@@ -634,17 +635,17 @@ def _title_countries(g: Gazetteer) -> dict[str, str]:
     return {}     # title -> country, filled as titles are first met
 
 
-def _infer_title_country(tnorm: str, g: Gazetteer) -> str:
+def _infer_title_country(tnorm: str, g: Gazetteer) -> tuple[str, bool]:
     known = _title_countries(g)
     if tnorm not in known:
         known[tnorm] = _title_country(tnorm, g)
     return known[tnorm]
 
 
-def _title_country(tnorm: str, g: Gazetteer) -> str:
+def _title_country(tnorm: str, g: Gazetteer) -> tuple[str, bool]:
     """The country a title that needs no complement belongs to: the organisation or
     country its own words name, else the one country whose office-holders bear it, else
-    the seat of government it names, else Iran's own offices."""
+    the seat of government it names, else Iran's own offices (then True: by default)."""
     orgs, forms, holders, seats = _country_name_norms(g)
     padded = f" {tnorm} "
 
@@ -653,16 +654,16 @@ def _title_country(tnorm: str, g: Gazetteer) -> str:
 
     code = named(orgs) or named(forms)
     if code:
-        return code
+        return code, False
     if len(holders.get(tnorm, ())) == 1:
-        return next(iter(holders[tnorm]))
+        return next(iter(holders[tnorm])), False
     code = named(seats)
     if code:
-        return code
+        return code, False
     for word, code in (("حماس", "PS"), ("حزب الله", "LB"), ("انصارالله", "YE"), ("یمن", "YE"), ("کردستان", "IQ")):
         if word in tnorm:
-            return code
-    return "IR"
+            return code, False
+    return "IR", True
 
 
 _COURTESY = tuple(norm(w) + " " for w in ("آقای", "خانم"))
@@ -675,9 +676,16 @@ def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], or
     or after آقای/خانم. One pass over the text's words."""
     first_full: dict[str, tuple[int, str]] = {}     # surname -> (end of the first full name, person)
     for m in mentions:
-        if m.kind != "person" or m.form_kind != "full":
+        if m.kind != "person" or m.form_kind not in ("full", "alias"):
             continue
-        words = norm(g.persons[m.official_id]["name_fa"]).split()
+        if m.form_kind == "full":
+            words = norm(g.persons[m.official_id]["name_fa"]).split()
+        else:
+            # a shorter form of the full name ("علی باقری" of علی باقری کنی): its last
+            # word is a surname only after a first name
+            words = s[m.start:m.end].split()
+            if len(words) != 2 or words[0] not in g.first_names:
+                continue
         last = words[-1] if len(words) >= 2 else ""
         if len(last) < 3 or last in g.stop or last in g.first_names:
             continue
@@ -768,19 +776,22 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
             continue      # "مشاور ارشد بلر": whose adviser (_envoy_complements), not the adviser
         if partner is not None and partner.official_id:
             pc = g.persons[partner.official_id]["country_code"]
-            if t.country is None or t.country == pc or t.bare:
+            # a title that names no country describes the person it is in apposition to
+            if t.country is None or t.country == pc or t.bare or t.by_default:
                 partner.title_fa = partner.title_fa or t.title_fa
                 partner.role_code = partner.role_code or t.role_code
                 partner.np_start = min(partner.np_start, t.start)
                 partner.np_end = max(partner.np_end, t.end)
                 t.merged = True
                 continue
-        if partner is not None:
+        # the next person, of another country, is the next item of a list
+        # ("با X، وزیر خارجه آلمان، دیوید کامرون، ..."): the title's name may stand before it
+        if prev is not None or (partner is not None and not partner.official_id):
             continue
         name = _name_before(g, s, t.start, honor_ends)
         if name is not None and not _name_ok(nt, text, span_starts, spans, t, name):
             name = None
-        if name is None:
+        if name is None and nxt is None:
             name = _name_after(g, s, t.end)
             if name is not None and not _name_ok(nt, text, span_starts, spans, t, name):
                 name = None
