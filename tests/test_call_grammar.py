@@ -1193,3 +1193,18 @@ def test_a_name_the_gazetteer_lacks_before_its_title_in_a_list_of_counterparts(r
     ex = run(ref, {"a": "ظریف روز دوشنبه در تماس‌های تلفنی جداگانه با استیف بلوک، وزیر خارجه هلند، هایکو ماس، "
                         "وزیر خارجه آلمان، و وزیر خارجه ایتالیا گفت برجام باید حفظ شود."}, PUB_2019)
     assert calls(ex) == [["DE", "IR"], ["IR", "IT"], ["IR", "NL"]]
+
+
+@pytest.mark.parametrize("text,who", [
+    # the day an anaphor gives is the day of the call it refers back to
+    ("جان کری در تماس تلفنی با سرگئی لاوروف درباره سوریه گفتگو کرد. این گفت‌وگو صبح دوشنبه انجام شد.", "US"),
+    ("جان کری و لاوروف در تماس تلفنی درباره سوریه گفتگو کردند. این تماس که صبح دوشنبه انجام شد، "
+     "به درخواست طرف آمریکایی صورت گرفت.", "US"),
+    ("جان کری در گفت‌وگوی تلفنی با لاوروف درباره سوریه رایزنی کرد.\nبه گزارش تاس، این گفت‌وگو صبح دوشنبه "
+     "برقرار شد.", None),
+])
+def test_an_anaphor_dates_the_call_it_refers_to(ref, text, who):
+    ex = run(ref, {"a": text}, dt.datetime(2016, 1, 13, 11, 0, tzinfo=TEHRAN))    # a Wednesday
+    assert calls(ex) == [["RU", "US"]]
+    assert day(ex) == (dt.date(2016, 1, 11), "day")
+    assert caller(ex) == who

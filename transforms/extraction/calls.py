@@ -64,7 +64,9 @@ class Call:
         return next((c.pred.mode for c in self.cands if c.pred.explicit), "phone")
 
     def initiator(self) -> str | None:
-        body = [c for c in self.cands if not c.headline and len(c.keys & self.keys) >= 2]
+        # an anaphor that names no caller ("این گفت‌وگو روز دوشنبه انجام شد") tells no direction
+        body = [c for c in self.cands if not c.headline and len(c.keys & self.keys) >= 2
+                and not (c.pred.anaphoric and c.caller is None)]
         evidence = body or [c for c in self.cands if len(c.keys & self.keys) >= 2]
         callers = {c.caller for c in evidence if c.caller}
         return callers.pop() if len(callers) == 1 else None
@@ -175,17 +177,23 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
             if other is not None:
                 _merge(calls, Cand([parts[0], other], None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
                 break
-    # "این گفت‌وگو به درخواست X انجام شد": the call just reported, placed by X
+    # "این گفت‌وگو به درخواست X انجام شد": the call just reported, placed by X;
+    # "این گفت‌وگو (که) شامگاه چهارشنبه انجام شد": the call just reported, on that day
     latest = None
     for r in reports:
-        if not (r.pred.anaphoric and r.pred.status == "reported" and not r.calls
-                and (r.requester is not None or r.caller_country)):
+        if not (r.pred.anaphoric and r.pred.status == "reported" and not r.calls):
+            continue
+        day = day_of(r.pred)
+        if day is None and r.requester is None and not r.caller_country:
             continue
         if latest is None:
             rank = {a: k for k, a in enumerate(sorted({q.pred.start for q in reports}))}
             latest = _Latest(calls, lambda c: rank[c.pred.start], len(rank))
         prev = latest.before(rank[r.pred.start])
         if prev is None:
+            continue
+        if r.requester is None and not r.caller_country:
+            _merge(calls, Cand(list(prev.parts), None, r, False, day, True), supporting=True)
             continue
         if r.requester is not None:
             got = resolver.resolve(r.requester, None, list(prev.parts))
@@ -195,7 +203,7 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
         else:
             keys = [p.key for p in prev.parts if p.country == r.caller_country]
         if len(keys) == 1:
-            _merge(calls, Cand(list(prev.parts), keys[0], r, False, None, True), supporting=True)
+            _merge(calls, Cand(list(prev.parts), keys[0], r, False, day, True), supporting=True)
     # reports naming one side of a known call add to it
     by_person: dict[str, Call] = {}
     for call in calls:
@@ -426,8 +434,8 @@ def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:
                 if c.day[1] == "month" and days and (c.day[0].year, c.day[0].month) not in {
                         (d.year, d.month) for d in days}:
                     continue          # ... or in another month ("آخرین بار در دسامبر ۲۰۲۲")
-            if supporting:
-                c.day = None      # a mention that only says "conversation" dates nothing
+            if supporting and not c.pred.anaphoric:
+                c.day = None      # a mention that only says "conversation" dates nothing; "این گفت‌وگو" does
             for p in c.parts:
                 if p.key in call.participants:
                     continue
