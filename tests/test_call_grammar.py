@@ -1208,3 +1208,19 @@ def test_an_anaphor_dates_the_call_it_refers_to(ref, text, who):
     assert calls(ex) == [["RU", "US"]]
     assert day(ex) == (dt.date(2016, 1, 11), "day")
     assert caller(ex) == who
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a noun a nuclear adjective modifies is of the nuclear family only
+    ("مرکل در تماس تلفنی با روحانی درباره سوخت هسته‌ای و نیروگاه اتمی بوشهر گفتگو کرد.", {"nuclear_sanctions"}),
+    ("مرکل در تماس تلفنی با روحانی گفت ایران نباید به دنبال سلاح‌های هسته‌ای باشد.", {"nuclear_sanctions"}),
+    # the noun alone keeps its own family
+    ("مرکل در تماس تلفنی با روحانی درباره سوخت و برق گفتگو کرد.", {"energy"}),
+    # "در حالی ... که C": the circumstance is not what was discussed
+    ("مرکل در حالی با روحانی تلفنی گفتگو کرد که روحانی برای شرکت در اجلاس سازمان ملل در نیویورک بود. "
+     "دو طرف درباره برجام گفتگو کردند.", {"nuclear_sanctions"}),
+    ("در حالی که ارتش عراق در بندر بصره مستقر شده بود، مرکل در تماس تلفنی با روحانی درباره برجام رایزنی کرد.",
+     {"nuclear_sanctions"}),
+])
+def test_topics_of_nuclear_nouns_and_circumstances(ref, text, expected):
+    assert topics(run(ref, {"a": text}, dt.datetime(2017, 5, 16, 11, 0, tzinfo=TEHRAN))) == expected

@@ -269,9 +269,37 @@ _NOT_DISCUSSED = re.compile(r"(?:^|\s)(?:(?:مطرح|بحث|صحبتی|گفتگ�
                             r"|به میان نیامد)(?=\s|$|\.|،)")
 
 
+# "در حالی (...) که C": C is the circumstance of the main clause
+_WHILE = re.compile(r"(?:^|\s)در حالی(?=\s|$|،)")
+_THAT = re.compile(r"(?:^|\s)که(?=\s|$)")
+_CALL_WORD = re.compile(r"(?:^|\s)(?:تماس|تلفن|گفتگو|گفت و گو|گفت وگو|مکالمه|رایزنی)")
+
+
+def _circumstance(s: str, a: int, b: int) -> tuple[int, int] | None:
+    """The span of a "در حالی ... که" circumstance in s[a:b] that does not itself tell a
+    call: "در حالی که C، ..." up to the comma, "X در حالی ... V که C" to the end."""
+    m = _WHILE.search(s, a, b)
+    if m is None:
+        return None
+    that = _THAT.search(s, m.end(), b)
+    if that is None:
+        return None
+    lo = that.start()
+    hi = b
+    if not s[m.end():that.start()].strip():          # "در حالی که C، M"
+        comma = s.find("،", that.end(), b)
+        hi = comma if comma >= 0 else b
+    if _CALL_WORD.search(s, lo, hi):
+        return None
+    return lo, hi
+
+
 def _discussed(s: str, a: int, b: int, words: list) -> list:
-    """The topic words of s[a:b] but those of a clause that says they were not discussed:
-    from the verb or comma before "... مطرح نشد" to it."""
+    """The topic words of s[a:b] but those of a clause that says they were not discussed
+    (from the verb or comma before "... مطرح نشد" to it) and those of a circumstance."""
+    while_ = _circumstance(s, a, b)
+    if while_ is not None:
+        words = [(y, w) for y, w in words if not while_[0] <= y <= while_[1]]
     neg = _NOT_DISCUSSED.search(s, a, b)
     if neg is None:
         return words
@@ -293,7 +321,8 @@ def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded
     glued, offs = _glued(s, zwnj, a, b)
     out = []
     prev = None
-    for gx, gy, w in topic_hits(glued, 0, len(glued), lex):
+    hits = topic_hits(glued, 0, len(glued), lex)
+    for k, (gx, gy, w) in enumerate(hits):
         x, y = offs[gx], offs[gy - 1] + 1
         adjective = prev is not None and prev[2].code == "conflict_crisis" and not glued[prev[1]:gx].strip()
         prev = (gx, gy, w)
@@ -301,12 +330,18 @@ def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded
             continue
         if adjective and w.code == "security_defense":
             continue          # "حمله نظامی"، "درگیری‌های نظامی": the military act is the conflict
+        if w.code != "nuclear_sanctions" and k + 1 < len(hits) and hits[k + 1][2].code == "nuclear_sanctions" \
+                and hits[k + 1][2].form in _NUCLEAR_ADJECTIVES \
+                and not glued[gy:hits[k + 1][0]].strip():
+            continue          # "سلاح هسته‌ای"، "سوخت هسته‌ای"، "نیروگاه اتمی": the nuclear word says it
         k = bisect.bisect_right(ex_a, x) - 1
         if k >= 0 and excluded[k][0] <= x < excluded[k][1]:
             continue
         out.append((y, w))
     return out
 
+
+_NUCLEAR_ADJECTIVES = frozenset(("هسته ای", "اتمی"))   # families of topic_words.csv
 
 _PARTY_LINK = re.compile(r"\s*(?:(?:میان|بین|با)\s+)?")
 # "توافق آتش‌بس میان ..."، "تفاهم‌نامه همکاری بین ...": a word or two of the agreement's name first
