@@ -1224,3 +1224,13 @@ def test_an_anaphor_dates_the_call_it_refers_to(ref, text, who):
 ])
 def test_topics_of_nuclear_nouns_and_circumstances(ref, text, expected):
     assert topics(run(ref, {"a": text}, dt.datetime(2017, 5, 16, 11, 0, tzinfo=TEHRAN))) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # an outlet's name in an attribution or a label opening the sentence is no topic
+    "به گزارش تجارت نیوز، پوتین روز جمعه در تماس تلفنی با ترامپ درباره بازار نفت گفتگو کرد.",
+    "دنیای اقتصاد: پوتین روز جمعه در تماس تلفنی با ترامپ درباره بازار نفت گفتگو کرد.",
+    "به نوشته اکو ایران، پوتین روز جمعه در تماس تلفنی با ترامپ درباره بازار نفت گفتگو کرد.",
+])
+def test_the_source_of_a_text_is_no_topic(ref, text):
+    assert topics(run(ref, {"a": text}, dt.datetime(2020, 4, 11, 11, 0, tzinfo=TEHRAN))) == {"energy"}

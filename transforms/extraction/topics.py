@@ -294,12 +294,32 @@ def _circumstance(s: str, a: int, b: int) -> tuple[int, int] | None:
     return lo, hi
 
 
+# "به گزارش X،"، "به نقل از X،": the source, up to its comma
+_ATTRIBUTION = re.compile(r"(?:^|\s)(?:به گزارش|به نقل از|به نوشته)\s[^،:.]{1,60}?(?=،)")
+
+
+def _sources(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Spans of s[a:b] that name where the text comes from, not what was said: an
+    attribution ("به گزارش دنیای اقتصاد،") and a label of up to three words opening the
+    sentence ("اکوایران: ...") — an outlet's name is no topic."""
+    out = [(m.start(), m.end()) for m in _ATTRIBUTION.finditer(s, a, b)]
+    colon = s.find(":", a, min(b, a + 40))
+    if colon > a and len(s[a:colon].split()) <= 3:
+        words = s[a:colon].split()
+        if not any(verb_at(words, k) for k in range(len(words))):
+            out.append((a, colon))
+    return out
+
+
 def _discussed(s: str, a: int, b: int, words: list) -> list:
     """The topic words of s[a:b] but those of a clause that says they were not discussed
-    (from the verb or comma before "... مطرح نشد" to it) and those of a circumstance."""
+    (from the verb or comma before "... مطرح نشد" to it), of a circumstance and of the
+    text's source."""
     while_ = _circumstance(s, a, b)
     if while_ is not None:
         words = [(y, w) for y, w in words if not while_[0] <= y <= while_[1]]
+    for lo, hi in _sources(s, a, b):
+        words = [(y, w) for y, w in words if not lo <= y <= hi]
     neg = _NOT_DISCUSSED.search(s, a, b)
     if neg is None:
         return words
