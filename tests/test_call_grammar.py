@@ -1234,3 +1234,26 @@ def test_topics_of_nuclear_nouns_and_circumstances(ref, text, expected):
 ])
 def test_the_source_of_a_text_is_no_topic(ref, text):
     assert topics(run(ref, {"a": text}, dt.datetime(2020, 4, 11, 11, 0, tzinfo=TEHRAN))) == {"energy"}
+
+
+@pytest.mark.parametrize("text,pairs", [
+    # a verb of talk coordinated to a call's clause, with a با-object of its own: another call
+    ("پوتین روز دوشنبه با اردوغان تلفنی گفتگو کرد و سپس با الهام علی‌اف نیز صحبت کرد.", [["AZ", "RU"], ["RU", "TR"]]),
+    # ... not a meeting, nor talk with someone who is no official, nor the same side again
+    ("پوتین روز دوشنبه با اردوغان تلفنی گفتگو کرد و سپس با الهام علی‌اف در باکو دیدار و گفتگو کرد.", [["RU", "TR"]]),
+    ("پوتین روز دوشنبه با اردوغان تلفنی گفتگو کرد و سپس با خبرنگاران صحبت کرد.", [["RU", "TR"]]),
+    ("پوتین روز دوشنبه با اردوغان تلفنی گفتگو کرد و با او درباره سوریه صحبت کرد.", [["RU", "TR"]]),
+])
+def test_a_coordinated_verb_of_talk_is_another_call_on_the_same_day(ref, text, pairs):
+    ex = run(ref, {"a": text}, PUB_2019)
+    assert calls(ex) == pairs
+    assert {day(ex, seq=k) for k in range(len(pairs))} == {(dt.date(2019, 5, 13), "day")}
+
+
+def test_an_anaphor_after_a_countrys_source_is_that_countrys_call(ref):
+    # "کرملین در گزارش خود از این تماس": the call Russia took part in, not the latest one
+    ex = run(ref, {"a": "آنگلا مرکل با پوتین تلفنی گفتگو کرد و پس از آن با ولودیمیر زلنسکی نیز صحبت کرد. کرملین در "
+                        "گزارش خود از این تماس اعلام کرد این گفتگو به درخواست طرف آلمانی انجام شد."},
+             dt.datetime(2020, 3, 4, 11, 0, tzinfo=TEHRAN))
+    got = {tuple(sorted(parts(ex, "a", k))): caller(ex, "a", k) for k in range(n_calls(ex, "a"))}
+    assert got == {("DE", "RU"): "DE", ("DE", "UA"): None}

@@ -147,7 +147,8 @@ def _own_date(s: str, p, pub_local, lex: Lexicon):
     stop = m.start() if m else hi
     cues = [c for c in date_cues(s, lo, stop) if c.start < stop and not _verb_between(s, c, p)]
     if not cues:
-        return None
+        # "X روز یکشنبه با Y ... کرد و پس از آن با Z ... صحبت کرد": the first clause's day
+        return _own_date(s, p.coordinate, pub_local, lex) if p.coordinate is not None else None
     # a date right after the call noun modifies it ("گفت‌وگوی تلفنی روز دوشنبه X و Y"),
     # whatever other date the clause gives (the day the text was released)
     modifier = next((c for c in cues if c.start >= p.end and not s[p.end:c.start].strip()), None)

@@ -20,6 +20,8 @@ body, the headline's.
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass, field
 
@@ -192,6 +194,7 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
         prev = latest.before(rank[r.pred.start])
         if prev is None:
             continue
+        prev = _of_the_source(calls, H, r, prev)
         if r.requester is None and not r.caller_country:
             _merge(calls, Cand(list(prev.parts), None, r, False, day, True), supporting=True)
             continue
@@ -405,6 +408,27 @@ class _Latest:
                 best = self.tree[i]
             i -= i & -i
         return best[1] if best is not None else None
+
+
+def _of_the_source(calls: _Calls, H: Heads, r: Report, prev: Cand) -> Cand:
+    """"کرملین در گزارش خود از این تماس ...": an anaphor whose sentence names a country
+    (or its seat) before it, as the source of what it says, refers to the latest call
+    that country takes part in, not to the latest call."""
+    lo = H.sent_n[r.pred.sentence][0] if r.pred.sentence < len(H.sent_n) else r.pred.clause[0]
+    k = bisect.bisect_left(H.country_starts, lo)
+    named = set()
+    while k < len(H.countries) and H.countries[k][0] < r.pred.start:
+        named.add(H.countries[k][2])
+        k += 1
+    if not named or named & {p.country for p in prev.parts}:
+        return prev
+    best = None
+    for call in calls:
+        for c in call.cands:
+            if c.pred.start < r.pred.start and named & {p.country for p in c.parts} \
+                    and (best is None or c.pred.start > best.pred.start):
+                best = c
+    return best or prev
 
 
 def _merge(calls: _Calls, c: Cand, supporting: bool = False) -> None:

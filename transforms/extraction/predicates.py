@@ -84,6 +84,7 @@ class Predicate:
     noun: tuple[int, int] | None = None  # for an adverb: the conversation noun it modifies
     anaphoric: bool = False            # "این تماس"، "آن گفت‌وگو": a call already reported
     in_person: bool = False            # a bare conversation word beside a meeting word: "دیدار و گفت‌وگو کرد"
+    coordinate: "Predicate | None" = None  # the call whose clause this one's is coordinated to
 
     @property
     def directional(self) -> bool:
@@ -172,7 +173,29 @@ def find_predicates(nt: NormText, sent_n: list[tuple[int, int]], lex: Lexicon) -
         p.tok_start = toks.index_at(p.start)
         p.tok_end = toks.index_at(p.noun[1] if p.noun else p.end)
         _analyse(p, nt, toks, lex)
+    _coordinated_channels(out, toks)
     return out, toks
+
+
+def _coordinated_channels(preds: list[Predicate], toks: Tokens) -> None:
+    """"X با Y تلفنی گفت‌وگو کرد و پس از آن با Z نیز صحبت کرد": a verb of talk in a
+    clause coordinated to a call's clause, with a با-object of its own and no subject, is
+    another call on the same channel."""
+    texts = toks.texts
+    prev = None
+    for q in preds:
+        if prev is not None and prev.sentence == q.sentence and prev.explicit and prev.status == "reported" \
+                and q.family == "talk" and not q.explicit and not q.anaphoric and not q.in_person \
+                and q.prep is None and q.verb is not None and q.status == "reported" \
+                and prev.clause == q.clause and prev.tok_end < q.tok_start:
+            between = texts[prev.tok_end:q.tok_start]
+            verb_end = next((k for k in range(len(between)) if verb_at(between, k)), None)
+            if verb_end is not None:
+                rest = between[verb_end:]
+                if "و" in rest and "با" in rest[rest.index("و"):]:
+                    q.explicit, q.mode, q.coordinate = True, prev.mode, prev
+        if q.explicit:
+            prev = q
 
 
 # where any predicate can start: its call word, or the words that may come before تلفنی
