@@ -1257,3 +1257,15 @@ def test_an_anaphor_after_a_countrys_source_is_that_countrys_call(ref):
              dt.datetime(2020, 3, 4, 11, 0, tzinfo=TEHRAN))
     got = {tuple(sorted(parts(ex, "a", k))): caller(ex, "a", k) for k in range(n_calls(ex, "a"))}
     assert got == {("DE", "RU"): "DE", ("DE", "UA"): None}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a visit or meeting with someone, or to a country, that takes no part in the call is no visit topic
+    ("مودی در تماس تلفنی با پوتین با اشاره به دیدار اخیر خود با شی جین‌پینگ گفت هند به گفتگو ادامه می‌دهد.", set()),
+    ("مودی در تماس تلفنی با پوتین درباره سفر به پکن گفتگو کرد.", set()),
+    # ... but one between the parties is
+    ("مودی در تماس تلفنی با پوتین از او برای سفر به دهلی نو دعوت کرد.", {"visits_invitations"}),
+    ("مودی در تماس تلفنی با پوتین درباره دیدار با رئیس‌جمهور روسیه در اجلاس آینده گفتگو کرد.", {"visits_invitations"}),
+])
+def test_a_visit_of_others_is_no_visit_between_the_parties(ref, text, expected):
+    assert topics(run(ref, {"a": text}, dt.datetime(2021, 5, 16, 11, 0, tzinfo=TEHRAN))) == expected

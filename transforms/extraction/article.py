@@ -281,8 +281,10 @@ class _Shared:
     the ZWNJ positions; computed once per article, not once per call."""
 
     def __init__(self, nt, text, sent_n, H: Heads, calls: list[Call]):
-        self.excluded = sorted((m.np_start, m.np_end) for m in H.all if m.kind != "pronoun")
-        self.starts = ([a for a, _ in self.excluded], [a for a, _, _ in H.countries])
+        # (start, end, countries) of each official's noun phrase
+        self.excluded = sorted(((m.np_start, m.np_end, frozenset(H.countries_of(m) - {None}))
+                                for m in H.all if m.kind != "pronoun"), key=lambda e: e[:2])
+        self.starts = ([e[0] for e in self.excluded], [a for a, _, _ in H.countries])
         self.zwnj = zwnj_spaces(nt, text)
         self.calls_in: dict[int, set[int]] = {}      # sentence -> the calls it reports
         for k, call in enumerate(calls):

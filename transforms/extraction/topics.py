@@ -260,6 +260,9 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
                 continue
             if w.code == "agreements" and _third_party(s, y, b, parties, country_spans, c_starts):
                 continue
+            if w.code == "visits_invitations" and _visit_of_others(s, y, b, parties, excluded, starts[0],
+                                                                   country_spans, c_starts):
+                continue
             got[w.code] = (sents[i].start, sents[i].end)
     return got
 
@@ -359,6 +362,32 @@ def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded
             continue
         out.append((y, w))
     return out
+
+
+# a visit or meeting "با/به" someone: the words that may stand between ("دیدار اخیر خود با")
+_VISIT_WORDS = frozenset(norm(w) for w in ("دیدار", "دیدارهای", "دیدارش", "ملاقات", "سفر", "سفرش", "سفرهای", "بازدید"))
+_VISIT_GAP = re.compile(r"(?:\s+(?:اخیر|خود|رسمی|قبلی|پیشین|هفته گذشته|روز گذشته|امروز|دیروز)){0,3}\s+(?:با|به)\s+")
+
+
+def _visit_of_others(s: str, y: int, end: int, parties: set, excluded, ex_starts, country_spans, c_starts) -> bool:
+    """A visit or meeting with someone, or to a country, that takes no part in the call
+    ("دیدار اخیر خود با جرج بوش"، "سفر به پکن"): not a visit between the parties."""
+    if not parties:
+        return False
+    word_start = s.rfind(" ", 0, y) + 1
+    if s[word_start:y] not in _VISIT_WORDS:
+        return False
+    m = _VISIT_GAP.match(s, y, end)
+    if m is None:
+        return False
+    pos = m.end()
+    k = bisect.bisect_left(ex_starts, pos)
+    if k < len(excluded) and excluded[k][0] == pos:
+        named = excluded[k][2]
+    else:
+        j = bisect.bisect_left(c_starts, pos)
+        named = {country_spans[j][2]} if j < len(country_spans) and country_spans[j][0] == pos else set()
+    return bool(named) and not (named & parties)
 
 
 _NUCLEAR_ADJECTIVES = frozenset(("هسته ای", "اتمی"))   # families of topic_words.csv
