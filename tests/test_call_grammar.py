@@ -1269,3 +1269,18 @@ def test_an_anaphor_after_a_countrys_source_is_that_countrys_call(ref):
 ])
 def test_a_visit_of_others_is_no_visit_between_the_parties(ref, text, expected):
     assert topics(run(ref, {"a": text}, dt.datetime(2021, 5, 16, 11, 0, tzinfo=TEHRAN))) == expected
+
+
+@pytest.mark.parametrize("text,pair,saudi", [
+    # "X بن Y" after a given name is that person's full name (an official the gazetteer
+    # lacks, of the title's country), not the one called "بن Y"
+    ("زنگنه در تماس تلفنی با عبدالعزیز بن سلمان وزیر انرژی عربستان درباره بازار نفت گفتگو کرد.",
+     [["IR", "SA"]], "text"),
+    ("پوتین در تماس تلفنی با بن سلمان درباره بازار نفت گفتگو کرد.", [["RU", "SA"]], "mohammed-bin-salman"),
+    ("پوتین در تماس تلفنی با محمد بن سلمان درباره بازار نفت گفتگو کرد.", [["RU", "SA"]], "mohammed-bin-salman"),
+])
+def test_a_patronymic_inside_a_longer_name_is_not_the_short_names_person(ref, text, pair, saudi):
+    ex = run(ref, {"a": text}, dt.datetime(2020, 4, 10, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == pair
+    got = parts(ex)["SA"]["official_id"]
+    assert got.startswith("x-") if saudi == "text" else got == saudi

@@ -542,7 +542,7 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
     mentions += _surnames_after_full_names(g, s, mentions, orig, nt.to_norm(first_break) if first_break > 0 else 0)
     for pm in _PRONOUN_RE.finditer(s):
         mentions.append(Mention("pronoun", pm.start(), pm.end()))
-    mentions = [m for m in mentions if not _part_of_other_name(s, m)]
+    mentions = [m for m in mentions if not _part_of_other_name(s, m) and not _inside_patronymic(g, s, m)]
     for m in mentions:
         m.np_start, m.np_end = m.start, m.end
     mentions.sort(key=lambda m: (m.start, -m.end))
@@ -569,6 +569,21 @@ def _part_of_other_name(s: str, m: Mention) -> bool:
     if open_ < 0 or close < 0 or "»" in s[open_:m.start] or "«" in s[m.end:close]:
         return False
     return len(s[open_ + 1:close].split()) > 1
+
+
+_PATRONYMIC = tuple(norm(w) + " " for w in ("بن", "ابن", "بنت"))
+
+
+def _inside_patronymic(g: Gazetteer, s: str, m: Mention) -> bool:
+    """A short name that opens with its patronymic ("بن سلمان") right after a name word
+    is the end of someone else's full name ("عبدالعزیز بن سلمان"), not that person."""
+    if m.kind != "person" or not s.startswith(_PATRONYMIC, m.start):
+        return False
+    words = words_before(s, m.start, 1)
+    if not words or s[words[0][1]:m.start].strip():
+        return False          # a comma or other mark between: not one name
+    w = words[0][2]
+    return w not in NAME_STOP and w not in g.stop and w not in g.titles and not w.isdigit()
 
 
 # A pronoun that is a whole token.
