@@ -1284,3 +1284,12 @@ def test_a_patronymic_inside_a_longer_name_is_not_the_short_names_person(ref, te
     assert calls(ex) == pair
     got = parts(ex)["SA"]["official_id"]
     assert got.startswith("x-") if saudi == "text" else got == saudi
+
+
+@pytest.mark.parametrize("text", [
+    # "همتای روس او/وی": the pronoun after a counterpart says whose counterpart, like خود
+    "وزیر انرژی عربستان و همتای روس او امروز در تماس تلفنی بر سر کاهش تولید به توافق رسیدند.",
+    "وزیر انرژی عربستان و همتای روس وی امروز در تماس تلفنی درباره بازار نفت گفتگو کردند.",
+])
+def test_a_pronoun_after_a_counterpart_is_its_possessive(ref, text):
+    assert calls(run(ref, {"a": text}, dt.datetime(2020, 4, 15, 11, 0, tzinfo=TEHRAN))) == [["RU", "SA"]]

@@ -540,8 +540,12 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
                 t.title_fa = orig(t.start, t.end)
     first_break = text.find("\n")
     mentions += _surnames_after_full_names(g, s, mentions, orig, nt.to_norm(first_break) if first_break > 0 else 0)
+    # "همتای روس او": the pronoun right after a counterpart is its possessive (whose
+    # counterpart), as خود is, not a mention of its own
+    counterpart_ends = {m.end for m in mentions if m.kind == "title" and m.counterpart}
     for pm in _PRONOUN_RE.finditer(s):
-        mentions.append(Mention("pronoun", pm.start(), pm.end()))
+        if pm.start() - 1 not in counterpart_ends or s[pm.start() - 1] != " ":
+            mentions.append(Mention("pronoun", pm.start(), pm.end()))
     mentions = [m for m in mentions if not _part_of_other_name(s, m) and not _inside_patronymic(g, s, m)]
     for m in mentions:
         m.np_start, m.np_end = m.start, m.end
