@@ -1293,3 +1293,15 @@ def test_a_patronymic_inside_a_longer_name_is_not_the_short_names_person(ref, te
 ])
 def test_a_pronoun_after_a_counterpart_is_its_possessive(ref, text):
     assert calls(run(ref, {"a": text}, dt.datetime(2020, 4, 15, 11, 0, tzinfo=TEHRAN))) == [["RU", "SA"]]
+
+
+@pytest.mark.parametrize("text,who", [
+    # a surname that is also someone's first name is the person named in full before it,
+    # unless another name word follows (then it opens that other name)
+    ("نواز شریف دیروز به لندن رفت. شریف امروز در تماس تلفنی با روحانی درباره خط لوله گاز گفتگو کرد.", "nawaz-sharif"),
+    ("نواز شریف دیروز به لندن رفت. شریف اسماعیل نخست وزیر مصر امروز در تماس تلفنی با روحانی گفتگو کرد.",
+     "sherif-ismail"),
+])
+def test_a_surname_that_is_also_a_first_name(ref, text, who):
+    ex = run(ref, {"a": text}, dt.datetime(2016, 5, 15, 11, 0, tzinfo=TEHRAN))
+    assert {p["official_id"] for p in parts(ex).values()} == {who, "hassan-rouhani"}

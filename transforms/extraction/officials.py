@@ -706,7 +706,7 @@ def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], or
             if len(words) != 2 or words[0] not in g.first_names:
                 continue
         last = words[-1] if len(words) >= 2 else ""
-        if len(last) < 3 or last in g.stop or last in g.first_names:
+        if len(last) < 3 or last in g.stop:
             continue
         if last not in first_full or m.end < first_full[last][0]:
             first_full[last] = (m.end, m.official_id)
@@ -720,12 +720,20 @@ def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], or
         if got is None or hit.start() < got[0] and not (
                 hit.start() < headline_end or s[max(0, hit.start() - 6):hit.start()].endswith(_COURTESY)):
             continue
+        if hit.group() in g.first_names and not _name_ends_at(g, s, hit.end()):
+            continue          # "شریف" of شهباز شریف, but not the first name of "شریف اسماعیل"
         a, b = hit.span()
         k = bisect.bisect_right(taken, (a, len(s))) - 1
         if k >= 0 and taken[k][1] > a:
             continue          # inside another mention
         out.append(Mention("person", a, b, official_id=got[1], form_kind="surname", name_text=orig(a, b)))
     return out
+
+
+def _name_ends_at(g: Gazetteer, s: str, pos: int) -> bool:
+    """No further name word follows pos: a mark, or a word that is never part of a name."""
+    nxt = words_after(s, pos, 1)
+    return not nxt or bool(s[pos:nxt[0][0]].strip()) or nxt[0][2] in NAME_STOP or nxt[0][2] in g.stop
 
 
 def _dedupe_nested(ms: list[Mention]) -> list[Mention]:
