@@ -305,6 +305,15 @@ _CLAIM_OF_CALL = re.compile(r"(?:^|\s)(?<!\sبه )(?<!^به )(?:ادعا|شای�
                             r"(?:(?: \S+){0,4} (?:درباره|مبنی بر|در مورد|در باره)(?: (?:یک|این|آن))?)?\s*$")
 
 
+def _own_clause_before(texts: list[str], i0: int, lo: int) -> list[str]:
+    """The tokens before the predicate back to the verb or comma that ends the clause
+    before it: an adverb there modifies the predicate's verb."""
+    k = i0
+    while k > lo and texts[k - 1] != "،" and not verb_at(texts, k - 1):
+        k -= 1
+    return texts[k:i0]
+
+
 def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     s = nt.s
     lo, hi = p.clause
@@ -475,9 +484,16 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
         k -= 1
     if k >= 0 and texts[k] in media and p.prep is None:
         status = "interview"
+    # "گفت‌وگوی تلفنی قریب‌الوقوع/آتی/احتمالی X": a call still to come
+    prospective = lex.words("prospective")
+    after_noun = texts[i1:min(last, i1 + 2)]
+    if status == "reported" and (any(t in prospective for t in after_noun) or " ".join(after_noun) in prospective):
+        status = "planned"
     habitual = lex.words("habitual")
-    if any(t in habitual for t in texts[max(i0 - 3, toks.index_at(lo)):i0] + texts[i1:min(last, i1 + 2)]):
-        status = "habitual"       # "بارها تلفنی صحبت کرده‌ایم"، "تماس‌های تلفنی مداوم"
+    near = texts[max(i0 - 3, toks.index_at(lo)):i0] + texts[i1:min(last, i1 + 2)]
+    if any(t in habitual for t in near) or any(
+            habitual.get(t) == "adverb" for t in _own_clause_before(texts, i0, toks.index_at(lo))):
+        status = "habitual"       # "تماس‌های تلفنی مداوم"، "بارها با X تلفنی صحبت کرده‌ایم"
     if p.plural and re.search(r"(^|\s)ادامه (دارد|دارند)(\s|$)", after):
         status = "habitual"
     p.status = status
