@@ -837,7 +837,9 @@ def _name_ok(nt: NormText, text: str, span_starts, spans, t, name) -> bool:
     """The name span crosses no line break or colon and overlaps no other mention."""
     a, b = name
     lo, hi = (a, t.start) if a < t.start else (t.end, b)
-    x, y = nt.orig(lo, hi)
+    # up to where the next part starts in the original: a line break folded into the
+    # matching form's space ("سرویس سیاسی-\nدبیر ...") still separates them
+    x, y = nt.orig(lo, hi)[0], nt.offset(hi)
     if "\n" in text[x:y] or ":" in text[x:y]:
         return False
     k = bisect.bisect_left(span_starts, b)
