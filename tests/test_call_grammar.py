@@ -1346,3 +1346,18 @@ def test_a_dateline_ending_a_line_is_no_name_of_the_title_after_it(ref):
 ])
 def test_the_energy_ministers_of_producers(ref, text, pub, minister):
     assert minister in {p["official_id"] for p in parts(run(ref, {"a": text}, pub)).values()}
+
+
+def test_the_people_of_a_circumstance_are_not_the_subject(ref):
+    # "X ... در حالی که Y در راه فرودگاه بود، با او تماس گرفت": X called, not Y
+    ex = run(ref, {"a": "صدراعظم آلمان شامگاه جمعه در حالی که ولادیمیر پوتین در راه سوچی بود، با او تماس تلفنی گرفت."},
+             dt.datetime(2019, 5, 18, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["DE", "RU"]] and caller(ex) == "DE"
+
+
+def test_a_plural_title_after_a_list_of_names_lets_the_list_go_on(ref):
+    # "با A، B و C وزیران خارجه X، Y و Z و D مسئول ...": one call with all five
+    ex = run(ref, {"a": "ظریف روز پنجشنبه در یک کنفرانس ویدئویی مشترک با ژان ایو لودریان، جرمی هانت و هایکو ماس "
+                        "وزیران خارجه فرانسه، انگلیس و آلمان و فدریکا موگرینی مسئول سیاست خارجی اتحادیه اروپا "
+                        "درباره برجام گفتگو کرد."}, PUB_2019)
+    assert calls(ex) == [["DE", "EU", "FR", "GB", "IR"]]

@@ -165,6 +165,12 @@ class Heads:
             if by_and:
                 j += 2
             elif not comma:
+                # "A، B و C وزیران خارجه X، Y و Z و D": the plural title right after the
+                # list describes it, and the list goes on after it
+                nxt = self.at(s, j)
+                if nxt is not None and nxt.np_start < limit and _apposed(out, nxt, self.countries_of):
+                    pos = nxt.np_end
+                    continue
                 return out[:closed]
             nxt = self.at(s, j)
             if nxt is None or nxt.np_start >= limit or nxt.kind == "pronoun":
@@ -557,12 +563,26 @@ def _governed(s: str, toks: Tokens, h: Mention) -> bool:
     return t in GOVERNING or (t == "به" and i > 0)
 
 
+_WHILE_THAT = re.compile(r"(?:^|\s)در حالی که\s")
+
+
+def _circumstances(s: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """"در حالی که C،" inserted before the predicate: C's people are not its subject."""
+    out = []
+    for m in _WHILE_THAT.finditer(s, lo, hi):
+        comma = s.find("،", m.end(), hi)
+        if comma >= 0:
+            out.append((m.start(), comma))
+    return out
+
+
 def _subject(s: str, toks: Tokens, H: Heads, lo: int, anchor: int, exclude: list[Mention]) -> list[Mention]:
     """The nearest official noun phrase before anchor in [lo, anchor) that no
     preposition governs, with what it is coordinated with."""
     cands = [h for h in H.in_range(lo, anchor) if h not in exclude and _usable(h)]
+    inserted = _circumstances(s, lo, anchor)
     for h in reversed(cands):
-        if h.np_end > anchor or _governed(s, toks, h):
+        if h.np_end > anchor or _governed(s, toks, h) or any(a <= h.np_start < b for a, b in inserted):
             continue
         # the start of its coordination: walk back through و / ،
         group_start = h
