@@ -1231,6 +1231,9 @@ def test_topics_of_nuclear_nouns_and_circumstances(ref, text, expected):
     "به گزارش تجارت نیوز، پوتین روز جمعه در تماس تلفنی با ترامپ درباره بازار نفت گفتگو کرد.",
     "دنیای اقتصاد: پوتین روز جمعه در تماس تلفنی با ترامپ درباره بازار نفت گفتگو کرد.",
     "به نوشته اکو ایران، پوتین روز جمعه در تماس تلفنی با ترامپ درباره بازار نفت گفتگو کرد.",
+    # ... also in a sentence after the first
+    "پوتین روز جمعه در تماس تلفنی با ترامپ درباره بازار نفت گفتگو کرد. به گزارش تجارت نیوز، دو طرف بر "
+    "ادامه گفتگوها تاکید کردند.",
 ])
 def test_the_source_of_a_text_is_no_topic(ref, text):
     assert topics(run(ref, {"a": text}, dt.datetime(2020, 4, 11, 11, 0, tzinfo=TEHRAN))) == {"energy"}
@@ -1361,3 +1364,24 @@ def test_a_plural_title_after_a_list_of_names_lets_the_list_go_on(ref):
                         "وزیران خارجه فرانسه، انگلیس و آلمان و فدریکا موگرینی مسئول سیاست خارجی اتحادیه اروپا "
                         "درباره برجام گفتگو کرد."}, PUB_2019)
     assert calls(ex) == [["DE", "EU", "FR", "GB", "IR"]]
+
+
+@pytest.mark.parametrize("after", [
+    # another development after the call is not its content
+    "در همین حال، وزیر نیرو از افزایش صادرات برق به عراق خبر داد.",
+    "از سوی دیگر، قیمت نفت در بازارهای جهانی کاهش یافت.",
+    "ظریف همچنین امروز با سفیر جدید ژاپن دیدار و درباره همکاری‌های دانشگاهی گفت‌وگو کرد.",
+    # an event that only places the call in time
+    "این گفت‌وگو در آستانه سفر رئیس‌جمهور به نیویورک برای شرکت در مجمع عمومی سازمان ملل انجام شد.",
+    "این تماس دو روز پس از توقیف نفتکش ایرانی در آب‌های جبل‌الطارق صورت گرفت.",
+])
+def test_another_development_or_a_time_reference_after_the_call_is_no_topic(ref, after):
+    ex = run(ref, {"a": "ظریف امروز در تماس تلفنی با فواد حسین درباره زائران اربعین گفت‌وگو کرد. " + after},
+             dt.datetime(2021, 5, 16, 11, 0, tzinfo=TEHRAN))
+    assert topics(ex) == {"consular_prisoners"}
+
+
+def test_the_eve_of_an_event_is_no_topic_but_the_call_sentence_is(ref):
+    ex = run(ref, {"a": "در آستانه سفر ترامپ به پکن، وزیران خارجه پاکستان و چین در گفت‌وگوی تلفنی درباره "
+                        "همکاری‌های اقتصادی رایزنی کردند."}, dt.datetime(2025, 10, 16, 11, 0, tzinfo=TEHRAN))
+    assert topics(ex) == {"trade_economy"}

@@ -563,7 +563,7 @@ def _governed(s: str, toks: Tokens, h: Mention) -> bool:
     return t in GOVERNING or (t == "به" and i > 0)
 
 
-_WHILE_THAT = re.compile(r"(?:^|\s)در حالی که\s")
+_WHILE_THAT = re.compile(r"(?<!\S)در حالی که\s")
 
 
 def _circumstances(s: str, lo: int, hi: int) -> list[tuple[int, int]]:

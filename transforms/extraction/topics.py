@@ -36,6 +36,12 @@ CONTINUATION = ("این تماس", "این گفتگو", "این گفت وگو", 
 CONTINUATION = tuple(norm(w) for w in CONTINUATION)  # in the matching form, as the text is compared
 OPENERS = ("وی ", "او ", "ایشان ", "همچنین ", "در ادامه ", "وی همچنین", "این مقام ")
 NEW_ITEM = ("#", "🔹", "▪", "◀")
+# discourse markers that open another development, not more of the call ("در همین حال، ...")
+ANOTHER_MATTER = tuple(norm(w) for w in ("در همین حال", "در همین حین", "از سوی دیگر", "از طرف دیگر", "در خبری دیگر",
+                                         "در خبر دیگری", "همزمان"))
+# a meeting in person told as its own event ("X با Y دیدار کرد"): another event than the call
+_MEETING = re.compile(r"(?<!\S)(?:دیدار|ملاقات)(?: و (?:[^.،:]{0,80}? )?(?:گفتگو|گفت و گو|گفت وگو|رایزنی))? "
+                      r"(?:کرد|کردند|داشت|داشتند|می کند|می کنند|خواهد کرد|خواهند کرد)(?=\s|$|\.|،)")
 
 
 def _spellings(form: str) -> set[str]:
@@ -153,6 +159,9 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
                 if comma < 0:
                     break
                 seg = seg[comma + 1:]
+            named = any(c in seg for c in CONTINUATION)
+            if not named and (seg.lstrip().startswith(ANOTHER_MATTER) or _MEETING.search(seg)):
+                break             # "در همین حال، ..."، "X همچنین با Y دیدار کرد": another event
             colon = seg.find(":")
             label = seg[:colon].split() if colon >= 0 else []
             if label and len(label) <= 6 and not names_call(j) and not seg.lstrip().startswith(OPENERS) \
@@ -268,14 +277,14 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
 
 
 # "موضوع سفر در این تماس مطرح نشد": what the sentence says was not discussed is no topic
-_NOT_DISCUSSED = re.compile(r"(?:^|\s)(?:(?:مطرح|بحث|صحبتی|گفتگویی|اشاره ای|سخنی|حرفی) (?:نشد|نشده|نشدند|نبود)"
+_NOT_DISCUSSED = re.compile(r"(?<!\S)(?:(?:مطرح|بحث|صحبتی|گفتگویی|اشاره ای|سخنی|حرفی) (?:نشد|نشده|نشدند|نبود)"
                             r"|به میان نیامد)(?=\s|$|\.|،)")
 
 
 # "در حالی (...) که C": C is the circumstance of the main clause
-_WHILE = re.compile(r"(?:^|\s)در حالی(?=\s|$|،)")
-_THAT = re.compile(r"(?:^|\s)که(?=\s|$)")
-_CALL_WORD = re.compile(r"(?:^|\s)(?:تماس|تلفن|گفتگو|گفت و گو|گفت وگو|مکالمه|رایزنی)")
+_WHILE = re.compile(r"(?<!\S)در حالی(?=\s|$|،)")
+_THAT = re.compile(r"(?<!\S)که(?=\s|$)")
+_CALL_WORD = re.compile(r"(?<!\S)(?:تماس|تلفن|گفتگو|گفت و گو|گفت وگو|مکالمه|رایزنی)")
 
 
 def _circumstance(s: str, a: int, b: int) -> tuple[int, int] | None:
@@ -298,7 +307,7 @@ def _circumstance(s: str, a: int, b: int) -> tuple[int, int] | None:
 
 
 # "به گزارش X،"، "به نقل از X،": the source, up to its comma
-_ATTRIBUTION = re.compile(r"(?:^|\s)(?:به گزارش|به نقل از|به نوشته)\s[^،:.]{1,60}?(?=،)")
+_ATTRIBUTION = re.compile(r"(?<!\S)(?:به گزارش|به نقل از|به نوشته)\s[^،:.]{1,60}?(?=،)")
 
 
 def _sources(s: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -314,6 +323,28 @@ def _sources(s: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
+# "در آستانه X" (on the eve of X): X dates the call, it is not what was discussed
+_EVE = re.compile(r"(?<!\S)در استانه\s")
+# "این گفت‌وگو یک روز پس از X انجام شد": the call placed in time by another event
+_CALL_PLACED = re.compile(r"(?<!\S)این (?:تماس|گفتگو|گفت و گو|گفت وگو|مکالمه|رایزنی)(?: تلفنی)?\s(?P<adjunct>.{0,200}?)"
+                          r"(?:انجام|صورت|برقرار)\s(?:شد|گرفت|شده است|گرفته است)(?=\s|$|\.|،)")
+_TEMPORAL = re.compile(r"(?<!\S)(?:در استانه|پس از|پیش از|بعد از|قبل از|همزمان با|در \S+ روز)\s")
+
+
+def _time_adjuncts(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Spans of s[a:b] that only place the call in time by another event (TOPICS.md: a
+    past event used as a date is no topic)."""
+    out = []
+    for m in _EVE.finditer(s, a, b):
+        comma = s.find("،", m.end(), b)
+        out.append((m.start(), comma if comma >= 0 else b))
+    for m in _CALL_PLACED.finditer(s, a, b):
+        t = _TEMPORAL.search(s, m.start("adjunct"), m.end("adjunct"))
+        if t is not None:
+            out.append((t.start(), m.end()))
+    return out
+
+
 def _discussed(s: str, a: int, b: int, words: list) -> list:
     """The topic words of s[a:b] but those of a clause that says they were not discussed
     (from the verb or comma before "... مطرح نشد" to it), of a circumstance and of the
@@ -321,7 +352,7 @@ def _discussed(s: str, a: int, b: int, words: list) -> list:
     while_ = _circumstance(s, a, b)
     if while_ is not None:
         words = [(y, w) for y, w in words if not while_[0] <= y <= while_[1]]
-    for lo, hi in _sources(s, a, b):
+    for lo, hi in _sources(s, a, b) + _time_adjuncts(s, a, b):
         words = [(y, w) for y, w in words if not lo <= y <= hi]
     neg = _NOT_DISCUSSED.search(s, a, b)
     if neg is None:
