@@ -1374,6 +1374,9 @@ def test_a_plural_title_after_a_list_of_names_lets_the_list_go_on(ref):
     # an event that only places the call in time
     "این گفت‌وگو در آستانه سفر رئیس‌جمهور به نیویورک برای شرکت در مجمع عمومی سازمان ملل انجام شد.",
     "این تماس دو روز پس از توقیف نفتکش ایرانی در آب‌های جبل‌الطارق صورت گرفت.",
+    "این تماس دو روز پس از توقیف نفتکش ایرانی در آب‌های جبل‌الطارق انجام شد؛ اقدامی بی‌سابقه.",
+    # a meeting told before, even one that names "the two countries"
+    "ظریف روز یکشنبه نیز با سفیر چین دیدار و درباره همکاری‌های اقتصادی دو کشور گفت‌وگو کرده بود.",
 ])
 def test_another_development_or_a_time_reference_after_the_call_is_no_topic(ref, after):
     ex = run(ref, {"a": "ظریف امروز در تماس تلفنی با فواد حسین درباره زائران اربعین گفت‌وگو کرد. " + after},
@@ -1385,3 +1388,9 @@ def test_the_eve_of_an_event_is_no_topic_but_the_call_sentence_is(ref):
     ex = run(ref, {"a": "در آستانه سفر ترامپ به پکن، وزیران خارجه پاکستان و چین در گفت‌وگوی تلفنی درباره "
                         "همکاری‌های اقتصادی رایزنی کردند."}, dt.datetime(2025, 10, 16, 11, 0, tzinfo=TEHRAN))
     assert topics(ex) == {"trade_economy"}
+
+
+def test_travel_of_pilgrims_is_no_visit_of_the_parties(ref):
+    ex = run(ref, {"a": "قالیباف در گفت‌وگوی تلفنی با رئیس مجلس عراق بر لزوم تسهیل سفر زائران ایرانی تاکید کرد."},
+             dt.datetime(2022, 9, 1, 11, 0, tzinfo=TEHRAN))
+    assert "visits_invitations" not in topics(ex)

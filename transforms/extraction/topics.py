@@ -41,7 +41,10 @@ ANOTHER_MATTER = tuple(norm(w) for w in ("در همین حال", "در همین 
                                          "در خبر دیگری", "همزمان"))
 # a meeting in person told as its own event ("X با Y دیدار کرد"): another event than the call
 _MEETING = re.compile(r"(?<!\S)(?:دیدار|ملاقات)(?: و (?:[^.،:]{0,80}? )?(?:گفتگو|گفت و گو|گفت وگو|رایزنی))? "
-                      r"(?:کرد|کردند|داشت|داشتند|می کند|می کنند|خواهد کرد|خواهند کرد)(?=\s|$|\.|،)")
+                      r"(?:کرد|کردند|کرده|داشت|داشتند|داشته|می کند|می کنند|خواهد کرد|خواهند کرد)"
+                      r"(?: بود| بودند| است| اند)?(?=\s|$|\.|،|؛)")
+# the words that refer back to the call itself (not merely to its parties, "دو کشور")
+CALL_REFERENCE = tuple(c for c in CONTINUATION if c.startswith("این ") and not c.startswith(("این کشور", "این رهبر", "این مقام", "این وزیر")))
 
 
 def _spellings(form: str) -> set[str]:
@@ -159,8 +162,8 @@ def content_sentences(nt: NormText, sent_n: list[tuple[int, int]], call_sents: s
                 if comma < 0:
                     break
                 seg = seg[comma + 1:]
-            named = any(c in seg for c in CONTINUATION)
-            if not named and (seg.lstrip().startswith(ANOTHER_MATTER) or _MEETING.search(seg)):
+            if not any(c in seg for c in CALL_REFERENCE) and (
+                    seg.lstrip().startswith(ANOTHER_MATTER) or _MEETING.search(seg)):
                 break             # "در همین حال، ..."، "X همچنین با Y دیدار کرد": another event
             colon = seg.find(":")
             label = seg[:colon].split() if colon >= 0 else []
@@ -327,7 +330,7 @@ def _sources(s: str, a: int, b: int) -> list[tuple[int, int]]:
 _EVE = re.compile(r"(?<!\S)در استانه\s")
 # "این گفت‌وگو یک روز پس از X انجام شد": the call placed in time by another event
 _CALL_PLACED = re.compile(r"(?<!\S)این (?:تماس|گفتگو|گفت و گو|گفت وگو|مکالمه|رایزنی)(?: تلفنی)?\s(?P<adjunct>.{0,200}?)"
-                          r"(?:انجام|صورت|برقرار)\s(?:شد|گرفت|شده است|گرفته است)(?=\s|$|\.|،)")
+                          r"(?:انجام|صورت|برقرار)\s(?:شد|گرفت|شده است|گرفته است)(?=\s|$|\.|،|؛)")
 _TEMPORAL = re.compile(r"(?<!\S)(?:در استانه|پس از|پیش از|بعد از|قبل از|همزمان با|در \S+ روز)\s")
 
 
@@ -397,6 +400,8 @@ def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded
 
 # a visit or meeting "با/به" someone: the words that may stand between ("دیدار اخیر خود با")
 _VISIT_WORDS = frozenset(norm(w) for w in ("دیدار", "دیدارهای", "دیدارش", "ملاقات", "سفر", "سفرش", "سفرهای", "بازدید"))
+_TRAVELLERS = frozenset(norm(w) for w in ("زائران", "زائرین", "زوار", "اتباع", "گردشگران", "شهروندان", "دانشجویان",
+                                            "بازرگانان", "تجار", "مسافران", "حجاج"))
 _VISIT_GAP = re.compile(r"(?:\s+(?:اخیر|خود|رسمی|قبلی|پیشین|هفته گذشته|روز گذشته|امروز|دیروز)){0,3}\s+(?:با|به)\s+")
 
 
@@ -408,6 +413,8 @@ def _visit_of_others(s: str, y: int, end: int, parties: set, excluded, ex_starts
     word_start = s.rfind(" ", 0, y) + 1
     if s[word_start:y] not in _VISIT_WORDS:
         return False
+    if s[y:y + 40].split()[:1] and s[y:y + 40].split()[0] in _TRAVELLERS:
+        return True       # "سفر زائران/اتباع/گردشگران": travel of people, not a visit of the parties
     m = _VISIT_GAP.match(s, y, end)
     if m is None:
         return False
