@@ -1394,3 +1394,17 @@ def test_travel_of_pilgrims_is_no_visit_of_the_parties(ref):
     ex = run(ref, {"a": "قالیباف در گفت‌وگوی تلفنی با رئیس مجلس عراق بر لزوم تسهیل سفر زائران ایرانی تاکید کرد."},
              dt.datetime(2022, 9, 1, 11, 0, tzinfo=TEHRAN))
     assert "visits_invitations" not in topics(ex)
+
+
+def test_a_call_as_the_purpose_of_something_else_is_no_call(ref):
+    # "برای صحبت با X": in order to talk to X, not a talk that happened
+    ex = run(ref, {"a": "ماکرون در نیویورک منتظر بود رئیس‌جمهور کشورمان برای صحبت تلفنی با ترامپ به آن اتاق برود."},
+             dt.datetime(2019, 10, 2, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == []
+
+
+def test_a_province_named_after_a_country_is_not_that_country(ref):
+    # "استاندار آذربایجان غربی" is an Iranian governor: a call within Iran
+    ex = run(ref, {"a": "رئیس‌جمهور در تماس تلفنی با وزیر کشور و استاندار آذربایجان غربی بر امدادرسانی فوری "
+                        "به زلزله‌زدگان تاکید کرد."}, dt.datetime(2023, 1, 29, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == []

@@ -364,7 +364,8 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
                 break
 
     # status
-    status = "planned" if agreed_to else "reported"
+    # "برای (برقراری) تماس با X": the purpose of something else, a call still to be made
+    status = "planned" if agreed_to or p.prep == "برای" else "reported"
     if p.verb is not None and p.prep not in {"در", "طی", "ضمن", "حین", "در جریان", "در طول", "پس از", "بعد از", "در پی"}:
         form = p.verb[2]
         if form.negative and form.past_stem != "بود":
