@@ -1408,3 +1408,14 @@ def test_a_province_named_after_a_country_is_not_that_country(ref):
     ex = run(ref, {"a": "رئیس‌جمهور در تماس تلفنی با وزیر کشور و استاندار آذربایجان غربی بر امدادرسانی فوری "
                         "به زلزله‌زدگان تاکید کرد."}, dt.datetime(2023, 1, 29, 11, 0, tzinfo=TEHRAN))
     assert calls(ex) == []
+
+
+@pytest.mark.parametrize("text", [
+    # a meeting held by video is a video call (ANNOTATION.md: a telephone or video conversation)
+    "روحانی، پوتین و اردوغان امروز در یک نشست مجازی درباره سوریه گفتگو کردند.",
+    "اجلاس سران ضامن روند آستانه امروز به صورت ویدئوکنفرانس برگزار شد. روحانی، پوتین و اردوغان در این "
+    "نشست ویدئویی بر تمامیت ارضی سوریه تاکید کردند.",
+])
+def test_a_meeting_held_by_video_is_a_call(ref, text):
+    ex = run(ref, {"a": text}, dt.datetime(2020, 7, 1, 20, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IR", "RU", "TR"]]

@@ -34,7 +34,9 @@ _NOUNS = {
     "tamas": r"تماس",
     "phone": r"تلفن|زنگ",
     "talk": r"گفت ?و ?گو|مکالمه|مکالمات|رایزنی|صحبت|تبادل نظر|ارتباط",
-    "conference": r"(?:ویدئو|ویدیو) ?کنفرانس|کنفرانس (?:تلفنی|ویدئویی|ویدیویی)",
+    # a meeting held by video is a video call (ANNOTATION.md): "نشست ویدئویی"، "اجلاس مجازی"
+    "conference": r"(?:ویدئو|ویدیو) ?کنفرانس|کنفرانس (?:تلفنی|ویدئویی|ویدیویی)"
+                  r"|(?:نشست|اجلاس|دیدار)(?: ?ها| ?های)? (?:ویدئویی|ویدیویی|مجازی)",
 }
 _PLURAL = r"(?: ?(?:ها|های|هایی))"
 _EZAFE = r"(?: ?(?:یی|ی|ای))"
@@ -199,7 +201,8 @@ def _coordinated_channels(preds: list[Predicate], toks: Tokens) -> None:
 
 
 # where any predicate can start: its call word, or the words that may come before تلفنی
-_ANCHOR = re.compile(r"تماس|تلفن|زنگ|گفت|مکالم|رایزنی|صحبت|تبادل|ارتباط|وید|کنفرانس|به ?صورت|بصورت|از طریق|پشت")
+_ANCHOR = re.compile(r"تماس|تلفن|زنگ|گفت|مکالم|رایزنی|صحبت|تبادل|ارتباط|وید|کنفرانس|به ?صورت|بصورت|از طریق|پشت"
+                     r"|نشست|اجلاس|دیدار")
 
 
 def _matches(s: str) -> tuple[list[re.Match], list[re.Match]]:

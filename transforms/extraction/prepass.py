@@ -17,7 +17,8 @@ import polars as pl
 from .text import _CHAR_MAP, _DIACRITICS
 
 # every call predicate has one of these words: an article without them has no call
-CALL_WORDS = re.compile(r"تماس|تلفن|زنگ|گفت ?و ?گو|مکالم|رایزنی|صحبت|کنفرانس|تبادل نظر|ارتباط")
+CALL_WORDS = re.compile(r"تماس|تلفن|زنگ|گفت ?و ?گو|مکالم|رایزنی|صحبت|کنفرانس|تبادل نظر|ارتباط"
+                        r"|(?:نشست|اجلاس|دیدار)(?: ?ها| ?های)? (?:ویدئویی|ویدیویی|مجازی)")
 
 _FROM = list(_CHAR_MAP) + sorted(_DIACRITICS)
 _TO = list(_CHAR_MAP.values()) + [""] * len(_DIACRITICS)
