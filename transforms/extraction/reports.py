@@ -167,7 +167,7 @@ class Heads:
             elif not comma:
                 # "A، B و C وزیران خارجه X، Y و Z و D": the plural title right after the
                 # list describes it, and the list goes on after it
-                nxt = self.at(s, j)
+                nxt = self.at(s, j) if len(out) >= 2 else None
                 if nxt is not None and nxt.np_start < limit and _apposed(out, nxt, self.countries_of):
                     pos = nxt.np_end
                     continue
@@ -569,6 +569,8 @@ _WHILE_THAT = re.compile(r"(?<!\S)در حالی که\s")
 def _circumstances(s: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """"در حالی که C،" inserted before the predicate: C's people are not its subject."""
     out = []
+    if s.find("در حالی که", lo, hi) < 0:
+        return out
     for m in _WHILE_THAT.finditer(s, lo, hi):
         comma = s.find("،", m.end(), hi)
         if comma >= 0:

@@ -338,9 +338,13 @@ def _time_adjuncts(s: str, a: int, b: int) -> list[tuple[int, int]]:
     """Spans of s[a:b] that only place the call in time by another event (TOPICS.md: a
     past event used as a date is no topic)."""
     out = []
-    for m in _EVE.finditer(s, a, b):
-        comma = s.find("،", m.end(), b)
-        out.append((m.start(), comma if comma >= 0 else b))
+    seg = s[a:b]
+    if "استانه" in seg:
+        for m in _EVE.finditer(s, a, b):
+            comma = s.find("،", m.end(), b)
+            out.append((m.start(), comma if comma >= 0 else b))
+    if "این " not in seg or not ("انجام" in seg or "صورت" in seg or "برقرار" in seg):
+        return out
     for m in _CALL_PLACED.finditer(s, a, b):
         t = _TEMPORAL.search(s, m.start("adjunct"), m.end("adjunct"))
         if t is not None:
@@ -355,8 +359,9 @@ def _discussed(s: str, a: int, b: int, words: list) -> list:
     while_ = _circumstance(s, a, b)
     if while_ is not None:
         words = [(y, w) for y, w in words if not while_[0] <= y <= while_[1]]
-    for lo, hi in _sources(s, a, b) + _time_adjuncts(s, a, b):
-        words = [(y, w) for y, w in words if not lo <= y <= hi]
+    spans = _sources(s, a, b) + _time_adjuncts(s, a, b)
+    if spans:
+        words = [(y, w) for y, w in words if not any(lo <= y <= hi for lo, hi in spans)]
     neg = _NOT_DISCUSSED.search(s, a, b)
     if neg is None:
         return words
