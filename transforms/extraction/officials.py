@@ -56,7 +56,7 @@ INSTITUTION_HEADS = {"دفتر", "دیوان", "کاخ", "نهاد", "سفارت
                      "مشاوران", "دستیار", "هیئت", "هیات", "دبیرخانه"}
 INSTITUTION_HEADS = frozenset(norm(w) for w in INSTITUTION_HEADS)  # in the matching form, as the text is compared
 # a sea, gulf or strait named after a country is a place, not the country: "دریای عمان"
-_REGION_AFTER = (" غربی", " شرقی")
+_REGION_AFTER = __import__("re").compile(r" (?:غربی|شرقی)(?!\w)")
 _GEOGRAPHIC_BEFORE = __import__("re").compile(r"(?:دریای|خلیج|تنگه|اقیانوس|کانال|رود|رودخانه) $")
 _WORD = TOKEN_LETTERS + "a-zA-Z0-9"
 _TWO_WORDS_BEFORE = __import__("re").compile(
@@ -395,7 +395,7 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
             return None
         b, ps = hit
         code = ps[0][1]
-        if s.startswith(_REGION_AFTER, b) and (b + 5 >= len(s) or s[b + 5] not in TOKEN_CHARS):
+        if _REGION_AFTER.match(s, b):
             return None           # "آذربایجان غربی": a region named after the country, not it
         if code == "*this":
             if s.startswith(" ها", b) or s.startswith("ها", b):

@@ -308,24 +308,15 @@ _CLAIM_OF_CALL = re.compile(r"(?:^|\s)(?<!\sبه )(?<!^به )(?:ادعا|شای�
                             r"(?:(?: \S+){0,4} (?:درباره|مبنی بر|در مورد|در باره)(?: (?:یک|این|آن))?)?\s*$")
 
 
-def _adverb_before(texts: list[str], i0: int, lo: int, habitual: dict) -> bool:
-    """A habitual adverb between the last comma before the predicate and it (a cheap
-    test before the clause's verbs are looked for)."""
+def _habitual_adverb_before(texts: list[str], i0: int, lo: int, habitual: dict) -> bool:
+    """A habitual adverb in the predicate's own clause before it: back to the comma, with
+    no verb between it and the predicate (an adverb there modifies the predicate's verb)."""
     k = i0 - 1
     while k >= lo and texts[k] != "،":
         if habitual.get(texts[k]) == "adverb":
-            return True
+            return not any(verb_at(texts, j) for j in range(k + 1, i0))
         k -= 1
     return False
-
-
-def _own_clause_before(texts: list[str], i0: int, lo: int) -> list[str]:
-    """The tokens before the predicate back to the verb or comma that ends the clause
-    before it: an adverb there modifies the predicate's verb."""
-    k = i0
-    while k > lo and texts[k - 1] != "،" and not verb_at(texts, k - 1):
-        k -= 1
-    return texts[k:i0]
 
 
 def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
@@ -507,9 +498,7 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     habitual = lex.words("habitual")
     clause_start = toks.index_at(lo)
     near = texts[max(i0 - 3, clause_start):i0] + texts[i1:min(last, i1 + 2)]
-    if any(t in habitual for t in near) or (
-            _adverb_before(texts, i0, clause_start, habitual) and any(
-                habitual.get(t) == "adverb" for t in _own_clause_before(texts, i0, clause_start))):
+    if any(t in habitual for t in near) or _habitual_adverb_before(texts, i0, clause_start, habitual):
         status = "habitual"       # "تماس‌های تلفنی مداوم"، "بارها با X تلفنی صحبت کرده‌ایم"
     if p.plural and re.search(r"(^|\s)ادامه (دارد|دارند)(\s|$)", after):
         status = "habitual"

@@ -29,11 +29,14 @@ INFLECTIONS = ("ها", "های", "هایی", "ات", "ان", "ی", "ای", "یی
 MONTH_NAMES = frozenset(JALALI_MONTHS) | frozenset(GREG_MONTHS) | frozenset(HIJRI_MONTHS)
 # words that refer back to the call or to its parties; the parties also by their number
 # ("دو رهبر"، "هر سه وزیر")
-CONTINUATION = ("این تماس", "این گفتگو", "این گفت وگو", "این گفت و گو", "این مکالمه", "این رایزنی", "این تماس ها",
-                "این گفتگوها", "این ویدئو کنفرانس", "این ویدئوکنفرانس", "طرفین", "این کشورها", "این کشور ها", "این رهبران", "این مقامات", "این وزیران",
-                *(f"{number} {head}" for number in ("دو", "سه", "چهار", "پنج")
-                  for head in ("طرف", "رهبر", "وزیر", "مقام", "کشور", "رئیس", "همتا")))
-CONTINUATION = tuple(norm(w) for w in CONTINUATION)  # in the matching form, as the text is compared
+# the words that refer back to the call itself
+CALL_REFERENCE = ("این تماس", "این گفتگو", "این گفت وگو", "این گفت و گو", "این مکالمه", "این رایزنی", "این تماس ها",
+                  "این گفتگوها", "این ویدئو کنفرانس", "این ویدئوکنفرانس")
+CALL_REFERENCE = tuple(norm(w) for w in CALL_REFERENCE)  # in the matching form, as the text is compared
+CONTINUATION = CALL_REFERENCE + tuple(norm(w) for w in (
+    "طرفین", "این کشورها", "این کشور ها", "این رهبران", "این مقامات", "این وزیران",
+    *(f"{number} {head}" for number in ("دو", "سه", "چهار", "پنج")
+      for head in ("طرف", "رهبر", "وزیر", "مقام", "کشور", "رئیس", "همتا"))))
 OPENERS = ("وی ", "او ", "ایشان ", "همچنین ", "در ادامه ", "وی همچنین", "این مقام ")
 NEW_ITEM = ("#", "🔹", "▪", "◀")
 # discourse markers that open another development, not more of the call ("در همین حال، ...")
@@ -43,8 +46,6 @@ ANOTHER_MATTER = tuple(norm(w) for w in ("در همین حال", "در همین 
 _MEETING = re.compile(r"(?<!\S)(?:دیدار|ملاقات)(?: و (?:[^.،:]{0,80}? )?(?:گفتگو|گفت و گو|گفت وگو|رایزنی))? "
                       r"(?:کرد|کردند|کرده|داشت|داشتند|داشته|می کند|می کنند|خواهد کرد|خواهند کرد)"
                       r"(?: بود| بودند| است| اند)?(?=\s|$|\.|،|؛)")
-# the words that refer back to the call itself (not merely to its parties, "دو کشور")
-CALL_REFERENCE = tuple(c for c in CONTINUATION if c.startswith("این ") and not c.startswith(("این کشور", "این رهبر", "این مقام", "این وزیر")))
 
 
 def _spellings(form: str) -> set[str]:
@@ -375,7 +376,7 @@ def _discussed(s: str, a: int, b: int, words: list) -> list:
     return [(y, w) for y, w in words if not lo <= y <= neg.end()]
 
 
-def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded: list[tuple[int, int]],
+def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded: list[tuple[int, int, frozenset]],
                  ex_a: list[int]) -> list[tuple[int, TopicWord]]:
     """The topic words of s[a:b] whatever the call: (end, word), in text order; not the
     words of no family, a military word after a conflict word, or a word inside an
@@ -384,7 +385,7 @@ def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded
     out = []
     prev = None
     hits = topic_hits(glued, 0, len(glued), lex)
-    for k, (gx, gy, w) in enumerate(hits):
+    for h, (gx, gy, w) in enumerate(hits):
         x, y = offs[gx], offs[gy - 1] + 1
         adjective = prev is not None and prev[2].code == "conflict_crisis" and not glued[prev[1]:gx].strip()
         prev = (gx, gy, w)
@@ -392,9 +393,8 @@ def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded
             continue
         if adjective and w.code == "security_defense":
             continue          # "حمله نظامی"، "درگیری‌های نظامی": the military act is the conflict
-        if w.code != "nuclear_sanctions" and k + 1 < len(hits) and hits[k + 1][2].code == "nuclear_sanctions" \
-                and hits[k + 1][2].form in _NUCLEAR_ADJECTIVES \
-                and not glued[gy:hits[k + 1][0]].strip():
+        if w.code != "nuclear_sanctions" and h + 1 < len(hits) and hits[h + 1][2].form in _NUCLEAR_ADJECTIVES \
+                and hits[h + 1][2].code == "nuclear_sanctions" and not glued[gy:hits[h + 1][0]].strip():
             continue          # "سلاح هسته‌ای"، "سوخت هسته‌ای"، "نیروگاه اتمی": the nuclear word says it
         k = bisect.bisect_right(ex_a, x) - 1
         if k >= 0 and excluded[k][0] <= x < excluded[k][1]:
@@ -418,7 +418,8 @@ def _visit_of_others(s: str, y: int, end: int, parties: set, excluded, ex_starts
     word_start = s.rfind(" ", 0, y) + 1
     if s[word_start:y] not in _VISIT_WORDS:
         return False
-    if s[y:y + 40].split()[:1] and s[y:y + 40].split()[0] in _TRAVELLERS:
+    following = s[y:y + 40].split()
+    if following and following[0] in _TRAVELLERS:
         return True       # "سفر زائران/اتباع/گردشگران": travel of people, not a visit of the parties
     m = _VISIT_GAP.match(s, y, end)
     if m is None:
