@@ -1419,3 +1419,46 @@ def test_a_province_named_after_a_country_is_not_that_country(ref):
 def test_a_meeting_held_by_video_is_a_call(ref, text):
     ex = run(ref, {"a": text}, dt.datetime(2020, 7, 1, 20, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["IR", "RU", "TR"]]
+
+
+@pytest.mark.parametrize("text,pub,n", [
+    ("لاریجانی رئیس مجلس روز سه‌شنبه در تماس‌های تلفنی جداگانه با رؤسای پارلمان‌های سوریه و عراق گفت‌وگو کرد. "
+     "لاریجانی در این تماس‌ها بر گسترش همکاری‌های اقتصادی و انرژی تاکید کرد.",
+     dt.datetime(2015, 3, 4, 11, 0, tzinfo=TEHRAN), 2),
+    ("وانگ یی وزیر خارجه چین دیروز با همتایان خود در کشورهای عربستان، ایران و قطر تلفنی گفت‌وگو کرد. "
+     "وانگ یی در این گفت‌وگوها بر گسترش همکاری‌های اقتصادی و انرژی تاکید کرد.",
+     dt.datetime(2023, 3, 12, 11, 0, tzinfo=TEHRAN), 3),
+])
+def test_these_calls_are_every_call_of_the_person_they_name(ref, text, pub, n):
+    # "X در این تماس‌ها ...": what follows is the content of each of X's separate calls
+    ex = run(ref, {"a": text}, pub)
+    assert n_calls(ex) == n
+    assert all({"trade_economy", "energy"} <= topics(ex, seq=k) for k in range(n))
+
+
+def test_this_call_is_the_latest_call_of_the_person_not_every_one(ref):
+    ex = run(ref, {"a": "لاوروف روز دوشنبه با وانگ یی تلفنی گفت‌وگو کرد. لاوروف روز سه‌شنبه نیز با همتای هندی خود "
+                        "تلفنی گفت‌وگو کرد. لاوروف در این تماس بر همکاری در حوزه انرژی تاکید کرد."},
+             dt.datetime(2022, 4, 14, 11, 0, tzinfo=TEHRAN))
+    assert n_calls(ex) == 2
+    assert sum("energy" in topics(ex, seq=k) for k in range(2)) == 1
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the Security Council, the General Assembly and the Charter are business of the UN,
+    # not the Secretary-General's own organisation named as his office
+    ("دبیرکل سازمان ملل در تماس تلفنی با وزیر خارجه پاکستان درباره قطعنامه شورای امنیت گفت‌وگو کرد.",
+     {"multilateral"}),
+    ("گوترش در تماس تلفنی با عراقچی درباره نشست مجمع عمومی سازمان ملل گفت‌وگو کرد.", {"multilateral"}),
+    ("دبیرکل سازمان ملل در تماس تلفنی با وزیر خارجه پاکستان درباره کمک به آسیب‌دیدگان سیل گفت‌وگو کرد.",
+     {"humanitarian_disaster"}),
+])
+def test_the_organs_of_the_un_are_a_topic_of_a_call_with_its_secretary_general(ref, text, expected):
+    ex = run(ref, {"a": text}, dt.datetime(2022, 9, 1, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) and topics(ex) == expected
+
+
+def test_the_islamic_conference_is_the_oic_by_its_former_name(ref):
+    ex = run(ref, {"a": "منوچهر متکی در تماس تلفنی با وزیر خارجه مالزی خواستار نشست فوق‌العاده سازمان کنفرانس اسلامی "
+                        "شد."}, dt.datetime(2009, 1, 5, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IR", "MY"]] and topics(ex) == {"multilateral"}

@@ -208,15 +208,16 @@ def build_calls(reports: list[Report], resolver: Resolver, H: Heads, headline_se
         if len(keys) == 1:
             _merge(calls, Cand(list(prev.parts), keys[0], r, False, day, True), supporting=True)
     # reports naming one side of a known call add to it
-    by_person: dict[str, Call] = {}
+    by_person: dict[str, list[Call]] = {}
     for call in calls:
         for k in call.participants:
-            by_person.setdefault(k, call)
+            by_person.setdefault(k, []).append(call)
     for r, parts in one_sided:
         if r.pred.status != "reported":
             continue
-        call = next((by_person[p.key] for p in parts if p.key in by_person), None)
-        if call is not None:
+        of_person = next((by_person[p.key] for p in parts if p.key in by_person), [])
+        # "X در این تماس‌ها ...": these calls are all of X's calls, not the first of them
+        for call in of_person if r.pred.anaphoric and r.pred.plural else of_person[:1]:
             call.cands.append(Cand(parts, None, r, r.pred.sentence == headline_sent, day_of(r.pred)))
     # "گزارش ... مبنی بر گفت‌وگوی تلفنی X و Y ... گفت: چنین تماسی انجام نشده": a call
     # only claimed in the sentence that denies it (or in the headline) is none
