@@ -1462,3 +1462,23 @@ def test_the_islamic_conference_is_the_oic_by_its_former_name(ref):
     ex = run(ref, {"a": "منوچهر متکی در تماس تلفنی با وزیر خارجه مالزی خواستار نشست فوق‌العاده سازمان کنفرانس اسلامی "
                         "شد."}, dt.datetime(2009, 1, 5, 11, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["IR", "MY"]] and topics(ex) == {"multilateral"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # "آب‌های X": a sea area (a seizure at sea is no talk about water)
+    ("محمدجواد ظریف در تماس تلفنی با وزیر خارجه عمان درباره توقیف نفتکش در آب‌های خلیج فارس گفت‌وگو کرد.", {"energy"}),
+    ("محمدجواد ظریف در تماس تلفنی با وزیر خارجه عمان درباره ورود قایق‌ها به آب‌های سرزمینی ایران گفت‌وگو کرد.", set()),
+    ("محمدجواد ظریف در تماس تلفنی با وزیر خارجه عمان درباره ورود قایق‌ها به آب‌های ایران گفت‌وگو کرد.", set()),
+    ("محمدجواد ظریف در تماس تلفنی با وزیر خارجه افغانستان درباره آب‌های زیرزمینی مرز دو کشور گفت‌وگو کرد.",
+     {"water_environment"}),
+    # fuel in a call about a nuclear programme is nuclear fuel; a reactor is nuclear
+    ("علی‌اکبر صالحی در تماس تلفنی با وزیر خارجه ترکیه درباره مبادله سوخت راکتور تهران گفت‌وگو کرد.", {"nuclear_sanctions"}),
+    ("علی‌اکبر صالحی در تماس تلفنی با وزیر خارجه ترکیه درباره تحویل سوخت نیروگاه اتمی بوشهر گفت‌وگو کرد.",
+     {"nuclear_sanctions"}),
+    ("علی‌اکبر صالحی در تماس تلفنی با وزیر خارجه ترکیه درباره صادرات سوخت و همکاری‌های تجاری گفت‌وگو کرد.",
+     {"energy", "trade_economy"}),
+])
+def test_sea_areas_and_nuclear_fuel(ref, text, expected):
+    pub = dt.datetime(2019, 5, 4, 11, 0, tzinfo=TEHRAN) if "ظریف" in text else dt.datetime(2011, 5, 4, 11, 0, tzinfo=TEHRAN)
+    ex = run(ref, {"a": text}, pub)
+    assert calls(ex) and topics(ex) == expected

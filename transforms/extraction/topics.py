@@ -258,6 +258,7 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
     if words_of is None:
         words_of = {}
     got: dict[str, tuple[int, int]] = {}
+    fuel = None
     for i in scope:
         a, b = sent_n[i]
         if i in call_sents and "conflict_crisis" not in got and third_country_subject(
@@ -276,8 +277,34 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
             if w.code == "visits_invitations" and _visit_of_others(s, y, b, parties, excluded, starts[0],
                                                                    country_spans, c_starts):
                 continue
+            if w.code == "water_environment" and _sea_area(s, y, country_spans, c_starts):
+                continue
+            if w.form == _FUEL:
+                fuel = fuel or (sents[i].start, sents[i].end)
+                continue
             got[w.code] = (sents[i].start, sents[i].end)
+    # fuel in a call about nuclear matters is nuclear fuel ("مبادله سوخت"، "سوخت راکتور تهران")
+    if fuel and "energy" not in got and "nuclear_sanctions" not in got:
+        got["energy"] = fuel
     return got
+
+
+_FUEL = norm("سوخت")
+# "آب‌های خلیج فارس/سرزمینی/ایران": a sea area, not water as a resource ("آب‌های زیرزمینی")
+_WATERS = re.compile(r"(?<!\S)" + norm("آب") + r" ?های$")
+_SEA_AREA_WORDS = frozenset(norm(w) for w in ("خلیج", "دریای", "دریا", "تنگه", "اقیانوس", "سرزمینی", "ساحلی", "آزاد",
+                                               "بین", "بین المللی", "منطقه", "انحصاری", "نزدیک", "جنوبی", "شمالی"))
+
+
+def _sea_area(s: str, y: int, country_spans, c_starts) -> bool:
+    if not _WATERS.search(s, max(0, y - 8), y):
+        return False
+    pos = y + 1
+    j = bisect.bisect_left(c_starts, pos)
+    if j < len(country_spans) and country_spans[j][0] == pos:
+        return True
+    following = s[pos:pos + 30].split()
+    return bool(following) and (following[0] in _SEA_AREA_WORDS or " ".join(following[:2]) in _SEA_AREA_WORDS)
 
 
 # "موضوع سفر در این تماس مطرح نشد": what the sentence says was not discussed is no topic
