@@ -1482,3 +1482,29 @@ def test_sea_areas_and_nuclear_fuel(ref, text, expected):
     pub = dt.datetime(2019, 5, 4, 11, 0, tzinfo=TEHRAN) if "ظریف" in text else dt.datetime(2011, 5, 4, 11, 0, tzinfo=TEHRAN)
     ex = run(ref, {"a": text}, pub)
     assert calls(ex) and topics(ex) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a lead-in of any length whose verb of saying ends at the colon names the speaker
+    "علی ربیعی امروز در صفحه شخصی خود در شبکه اجتماعی توییتر و پس از پایان جلسه هیئت دولت نوشت: «ساعتی پیش "
+    "در تماس تلفنی با وزیر کار ترکیه درباره بیمه کارگران گفت‌وگو کردیم.»",
+    # نزد is the preposition "at, with", not a verb of the clause that could be its person
+    "عبدالناصر همتی در یادداشتی در صفحه اینستاگرام خود پس از بازگشت از بغداد نوشت: «امروز در تماس تلفنی با "
+    "رئیس بانک مرکزی عراق درباره منابع ایران نزد بانک‌های عراقی گفت‌وگو کردیم.»",
+])
+def test_the_speaker_of_a_first_person_quote_places_the_call(ref, text):
+    ex = run(ref, {"a": text}, dt.datetime(2020, 12, 14, 11, 0, tzinfo=TEHRAN))
+    assert len(calls(ex)) == 1 and caller(ex) == "IR"
+
+
+def test_a_headline_ending_in_a_title_is_not_the_title_of_the_next_lines_name(ref):
+    ex = run(ref, {"a": "گفت‌وگوی تلفنی دبیرکل سازمان ملل با وزیر امور خارجه\n"
+                        "محمدجواد ظریف وزیر امور خارجه کشورمان شامگاه گذشته تماس تلفنی آنتونیو گوترش را دریافت "
+                        "کرد."}, dt.datetime(2020, 3, 3, 9, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IR", "UN"]] and caller(ex) == "UN"
+
+
+def test_nazd_is_a_preposition_not_a_verb():
+    from transforms.extraction.verbs import verb_at
+    assert verb_at(["منابع", "ایران", "نزد", "بانک", "ها"], 2) is None
+    assert verb_at(["او", "را", "زد"], 2) is not None

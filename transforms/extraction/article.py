@@ -96,7 +96,10 @@ def _label_before(s: str, sent_n, p, H: Heads, colons: tuple[list[int], list[int
         return []
     a, colon = sent_n[indices[k]][0], positions[k]
     heads = [h for h in H.in_range(a, colon) if h.kind != "pronoun" and not h.source and not h.institution]
-    return heads[:1] if heads and len(s[a:colon].split()) <= 10 else []
+    # a short label ("X:"), or a clause of any length whose verb of saying ends at the
+    # colon ("X امروز در یادداشتی ... نوشت:")
+    said = _SAYING.search(s, max(a, colon - 16), colon + 1)
+    return heads[:1] if heads and (len(s[a:colon].split()) <= 10 or said) else []
 
 
 # an item's number or bullet at the start of a line (the matching form drops "-" and ")")

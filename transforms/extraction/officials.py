@@ -796,10 +796,14 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
             persons[j].np_start = min(persons[j].np_start, t.start)
             t.merged = True
     for t in [m for m in ms if m.kind == "title" and not m.counterpart]:
+        # in apposition on the same line: a headline ending in a title is not the title
+        # of the name that opens the next line
         k = bisect.bisect_right(p_end_keys, t.start) - 1
-        prev = persons[p_ends[k][1]] if k >= 0 and _is_apposition_gap(s[p_ends[k][0]:t.start]) else None
+        prev = persons[p_ends[k][1]] if k >= 0 and _is_apposition_gap(s[p_ends[k][0]:t.start]) \
+            and not _line_break(nt, text, p_ends[k][0], t.start) else None
         j = bisect.bisect_left(p_starts, t.end)
-        nxt = persons[j] if j < len(persons) and _is_apposition_gap(s[t.end:persons[j].start]) else None
+        nxt = persons[j] if j < len(persons) and _is_apposition_gap(s[t.end:persons[j].start]) \
+            and not _line_break(nt, text, t.end, persons[j].start) else None
         partner = prev or nxt
         if partner is nxt and nxt is not None and t.bare and t.role_code in ENVOY_ROLES and nxt.official_id \
                 and not any(r[0] == t.role_code for r in _role_index(g)[0].get(nxt.official_id, [])):
@@ -836,14 +840,18 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
             t.np_start, t.np_end = t.start, t.end
 
 
+def _line_break(nt: NormText, text: str, lo: int, hi: int) -> bool:
+    """A line break in the original between two matching-form offsets (folded there into a space)."""
+    return "\n" in text[nt.orig(lo, hi)[0]:nt.offset(hi)]
+
+
 def _name_ok(nt: NormText, text: str, span_starts, spans, t, name) -> bool:
     """The name span crosses no line break or colon and overlaps no other mention."""
     a, b = name
     lo, hi = (a, t.start) if a < t.start else (t.end, b)
     # up to where the next part starts in the original: a line break folded into the
     # matching form's space ("سرویس سیاسی-\nدبیر ...") still separates them
-    x, y = nt.orig(lo, hi)[0], nt.offset(hi)
-    if "\n" in text[x:y] or ":" in text[x:y]:
+    if _line_break(nt, text, lo, hi) or ":" in text[nt.orig(lo, hi)[0]:nt.offset(hi)]:
         return False
     k = bisect.bisect_left(span_starts, b)
     for sa, sb in spans[max(0, k - 8):k]:

@@ -34,8 +34,8 @@ COPULA = {
 }
 
 
-# second-person forms that news copy uses as other words: شدید "severe", کردی "Kurdish"
-HOMOGRAPHS = {"شدید", "کردی"}
+# forms that news copy uses as other words: شدید "severe", کردی "Kurdish", نزد "at, with"
+HOMOGRAPHS = {"شدید", "کردی", "نزد"}
 
 
 @dataclass(frozen=True)
