@@ -1508,3 +1508,35 @@ def test_nazd_is_a_preposition_not_a_verb():
     from transforms.extraction.verbs import verb_at
     assert verb_at(["منابع", "ایران", "نزد", "بانک", "ها"], 2) is None
     assert verb_at(["او", "را", "زد"], 2) is not None
+
+
+@pytest.mark.parametrize("name", ["بایراموف", "بایرام‌اف", "بایرام اف"])
+def test_the_ending_ov_written_as_of_is_the_same_name(ref, name):
+    ex = run(ref, {"a": f"عراقچی امروز در تماس تلفنی با {name} درباره کریدورهای ترانزیتی گفت‌وگو کرد."},
+             dt.datetime(2025, 2, 5, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["AZ", "IR"]]
+
+
+def test_a_call_told_in_the_pluperfect_after_a_phrase_is_earlier_news(ref):
+    ex = run(ref, {"a": "محمدجواد ظریف پیش‌تر در تماس تلفنی با لاوروف درباره برجام رایزنی کرده بود."},
+             dt.datetime(2019, 5, 15, 11, 0, tzinfo=TEHRAN))
+    m = ex.mentions.row(0, named=True)
+    assert (m["call_date"], m["call_date_precision"]) == (dt.date(2019, 5, 1), "month")
+
+
+@pytest.mark.parametrize("text,other", [
+    # an adviser's title with no country of its own is the adviser of the office after it
+    ("علی شمخانی روز یکشنبه در گفت‌وگوی تلفنی با حمدالله محب مشاور امنیت ملی رئیس‌جمهور افغانستان گفت‌وگو کرد.",
+     "AF"),
+    ("علی شمخانی روز یکشنبه در گفت‌وگوی تلفنی با مشاور امنیت ملی نخست‌وزیر عراق گفت‌وگو کرد.", "IQ"),
+])
+def test_the_adviser_of_an_office_is_of_its_country(ref, text, other):
+    ex = run(ref, {"a": text}, dt.datetime(2021, 7, 12, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [sorted(["IR", other])]
+
+
+def test_a_title_ending_a_line_takes_no_complement_from_the_next_line(ref):
+    ex = run(ref, {"a": "گفتگوی تلفنی لاریجانی و مشاور امنیت ملی عراق\n"
+                        "دبیر شورای عالی امنیت ملی در گفتگوی تلفنی با قاسم الاعرجی که به درخواست طرف عراقی انجام شد، "
+                        "درباره امنیت مرزها گفت‌وگو کرد."}, dt.datetime(2025, 9, 10, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IQ", "IR"]] and caller(ex) == "IQ"

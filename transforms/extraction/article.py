@@ -17,7 +17,7 @@ from .prepass import CALL_WORDS
 from .reports import Heads, _usable, analyse_report
 from .resolve import Resolver
 from .statements import find_statements
-from .text import normalize_with_map, sentences
+from .text import TOKEN_RE, normalize_with_map, sentences
 from .topics import content_sentences, find_topics, first_person_verb, zwnj_spaces
 from .verbs import verb_at
 
@@ -228,7 +228,11 @@ def _earlier_news(s: str, p, lex: Lexicon) -> bool:
                if m.group().strip() not in _EARLIER_ADJECTIVES or _of_the_call(s, p, a + m.start())]
     if earlier:
         return not re.search(r"(روز|شب) گذشته", window)
-    return p.verb is not None and p.verb[2].tense == "pluperfect"
+    if p.verb is not None:
+        return p.verb[2].tense == "pluperfect"
+    # a phrase ("در تماس تلفنی با X ... رایزنی کرده بود"): the tense of its clause's next verb
+    words = TOKEN_RE.findall(s[p.end:hi])
+    return next((v[1].tense == "pluperfect" for k in range(len(words)) if (v := verb_at(words, k))), False)
 
 
 _EARLIER_ADJECTIVES = {"اخیر", "قبلی", "پیشین"}

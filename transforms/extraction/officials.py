@@ -271,6 +271,13 @@ def _build(ref) -> Gazetteer:
             forms.setdefault(" ".join(full[k:]), "derived")
         if len(full) >= 3 and full[-2] not in {"بن", "ال", "آل", "ابن"}:
             forms.setdefault(" ".join(full[-2:]), "derived")
+        # the Russian and Turkic ending -ov written as -of, glued or after a ZWNJ
+        # (بایراموف، بایرام‌اف): the same name
+        for f, kind in list(forms.items()):
+            last = f.split()[-1]
+            if last.endswith("وف") and len(last) > 4:
+                forms.setdefault(f[:-2] + "اف", kind)
+                forms.setdefault(f[:-2] + " اف", kind)
         for f, kind in forms.items():
             if len(f.replace(" ", "")) < 3:
                 continue
@@ -557,7 +564,7 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
     _envoy_countries(g, s, mentions, orig)
     _attach_names(g, nt, text, mentions, honor, [(a, b) for a, (b, _ps) in cs.at.items()])
     _context_flags(s, mentions, honor)
-    _envoy_complements(g, s, mentions)
+    _envoy_complements(g, s, mentions, orig)
     countries = []
     for a in cs.starts:
         c = country_at(a)
@@ -975,7 +982,7 @@ def _gap_of_fillers(g: Gazetteer, gap: str) -> bool:
     return len(words) <= 4 and all(w.isalpha() and w not in _ENVOY_GAP_STOP and w not in verb_forms() for w in words)
 
 
-def _chain_after_envoy(g: Gazetteer, s: str, ordered: list[Mention], i: int) -> list[Mention]:
+def _chain_after_envoy(g: Gazetteer, s: str, ordered: list[Mention], i: int, orig) -> list[Mention]:
     """The officials right after the envoy/adviser/spokesperson title ordered[i]: whose
     envoy it is ("فرستاده رئیس‌جمهور ترامپ"); a few portfolio words may stand between
     when the title has no country yet ("مشاور ارشد سیاست خارجی نخست‌وزیر انگلیس")."""
@@ -983,7 +990,8 @@ def _chain_after_envoy(g: Gazetteer, s: str, ordered: list[Mention], i: int) -> 
     end, out = p.end, []
     for m in itertools.islice(ordered, i + 1, None):
         gap = s[end:m.start]
-        if m.start < end or gap.strip() and not (not out and p.bare and _gap_of_fillers(g, gap)):
+        if m.start < end or gap.strip() and not (not out and p.bare and _gap_of_fillers(g, gap)) \
+                or "\n" in orig(end, m.start):     # the next line starts another phrase
             break
         out.append(m)
         end = max(end, m.end)
@@ -991,8 +999,13 @@ def _chain_after_envoy(g: Gazetteer, s: str, ordered: list[Mention], i: int) -> 
 
 
 def _is_envoy(p: Mention) -> bool:
+    # "مشاور امنیت ملی رئیس‌جمهور افغانستان": an adviser's title of any office, with no
+    # country of its own, is whose adviser
     return p.kind in {"title", "text"} and not p.counterpart and not p.merged and not p.absorbed \
-        and p.role_code in ENVOY_ROLES
+        and (p.role_code in ENVOY_ROLES or p.bare and (p.title_norm or "").startswith(_ADVISER_HEADS))
+
+
+_ADVISER_HEADS = tuple(norm(w) + " " for w in ("مشاور", "دستیار"))
 
 
 def _envoy_countries(g: Gazetteer, s: str, ms: list[Mention], orig) -> None:
@@ -1003,7 +1016,7 @@ def _envoy_countries(g: Gazetteer, s: str, ms: list[Mention], orig) -> None:
     for i, p in enumerate(ordered):
         if not (_is_envoy(p) and p.kind == "title" and p.bare):
             continue
-        chain = _chain_after_envoy(g, s, ordered, i)
+        chain = _chain_after_envoy(g, s, ordered, i, orig)
         if chain and chain[0].kind == "person" and chain[0].official_id \
                 and any(r[0] == p.role_code for r in _role_index(g)[0].get(chain[0].official_id, [])):
             continue
@@ -1018,14 +1031,14 @@ def _envoy_countries(g: Gazetteer, s: str, ms: list[Mention], orig) -> None:
             p.title_fa = orig(p.start, p.end)
 
 
-def _envoy_complements(g: Gazetteer, s: str, ms: list[Mention]) -> None:
+def _envoy_complements(g: Gazetteer, s: str, ms: list[Mention], orig) -> None:
     """The officials right after an envoy/adviser/spokesperson title are its complement,
     not participants: "فرستاده رئیس‌جمهور ترامپ" is the envoy, not the president. A title
     in apposition to the name after it ("سخنگوی کرملین دیمیتری پسکوف") is that person's."""
     ordered = [m for m in ms if m.kind in {"title", "person", "text"}]
     for i, p in enumerate(ordered):
         if _is_envoy(p):
-            for m in _chain_after_envoy(g, s, ordered, i):
+            for m in _chain_after_envoy(g, s, ordered, i, orig):
                 m.absorbed = True
 
 
