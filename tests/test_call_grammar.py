@@ -1540,3 +1540,17 @@ def test_a_title_ending_a_line_takes_no_complement_from_the_next_line(ref):
                         "دبیر شورای عالی امنیت ملی در گفتگوی تلفنی با قاسم الاعرجی که به درخواست طرف عراقی انجام شد، "
                         "درباره امنیت مرزها گفت‌وگو کرد."}, dt.datetime(2025, 9, 10, 11, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["IQ", "IR"]] and caller(ex) == "IQ"
+
+
+@pytest.mark.parametrize("text,pub,org", [
+    # the heads of international financial and relief organisations are officials
+    ("فرهاد دژپسند وزیر امور اقتصادی امروز در گفت‌وگوی ویدئویی با رئیس گروه بانک توسعه اسلامی درباره "
+     "تسهیلات مقابله با کرونا گفت‌وگو کرد.", dt.datetime(2020, 6, 15, 18, 0, tzinfo=TEHRAN), "IsDB"),
+    ("عبدالناصر همتی در تماس تلفنی با کریستالینا گئورگیوا مدیرعامل صندوق بین‌المللی پول درباره وام کرونا "
+     "گفت‌وگو کرد.", dt.datetime(2020, 4, 12, 11, 0, tzinfo=TEHRAN), "IMF"),
+    ("عراقچی در تماس تلفنی با فیلیپو گراندی درباره بازگشت پناهجویان افغان گفت‌وگو کرد.",
+     dt.datetime(2025, 4, 12, 11, 0, tzinfo=TEHRAN), "UNHCR"),
+])
+def test_heads_of_international_organisations(ref, text, pub, org):
+    ex = run(ref, {"a": text}, pub)
+    assert calls(ex) == [sorted(["IR", org])]
