@@ -1554,3 +1554,23 @@ def test_a_title_ending_a_line_takes_no_complement_from_the_next_line(ref):
 def test_heads_of_international_organisations(ref, text, pub, org):
     ex = run(ref, {"a": text}, pub)
     assert calls(ex) == [sorted(["IR", org])]
+
+
+@pytest.mark.parametrize("text", [
+    # a relative clause on the با-object stands between it and the call, and between the
+    # date and the call: neither its verb nor its که ends the call's clause
+    "آنگلا مرکل روز دوشنبه ۱۹ اسفند با ولادیمیر پوتین، که در حال سفر به سوچی بود، تماس تلفنی گرفت.",
+    "آنگلا مرکل روز دوشنبه ۱۹ اسفند با ولادیمیر پوتین که در حال سفر به سوچی بود تماس تلفنی گرفت.",
+])
+def test_a_relative_clause_on_the_object_keeps_the_object_and_the_date(ref, text):
+    ex = run(ref, {"a": text}, dt.datetime(2014, 3, 11, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["DE", "RU"]] and caller(ex) == "DE"
+    assert ex.mentions.row(0, named=True)["call_date"] == dt.date(2014, 3, 10)
+
+
+def test_then_is_the_day_of_the_call_before(ref):
+    ex = run(ref, {"a": "امانوئل ماکرون روز یکشنبه طی تماس تلفنی با ولادیمیر پوتین درباره دونباس گفت‌وگو کرد. "
+                        "ماکرون سپس با رئیس‌جمهور اوکراین نیز تلفنی گفت‌وگو کرد."},
+             dt.datetime(2022, 2, 21, 1, 30, tzinfo=TEHRAN))
+    assert n_calls(ex) == 2
+    assert [ex.mentions.row(k, named=True)["call_date"] for k in range(2)] == [dt.date(2022, 2, 20)] * 2

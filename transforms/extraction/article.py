@@ -186,7 +186,7 @@ _SAYING = re.compile(r"(?:^|\s)(?:گفت(?! ?و ?گو)|افزود|خبر داد|
 
 # a day told by the call before it in the article: the same day, or the next
 _SAME_DAY = re.compile(r"(?:^|\s)(?:(?:همان|در همین) (?:روز|شب|شامگاه|بامداد|عصر|صبح)(?! ?ها(?:ی)?(?=\s|$|،))"
-                       r"|(?:ساعتی|ساعاتی|دقایقی|لحظاتی) (?:(?:بعد|پس) از (?:ان|این)|بعد(?! از)))(?=\s|$|،)")
+                       r"|(?:ساعتی|ساعاتی|دقایقی|لحظاتی) (?:(?:بعد|پس) از (?:ان|این)|بعد(?! از))|سپس)(?=\s|$|،)")
 _NEXT_DAY = re.compile(r"(?:^|\s)(?:فردای (?:ان|همان) روز|روز بعد)(?=\s|$|،)")
 
 
@@ -214,6 +214,11 @@ def _verb_between(s: str, cue, p) -> bool:
         if words[k:k + 3] == ["در", "حالی", "که"]:
             verbs = [v for v in verbs if v < k] + [v for v in verbs if v > k][1:]
             break
+    else:
+        # nor is the verb of a relative clause on the way ("روز جمعه با X، که در حال ترک
+        # نیویورک بود، تماس گرفت"): the first verb after each که
+        for k in (k for k in range(len(words)) if words[k] == "که"):
+            verbs = [v for v in verbs if v < k] + [v for v in verbs if v > k][1:]
     return bool(verbs)
 
 

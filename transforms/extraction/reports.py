@@ -273,6 +273,19 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
 
 
 TIME_NOUNS = {"هفته", "ماه", "سال", "روز", "شب", "روزهای"}
+
+
+def _relative_clause_start(texts: list[str], verb: int, first: int) -> int | None:
+    """The که opening the relative clause whose verb is texts[verb], when a noun (or the
+    comma after an apposition) stands before it; None when another verb or a boundary
+    comes first."""
+    for k in range(verb - 1, max(first, verb - 20), -1):
+        if texts[k] == "که":
+            return k if k - 1 >= first and texts[k - 1] not in BOUNDARY_MARKS - {"،"} \
+                and verb_at(texts, k - 1) is None else None
+        if texts[k] in BOUNDARY_MARKS - {"،"} or verb_at(texts, k) is not None:
+            return None
+    return None
 TIME_NOUNS = frozenset(norm(w) for w in TIME_NOUNS)  # in the matching form, as the text is compared
 
 
@@ -406,8 +419,14 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
                     a.ba_before = True
                     a.obj_by = texts[i]
                     break
-            if texts[i] == "که" or verb_at(texts, i) is not None:
+            if verb_at(texts, i) is not None:
+                c = _relative_clause_start(texts, i, toks.index_at(lo))
+                if c is not None:
+                    i = c - 1     # "با X، که در حال ترک نیویورک بود، تماس گرفت": a relative clause on X
+                    continue
                 break             # another clause
+            if texts[i] == "که":
+                break
             i -= 1
     # "X، Y را در تماس تلفنی ... تهدید کرد": the object of the clause's verb
     if not a.any() and p.prep in PP_CALLER:
