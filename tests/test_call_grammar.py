@@ -1574,3 +1574,19 @@ def test_then_is_the_day_of_the_call_before(ref):
              dt.datetime(2022, 2, 21, 1, 30, tzinfo=TEHRAN))
     assert n_calls(ex) == 2
     assert [ex.mentions.row(k, named=True)["call_date"] for k in range(2)] == [dt.date(2022, 2, 20)] * 2
+
+
+@pytest.mark.parametrize("text", [
+    "آقای بایدن و خانم مرکل روز پنجشنبه تلفنی درباره اوکراین گفت‌وگو کردند.",
+    "بایدن و آقای پوتین روز پنجشنبه در یک نشست ویدئویی درباره اوکراین گفت‌وگو کرده بودند.",
+])
+def test_an_honorific_inside_a_coordinated_subject(ref, text):
+    ex = run(ref, {"a": text}, dt.datetime(2021, 12, 10, 11, 0, tzinfo=TEHRAN))
+    assert len(calls(ex)) == 1 and len(calls(ex)[0]) == 2
+
+
+def test_the_requester_of_a_call_with_no_other_side_is_the_other_side(ref):
+    # "Y در تماسی که به درخواست X انجام شد": X asked for the call, and is on it
+    ex = run(ref, {"a": "جیشانکار وزیر خارجه هند روز سه‌شنبه در تماسی تلفنی که به درخواست آنتونی بلینکن، وزیر خارجه "
+                        "آمریکا، انجام شد، خواستار کاهش تنش در منطقه شد."}, dt.datetime(2024, 4, 17, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IN", "US"]] and caller(ex) == "US"

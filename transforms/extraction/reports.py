@@ -264,6 +264,8 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
     caller = _caller(p, args)
     request = _requester(s, toks, H, p.clause[0], p.clause[1], lex)
     if isinstance(request, Mention):
+        if args.subj and not args.any() and request not in args.subj:
+            args.obj = [request]  # "Y در تماسی که به درخواست X انجام شد": X is the other side
         caller = rep.requester = request
     elif request is not None:
         rep.caller_country = request
@@ -608,7 +610,7 @@ def _subject(s: str, toks: Tokens, H: Heads, lo: int, anchor: int, exclude: list
         # the start of its coordination: walk back through و / ،
         group_start = h
         for g in reversed(cands):
-            if g.np_end <= group_start.np_start and s[g.np_end:group_start.np_start].strip(" «»\"،,") in {"", "و"} \
+            if g.np_end <= group_start.np_start and _joining_gap(s, H, g.np_end, group_start.np_start) \
                     and not _governed(s, toks, g):
                 group_start = g
             elif g.np_start < group_start.np_start:
@@ -616,6 +618,16 @@ def _subject(s: str, toks: Tokens, H: Heads, lo: int, anchor: int, exclude: list
         group = H.coordination(s, group_start, anchor)
         return group if h in group else H.coordination(s, h, anchor)
     return []
+
+
+def _joining_gap(s: str, H: Heads, a: int, b: int) -> bool:
+    """Only و, a comma or an honorific between two heads ("بایدن و آقای پوتین")."""
+    words, h = [], bisect.bisect_left(H.honor_starts, a)
+    while h < len(H.honor) and H.honor[h][1] <= b:
+        words.append(s[a:H.honor[h][0]])
+        a = H.honor[h][1]
+        h += 1
+    return "".join(words + [s[a:b]]).strip(" «»\"،,") in {"", "و"}
 
 
 def _country_objects(s, toks, k, genitive, H, lex, hi) -> list[Mention]:
