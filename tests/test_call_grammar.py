@@ -1590,3 +1590,15 @@ def test_the_requester_of_a_call_with_no_other_side_is_the_other_side(ref):
     ex = run(ref, {"a": "جیشانکار وزیر خارجه هند روز سه‌شنبه در تماسی تلفنی که به درخواست آنتونی بلینکن، وزیر خارجه "
                         "آمریکا، انجام شد، خواستار کاهش تنش در منطقه شد."}, dt.datetime(2024, 4, 17, 11, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["IN", "US"]] and caller(ex) == "US"
+
+
+@pytest.mark.parametrize("text,expected", [
+    # medicine in a call about the epidemic is the epidemic's; "health" is other health matters
+    ("روحانی در تماس تلفنی با نخست‌وزیر ژاپن درباره مقابله با کرونا گفت‌وگو کرد و از ارسال دارو و تجهیزات "
+     "پزشکی قدردانی کرد.", {"covid19"}),
+    ("روحانی در تماس تلفنی با نخست‌وزیر ژاپن از ارسال دارو و تجهیزات پزشکی برای بیماران سرطانی قدردانی کرد.",
+     {"health"}),
+])
+def test_medicine_in_a_call_about_the_epidemic(ref, text, expected):
+    ex = run(ref, {"a": text}, dt.datetime(2020, 10, 20, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IR", "JP"]] and topics(ex) == expected

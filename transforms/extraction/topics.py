@@ -258,7 +258,7 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
     if words_of is None:
         words_of = {}
     got: dict[str, tuple[int, int]] = {}
-    fuel = None
+    fuel = medical = None
     for i in scope:
         a, b = sent_n[i]
         if i in call_sents and "conflict_crisis" not in got and third_country_subject(
@@ -282,10 +282,16 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
             if w.form == _FUEL:
                 fuel = fuel or (sents[i].start, sents[i].end)
                 continue
+            if w.code == "health":
+                medical = medical or (sents[i].start, sents[i].end)
+                continue
             got[w.code] = (sents[i].start, sents[i].end)
-    # fuel in a call about nuclear matters is nuclear fuel ("مبادله سوخت"، "سوخت راکتور تهران")
+    # fuel in a call about nuclear matters is nuclear fuel ("مبادله سوخت"، "سوخت راکتور تهران");
+    # medicine in a call about the epidemic is the epidemic's (TOPICS.md: health is "other")
     if fuel and "energy" not in got and "nuclear_sanctions" not in got:
         got["energy"] = fuel
+    if medical and "covid19" not in got:
+        got["health"] = medical
     return got
 
 
