@@ -1602,3 +1602,14 @@ def test_the_requester_of_a_call_with_no_other_side_is_the_other_side(ref):
 def test_medicine_in_a_call_about_the_epidemic(ref, text, expected):
     ex = run(ref, {"a": text}, dt.datetime(2020, 10, 20, 11, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["IR", "JP"]] and topics(ex) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # "در حاشیه X": the occasion where people met, not what the call was about
+    ("ظریف در تماس تلفنی با لاوروف درباره دیدار در حاشیه مجمع عمومی سازمان ملل و برجام گفت‌وگو کرد.",
+     {"visits_invitations", "nuclear_sanctions"}),
+    ("ظریف در تماس تلفنی با لاوروف درباره نشست مجمع عمومی سازمان ملل گفت‌وگو کرد.", {"multilateral"}),
+])
+def test_the_occasion_of_a_meeting_on_the_sidelines_is_no_topic(ref, text, expected):
+    ex = run(ref, {"a": text}, dt.datetime(2019, 9, 15, 11, 0, tzinfo=TEHRAN))
+    assert topics(ex) == expected

@@ -418,6 +418,7 @@ def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded
     out = []
     prev = None
     hits = topic_hits(glued, 0, len(glued), lex)
+    venues = [m.span(1) for m in _VENUE.finditer(s, a, b)] if "حاشیه" in s[a:b] else []
     for h, (gx, gy, w) in enumerate(hits):
         x, y = offs[gx], offs[gy - 1] + 1
         adjective = prev is not None and prev[2].code == "conflict_crisis" and not glued[prev[1]:gx].strip()
@@ -432,8 +433,14 @@ def _topic_words(s: str, zwnj: list[int], a: int, b: int, lex: Lexicon, excluded
         k = bisect.bisect_right(ex_a, x) - 1
         if k >= 0 and excluded[k][0] <= x < excluded[k][1]:
             continue
+        if any(va <= x < vb for va, vb in venues):
+            continue          # "در حاشیه مجمع عمومی سازمان ملل": where they met, not what they discussed
         out.append((y, w))
     return out
+
+
+# the occasion after "در حاشیه" (on the sidelines of), up to a preposition, verb or punctuation
+_VENUE = re.compile(r"(?<!\S)در حاشیه((?: (?!(?:با|به|از|در|که|را|برای|و)(?:\s|$))[^\s،.:؛]+){1,6})")
 
 
 # a visit or meeting "با/به" someone: the words that may stand between ("دیدار اخیر خود با")
