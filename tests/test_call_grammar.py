@@ -1613,3 +1613,28 @@ def test_medicine_in_a_call_about_the_epidemic(ref, text, expected):
 def test_the_occasion_of_a_meeting_on_the_sidelines_is_no_topic(ref, text, expected):
     ex = run(ref, {"a": text}, dt.datetime(2019, 9, 15, 11, 0, tzinfo=TEHRAN))
     assert topics(ex) == expected
+
+
+@pytest.mark.parametrize("text,pub,who", [
+    # "منتخب": not the holder on the day but the one who takes the office next
+    ("ولادیمیر پوتین در تماس تلفنی با رئیس‌جمهور منتخب آمریکا به او تبریک گفت.",
+     dt.datetime(2020, 11, 20, 11, 0, tzinfo=TEHRAN), "joe-biden"),
+    ("رئیس‌جمهور منتخب تماس تلفنی رجب طیب اردوغان را دریافت کرد.",
+     dt.datetime(2021, 6, 22, 11, 0, tzinfo=TEHRAN), "ebrahim-raisi"),
+])
+def test_the_president_elect_is_the_next_holder(ref, text, pub, who):
+    ex = run(ref, {"a": text}, pub)
+    assert who in set(ex.participants["official_id"])
+
+
+def test_a_common_noun_before_a_surname_is_no_first_name(ref):
+    # "پیروزی رئیسی" is Raisi's victory, not a person named پیروزی رئیسی
+    ex = run(ref, {"a": "رجب طیب اردوغان با ابراهیم رئیسی تماس تلفنی گرفت. اردوغان در این تماس پیروزی رئیسی در "
+                        "انتخابات را تبریک گفت."}, dt.datetime(2021, 6, 22, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IR", "TR"]] and caller(ex) == "TR"
+
+
+def test_a_peer_addressed_as_my_colleague(ref):
+    ex = run(ref, {"a": "محمدجواد ظریف در توییتی نوشت: «امروز تماس تلفنی خوبی با همکارم دکتر جیشانکار داشتیم.»"},
+             dt.datetime(2020, 12, 22, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IN", "IR"]]

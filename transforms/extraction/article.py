@@ -43,7 +43,8 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
     if may_call if may_call is not None else CALL_WORDS.search(s):
         preds, toks = find_predicates(nt, sent_n, lex)
         if preds:
-            H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g), s, sent_n)
+            H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g), s, sent_n,
+                      g.first_names, g.common_words)
             headline = _headline(text, sents)
             reports = []
             author = _signature(s, sent_n, H, found.honor)

@@ -1088,6 +1088,14 @@ def holders(g: Gazetteer, country: str, role: str, on: dt.date | None) -> list[s
     return list(dict.fromkeys(oid for oid, start, end in rows if on is None or _in_office(start, end, on)))
 
 
+def holders_elect(g: Gazetteer, country: str, role: str, on: dt.date, days: int = 183) -> list[str]:
+    """Who takes the office within ``days`` after ``on``: the president-elect of a
+    "رئیس‌جمهور منتخب"."""
+    rows = _role_index(g)[1].get((country, role), [])
+    return list(dict.fromkeys(oid for oid, start, _end in rows
+                              if start is not None and on < start <= on + dt.timedelta(days=days)))
+
+
 def office_exists(g: Gazetteer, country: str, role: str) -> bool:
     return (country, role) in _role_index(g)[1]
 

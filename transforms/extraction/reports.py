@@ -84,8 +84,9 @@ class Heads:
     """The official noun phrases of an article, by position, and its country names."""
 
     def __init__(self, mentions: list[Mention], honor_spans: list[tuple[int, int]], countries=(), stop=frozenset(),
-                 person_country=None, s: str = "", sent_n=()):
+                 person_country=None, s: str = "", sent_n=(), first_names=frozenset(), common=frozenset()):
         self.stop = stop
+        self.first_names, self.common = first_names, common
         self.s = s
         self.sent_n = list(sent_n)
         self.sent_starts = [a for a, _ in self.sent_n]
@@ -139,8 +140,10 @@ class Heads:
         if k < len(self.all):
             h = self.all[k]
             gap = s[p:h.np_start].split()
-            if h.kind == "person" and 1 <= len(gap) <= 2 and all(w not in self.stop and w.isalpha() for w in gap) \
-                    and " " not in s[h.start:h.end].strip():
+            # a first name is a known one or no common word ("پیروزی رئیسی" is Raisi's victory)
+            if h.kind == "person" and 1 <= len(gap) <= 2 and " " not in s[h.start:h.end].strip() \
+                    and all(w not in self.stop and w.isalpha() and (w in self.first_names or w not in self.common)
+                            for w in gap):
                 return h
         return None
 

@@ -25,8 +25,8 @@ from rapidfuzz import fuzz, process
 
 from .memo import per_object
 from .officials import (
-    BARE_OK_ROLES, GENERIC_TITLES, Gazetteer, Mention, country_on, holders, holds_role, in_office_near, office_exists, roles_of,
-    text_official_id,
+    BARE_OK_ROLES, GENERIC_TITLES, Gazetteer, Mention, country_on, holders, holders_elect, holds_role, in_office_near,
+    office_exists, roles_of, text_official_id,
 )
 from .text import NormText, norm, words_before
 
@@ -34,6 +34,7 @@ LEADER_ROLES = {"head_of_state", "head_of_government", "crown_prince", "supreme_
 # offices a country has several of at once: a title names one only with its portfolio
 PORTFOLIO_ROLES = {"minister", "deputy_pm", "vice_president", "advisor", "ambassador", "envoy", "military_commander",
                    "party_leader", "deputy_party_leader"}
+_ELECT = norm("منتخب")
 HONORIFIC_PREFIXES = ("فیلد مارشال", "سید", "دکتر", "آقای", "خانم", "ژنرال", "شیخ", "سردار", "پرزیدنت")
 
 
@@ -225,6 +226,13 @@ class Resolver:
             country = self._bare_country(role, tnorm, m, excluded)
         if country is None:
             return None
+        if self.on is not None and self._elect(m, title_fa):
+            # "رئیس‌جمهور منتخب": not the holder on the day, the one who takes the office next
+            hs = holders_elect(g, country, role, self.on)
+            if len(hs) == 1:
+                part = self.person(hs[0], None)
+                part.title_fa, part.role_code = title_fa or part.title_fa, role
+                return part
         pm = self._named_holder(country, role)
         if pm is not None:
             part = self.person(pm.official_id, None)
@@ -240,6 +248,12 @@ class Resolver:
         name = title_fa or tnorm or ""
         oid = text_official_id(name, country)
         return Participant(oid, oid, country, title_fa, role, name_fa=name, is_text=True, title_only=True)
+
+    def _elect(self, m: Mention | None, title_fa: str | None) -> bool:
+        if _ELECT in norm(title_fa or "").split():
+            return True
+        return m is not None and self.nt.s.startswith(" " + _ELECT, m.end) \
+            and not self.nt.s[m.end + len(_ELECT) + 1:m.end + len(_ELECT) + 2].strip()
 
     def _same_portfolio(self, oid: str, country: str, role: str, title_fa: str | None) -> bool:
         """The holder's title of that office ("وزیر دفاع") starts the mention's title
