@@ -1638,3 +1638,18 @@ def test_a_peer_addressed_as_my_colleague(ref):
     ex = run(ref, {"a": "محمدجواد ظریف در توییتی نوشت: «امروز تماس تلفنی خوبی با همکارم دکتر جیشانکار داشتیم.»"},
              dt.datetime(2020, 12, 22, 11, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["IN", "IR"]]
+
+
+def test_a_time_clause_inserted_before_the_call_is_neither_subject_nor_the_dates_verb(ref):
+    # "X روز جمعه و دقایقی پیش از آنکه Y نیویورک را ترک کند، با وی تماس گرفت": X called Y, on Friday
+    ex = run(ref, {"a": "ولادیمیر پوتین روز جمعه و دقایقی پیش از آنکه رجب طیب اردوغان آنکارا را ترک کند، با وی "
+                        "تماس تلفنی گرفت."}, dt.datetime(2019, 10, 12, 9, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["RU", "TR"]] and caller(ex) == "RU"
+    assert ex.mentions.row(0, named=True)["call_date"] == dt.date(2019, 10, 11)
+
+
+def test_a_day_of_the_coming_weeks_is_no_days_call(ref):
+    # "پایان مهلت در ۳ آذر" read on 29 Aban is a coming deadline, not last year's call
+    ex = run(ref, {"a": "وانگ یی طی تماس تلفنی با محمدجواد ظریف درباره مذاکرات وین گفت‌وگو کرد. وانگ یی در این "
+                        "گفت‌وگو به پایان مهلت مذاکرات در ۳ آذر اشاره کرد."}, dt.datetime(2014, 11, 20, 16, 0, tzinfo=TEHRAN))
+    assert ex.mentions.row(0, named=True)["call_date"] == dt.date(2014, 11, 20)

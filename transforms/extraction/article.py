@@ -209,18 +209,17 @@ def _verb_between(s: str, cue, p) -> bool:
     a, b = (cue.end, p.start) if cue.end <= p.start else (p.end, cue.start)
     words = s[a:b].split()
     verbs = [k for k in range(len(words)) if verb_at(words, k) is not None]
-    # the verb of a circumstance inserted on the way ("عصر جمعه، در حالی که در مسیر
-    # فرودگاه بود، با X ... گفت‌وگو کرد") is not a verb of its own for the date
-    for k in range(len(words) - 2):
-        if words[k:k + 3] == ["در", "حالی", "که"]:
-            verbs = [v for v in verbs if v < k] + [v for v in verbs if v > k][1:]
-            break
-    else:
-        # nor is the verb of a relative clause on the way ("روز جمعه با X، که در حال ترک
-        # نیویورک بود، تماس گرفت"): the first verb after each که
-        for k in (k for k in range(len(words)) if words[k] == "که"):
-            verbs = [v for v in verbs if v < k] + [v for v in verbs if v > k][1:]
+    # the verb of a clause inserted on the way is not a verb of its own for the date: a
+    # circumstance ("عصر جمعه، در حالی که در مسیر فرودگاه بود، با X ... گفت‌وگو کرد"), a
+    # time clause ("روز جمعه و پیش از آنکه Y نیویورک را ترک کند، با وی تماس گرفت"), a
+    # relative clause ("روز جمعه با X، که در حال ترک نیویورک بود، تماس گرفت"): the first
+    # verb after each که
+    for k in (k for k in range(len(words)) if words[k] in _SUBORDINATORS):
+        verbs = [v for v in verbs if v < k] + [v for v in verbs if v > k][1:]
     return bool(verbs)
+
+
+_SUBORDINATORS = {"که", "انکه", "اینکه"}     # in the matching form (آنکه as انکه)
 
 
 def _earlier_news(s: str, p, lex: Lexicon) -> bool:

@@ -99,6 +99,10 @@ def _has(s: str, w: str) -> int:
     return m.start() if m else -1
 
 
+# a date with no year this soon after publication is of the coming weeks, not last year's
+_COMING = dt.timedelta(days=60)
+
+
 def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
     if not _DIGIT.search(s):
         return None
@@ -112,6 +116,8 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
                 jy = jdatetime.date.fromgregorian(date=pub).year
                 g = jdatetime.date(jy, mo, d).togregorian()
                 if g > pub + dt.timedelta(days=2):
+                    if g <= pub + _COMING:
+                        continue  # a day of the coming weeks: an event to come, no call's day
                     g = jdatetime.date(jy - 1, mo, d).togregorian()
                 return g
         except ValueError:
@@ -124,6 +130,8 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
             if pub:
                 g = dt.date(pub.year, mo, d)
                 if g > pub + dt.timedelta(days=2):
+                    if g <= pub + _COMING:
+                        continue
                     g = dt.date(pub.year - 1, mo, d)
                 return g
         except ValueError:
@@ -137,6 +145,8 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
                 hy = Gregorian(pub.year, pub.month, pub.day).to_hijri().year
                 g = dt.date(*Hijri(hy, mo, d).to_gregorian().datetuple())
                 if g > pub + dt.timedelta(days=2):
+                    if g <= pub + _COMING:
+                        continue
                     g = dt.date(*Hijri(hy - 1, mo, d).to_gregorian().datetuple())
                 return g
         except (ValueError, OverflowError):
@@ -376,6 +386,8 @@ def date_cues(s: str, lo: int, hi: int) -> list[DateCue]:
     for m in _CUE_RE.finditer(seg):
         if any(c.start <= lo + m.start() < c.end for c in out):
             continue
+        if m.group().endswith(("پیش", "قبل")) and seg.startswith(" از ", m.end()):
+            continue          # "دقایقی پیش از آنکه ..."، "دو روز قبل از سفر": before an event, not ago
         out.append(DateCue(lo + m.start(), lo + m.end(), "relative" if m.group("rel") else "weekday", m.group()))
     return sorted(out, key=lambda c: c.start)
 

@@ -587,13 +587,14 @@ def _governed(s: str, toks: Tokens, h: Mention) -> bool:
     return t in GOVERNING or (t == "به" and i > 0)
 
 
-_WHILE_THAT = re.compile(r"(?<!\S)در حالی که\s")
+_WHILE_THAT = re.compile(r"(?<!\S)(?:در حالی که|(?:پیش|قبل|پس|بعد) از (?:ان ?که|این ?که)|هنگامی که|زمانی که|وقتی که)\s")
 
 
 def _circumstances(s: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """"در حالی که C،" inserted before the predicate: C's people are not its subject."""
+    """"در حالی که C،" or "پیش از آنکه C،" inserted before the predicate: C's people are
+    not its subject."""
     out = []
-    if s.find("در حالی که", lo, hi) < 0:
+    if s.find("که", lo, hi) < 0:
         return out
     for m in _WHILE_THAT.finditer(s, lo, hi):
         comma = s.find("،", m.end(), hi)
