@@ -1653,3 +1653,18 @@ def test_a_day_of_the_coming_weeks_is_no_days_call(ref):
     ex = run(ref, {"a": "وانگ یی طی تماس تلفنی با محمدجواد ظریف درباره مذاکرات وین گفت‌وگو کرد. وانگ یی در این "
                         "گفت‌وگو به پایان مهلت مذاکرات در ۳ آذر اشاره کرد."}, dt.datetime(2014, 11, 20, 16, 0, tzinfo=TEHRAN))
     assert ex.mentions.row(0, named=True)["call_date"] == dt.date(2014, 11, 20)
+
+
+def test_this_call_takes_no_genitive(ref):
+    # "X در این تماس Y را ... دعوت کرد": Y is the verb's object, not who placed "this call"
+    ex = run(ref, {"a": "سلطان هیثم بن طارق روز دوشنبه با مسعود پزشکیان تماس تلفنی برقرار کرد. سلطان عمان در این تماس "
+                        "پزشکیان را به سفر به مسقط دعوت کرد."}, dt.datetime(2024, 7, 9, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IR", "OM"]] and caller(ex) == "OM"
+
+
+def test_this_first_call_is_the_call_just_reported_and_gives_no_date(ref):
+    ex = run(ref, {"a": "ابراهیم رئیسی شامگاه گذشته در تماس تلفنی با محمد بن سلمان درباره غزه گفت‌وگو کرد. این نخستین "
+                        "گفت‌وگوی تلفنی رئیس‌جمهور کشورمان با ولیعهد عربستان پس از امضای توافق ۱۹ اسفند ۱۴۰۱ در پکن "
+                        "است."}, dt.datetime(2023, 10, 12, 9, 0, tzinfo=TEHRAN))
+    assert n_calls(ex) == 1
+    assert ex.mentions.row(0, named=True)["call_date"] == dt.date(2023, 10, 11)

@@ -146,6 +146,8 @@ def _signature(s: str, sent_n, H: Heads, honor) -> list:
 def _own_date(s: str, p, pub_local, lex: Lexicon):
     """The date the report's own clause gives the call: the date phrase nearest the
     predicate, before what the clause says was discussed."""
+    if p.ranked:
+        return None
     lo, hi = p.clause
     m = lex.pattern("content").search(s, p.end, hi)
     stop = m.start() if m else hi

@@ -52,6 +52,7 @@ DETERMINERS = {norm(w) for w in ("یک", "یه", "دو", "سه", "چهار", "پ
                                  "دومین", "سومین", "چهارمین", "پنجمین", "آخرین", "جدیدترین")}
 SEVERAL = {"دو", "سه", "چهار", "پنج", "چند"}
 DEMONSTRATIVES = {norm(w) for w in ("این", "آن", "همین", "همان", "چنین")}
+_ORDINAL = re.compile(r"نخستین|اولین|واپسین|اخرین|اخیرترین|اولی|\w+مین")   # نخستین، دومین، سومین ...
 PREPOSITIONS = ("در جریان", "در طول", "در پی", "پس از", "بعد از", "پیش از", "قبل از", "به دنبال", "در پاسخ به",
                 "در", "طی", "ضمن", "حین", "پیرو", "از", "با", "به", "برای")
 LIGHT_VERBS = {"کرد", "داشت", "گرفت", "زد", "داد", "شد", "نمود", "پرداخت", "بود"}
@@ -85,6 +86,7 @@ class Predicate:
     tok_end: int = 0
     noun: tuple[int, int] | None = None  # for an adverb: the conversation noun it modifies
     anaphoric: bool = False            # "این تماس"، "آن گفت‌وگو": a call already reported
+    ranked: bool = False               # "این نخستین تماس": an anaphor with an ordinal
     in_person: bool = False            # a bare conversation word beside a meeting word: "دیدار و گفت‌وگو کرد"
     coordinate: "Predicate | None" = None  # the call whose clause this one's is coordinated to
 
@@ -334,6 +336,11 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     if p.family != "adverb" or p.noun:
         k = toks.index_at(p.noun[0]) if p.noun else i0
         p.anaphoric = k > 0 and toks.starts[k - 1] >= lo and texts[k - 1] in DEMONSTRATIVES
+        if not p.anaphoric and k > 1 and toks.starts[k - 2] >= lo and texts[k - 2] in DEMONSTRATIVES \
+                and _ORDINAL.fullmatch(texts[k - 1]):
+            # "این نخستین گفت‌وگوی تلفنی X و Y ... است": the call just reported, ranked among
+            # theirs; the dates of its sentence are of the earlier events it is ranked by
+            p.anaphoric = p.ranked = True
     before = s[lo:p.start]
 
     # the light verb: right after the noun phrase, across adjectives, quotes, "ای", the

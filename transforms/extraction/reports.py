@@ -362,8 +362,10 @@ def _arguments(p: Predicate, s: str, toks: Tokens, H: Heads, lex: Lexicon) -> _A
     head = H.at(s, toks.starts[j]) if j < last else None
     if j < last and texts[j] in {"میان", "بین"}:
         a.joint = _list_at(s, H, toks.ends[j], hi)
-    elif head is not None and head.np_start < hi and (head.kind != "pronoun" or _ba_after(s, toks, head, last)):
-        # a pronoun only with its با-object: "گفت‌وگوی تلفنی وی با Y"
+    elif head is not None and head.np_start < hi and (head.kind != "pronoun" or _ba_after(s, toks, head, last)) \
+            and not p.anaphoric:
+        # a pronoun only with its با-object: "گفت‌وگوی تلفنی وی با Y"; "این تماس" takes no
+        # genitive ("X در این تماس Y را دعوت کرد": Y is the verb's object)
         a.genitive = H.coordination(s, head, hi) if head.kind != "pronoun" else [head]
         k = toks.index_at(a.genitive[-1].np_end)
         while k < last and texts[k] in SKIP_AFTER:
