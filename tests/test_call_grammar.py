@@ -1668,3 +1668,10 @@ def test_this_first_call_is_the_call_just_reported_and_gives_no_date(ref):
                         "است."}, dt.datetime(2023, 10, 12, 9, 0, tzinfo=TEHRAN))
     assert n_calls(ex) == 1
     assert ex.mentions.row(0, named=True)["call_date"] == dt.date(2023, 10, 11)
+
+
+def test_the_requester_after_beh_darkhast_is_no_subject(ref):
+    # "X امروز به درخواست Y با همتای خود تلفنی گفت‌وگو کرد": X talked, Y asked for it
+    ex = run(ref, {"a": "امانوئل ماکرون رئیس‌جمهوری فرانسه امروز به درخواست ولادیمیر پوتین با همتای روس خود تلفنی "
+                        "گفت‌وگو کرد."}, dt.datetime(2022, 3, 3, 19, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["FR", "RU"]] and caller(ex) == "RU"

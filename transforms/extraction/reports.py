@@ -586,7 +586,11 @@ def _governed(s: str, toks: Tokens, h: Mention) -> bool:
     if i < 0:
         return False
     t = toks.texts[i]
-    return t in GOVERNING or (t == "به" and i > 0)
+    # also the complement of a noun a preposition governs: "به درخواست X"، "به دعوت X"
+    return t in GOVERNING or (t == "به" and i > 0) or (t in _GOVERNED_NOUNS and i > 0 and toks.texts[i - 1] == "به")
+
+
+_GOVERNED_NOUNS = {"درخواست", "دعوت", "پیشنهاد", "ابتکار", "دستور", "گفته", "نوشته"}
 
 
 _WHILE_THAT = re.compile(r"(?<!\S)(?:در حالی که|(?:پیش|قبل|پس|بعد) از (?:ان ?که|این ?که)|هنگامی که|زمانی که|وقتی که)\s")
