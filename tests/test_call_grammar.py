@@ -1675,3 +1675,17 @@ def test_the_requester_after_beh_darkhast_is_no_subject(ref):
     ex = run(ref, {"a": "امانوئل ماکرون رئیس‌جمهوری فرانسه امروز به درخواست ولادیمیر پوتین با همتای روس خود تلفنی "
                         "گفت‌وگو کرد."}, dt.datetime(2022, 3, 3, 19, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["FR", "RU"]] and caller(ex) == "RU"
+
+
+def test_numerous_calls_with_officials_of_countries_are_contact_not_a_call(ref):
+    ex = run(ref, {"a": "مصطفی الکاظمی نخست‌وزیر عراق طی این مدت از طریق تماس‌های تلفنی متعدد با مقامات تهران و ریاض، "
+                        "زمینه برگزاری این گفت‌وگوها را فراهم کرده است."}, dt.datetime(2021, 5, 10, 16, 0, tzinfo=TEHRAN))
+    assert calls(ex) == []
+
+
+def test_another_separate_call_after_a_dated_one_is_of_its_day(ref):
+    ex = run(ref, {"a": "جو بایدن شامگاه چهارشنبه در تماس تلفنی با نوری مالکی درباره داعش گفت‌وگو کرد. بایدن همچنین در "
+                        "تماس تلفنی جداگانه‌ای با اسامه النجیفی رئیس پارلمان عراق بر وحدت ملی تأکید کرد."},
+             dt.datetime(2014, 6, 19, 10, 0, tzinfo=TEHRAN))
+    assert n_calls(ex) == 2
+    assert [ex.mentions.row(k, named=True)["call_date"] for k in range(2)] == [dt.date(2014, 6, 18)] * 2

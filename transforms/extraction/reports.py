@@ -503,10 +503,17 @@ def _caller(p: Predicate, a: _Args) -> Mention | None:
     return None
 
 
+_NUMEROUS = {"متعدد", "مکرر", "فراوان", "چندین", "بسیاری"}
+
+
 def _one_or_several(rep: Report, p: Predicate, toks: Tokens, lex: Lexicon, a: _Args, caller: Mention | None) -> None:
     texts = toks.texts
     window = texts[max(p.tok_start - 2, 0):min(p.tok_end + 3, toks.index_at(p.clause[1]))]
     marked_separate = any(w in lex.words("separate") for w in window)   # جداگانه، متعدد ...
+    if p.plural and any(w in _NUMEROUS for w in window) \
+            and any(h.kind == "group" and h.role_code == "official" for h in a.obj + a.genitive):
+        p.status = "habitual"  # "تماس‌های متعدد با مقامات X و Y": contact over time, no call of its own
+        return
     received = False      # each genitive item called the subject (Y تماس‌های جداگانه X1 و X2 را دریافت کرد)
     if a.joint:
         first_side, second_side = a.joint, []
