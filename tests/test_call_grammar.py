@@ -1689,3 +1689,11 @@ def test_another_separate_call_after_a_dated_one_is_of_its_day(ref):
              dt.datetime(2014, 6, 19, 10, 0, tzinfo=TEHRAN))
     assert n_calls(ex) == 2
     assert [ex.mentions.row(k, named=True)["call_date"] for k in range(2)] == [dt.date(2014, 6, 18)] * 2
+
+
+@pytest.mark.parametrize("source", ["بر اساس آمار وزارت بهداشت غزه،", "به گفته وزارت بهداشت غزه،"])
+def test_a_source_of_figures_is_no_topic(ref, source):
+    ex = run(ref, {"a": "جو بایدن در تماس تلفنی با امیر قطر درباره آتش‌بس در غزه گفت‌وگو کرد. دو طرف در این تماس تاکید "
+                        f"کردند که {source} شمار کشته‌ها از ۴۶ هزار نفر گذشته است."},
+             dt.datetime(2025, 1, 15, 11, 0, tzinfo=TEHRAN))
+    assert "health" not in topics(ex)

@@ -344,7 +344,8 @@ def _circumstance(s: str, a: int, b: int) -> tuple[int, int] | None:
 
 
 # "به گزارش X،"، "به نقل از X،": the source, up to its comma
-_ATTRIBUTION = re.compile(r"(?<!\S)(?:به گزارش|به نقل از|به نوشته)\s[^،:.]{1,60}?(?=،)")
+_ATTRIBUTION = re.compile(r"(?<!\S)(?:به گزارش|به نقل از|به نوشته|به گفته"
+                          r"|بر اساس (?:امار|ارقام|گزارش|اعلام|اطلاعات))\s[^،:.]{1,60}?(?=،)")
 
 
 def _sources(s: str, a: int, b: int) -> list[tuple[int, int]]:
