@@ -256,6 +256,7 @@ def ingest_articles(
             with backend.session() as con:
                 con.execute("BEGIN TRANSACTION")
                 state = IngestState(con, run_id, commit_each_batch=backend.commit_each_batch)
+                state.counts["schema_sha256"] = backend.schema_sha256()
                 discovered = discover_task(paths, max_bytes)
                 history = not backend.keeps_file_latest
                 unchanged, to_read = incremental.split_unchanged(discovered, load.file_state(con, from_history=history))

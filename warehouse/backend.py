@@ -39,6 +39,8 @@ class Backend(Protocol):
 
     def record_failure(self, run_id: str, started_at: datetime, paths: list[str], error: str) -> None: ...
 
+    def schema_sha256(self) -> str | None: ...  # what a completed run records (store.schema_is_current)
+
 
 class FileWarehouse:
     commit_each_batch = True
@@ -57,6 +59,9 @@ class FileWarehouse:
 
     def after_commit(self, con, derive):
         return None  # everything was rebuilt before the publish
+
+    def schema_sha256(self):
+        return store.schema_sha256()  # the session's staged copy has this schema (store.apply_schema)
 
     def record_failure(self, run_id, started_at, paths, error):
         """A failed run still leaves its trace in ingest_run (status failed, the error);
@@ -85,6 +90,9 @@ class LakeWarehouse:
 
     def after_commit(self, con, derive):
         return lake.rebuild_derived(con, derive)
+
+    def schema_sha256(self):
+        return None  # the lake's schema is created once (lake.apply_schema), never skipped by hash
 
     def record_failure(self, run_id, started_at, paths, error):
         lake.record_failure(self.spec, self.data_path, run_id, started_at, paths, error)

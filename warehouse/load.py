@@ -293,16 +293,17 @@ def record_run(
     input_paths: list[str],
     error: str | None = None,
 ) -> None:
+    row = {
+        "run_id": run_id, "started_at": started_at, "finished_at": datetime.now(timezone.utc), "status": status,
+        "files_seen": counts.get("files_seen", 0), "articles_loaded": counts.get("loaded_articles", 0),
+        "duplicates": counts.get("duplicate", 0), "unchanged": counts.get("unchanged", 0),
+        "rejected": counts.get("rejected", 0), "calls_found": counts.get("calls_found", 0),
+        "input_paths": input_paths, "error": error, "reference_sha256": counts.get("reference_sha256"),
+    }
+    # Named only when known (a file warehouse's run): a DuckLake made before the column
+    # has no schema_sha256 and never gets columns added (warehouse/lake.py).
+    if counts.get("schema_sha256") is not None:
+        row["schema_sha256"] = counts["schema_sha256"]
     con.execute(
-        """
-        INSERT INTO ingest_run (run_id, started_at, finished_at, status, files_seen, articles_loaded,
-                                duplicates, unchanged, rejected, calls_found, input_paths, error, reference_sha256)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-            run_id, started_at, datetime.now(timezone.utc), status,
-            counts.get("files_seen", 0), counts.get("loaded_articles", 0), counts.get("duplicate", 0),
-            counts.get("unchanged", 0), counts.get("rejected", 0), counts.get("calls_found", 0),
-            input_paths, error, counts.get("reference_sha256"),
-        ],
+        f"INSERT INTO ingest_run ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
     )
