@@ -187,7 +187,7 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
 
     from prefect.settings import temporary_settings
 
-    from flows.ingest import discover_early, ingest_articles
+    from flows.ingest import ingest_articles, prepare_early
 
     flow = ingest_articles
     if args.task_runner == "dask":
@@ -196,8 +196,8 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
         flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
     paths = [str(Path(p).resolve()) for p in args.paths]
     max_bytes = int(args.max_file_mb * 1024 * 1024)
-    if server is not None:
-        discover_early(paths, max_bytes)  # while the server is still starting
+    if server is not None:  # while the server is still starting
+        prepare_early(paths, max_bytes, spec, transforms_here=args.task_runner == "threads")
     try:
         settings = {}
         if server is not None:

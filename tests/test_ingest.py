@@ -212,6 +212,31 @@ def test_a_listing_made_before_the_flow_is_the_one_it_loads(ingest, seed_dir, wa
     assert second.counts["files_seen"] == 3 and second.counts["loaded"] == 1
 
 
+def test_the_head_start_builds_the_transforms_only_when_a_file_is_to_read(ingest, seed_dir, warehouse):
+    """``prepare_early`` (what the CLI runs while Prefect's server starts) builds the
+    transforms' resources ahead only when the published warehouse says some listed file
+    is new or changed: a run over unchanged files never pays for them."""
+    from flows.batch import _prepare
+    from flows.ingest import prepare_early
+
+    limit = 5 * 1024 * 1024
+    ingest(seed_dir, max_bytes=limit)
+    _prepare.cache_clear()
+    prepare_early([str(seed_dir)], limit, str(warehouse))
+    assert _prepare.cache_info().currsize == 0
+    assert ingest(seed_dir, max_bytes=limit).counts["unchanged"] == 2
+
+    (seed_dir / "late.txt").write_text(PERSIAN_CALL, encoding="utf-8")
+    prepare_early([str(seed_dir)], limit, str(warehouse))
+    assert _prepare.cache_info().currsize == 1
+    assert ingest(seed_dir, max_bytes=limit).counts["loaded"] == 1
+
+    _prepare.cache_clear()
+    prepare_early([str(seed_dir)], limit, str(warehouse.with_name("new.duckdb")))
+    assert _prepare.cache_info().currsize == 1
+    ingest(seed_dir, max_bytes=limit)  # takes the listing that head start left
+
+
 def test_schema_is_applied_again_only_when_its_sql_changed(ingest, seed_dir, warehouse, query):
     """A run records the hash of the schema SQL it left in place; the next run's staged
     copy skips applying it while the hash is the same and every table and view is there,

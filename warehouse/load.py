@@ -237,6 +237,22 @@ def _file_latest(from_history: bool) -> str:
     return f"({read_sql('marts', 'ingest_file_latest')})" if from_history else "ingest_file_latest"
 
 
+_FILE_STATE_SCHEMA = {"source_path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64,
+                      "content_sha256": pl.String, "outcome": pl.String}
+_REJECTED_STATE_SCHEMA = {"source_path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64,
+                          "reason": pl.String, "content_sha256": pl.String}
+
+
+def empty_file_state() -> pl.DataFrame:
+    """``file_state`` of a warehouse that does not exist yet."""
+    return pl.DataFrame(schema=_FILE_STATE_SCHEMA)
+
+
+def empty_rejected_state() -> pl.DataFrame:
+    """``rejected_state`` of a warehouse that does not exist yet."""
+    return pl.DataFrame(schema=_REJECTED_STATE_SCHEMA)
+
+
 def file_state(con: duckdb.DuckDBPyConnection, from_history: bool = False) -> pl.DataFrame:
     """Last known size, mtime and hash of every file a completed run loaded or skipped."""
     return con.execute(
