@@ -90,11 +90,16 @@ def _prefect_state(home: Path) -> str | None:
 def skip_known_migrations() -> None:
     """Before a run's temporary server starts: checking its schema costs ~2.5 s of its
     ~7 s start, so skip the check when this Prefect version already migrated this very
-    database (``record_prefect_db``). Called by ``tamas ingest`` only, never by
-    ``configure``: the setting is inherited by child processes, and one that starts a
-    server on another PREFECT_HOME (a test's ``prefect server start``) must migrate."""
+    database (``record_prefect_db``). The block types that start registered are skipped
+    too: deciding that they are already there imports every installed Prefect
+    collection (prefect-dask, with Dask) into the server, ~0.25 s of its start. Called by
+    ``tamas ingest`` only, never by ``configure``: the settings are inherited by child
+    processes, and one that starts a server on another PREFECT_HOME (a test's
+    ``prefect server start``) must migrate and register."""
     if prefect_db_is_current(prefect_home()):
         os.environ.setdefault("PREFECT_SERVER_DATABASE_MIGRATE_ON_START", "false")
+        os.environ.setdefault("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "false")
+        os.environ.setdefault("PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION", "false")
 
 
 def prefect_db_is_current(home: Path) -> bool:

@@ -142,8 +142,8 @@ def test_ingest_then_sql_through_the_environment_default(tmp_path, seed_dir):
 
 
 def test_prefect_migration_check_skipped_only_for_a_recorded_database(tmp_path):
-    """The temporary server skips its schema check only when this Prefect version
-    recorded this very database revision (flows/runtime.py)."""
+    """The temporary server skips its schema check, and the block types' registration,
+    only when this Prefect version recorded this very database revision (flows/runtime.py)."""
     script = """
 import os, sqlite3
 from flows import runtime
@@ -158,7 +158,9 @@ print("recorded", runtime.prefect_db_is_current(home))
 runtime.configure()
 print("configure leaves it", os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START"))
 runtime.skip_known_migrations()
-print("next start", os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START"))
+print("next start", os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START"),
+      os.environ.get("PREFECT_SERVER_REGISTER_BLOCKS_ON_START"),
+      os.environ.get("PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION"))
 with sqlite3.connect(home / "prefect.db") as con:  # another revision: a Prefect upgrade migrated it
     con.execute("UPDATE alembic_version SET version_num = 'def456'")
 print("upgraded", runtime.prefect_db_is_current(home))
@@ -169,7 +171,8 @@ print("deleted", runtime.prefect_db_is_current(home))
     env["TAMAS_DATA"] = str(tmp_path)
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:6] == [
-        "fresh None", "recorded True", "configure leaves it None", "next start false", "upgraded False", "deleted False"]
+        "fresh None", "recorded True", "configure leaves it None", "next start false false false", "upgraded False",
+        "deleted False"]
 
 
 def test_temporary_server_moves_to_another_port_when_its_port_is_taken(tmp_path):
