@@ -134,7 +134,9 @@ def user_api_url() -> str | None:
 # `python -m uvicorn ...`, but first PR_SET_PDEATHSIG: the kernel kills the server when
 # the ingest process ends, however it ends (kill -9, OOM). It is started from the main
 # thread, which lives as long as the process (the signal follows the parent thread).
+# The garbage collector stays off until the app is built (flows/prefect_server.py).
 _SERVER_BOOT = (
+    "import gc; gc.disable(); "
     "import runpy, sys; from flows.pool import die_with_parent; die_with_parent(int(sys.argv.pop(1))); "
     "sys.argv[0] = 'uvicorn'; runpy.run_module('uvicorn', run_name='__main__', alter_sys=True)"
 )
@@ -173,7 +175,7 @@ class TemporaryPrefectServer:
         self.url = f"http://127.0.0.1:{port}/api"
         env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER_BOOT, str(os.getpid()), "--factory", "prefect.server.api.server:create_app",
+            [sys.executable, "-c", _SERVER_BOOT, str(os.getpid()), "--factory", "flows.prefect_server:create_app",
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
             env=env,
             # Out of the terminal's process group: Ctrl-C stops the run, which then

@@ -141,6 +141,38 @@ def test_ingest_then_sql_through_the_environment_default(tmp_path, seed_dir):
     assert "read-only" in refused.stderr
 
 
+def test_each_ingest_is_recorded_by_prefect_with_its_task_runs(tmp_path, seed_dir):
+    """The temporary server keeps every run: the first (which migrates Prefect's database)
+    and the next (which skips the migration and the block registration, its app built with
+    the garbage collector off, its client ending without Python's teardown), each a
+    completed ``ingest_articles`` flow run with its task runs in Prefect's own database."""
+    import sqlite3
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["TAMAS_DATA"] = str(tmp_path / "data")
+    warehouse = tmp_path / "w.duckdb"
+    for expected in ("loaded 2", "unchanged 2"):
+        run = _tamas("ingest", seed_dir, "--warehouse", warehouse, env=env)
+        assert run.returncode == 0, run.stderr
+        assert expected in run.stdout
+        assert run.stderr == ""
+    with sqlite3.connect(tmp_path / "data" / "prefect" / "prefect.db") as con:
+        flows = con.execute(
+            "SELECT r.id, r.state_type FROM flow_run r JOIN flow f ON f.id = r.flow_id"
+            " WHERE f.name = 'ingest_articles' ORDER BY r.start_time"
+        ).fetchall()
+        tasks = [
+            sorted((name.rsplit("-", 1)[0], state) for name, state in con.execute(
+                "SELECT name, state_type FROM task_run WHERE flow_run_id = ?", [run_id]).fetchall())
+            for run_id, _ in flows
+        ]
+    assert [state for _, state in flows] == ["COMPLETED", "COMPLETED"]
+    assert tasks == [
+        [("discover", "COMPLETED"), ("finish-load", "COMPLETED"), ("load-batch", "COMPLETED"), ("transform", "COMPLETED")],
+        [("discover", "COMPLETED"), ("finish-load", "COMPLETED")],
+    ]
+
+
 def test_prefect_migration_check_skipped_only_for_a_recorded_database(tmp_path):
     """The temporary server skips its schema check, and the block types' registration,
     only when this Prefect version recorded this very database revision (flows/runtime.py)."""
