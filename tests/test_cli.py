@@ -78,7 +78,7 @@ def alive():
 """
 _LAUNCHER = SUBREAPER_PRELUDE + r"""
 report, args = sys.argv[1], sys.argv[2:]
-SERVER = "prefect.server.api.server:create_app"
+SERVER = "flows.prefect_server:create_app"  # Prefect's app, built by flows/prefect_server.py
 run = subprocess.Popen(args)
 servers = set()
 while run.poll() is None:
