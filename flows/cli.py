@@ -373,7 +373,8 @@ def console() -> None:
     Python's teardown of its modules.
 
     After a run, the interpreter's own finalisation (freeing every module of Prefect,
-    pydantic, polars, DuckDB one object at a time) took ~0.35 s of a ~5 s run. Everything
+    pydantic, polars, DuckDB one object at a time) is a noticeable share of a small run
+    (docs/scaling.md, "Small runs in seconds"). Everything
     of ours is finished by then: the warehouse published and closed, the temporary server
     stopped, the output printed. So the process exits as usual (non-daemon threads
     joined, then every exit handler, Prefect's included, since this one was registered

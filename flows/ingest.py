@@ -99,7 +99,7 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
     need that does not depend on the server: the schema SQL, and, when some listed file
     is new or changed by the warehouse's published record and the run will transform it
     in this process (``transforms_here``: no cluster; fewer files than a pool needs), the
-    transforms' shared resources (``batch._prepare``: ~2 s of CPU, once per process).
+    transforms' shared resources (``batch._prepare``: seconds of CPU, once per process).
     Only a head start: the flow decides again under the lock."""
     discover_early(paths, max_bytes)
     listing = _EARLY_LISTINGS.get((tuple(paths), max_bytes))

@@ -2,8 +2,8 @@
 own API app, built with Python's cyclic garbage collector off.
 
 The server's start is mostly imports and the build of its app (pydantic models, FastAPI
-routes): hundreds of thousands of objects that stay alive, which the collector would
-scan again and again for nothing (~0.4 s of a ~3.3 s start, docs/scaling.md). Once the
+routes): a great many objects that stay alive, which the collector would
+scan again and again for nothing (docs/scaling.md, "Small runs in seconds"). Once the
 app is built it is frozen out of the collector's reach (``gc.freeze``) and the collector
 is on again, before the server answers its first request. The server's process turns
 the collector off first thing (runtime._SERVER_BOOT); nothing else imports this module.

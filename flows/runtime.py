@@ -92,7 +92,7 @@ def skip_known_migrations() -> None:
     ~7 s start, so skip the check when this Prefect version already migrated this very
     database (``record_prefect_db``). The block types that start registered are skipped
     too: deciding that they are already there imports every installed Prefect
-    collection (prefect-dask, with Dask) into the server, ~0.25 s of its start. Called by
+    collection (prefect-dask, with Dask) into the server (docs/scaling.md). Called by
     ``tamas ingest`` only, never by ``configure``: the settings are inherited by child
     processes, and one that starts a server on another PREFECT_HOME (a test's
     ``prefect server start``) must migrate and register."""
