@@ -131,47 +131,35 @@ def _missing_path(paths: list[str]) -> str | None:
 
 
 def cmd_ingest(args) -> int:
-    from warehouse.store import WarehouseUnavailable, check_writable
-
-    from warehouse import lake
-
     if args.dask_address and args.task_runner != "dask":
         return _fail("--dask-address needs --task-runner dask", EXIT_USAGE)
     warehouse = args.warehouse or runtime.default_warehouse()
     missing = _missing_path(args.paths)
     if missing:
         return _fail(missing, EXIT_USAGE)
-    lake_options = {}
-    if lake.is_lake(warehouse):
-        try:
-            spec, data_path = lake.resolve_options(str(warehouse), args.lake_data or settings().lake_data)
-        except ValueError as exc:
-            return _fail(str(exc), EXIT_USAGE)
-        lake_options = {"lake_data_path": data_path}
-    elif args.lake_data:
-        return _fail("--lake-data needs a --warehouse ducklake:... (see docs/scaling.md)", EXIT_USAGE)
-    else:
-        try:
-            check_writable(warehouse)
-        except WarehouseUnavailable as exc:
-            return _fail(str(exc), EXIT_USAGE)
-        spec = str(warehouse.resolve())
 
     runtime.skip_known_migrations()  # before Prefect is imported: it reads settings then
+    # The temporary server's start (seconds of its own imports) is the longest wait of a
+    # small run: launch it before this process imports anything heavy (DuckDB, polars,
+    # Prefect), so that all of that overlaps it. A bad warehouse below stops it again.
     server = None if runtime.user_api_url() else runtime.TemporaryPrefectServer()
-    # Prefect swaps in its own SIGTERM handler while the flow runs and sends the signal
-    # again to this one when the flow has unwound. Ctrl-C the same way: Python's own
-    # KeyboardInterrupt did not stop a run waiting on its pool. polars installs a SIGINT
-    # handler when imported, with SA_RESTART, so that a wait of the main thread never
-    # returns to Python on Ctrl-C (pola-rs/polars#21739): import it first, and ours
-    # replaces it.
-    import polars  # noqa: F401
-    signal.signal(signal.SIGTERM, _raise_stopped)
-    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
-        signal.signal(signal.SIGINT, _raise_stopped)
+    if server is not None:
+        server.start()
     try:
-        if server is not None:
-            server.start()  # starts while the client imports Prefect and the flow
+        target = _ingest_target(args, warehouse)
+        if isinstance(target, int):
+            return target
+        spec, lake_options = target
+        # Prefect swaps in its own SIGTERM handler while the flow runs and sends the signal
+        # again to this one when the flow has unwound. Ctrl-C the same way: Python's own
+        # KeyboardInterrupt did not stop a run waiting on its pool. polars installs a SIGINT
+        # handler when imported, with SA_RESTART, so that a wait of the main thread never
+        # returns to Python on Ctrl-C (pola-rs/polars#21739): import it first, and ours
+        # replaces it.
+        import polars  # noqa: F401
+        signal.signal(signal.SIGTERM, _raise_stopped)
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            signal.signal(signal.SIGINT, _raise_stopped)
         return _run_ingest(args, spec, lake_options, server)
     except Stopped as stop:
         return _fail(f"stopped by {stop}: the run is recorded as failed, the warehouse is as it was", 128 + stop.signum)
@@ -181,13 +169,34 @@ def cmd_ingest(args) -> int:
             server.stop()
 
 
+def _ingest_target(args, warehouse: Path) -> tuple[str, dict] | int:
+    """The run's warehouse spec and DuckLake options, or the exit status of a bad one."""
+    from warehouse.store import WarehouseUnavailable, check_writable
+
+    from warehouse import lake
+
+    if lake.is_lake(warehouse):
+        try:
+            spec, data_path = lake.resolve_options(str(warehouse), args.lake_data or settings().lake_data)
+        except ValueError as exc:
+            return _fail(str(exc), EXIT_USAGE)
+        return spec, {"lake_data_path": data_path}
+    if args.lake_data:
+        return _fail("--lake-data needs a --warehouse ducklake:... (see docs/scaling.md)", EXIT_USAGE)
+    try:
+        check_writable(warehouse)
+    except WarehouseUnavailable as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    return str(warehouse.resolve()), {}
+
+
 def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
     from flows.files import InputError
     from warehouse.store import WarehouseBusy, WarehouseUnavailable
 
     from prefect.settings import temporary_settings
 
-    from flows.ingest import discover_early, ingest_articles
+    from flows.ingest import ingest_articles, prepare_early
 
     flow = ingest_articles
     if args.task_runner == "dask":
@@ -196,8 +205,10 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
         flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
     paths = [str(Path(p).resolve()) for p in args.paths]
     max_bytes = int(args.max_file_mb * 1024 * 1024)
-    if server is not None:
-        discover_early(paths, max_bytes)  # while the server is still starting
+    if server is not None:  # while the server is still starting
+        prepare_early(paths, max_bytes, spec, transforms_here=args.task_runner == "threads")
+        # Prefect's engine imports this on a flow's first call (Flow.serialize_parameters).
+        import fastapi.encoders  # noqa: F401
     try:
         settings = {}
         if server is not None:
@@ -355,6 +366,42 @@ def main(argv: list[str] | None = None) -> int:
     runtime.configure(verbose=args.verbose or args.command == "serve")
     handlers = {"ingest": cmd_ingest, "serve": cmd_serve, "sql": cmd_sql, **analyst_cli.HANDLERS}
     return handlers[args.command](args)
+
+
+def console() -> None:
+    """The ``tamas`` console script: ``main``, then the end of the process without
+    Python's teardown of its modules.
+
+    After a run, the interpreter's own finalisation (freeing every module of Prefect,
+    pydantic, polars, DuckDB one object at a time) is a noticeable share of a small run
+    (docs/scaling.md, "Small runs in seconds"). Everything
+    of ours is finished by then: the warehouse published and closed, the temporary server
+    stopped, the output printed. So the process exits as usual (non-daemon threads
+    joined, then every exit handler, Prefect's included, since this one was registered
+    first and runs last), and this last handler flushes the output and logging and ends
+    the process with ``os._exit``. An uncaught exception exits as usual, with its traceback.
+    ``main`` alone (tests call it in-process) does none of this."""
+    import atexit
+    import os
+
+    outcome: list[int] = []
+
+    def end_now() -> None:
+        if not outcome:
+            return
+        import logging
+
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a reader that went away, a closed stream
+                pass
+        os._exit(outcome[0])
+
+    atexit.register(end_now)
+    outcome.append(main())
+    sys.exit(outcome[0])
 
 
 if __name__ == "__main__":

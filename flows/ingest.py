@@ -93,6 +93,30 @@ def discover_early(paths: list[str], max_bytes: int) -> None:
         pass
 
 
+def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_here: bool = True) -> None:
+    """While the temporary Prefect server starts (flows/cli.py) this process would wait
+    idle for seconds: list the input (``discover_early``) and build what the run will
+    need that does not depend on the server: the schema SQL, and, when some listed file
+    is new or changed by the warehouse's published record and the run will transform it
+    in this process (``transforms_here``: no cluster; fewer files than a pool needs), the
+    transforms' shared resources (``batch._prepare``: seconds of CPU, once per process).
+    Only a head start: the flow decides again under the lock."""
+    discover_early(paths, max_bytes)
+    listing = _EARLY_LISTINGS.get((tuple(paths), max_bytes))
+    if listing is None:
+        return
+    state = backends.for_warehouse(warehouse).head_start()
+    if state is None or not transforms_here or listing.height >= POOL_MIN_FILES:
+        return
+    known, rejected = state
+    _, to_read = incremental.split_unchanged(listing, known)
+    _, to_read = incremental.split_still_rejected(to_read, rejected)
+    if to_read.height:
+        from flows.batch import _prepare
+
+        _prepare()
+
+
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(paths: list[str], max_bytes: int) -> pl.DataFrame:
     early = _EARLY_LISTINGS.pop((tuple(paths), max_bytes), None)
@@ -256,6 +280,7 @@ def ingest_articles(
             with backend.session() as con:
                 con.execute("BEGIN TRANSACTION")
                 state = IngestState(con, run_id, commit_each_batch=backend.commit_each_batch)
+                state.counts["schema_sha256"] = backend.schema_sha256()
                 discovered = discover_task(paths, max_bytes)
                 history = not backend.keeps_file_latest
                 unchanged, to_read = incremental.split_unchanged(discovered, load.file_state(con, from_history=history))

@@ -90,11 +90,16 @@ def _prefect_state(home: Path) -> str | None:
 def skip_known_migrations() -> None:
     """Before a run's temporary server starts: checking its schema costs ~2.5 s of its
     ~7 s start, so skip the check when this Prefect version already migrated this very
-    database (``record_prefect_db``). Called by ``tamas ingest`` only, never by
-    ``configure``: the setting is inherited by child processes, and one that starts a
-    server on another PREFECT_HOME (a test's ``prefect server start``) must migrate."""
+    database (``record_prefect_db``). The block types that start registered are skipped
+    too: deciding that they are already there imports every installed Prefect
+    collection (prefect-dask, with Dask) into the server (docs/scaling.md). Called by
+    ``tamas ingest`` only, never by ``configure``: the settings are inherited by child
+    processes, and one that starts a server on another PREFECT_HOME (a test's
+    ``prefect server start``) must migrate and register."""
     if prefect_db_is_current(prefect_home()):
         os.environ.setdefault("PREFECT_SERVER_DATABASE_MIGRATE_ON_START", "false")
+        os.environ.setdefault("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "false")
+        os.environ.setdefault("PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION", "false")
 
 
 def prefect_db_is_current(home: Path) -> bool:
@@ -129,7 +134,9 @@ def user_api_url() -> str | None:
 # `python -m uvicorn ...`, but first PR_SET_PDEATHSIG: the kernel kills the server when
 # the ingest process ends, however it ends (kill -9, OOM). It is started from the main
 # thread, which lives as long as the process (the signal follows the parent thread).
+# The garbage collector stays off until the app is built (flows/prefect_server.py).
 _SERVER_BOOT = (
+    "import gc; gc.disable(); "
     "import runpy, sys; from flows.pool import die_with_parent; die_with_parent(int(sys.argv.pop(1))); "
     "sys.argv[0] = 'uvicorn'; runpy.run_module('uvicorn', run_name='__main__', alter_sys=True)"
 )
@@ -168,7 +175,7 @@ class TemporaryPrefectServer:
         self.url = f"http://127.0.0.1:{port}/api"
         env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER_BOOT, str(os.getpid()), "--factory", "prefect.server.api.server:create_app",
+            [sys.executable, "-c", _SERVER_BOOT, str(os.getpid()), "--factory", "flows.prefect_server:create_app",
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
             env=env,
             # Out of the terminal's process group: Ctrl-C stops the run, which then

@@ -78,7 +78,7 @@ def alive():
 """
 _LAUNCHER = SUBREAPER_PRELUDE + r"""
 report, args = sys.argv[1], sys.argv[2:]
-SERVER = "prefect.server.api.server:create_app"
+SERVER = "flows.prefect_server:create_app"  # Prefect's app, built by flows/prefect_server.py
 run = subprocess.Popen(args)
 servers = set()
 while run.poll() is None:
@@ -141,9 +141,41 @@ def test_ingest_then_sql_through_the_environment_default(tmp_path, seed_dir):
     assert "read-only" in refused.stderr
 
 
+def test_each_ingest_is_recorded_by_prefect_with_its_task_runs(tmp_path, seed_dir):
+    """The temporary server keeps every run: the first (which migrates Prefect's database)
+    and the next (which skips the migration and the block registration, its app built with
+    the garbage collector off, its client ending without Python's teardown), each a
+    completed ``ingest_articles`` flow run with its task runs in Prefect's own database."""
+    import sqlite3
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["TAMAS_DATA"] = str(tmp_path / "data")
+    warehouse = tmp_path / "w.duckdb"
+    for expected in ("loaded 2", "unchanged 2"):
+        run = _tamas("ingest", seed_dir, "--warehouse", warehouse, env=env)
+        assert run.returncode == 0, run.stderr
+        assert expected in run.stdout
+        assert run.stderr == ""
+    with sqlite3.connect(tmp_path / "data" / "prefect" / "prefect.db") as con:
+        flows = con.execute(
+            "SELECT r.id, r.state_type FROM flow_run r JOIN flow f ON f.id = r.flow_id"
+            " WHERE f.name = 'ingest_articles' ORDER BY r.start_time"
+        ).fetchall()
+        tasks = [
+            sorted((name.rsplit("-", 1)[0], state) for name, state in con.execute(
+                "SELECT name, state_type FROM task_run WHERE flow_run_id = ?", [run_id]).fetchall())
+            for run_id, _ in flows
+        ]
+    assert [state for _, state in flows] == ["COMPLETED", "COMPLETED"]
+    assert tasks == [
+        [("discover", "COMPLETED"), ("finish-load", "COMPLETED"), ("load-batch", "COMPLETED"), ("transform", "COMPLETED")],
+        [("discover", "COMPLETED"), ("finish-load", "COMPLETED")],
+    ]
+
+
 def test_prefect_migration_check_skipped_only_for_a_recorded_database(tmp_path):
-    """The temporary server skips its schema check only when this Prefect version
-    recorded this very database revision (flows/runtime.py)."""
+    """The temporary server skips its schema check, and the block types' registration,
+    only when this Prefect version recorded this very database revision (flows/runtime.py)."""
     script = """
 import os, sqlite3
 from flows import runtime
@@ -158,7 +190,9 @@ print("recorded", runtime.prefect_db_is_current(home))
 runtime.configure()
 print("configure leaves it", os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START"))
 runtime.skip_known_migrations()
-print("next start", os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START"))
+print("next start", os.environ.get("PREFECT_SERVER_DATABASE_MIGRATE_ON_START"),
+      os.environ.get("PREFECT_SERVER_REGISTER_BLOCKS_ON_START"),
+      os.environ.get("PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION"))
 with sqlite3.connect(home / "prefect.db") as con:  # another revision: a Prefect upgrade migrated it
     con.execute("UPDATE alembic_version SET version_num = 'def456'")
 print("upgraded", runtime.prefect_db_is_current(home))
@@ -169,7 +203,8 @@ print("deleted", runtime.prefect_db_is_current(home))
     env["TAMAS_DATA"] = str(tmp_path)
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:6] == [
-        "fresh None", "recorded True", "configure leaves it None", "next start false", "upgraded False", "deleted False"]
+        "fresh None", "recorded True", "configure leaves it None", "next start false false false", "upgraded False",
+        "deleted False"]
 
 
 def test_temporary_server_moves_to_another_port_when_its_port_is_taken(tmp_path):

@@ -212,6 +212,73 @@ def test_a_listing_made_before_the_flow_is_the_one_it_loads(ingest, seed_dir, wa
     assert second.counts["files_seen"] == 3 and second.counts["loaded"] == 1
 
 
+def test_the_head_start_builds_the_transforms_only_when_a_file_is_to_read(ingest, seed_dir, warehouse):
+    """``prepare_early`` (what the CLI runs while Prefect's server starts) builds the
+    transforms' resources ahead only when the published warehouse says some listed file
+    is new or changed: a run over unchanged files never pays for them."""
+    from flows.batch import _prepare
+    from flows.ingest import prepare_early
+
+    limit = 5 * 1024 * 1024
+    ingest(seed_dir, max_bytes=limit)
+    _prepare.cache_clear()
+    prepare_early([str(seed_dir)], limit, str(warehouse))
+    assert _prepare.cache_info().currsize == 0
+    assert ingest(seed_dir, max_bytes=limit).counts["unchanged"] == 2
+
+    (seed_dir / "late.txt").write_text(PERSIAN_CALL, encoding="utf-8")
+    prepare_early([str(seed_dir)], limit, str(warehouse))
+    assert _prepare.cache_info().currsize == 1
+    assert ingest(seed_dir, max_bytes=limit).counts["loaded"] == 1
+
+    _prepare.cache_clear()
+    prepare_early([str(seed_dir)], limit, str(warehouse.with_name("new.duckdb")))
+    assert _prepare.cache_info().currsize == 1
+    ingest(seed_dir, max_bytes=limit)  # takes the listing that head start left
+
+
+def test_schema_is_applied_again_only_when_its_sql_changed(ingest, seed_dir, warehouse, query):
+    """A run records the hash of the schema SQL it left in place; the next run's staged
+    copy skips applying it while the hash is the same and every table and view is there,
+    and applies it when the recorded hash is another (an older schema) or a view is gone."""
+    import duckdb
+
+    from warehouse import contract, store
+
+    def by_hand(sql: str) -> None:  # between runs, as an administrator would
+        con = duckdb.connect(str(warehouse))
+        try:
+            con.execute(sql)
+        finally:
+            con.close()
+
+    def fact_call_comment() -> str:
+        return query("SELECT comment FROM duckdb_tables() WHERE table_name = 'fact_call'")[0][0]
+
+    described = contract.load()["fact_call"].description
+    ingest(seed_dir)
+    assert query("SELECT schema_sha256 FROM ingest_run") == [(store.schema_sha256(),)]
+    assert fact_call_comment() == described
+
+    # Same schema SQL: the next run does not apply it (a comment changed by hand stays).
+    by_hand("COMMENT ON TABLE fact_call IS 'changed by hand'")
+    ingest(seed_dir)
+    assert fact_call_comment() == "changed by hand"
+
+    # The last completed run left another schema: this run applies the current one.
+    by_hand("UPDATE ingest_run SET schema_sha256 = 'an older schema'")
+    ingest(seed_dir)
+    assert fact_call_comment() == described
+    last = "SELECT schema_sha256 FROM ingest_run ORDER BY started_at DESC LIMIT 1"
+    assert query(last) == [(store.schema_sha256(),)]
+
+    # A view dropped by hand comes back although the hash is the same.
+    by_hand("DROP VIEW v_calls")
+    ingest(seed_dir)
+    assert query("SELECT count(*) FROM duckdb_views() WHERE view_name = 'v_calls'") == [(1,)]
+    assert query("SELECT count(*) FROM v_calls")[0][0] > 0
+
+
 def _declared_keys() -> dict[str, str]:
     """Every table's ``unique_key`` in warehouse/contract.yml, as SQL column lists."""
     from warehouse import contract

@@ -39,6 +39,10 @@ class Backend(Protocol):
 
     def record_failure(self, run_id: str, started_at: datetime, paths: list[str], error: str) -> None: ...
 
+    def schema_sha256(self) -> str | None: ...  # what a completed run records (store.schema_is_current)
+
+    def head_start(self) -> tuple | None: ...  # before the run: (file state, rejected state) as published, if cheap
+
 
 class FileWarehouse:
     commit_each_batch = True
@@ -57,6 +61,27 @@ class FileWarehouse:
 
     def after_commit(self, con, derive):
         return None  # everything was rebuilt before the publish
+
+    def schema_sha256(self):
+        return store.schema_sha256()  # the session's staged copy has this schema (store.apply_schema)
+
+    def head_start(self):
+        """Before the run, without its lock (a reader's view: never in a writer's way):
+        the schema SQL built, and the file state and rejected state as published now
+        (empty for a new warehouse), or None when the file cannot be read now."""
+        store.schema_sql()
+        if not self.path.exists():
+            return load.empty_file_state(), load.empty_rejected_state()
+        try:
+            con = store.connect_readonly(self.path)
+        except (OSError, duckdb.Error):
+            return None
+        try:
+            return load.file_state(con), load.rejected_state(con)
+        except duckdb.Error:  # e.g. a warehouse from before ingest_file_latest
+            return None
+        finally:
+            con.close()
 
     def record_failure(self, run_id, started_at, paths, error):
         """A failed run still leaves its trace in ingest_run (status failed, the error);
@@ -85,6 +110,12 @@ class LakeWarehouse:
 
     def after_commit(self, con, derive):
         return lake.rebuild_derived(con, derive)
+
+    def schema_sha256(self):
+        return None  # the lake's schema is created once (lake.apply_schema), never skipped by hash
+
+    def head_start(self):
+        return None  # reading the lake's state means a catalog connection: not worth it ahead
 
     def record_failure(self, run_id, started_at, paths, error):
         lake.record_failure(self.spec, self.data_path, run_id, started_at, paths, error)

@@ -237,6 +237,22 @@ def _file_latest(from_history: bool) -> str:
     return f"({read_sql('marts', 'ingest_file_latest')})" if from_history else "ingest_file_latest"
 
 
+_FILE_STATE_SCHEMA = {"source_path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64,
+                      "content_sha256": pl.String, "outcome": pl.String}
+_REJECTED_STATE_SCHEMA = {"source_path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64,
+                          "reason": pl.String, "content_sha256": pl.String}
+
+
+def empty_file_state() -> pl.DataFrame:
+    """``file_state`` of a warehouse that does not exist yet."""
+    return pl.DataFrame(schema=_FILE_STATE_SCHEMA)
+
+
+def empty_rejected_state() -> pl.DataFrame:
+    """``rejected_state`` of a warehouse that does not exist yet."""
+    return pl.DataFrame(schema=_REJECTED_STATE_SCHEMA)
+
+
 def file_state(con: duckdb.DuckDBPyConnection, from_history: bool = False) -> pl.DataFrame:
     """Last known size, mtime and hash of every file a completed run loaded or skipped."""
     return con.execute(
@@ -293,16 +309,17 @@ def record_run(
     input_paths: list[str],
     error: str | None = None,
 ) -> None:
+    row = {
+        "run_id": run_id, "started_at": started_at, "finished_at": datetime.now(timezone.utc), "status": status,
+        "files_seen": counts.get("files_seen", 0), "articles_loaded": counts.get("loaded_articles", 0),
+        "duplicates": counts.get("duplicate", 0), "unchanged": counts.get("unchanged", 0),
+        "rejected": counts.get("rejected", 0), "calls_found": counts.get("calls_found", 0),
+        "input_paths": input_paths, "error": error, "reference_sha256": counts.get("reference_sha256"),
+    }
+    # Named only when known (a file warehouse's run): a DuckLake made before the column
+    # has no schema_sha256 and never gets columns added (warehouse/lake.py).
+    if counts.get("schema_sha256") is not None:
+        row["schema_sha256"] = counts["schema_sha256"]
     con.execute(
-        """
-        INSERT INTO ingest_run (run_id, started_at, finished_at, status, files_seen, articles_loaded,
-                                duplicates, unchanged, rejected, calls_found, input_paths, error, reference_sha256)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-            run_id, started_at, datetime.now(timezone.utc), status,
-            counts.get("files_seen", 0), counts.get("loaded_articles", 0), counts.get("duplicate", 0),
-            counts.get("unchanged", 0), counts.get("rejected", 0), counts.get("calls_found", 0),
-            input_paths, error, counts.get("reference_sha256"),
-        ],
+        f"INSERT INTO ingest_run ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
     )

@@ -23,10 +23,12 @@ the warehouse locked).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -64,29 +66,73 @@ def read_sql(layer: str, name: str) -> str:
     return (SQL_DIR / layer / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+@lru_cache(maxsize=1)
+def schema_sql() -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """What ``apply_schema`` runs, in order: the contract tables' DDL, the views' SQL and
+    one script of every ``COMMENT ON``."""
+    creates = tuple(contract.create_table_sql(table) for table in contract.tables())
+    views = tuple(path.read_text(encoding="utf-8") for path in sql_files("views"))
+    # One script, not ~300 statements: it is the slowest part of applying the schema.
+    comments = ";\n".join(s for relation in contract.load().values() for s in contract.comment_sql(relation))
+    return creates, views, comments
+
+
+def schema_sha256() -> str:
+    """SHA-256 of ``schema_sql``: a completed run records it in ``ingest_run.schema_sha256``."""
+    creates, views, comments = schema_sql()
+    digest = hashlib.sha256()
+    for text in (*creates, *views, comments):
+        digest.update(text.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the last completed run applied this very schema SQL and every table and
+    view of the contract is there: re-applying it would change nothing."""
+    try:
+        row = con.execute(
+            "SELECT schema_sha256 FROM ingest_run WHERE status = 'completed' ORDER BY started_at DESC LIMIT 1"
+        ).fetchone()
+    except duckdb.Error:  # a new warehouse, or one from before ingest_run.schema_sha256
+        return False
+    if row is None or row[0] != schema_sha256():
+        return False
+    present = {name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
+        " UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database()"
+        " AND schema_name = 'main'"
+    ).fetchall()}
+    return set(contract.load()) <= present
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection, skip_if_current: bool = False) -> bool:
     """Create every table of the contract (idempotent; an older warehouse gets the columns
-    it lacks), (re)create every view, and comment them all from the contract."""
+    it lacks), (re)create every view, and comment them all from the contract. With
+    ``skip_if_current``, do nothing when ``schema_is_current`` (the run's staged copy:
+    most runs change no schema). Returns whether it applied the schema."""
+    if skip_if_current and schema_is_current(con):
+        return False
+    creates, views, comments = schema_sql()
     existing: dict[str, list[str]] = {}
     for table, column in con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database()"
         " AND schema_name = 'main'"
     ).fetchall():
         existing.setdefault(table, []).append(column)
-    for table in contract.tables():
+    for table, create in zip(contract.tables(), creates):
         if table.name in existing:
             for statement in contract.missing_columns_sql(table, existing[table.name]):
                 con.execute(statement)
         else:
-            con.execute(contract.create_table_sql(table))
+            con.execute(create)
     # A warehouse from before ingest_file_latest: build it once from the run history
     # (every completed run adds its files to it, so it is never empty after one).
     if con.execute("SELECT NOT EXISTS (FROM ingest_file_latest) AND EXISTS (FROM ingest_file)").fetchone()[0]:
         con.execute(f"INSERT INTO ingest_file_latest BY NAME ({read_sql('marts', 'ingest_file_latest')})")
-    for path in sql_files("views"):
-        con.execute(path.read_text(encoding="utf-8"))
-    # One script, not ~300 statements: every run's staged copy applies them.
-    con.execute(";\n".join(s for relation in contract.load().values() for s in contract.comment_sql(relation)))
+    for view in views:
+        con.execute(view)
+    con.execute(comments)
+    return True
 
 
 def check_writable(path: Path) -> None:
@@ -193,7 +239,7 @@ def staged_copy(path: Path):
             config={"memory_limit": memory_cap("load"), "checkpoint_threshold": "128MB"},
         )
         con.execute("SET enable_progress_bar = false")  # a long statement draws no bar into the CLI's output
-        apply_schema(con)
+        apply_schema(con, skip_if_current=True)
         yield con
         con.execute("CHECKPOINT")
         con.close()
