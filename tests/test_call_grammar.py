@@ -1520,8 +1520,7 @@ def test_the_ending_ov_written_as_of_is_the_same_name(ref, name):
 def test_a_call_told_in_the_pluperfect_after_a_phrase_is_earlier_news(ref):
     ex = run(ref, {"a": "محمدجواد ظریف پیش‌تر در تماس تلفنی با لاوروف درباره برجام رایزنی کرده بود."},
              dt.datetime(2019, 5, 15, 11, 0, tzinfo=TEHRAN))
-    m = ex.mentions.row(0, named=True)
-    assert (m["call_date"], m["call_date_precision"]) == (dt.date(2019, 5, 1), "month")
+    assert day(ex) == (dt.date(2019, 5, 1), "month")
 
 
 @pytest.mark.parametrize("text,other", [
@@ -1565,7 +1564,7 @@ def test_heads_of_international_organisations(ref, text, pub, org):
 def test_a_relative_clause_on_the_object_keeps_the_object_and_the_date(ref, text):
     ex = run(ref, {"a": text}, dt.datetime(2014, 3, 11, 11, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["DE", "RU"]] and caller(ex) == "DE"
-    assert ex.mentions.row(0, named=True)["call_date"] == dt.date(2014, 3, 10)
+    assert day(ex)[0] == dt.date(2014, 3, 10)
 
 
 def test_then_is_the_day_of_the_call_before(ref):
@@ -1573,7 +1572,7 @@ def test_then_is_the_day_of_the_call_before(ref):
                         "ماکرون سپس با رئیس‌جمهور اوکراین نیز تلفنی گفت‌وگو کرد."},
              dt.datetime(2022, 2, 21, 1, 30, tzinfo=TEHRAN))
     assert n_calls(ex) == 2
-    assert [ex.mentions.row(k, named=True)["call_date"] for k in range(2)] == [dt.date(2022, 2, 20)] * 2
+    assert [day(ex, seq=k)[0] for k in range(2)] == [dt.date(2022, 2, 20)] * 2
 
 
 @pytest.mark.parametrize("text", [
@@ -1645,14 +1644,14 @@ def test_a_time_clause_inserted_before_the_call_is_neither_subject_nor_the_dates
     ex = run(ref, {"a": "ولادیمیر پوتین روز جمعه و دقایقی پیش از آنکه رجب طیب اردوغان آنکارا را ترک کند، با وی "
                         "تماس تلفنی گرفت."}, dt.datetime(2019, 10, 12, 9, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["RU", "TR"]] and caller(ex) == "RU"
-    assert ex.mentions.row(0, named=True)["call_date"] == dt.date(2019, 10, 11)
+    assert day(ex)[0] == dt.date(2019, 10, 11)
 
 
 def test_a_day_of_the_coming_weeks_is_no_days_call(ref):
     # "پایان مهلت در ۳ آذر" read on 29 Aban is a coming deadline, not last year's call
     ex = run(ref, {"a": "وانگ یی طی تماس تلفنی با محمدجواد ظریف درباره مذاکرات وین گفت‌وگو کرد. وانگ یی در این "
                         "گفت‌وگو به پایان مهلت مذاکرات در ۳ آذر اشاره کرد."}, dt.datetime(2014, 11, 20, 16, 0, tzinfo=TEHRAN))
-    assert ex.mentions.row(0, named=True)["call_date"] == dt.date(2014, 11, 20)
+    assert day(ex)[0] == dt.date(2014, 11, 20)
 
 
 def test_this_call_takes_no_genitive(ref):
@@ -1667,7 +1666,7 @@ def test_this_first_call_is_the_call_just_reported_and_gives_no_date(ref):
                         "گفت‌وگوی تلفنی رئیس‌جمهور کشورمان با ولیعهد عربستان پس از امضای توافق ۱۹ اسفند ۱۴۰۱ در پکن "
                         "است."}, dt.datetime(2023, 10, 12, 9, 0, tzinfo=TEHRAN))
     assert n_calls(ex) == 1
-    assert ex.mentions.row(0, named=True)["call_date"] == dt.date(2023, 10, 11)
+    assert day(ex)[0] == dt.date(2023, 10, 11)
 
 
 def test_the_requester_after_beh_darkhast_is_no_subject(ref):
@@ -1688,7 +1687,7 @@ def test_another_separate_call_after_a_dated_one_is_of_its_day(ref):
                         "تماس تلفنی جداگانه‌ای با اسامه النجیفی رئیس پارلمان عراق بر وحدت ملی تأکید کرد."},
              dt.datetime(2014, 6, 19, 10, 0, tzinfo=TEHRAN))
     assert n_calls(ex) == 2
-    assert [ex.mentions.row(k, named=True)["call_date"] for k in range(2)] == [dt.date(2014, 6, 18)] * 2
+    assert [day(ex, seq=k)[0] for k in range(2)] == [dt.date(2014, 6, 18)] * 2
 
 
 @pytest.mark.parametrize("source", ["بر اساس آمار وزارت بهداشت غزه،", "به گفته وزارت بهداشت غزه،"])
