@@ -1696,3 +1696,10 @@ def test_a_source_of_figures_is_no_topic(ref, source):
                         f"کردند که {source} شمار کشته‌ها از ۴۶ هزار نفر گذشته است."},
              dt.datetime(2025, 1, 15, 11, 0, tzinfo=TEHRAN))
     assert "health" not in topics(ex)
+
+
+def test_a_pronoun_after_a_first_person_quote_is_whom_the_speaker_talked_to(ref):
+    # "X نوشت: با Y صحبت کردم. او با Z ...": او is Y, not the speaker X
+    ex = run(ref, {"a": "دونالد ترامپ در توییتی نوشت: همین الان با محمد بن سلمان ولیعهد عربستان تلفنی صحبت کردم. او با "
+                        "پوتین رئیس‌جمهور روسیه تلفنی گفت‌وگو کرده است."}, dt.datetime(2020, 4, 2, 20, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["RU", "SA"], ["SA", "US"]]

@@ -35,7 +35,7 @@ from .dates import date_cues
 from .lexicon import Lexicon
 from .officials import Mention
 from .predicates import Predicate
-from .text import NormText, Tokens, norm
+from .text import TOKEN_RE, NormText, Tokens, norm
 from .verbs import verb_at
 
 # tokens that may stand between a call noun and its arguments
@@ -709,6 +709,20 @@ def _sentence_opened_by(H: Heads, m: Mention) -> int | None:
     return None
 
 
+def _spoken_of(H: Heads, speaker: Mention, i: int, exclude: set[int]) -> Mention | None:
+    """"X نوشت: با Y تلفنی صحبت کردم. او ...": when sentence i's first official speaks
+    in the first person after a colon, a third-person pronoun after it is not the speaker
+    but the official the quote names (Y)."""
+    a, b = H.sent_n[i]
+    colon = H.s.find(":", speaker.np_end, b)
+    if colon < 0:
+        return None
+    words = TOKEN_RE.findall(H.s[colon:b])
+    if not any((v := verb_at(words, k)) and v[1].person in {"1s", "1p"} for k in range(len(words))):
+        return None
+    return next((h for h in H.in_range(colon, b) if _antecedent_ok(h, exclude) and h.kind != "pronoun"), None)
+
+
 def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | None:
     """The official a pronoun stands for, not one of the excluded (by id). A pronoun that
     opens its sentence is its subject and goes on with the subject of the sentence before
@@ -735,6 +749,9 @@ def pronoun_antecedent(H: Heads, pron: Mention, exclude: set[int]) -> Mention | 
                 continue
             if first.kind == "pronoun":
                 return None
+            other = _spoken_of(H, first, i, exclude)
+            if other is not None:
+                return other
             if not H.s.startswith(" نیز", first.np_end) or i == 0:
                 return first
             limit = H.sent_n[i][0]
