@@ -1703,3 +1703,10 @@ def test_a_pronoun_after_a_first_person_quote_is_whom_the_speaker_talked_to(ref)
     ex = run(ref, {"a": "دونالد ترامپ در توییتی نوشت: همین الان با محمد بن سلمان ولیعهد عربستان تلفنی صحبت کردم. او با "
                         "پوتین رئیس‌جمهور روسیه تلفنی گفت‌وگو کرده است."}, dt.datetime(2020, 4, 2, 20, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["RU", "SA"], ["SA", "US"]]
+
+
+def test_the_same_day_as_the_day_told_before(ref):
+    # "در همین روز، X ..." after a sentence about another event of a named day
+    ex = run(ref, {"a": "دور دوم تحریم‌های آمریکا از روز دوشنبه به اجرا درآمد. در همین روز، محمدجواد ظریف در پاسخ به "
+                        "تماس تلفنی فدریکا موگرینی درباره برجام گفت‌وگو کرد."}, dt.datetime(2018, 11, 6, 7, 45, tzinfo=TEHRAN))
+    assert day(ex) == (dt.date(2018, 11, 5), "day")

@@ -195,6 +195,23 @@ _SAME_DAY = re.compile(r"(?:^|\s)(?:(?:همان|در همین) (?:روز|شب|ش
 _NEXT_DAY = re.compile(r"(?:^|\s)(?:فردای (?:ان|همان) روز|روز بعد)(?=\s|$|،)")
 
 
+# "در همین روز / همان روز، X با Y ...": the day the text told last
+_SAME_DAY_AS_TOLD = re.compile(r"(?:^|\s)(?:همان|در همین) (?:روز|شب|شامگاه|بامداد|عصر|صبح)(?! ?ها(?:ی)?(?=\s|$|،))(?=\s|$|،)")
+
+
+def _day_told_before(s: str, sent_n, i: int, pub_local):
+    """(date, "day", "inferred") of the last day phrase of the few sentences before
+    sentence i, when the call's sentence dates it by "همان روز"; else None."""
+    if pub_local is None:
+        return None
+    for j in range(i - 1, max(-1, i - 4), -1):
+        for cue in reversed(date_cues(s, *sent_n[j])):
+            got = resolve_cue(cue, pub_local)
+            if got and got[1] == "day":
+                return got[0], "day", "inferred"
+    return None
+
+
 def _after_previous_call(scope_text: str, previous: dict):
     """(date, precision, basis) from the article's previous call, when the call's
     sentences date it by that one ("همان روز", "روز بعد"); else None."""
@@ -357,6 +374,8 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
     d, prec, basis = _call_date(call, s, pub_local, occasions, g, lex, scope_text)
     if basis == "published" and res["mentions"] and res["mentions"][-1]["article_id"] == article_id:
         d, prec, basis = _after_previous_call(scope_text, res["mentions"][-1]) or (d, prec, basis)
+    elif basis == "published" and _SAME_DAY_AS_TOLD.search(scope_text):
+        d, prec, basis = _day_told_before(s, sent_n, lead.pred.sentence, pub_local) or (d, prec, basis)
     res["mentions"].append({
         "article_id": article_id, "call_seq": seq, "mode": call.mode, "call_date": d,
         "call_date_precision": prec, "date_basis": basis, "sentence_index": sp.index,
