@@ -1710,3 +1710,14 @@ def test_the_same_day_as_the_day_told_before(ref):
     ex = run(ref, {"a": "دور دوم تحریم‌های آمریکا از روز دوشنبه به اجرا درآمد. در همین روز، محمدجواد ظریف در پاسخ به "
                         "تماس تلفنی فدریکا موگرینی درباره برجام گفت‌وگو کرد."}, dt.datetime(2018, 11, 6, 7, 45, tzinfo=TEHRAN))
     assert day(ex) == (dt.date(2018, 11, 5), "day")
+
+
+@pytest.mark.parametrize("text,name", [
+    # a name before a bare title, with no comma, when it opens with a known first name
+    ("حمید سجادی وزیر ورزش روز سه‌شنبه تماس تلفنی وزیر ورزش عربستان سعودی را دریافت کرد.", "حمید سجادی"),
+])
+def test_a_name_before_a_bare_title_opened_by_a_first_name(ref, text, name):
+    ex = run(ref, {"a": text}, dt.datetime(2023, 6, 14, 11, 0, tzinfo=TEHRAN))
+    assert len(calls(ex)) == 1
+    assert name in set(ex.officials["name_fa"]) | set(ref.officials.filter(
+        pl.col("official_id").is_in(list(ex.participants["official_id"])))["name_fa"])

@@ -836,10 +836,12 @@ def _attach_names(g: Gazetteer, nt: NormText, text: str, ms: list[Mention], hono
             name = _name_after(g, s, t.end)
             if name is not None and not _name_ok(nt, text, span_starts, spans, t, name):
                 name = None
-        # a bare title makes a name only in apposition, set off by a comma, and only an
-        # office's title, not a bare head word ("با عیسی کلانتری، معاون رئیس‌جمهور")
+        # a bare title makes a name only in apposition, set off by a comma or opened by a
+        # known first name ("حمید سجادی وزیر ورزش"), and only an office's title, not a bare
+        # head word ("با عیسی کلانتری، معاون رئیس‌جمهور")
         if name is not None and (t.country or not t.bare or (
-                "،" in s[min(name[1], t.end):max(name[0], t.start)] and t.title_norm not in GENERIC_TITLES)):
+                ("،" in s[min(name[1], t.end):max(name[0], t.start)] or s[name[0]:name[1]].split()[0] in g.first_names)
+                and t.title_norm not in GENERIC_TITLES)):
             a, b = name
             t.kind = "text"
             t.name_text = text[slice(*nt.orig(a, b))]
