@@ -1714,7 +1714,7 @@ def test_the_same_day_as_the_day_told_before(ref):
 
 @pytest.mark.parametrize("text,name", [
     # a name before a bare title, with no comma, when it opens with a known first name
-    ("حمید سجادی وزیر ورزش روز سه‌شنبه تماس تلفنی وزیر ورزش عربستان سعودی را دریافت کرد.", "حمید سجادی"),
+    ("حمید سجادی وزیر ورزش و جوانان روز سه‌شنبه تماس تلفنی وزیر ورزش عربستان سعودی را دریافت کرد.", "حمید سجادی"),
 ])
 def test_a_name_before_a_bare_title_opened_by_a_first_name(ref, text, name):
     ex = run(ref, {"a": text}, dt.datetime(2023, 6, 14, 11, 0, tzinfo=TEHRAN))
