@@ -1721,3 +1721,10 @@ def test_a_name_before_a_bare_title_opened_by_a_first_name(ref, text, name):
     assert len(calls(ex)) == 1
     assert name in set(ex.officials["name_fa"]) | set(ref.officials.filter(
         pl.col("official_id").is_in(list(ex.participants["official_id"])))["name_fa"])
+
+
+def test_the_subject_of_a_cleft_is_the_copulas_subject(ref):
+    # "X از نخستین رهبرانی بود که ... در تماس تلفنی با Y ...": X called Y
+    ex = run(ref, {"a": "رجب طیب اردوغان از نخستین سران خارجی بود که روز دوشنبه در تماس تلفنی با مسعود پزشکیان "
+                        "پیروزی وی را تبریک گفت."}, dt.datetime(2024, 7, 10, 11, 0, tzinfo=TEHRAN))
+    assert calls(ex) == [["IR", "TR"]] and caller(ex) == "TR"

@@ -603,6 +603,10 @@ _GOVERNED_NOUNS = {"درخواست", "دعوت", "پیشنهاد", "ابتکار
 _WHILE_THAT = re.compile(r"(?<!\S)(?:در حالی که|(?:پیش|قبل|پس|بعد) از (?:ان ?که|این ?که)|هنگامی که|زمانی که|وقتی که)\s")
 
 
+# "X ... بود که ...": a copula and the relative clause said of its subject
+_CLEFT = re.compile(r"(?<!\S)(?:بود|است|بودند|هستند) که(?!\S)")
+
+
 def _circumstances(s: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """"در حالی که C،" or "پیش از آنکه C،" inserted before the predicate: C's people are
     not its subject."""
@@ -621,9 +625,13 @@ def _subject(s: str, toks: Tokens, H: Heads, lo: int, anchor: int, exclude: list
     preposition governs, with what it is coordinated with."""
     cands = [h for h in H.in_range(lo, anchor) if h not in exclude and _usable(h)]
     inserted = _circumstances(s, lo, anchor)
+    cleft = _CLEFT.search(s, lo, anchor)
     for h in reversed(cands):
         if h.np_end > anchor or _governed(s, toks, h) or any(a <= h.np_start < b for a, b in inserted):
             continue
+        if cleft is not None and h.np_end <= cleft.start() and any(
+                g.np_end <= h.np_start and not _governed(s, toks, g) for g in cands):
+            continue          # "X از نخستین سران بود که ... تماس گرفت": سران is what X was, X the subject
         # the start of its coordination: walk back through و / ،
         group_start = h
         for g in reversed(cands):
