@@ -258,7 +258,7 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
     if words_of is None:
         words_of = {}
     got: dict[str, tuple[int, int]] = {}
-    fuel = medical = None
+    deferred: dict[str, tuple[str, tuple[int, int]]] = {}   # code -> (the topic that covers it, evidence)
     for i in scope:
         a, b = sent_n[i]
         if i in call_sents and "conflict_crisis" not in got and third_country_subject(
@@ -279,23 +279,22 @@ def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], 
                 continue
             if w.code == "water_environment" and _sea_area(s, y, country_spans, c_starts):
                 continue
-            if w.form == _FUEL:
-                fuel = fuel or (sents[i].start, sents[i].end)
-                continue
-            if w.code == "health":
-                medical = medical or (sents[i].start, sents[i].end)
+            covering = _COVERED.get((w.code, w.form)) or _COVERED.get((w.code, None))
+            if covering is not None:
+                deferred.setdefault(w.code, (covering, (sents[i].start, sents[i].end)))
                 continue
             got[w.code] = (sents[i].start, sents[i].end)
-    # fuel in a call about nuclear matters is nuclear fuel ("مبادله سوخت"، "سوخت راکتور تهران");
-    # medicine in a call about the epidemic is the epidemic's (TOPICS.md: health is "other")
-    if fuel and "energy" not in got and "nuclear_sanctions" not in got:
-        got["energy"] = fuel
-    if medical and "covid19" not in got:
-        got["health"] = medical
+    for code, (covering, evidence) in deferred.items():
+        if code not in got and covering not in got:
+            got[code] = evidence
     return got
 
 
-_FUEL = norm("سوخت")
+# a word whose topic another topic of the call covers: fuel in a call about nuclear
+# matters is nuclear fuel ("مبادله سوخت"، "سوخت راکتور تهران"); medicine in a call about
+# the epidemic is the epidemic's (TOPICS.md: health is other health cooperation).
+# (code, family or None for every family of the code) -> the covering topic
+_COVERED = {("energy", norm("سوخت")): "nuclear_sanctions", ("health", None): "covid19"}
 # "آب‌های خلیج فارس/سرزمینی/ایران": a sea area, not water as a resource ("آب‌های زیرزمینی")
 _WATERS = re.compile(r"(?<!\S)" + norm("آب") + r" ?های$")
 _SEA_AREA_WORDS = frozenset(norm(w) for w in ("خلیج", "دریای", "دریا", "تنگه", "اقیانوس", "سرزمینی", "ساحلی", "آزاد",
