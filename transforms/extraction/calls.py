@@ -21,7 +21,6 @@ body, the headline's.
 from __future__ import annotations
 
 import bisect
-
 import re
 from dataclasses import dataclass, field
 

@@ -103,6 +103,15 @@ def _has(s: str, w: str) -> int:
 _COMING = dt.timedelta(days=60)
 
 
+def _yearless(this_year: dt.date, last_year, pub: dt.date) -> dt.date | None:
+    """A day and month with no year: this year's, unless it is after publication; then
+    None in the coming weeks (an event to come, no call's day), else last year's
+    (``last_year()``)."""
+    if this_year <= pub + dt.timedelta(days=2):
+        return this_year
+    return None if this_year <= pub + _COMING else last_year()
+
+
 def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
     if not _DIGIT.search(s):
         return None
@@ -114,12 +123,10 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
                 return jdatetime.date(int(y), mo, d).togregorian()
             if pub:
                 jy = jdatetime.date.fromgregorian(date=pub).year
-                g = jdatetime.date(jy, mo, d).togregorian()
-                if g > pub + dt.timedelta(days=2):
-                    if g <= pub + _COMING:
-                        continue  # a day of the coming weeks: an event to come, no call's day
-                    g = jdatetime.date(jy - 1, mo, d).togregorian()
-                return g
+                g = _yearless(jdatetime.date(jy, mo, d).togregorian(),
+                              lambda: jdatetime.date(jy - 1, mo, d).togregorian(), pub)
+                if g is not None:
+                    return g
         except ValueError:
             continue
     for m in _GREGORIAN_DATE.finditer(s):
@@ -128,12 +135,9 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
             if y:
                 return dt.date(int(y), mo, d)
             if pub:
-                g = dt.date(pub.year, mo, d)
-                if g > pub + dt.timedelta(days=2):
-                    if g <= pub + _COMING:
-                        continue
-                    g = dt.date(pub.year - 1, mo, d)
-                return g
+                g = _yearless(dt.date(pub.year, mo, d), lambda: dt.date(pub.year - 1, mo, d), pub)
+                if g is not None:
+                    return g
         except ValueError:
             continue
     for m in _HIJRI_DATE.finditer(s):
@@ -143,12 +147,10 @@ def stated_date(s: str, pub: dt.date | None) -> dt.date | None:
                 return Hijri(int(y), mo, d).to_gregorian().datetuple() and dt.date(*Hijri(int(y), mo, d).to_gregorian().datetuple())
             if pub:
                 hy = Gregorian(pub.year, pub.month, pub.day).to_hijri().year
-                g = dt.date(*Hijri(hy, mo, d).to_gregorian().datetuple())
-                if g > pub + dt.timedelta(days=2):
-                    if g <= pub + _COMING:
-                        continue
-                    g = dt.date(*Hijri(hy - 1, mo, d).to_gregorian().datetuple())
-                return g
+                g = _yearless(dt.date(*Hijri(hy, mo, d).to_gregorian().datetuple()),
+                              lambda: dt.date(*Hijri(hy - 1, mo, d).to_gregorian().datetuple()), pub)
+                if g is not None:
+                    return g
         except (ValueError, OverflowError):
             continue
     # numeric Jalali 1399/05/10
