@@ -4,8 +4,10 @@ Every test text is written for the test (no dev-set text). Needs only the projec
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import random
 from pathlib import Path
 
 import polars as pl
@@ -13,6 +15,7 @@ import pytest
 
 from transforms.cleaning import clean_text
 from transforms.extraction import SCHEMAS, extract_calls
+from transforms.extraction.text import bisect_left_in, bisect_right_in, buckets
 from transforms.reference import load_reference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -369,3 +372,17 @@ def test_extraction_time_stays_linear_in_long_articles_of_one_shape(shape):
     short, long = seconds(article(20)), seconds(article(160))
     print(f"\n{shape}: 20 KB {short:.3f} s, 160 KB {long:.3f} s: {long / short:.1f} ×")
     assert long < 12 * short  # linear: about 8 × (17-51 × while quadratic)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 300, 5000])
+def test_bucketed_search_finds_what_bisect_finds(n):
+    """The bucketed search over sorted positions answers as bisect does: below the
+    first, between, on, past the last position, and on repeated ones."""
+    rng = random.Random(n)
+    xs = sorted(rng.randrange(40 * n + 1) for _ in range(n))
+    first = buckets(xs)
+    probes = [-5, -1, 0, *xs, *(x + 1 for x in xs), *(x - 1 for x in xs),
+              *(rng.randrange(-10, 40 * n + 600) for _ in range(500)), 10**7]
+    for x in probes:
+        assert bisect_left_in(xs, first, x) == bisect.bisect_left(xs, x)
+        assert bisect_right_in(xs, first, x) == bisect.bisect_right(xs, x)

@@ -35,7 +35,7 @@ from .dates import date_cues
 from .lexicon import Lexicon
 from .officials import Mention
 from .predicates import Predicate
-from .text import TOKEN_RE, NormText, Tokens, norm
+from .text import TOKEN_RE, NormText, Tokens, bisect_left_in, bisect_right_in, buckets, norm
 from .verbs import verb_at
 
 # tokens that may stand between a call noun and its arguments
@@ -97,8 +97,10 @@ class Heads:
                     and not m.merged and not m.absorbed]
         self.all.sort(key=lambda m: m.np_start)
         self.starts = [m.np_start for m in self.all]
+        self._first = buckets(self.starts)
         self.honor = sorted(honor_spans)
         self.honor_starts = [a for a, _ in self.honor]
+        self._honor_first = buckets(self.honor_starts)
 
     def countries_of(self, m: Mention) -> set:
         if m.kind == "person":
@@ -113,7 +115,7 @@ class Heads:
         while True:
             while pos < len(s) and s[pos] in " «»\"":
                 pos += 1
-            k = bisect.bisect_right(self.honor_starts, pos) - 1
+            k = bisect_right_in(self.honor_starts, self._honor_first, pos) - 1
             if k >= 0 and self.honor[k][0] == pos:
                 pos = self.honor[k][1]
                 continue
@@ -127,16 +129,16 @@ class Heads:
             pos += 1
         p = pos
         while True:       # at pos, or after each honorific ("حجت‌الاسلام سید ابراهیم رئیسی")
-            k = bisect.bisect_left(self.starts, p)
+            k = bisect_left_in(self.starts, self._first, p)
             if k < len(self.all) and self.starts[k] == p:
                 return self.all[k]
-            h = bisect.bisect_right(self.honor_starts, p) - 1
+            h = bisect_right_in(self.honor_starts, self._honor_first, p) - 1
             if h < 0 or self.honor[h][0] != p:
                 break
             p = self.honor[h][1]
             while p < len(s) and s[p] in " «»\"":
                 p += 1
-        k = bisect.bisect_left(self.starts, p)
+        k = bisect_left_in(self.starts, self._first, p)
         if k < len(self.all):
             h = self.all[k]
             gap = s[p:h.np_start].split()
@@ -190,7 +192,7 @@ class Heads:
             pos = nxt.np_end
 
     def in_range(self, lo: int, hi: int) -> list[Mention]:
-        k = bisect.bisect_left(self.starts, lo)
+        k = bisect_left_in(self.starts, self._first, lo)
         out = []
         while k < len(self.all) and self.starts[k] < hi:
             out.append(self.all[k])
