@@ -308,3 +308,52 @@ def test_declared_unique_keys_hold_after_real_runs(ingest, seed_dir, query):
     for table, columns in keys.items():
         total, distinct = query(f"SELECT count(*), count(DISTINCT ({columns})) FROM {table}")[0]
         assert total > 0 and total == distinct, (table, columns, total, distinct)
+
+
+def test_article_texts_are_stored_compressed_and_an_older_file_is_rewritten_once(ingest, seed_dir, warehouse, query):
+    """A new warehouse is written in a storage format that compresses long strings; a
+    warehouse of an older format (DuckDB writes its texts uncompressed) is rewritten in
+    the current one by the next run, with every row, rowid, view and macro as it was."""
+    import duckdb
+
+    from warehouse import store
+
+    def storage() -> tuple[str, set[str]]:
+        tag = query("SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()")
+        kinds = query("SELECT DISTINCT compression FROM pragma_storage_info('dim_article') WHERE column_name = 'clean_text'")
+        return tag[0][0], {k for (k,) in kinds}
+
+    def content() -> dict:
+        tables = query("SELECT schema_name, table_name FROM duckdb_tables() WHERE table_name NOT LIKE 'ingest_%'")
+        out = {f"{s}.{t}": query(f"SELECT rowid, * FROM {s}.{t} ORDER BY rowid") for s, t in tables}
+        out["views"] = query("SELECT view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY 1")
+        out["macros"] = query("SELECT schema_name, function_name FROM duckdb_functions() WHERE NOT internal"
+                              " AND database_name = current_database() ORDER BY ALL")
+        return out
+
+    (seed_dir / "long.txt").write_text(PERSIAN_CALL + "\n" + "\n".join([PERSIAN_CALL] * 40), encoding="utf-8")
+    ingest(seed_dir)
+    tag, kinds = storage()
+    assert tag.startswith(store.STORAGE_VERSION) and "ZSTD" in kinds
+
+    # The same warehouse in DuckDB's older default format, as earlier versions wrote it.
+    older = warehouse.with_name("older.duckdb")
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{warehouse}' AS current_file (READ_ONLY)")
+    con.execute(f"ATTACH '{older}' AS older_file (STORAGE_VERSION 'v1.0.0')")
+    con.execute("COPY FROM DATABASE current_file TO older_file")
+    con.close()
+    os.replace(older, warehouse)
+    tag, kinds = storage()
+    assert tag.startswith("v1.0.0") and "ZSTD" not in kinds
+    before = content()
+    search = "SELECT article_id, fts_main_dim_article.match_bm25(article_id, 'تماس تلفنی') AS s FROM dim_article ORDER BY 1"
+    ranked = query(search)
+
+    summary = ingest(seed_dir)
+    assert summary.counts["loaded_articles"] == 0
+    tag, kinds = storage()
+    assert tag.startswith(store.STORAGE_VERSION) and "ZSTD" in kinds
+    assert content() == before
+    assert query(search) == ranked
+    assert query("SELECT count(*) FROM ingest_run WHERE status = 'completed'") == [(2,)]

@@ -215,6 +215,50 @@ def _lock_holder(lock_path: Path) -> str:
     return f" (pid {pid})" if pid.isdigit() else ""
 
 
+# The storage format new warehouse files are written in: the first that compresses long
+# strings (ZSTD). Article texts are most of a warehouse, and every run copies the file.
+STORAGE_VERSION = "v1.2.0"
+
+
+def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
+    # A cap on DuckDB's buffer pool keeps a long run's memory flat (MEMORY_CAPS).
+    # A checkpoint every 128 MB of log, not DuckDB's 16 MB: the load commits once per
+    # batch, and each checkpoint rewrote the tables' tail blocks, leaving free blocks
+    # that every later run copies. The storage version applies to a file it creates.
+    con = duckdb.connect(
+        str(path),
+        config={"memory_limit": memory_cap("load"), "checkpoint_threshold": "128MB",
+                "storage_compatibility_version": STORAGE_VERSION},
+    )
+    con.execute("SET enable_progress_bar = false")  # a long statement draws no bar into the CLI's output
+    return con
+
+
+def _compresses_text(con: duckdb.DuckDBPyConnection) -> bool:
+    """The open file is in STORAGE_VERSION's format or later (a file keeps the format it
+    was created in: DuckDB writes an older file's long strings uncompressed)."""
+    tag = con.execute(
+        "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()[0]
+    return _version(tag or "v0.0.0") >= _version(STORAGE_VERSION)
+
+
+def _version(tag: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in tag.strip("v+").split("."))
+
+
+def _copy_database(con: duckdb.DuckDBPyConnection, source: Path) -> None:
+    """Everything of the warehouse at ``source`` (tables with their rows in order, so
+    rowids too; views, macros, comments) into the new file ``con`` has open: a warehouse
+    of an older format is rewritten once, in the current one."""
+    literal = "'" + str(source).replace("'", "''") + "'"
+    con.execute(f"ATTACH {literal} AS _published (READ_ONLY)")
+    try:
+        con.execute("COPY FROM DATABASE _published TO " + con.execute("SELECT current_database()").fetchone()[0])
+    finally:
+        con.execute("DETACH _published")
+
+
 @contextmanager
 def staged_copy(path: Path):
     """Yield a read-write connection to a copy of the warehouse; publish it on success.
@@ -230,15 +274,12 @@ def staged_copy(path: Path):
     try:
         if path.exists():
             shutil.copyfile(path, next_path)
-        # A cap on DuckDB's buffer pool keeps a long run's memory flat (MEMORY_CAPS).
-        # A checkpoint every 128 MB of log, not DuckDB's 16 MB: the load commits once per
-        # batch, and each checkpoint rewrote the tables' tail blocks, leaving free blocks
-        # that every later run copies (30k bench: 233 MB -> 187 MB file, same RSS).
-        con = duckdb.connect(
-            str(next_path),
-            config={"memory_limit": memory_cap("load"), "checkpoint_threshold": "128MB"},
-        )
-        con.execute("SET enable_progress_bar = false")  # a long statement draws no bar into the CLI's output
+        con = _connect_writer(next_path)
+        if path.exists() and not _compresses_text(con):
+            con.close()
+            next_path.unlink()
+            con = _connect_writer(next_path)
+            _copy_database(con, path)
         apply_schema(con, skip_if_current=True)
         yield con
         con.execute("CHECKPOINT")
