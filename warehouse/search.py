@@ -61,16 +61,20 @@ def _sql_string(s: str) -> str:
 
 def define_fold_macros(con: duckdb.DuckDBPyConnection) -> None:
     """Temporary macros ``_bm25_foldable(s)`` (every character of s is in FOLDED_RANGES)
-    and ``_bm25_fold(s)`` (lower(strip_accents(s)) for such an s, as one translate()).
-    The table is read from DuckDB's own strip_accents and lower, so it follows them: a
-    character they map to more than one character leaves the folded set."""
+    and ``_bm25_fold(s)`` (for such an s, lower(strip_accents(s)) with every character that
+    is no letter or digit as a space, as one translate(): the tokens are then the words
+    between single spaces). The table is read from DuckDB's own strip_accents, lower and
+    regex classes, so it follows them: a character they map to more than one character
+    leaves the folded set."""
     chars = [chr(c) for first, last in FOLDED_RANGES for c in range(first, last + 1)]
     folded = con.execute(
-        "SELECT c, lower(strip_accents(c)) FROM (SELECT unnest(?) AS c)", [chars]
+        "SELECT c, f, regexp_matches(f, ?) FROM (SELECT c, lower(strip_accents(c)) AS f FROM (SELECT unnest(?) AS c))",
+        ["^" + IGNORE.replace("[^", "[", 1).removesuffix("+") + "$", chars],  # a character a token is made of
     ).fetchall()
-    multi = {c for c, f in folded if len(f) > 1}
-    mapped = [(c, f) for c, f in folded if f != c and len(f) == 1]
-    dropped = [c for c, f in folded if f == ""]
+    multi = {c for c, f, _ in folded if len(f) > 1}
+    mapped = [(c, f if in_token else " ") for c, f, in_token in folded if len(f) == 1]
+    mapped = [(c, f) for c, f in mapped if f != c]
+    dropped = [c for c, f, _ in folded if f == ""]
     # translate(): characters of `from` past the end of `to` are deleted
     source = "".join(c for c, _ in mapped) + "".join(dropped)
     target = "".join(f for _, f in mapped)

@@ -13,8 +13,9 @@
 -- run. Most of it was tokenising with strip_accents (a Unicode decomposition of every
 -- character) and correlated UPDATEs. Here an article whose characters all fall in the
 -- scripts the corpus is written in (_bm25_foldable) is folded with one translate()
--- (_bm25_fold: what lower(strip_accents(c)) gives for each of those characters, taken
--- from DuckDB itself, warehouse/search.py) and split on what is not a letter or digit;
+-- (_bm25_fold: what lower(strip_accents(c)) gives for each of those characters, and a
+-- space for one that is no letter or digit, taken from DuckDB itself, warehouse/search.py)
+-- and split at the spaces;
 -- any other article goes through the tokenize macro. Either way an article gets the
 -- tokens tokenize() gives it (tests/test_analyst.py compares them).
 --
