@@ -144,6 +144,9 @@ def test_file_ddl_keeps_constraints_and_the_lake_ddl_has_none():
     assert "CHECK" not in lake_sql and "NOT NULL" in lake_sql
     assert "PRIMARY KEY" in contract.create_table_sql(contract.load()["dim_country"])
     assert not any("PRIMARY KEY" in s or "CHECK" in s for s in lake.lake_schema_sql())
+    # the texts' compression is the file's; DuckLake writes Parquet
+    assert "clean_text VARCHAR NOT NULL USING COMPRESSION zstd" in contract.create_table_sql(contract.load()["dim_article"])
+    assert not any("COMPRESSION" in s for s in lake.lake_schema_sql())
     con = docs.fresh_catalog()
     with pytest.raises(duckdb.ConstraintException):
         con.execute("INSERT INTO fact_call (call_id, mode, n_articles) VALUES ('c', 'fax', 1)")

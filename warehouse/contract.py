@@ -27,7 +27,7 @@ CONTRACT_PATH = Path(__file__).resolve().parent / "contract.yml"
 # Every key the file may use: a misspelt key ("not_nul") is an error, not a silently
 # dropped rule.
 _RELATION_KEYS = {"description", "columns", "unique_key", "key_constraint"}
-_COLUMN_KEYS = {"type", "description", "like", "not_null", "default", "accepted_values", "references"}
+_COLUMN_KEYS = {"type", "description", "like", "not_null", "default", "accepted_values", "references", "compression"}
 
 
 class ContractError(ValueError):
@@ -43,6 +43,7 @@ class Column:
     default: str | None = None
     accepted_values: tuple[str, ...] = ()
     references: tuple[str, str] | None = None  # (table, column)
+    compression: str | None = None  # DuckDB's compression for the file warehouse's column
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def _column(table: str, name: str, spec: dict, raw: dict) -> Column:
         default=None if default is None else str(default),
         accepted_values=tuple(str(v) for v in spec.get("accepted_values") or ()),
         references=references,
+        compression=spec.get("compression"),
     )
 
 
@@ -165,12 +167,15 @@ def views(path: Path = CONTRACT_PATH) -> list[Relation]:
 def create_table_sql(table: Relation, constraints: bool = True) -> str:
     """``CREATE TABLE IF NOT EXISTS`` for a contract table. ``constraints=False`` leaves out
     the PRIMARY KEY and CHECK constraints (DuckLake has neither; the post-load checks
-    hold the lake to the same rules). NOT NULL stays: DuckLake enforces it."""
+    hold the lake to the same rules) and the columns' compression (DuckLake writes
+    Parquet). NOT NULL stays: DuckLake enforces it."""
     lines = []
     for column in table.columns:
         line = f"    {column.name} {column.type}"
         if column.not_null:
             line += " NOT NULL"
+        if constraints and column.compression:
+            line += f" USING COMPRESSION {column.compression}"
         if constraints and table.key_constraint and table.unique_key == (column.name,):
             line += " PRIMARY KEY"
         if column.default is not None:
