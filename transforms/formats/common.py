@@ -91,12 +91,13 @@ def _control_share(text: str) -> float:
     return controls / max(len(text), 1)
 
 
-# The letters (str.isalpha) of the Arabic-script blocks: Arabic, and the presentation forms.
-_ARABIC_LETTER = re.compile(
+# Runs of the letters (str.isalpha) of the Arabic-script blocks: Arabic, and the
+# presentation forms (a word is one match, not one per letter).
+_ARABIC_LETTERS = re.compile(
     "["
     + "".join(re.escape(chr(c)) for first, last in ((0x600, 0x6FF), (0xFB50, 0xFEFF))
               for c in range(first, last + 1) if chr(c).isalpha())
-    + "]"
+    + "]+"
 )
 
 
@@ -105,7 +106,7 @@ def arabic_script_share(text: str) -> float:
     This runs on every article: the Arabic letters are removed in one C-level regex
     pass, and only what remains (spaces, digits, punctuation, Latin) is looked at
     character by character."""
-    rest = _ARABIC_LETTER.sub("", text)
+    rest = _ARABIC_LETTERS.sub("", text)
     arabic = len(text) - len(rest)
     letters = arabic + sum(map(str.isalpha, rest))
     return arabic / letters if letters else 0.0
