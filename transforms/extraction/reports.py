@@ -35,7 +35,7 @@ from .dates import date_cues
 from .lexicon import Lexicon
 from .officials import Mention
 from .predicates import Predicate
-from .text import TOKEN_RE, NormText, Tokens, bisect_left_in, bisect_right_in, buckets, norm
+from .text import TOKEN_RE, NormText, Tokens, bisect_left_in, buckets, norm
 from .verbs import verb_at
 
 # tokens that may stand between a call noun and its arguments
@@ -115,7 +115,7 @@ class Heads:
         while True:
             while pos < len(s) and s[pos] in " «»\"":
                 pos += 1
-            k = bisect_right_in(self.honor_starts, self._honor_first, pos) - 1
+            k = bisect_left_in(self.honor_starts, self._honor_first, pos + 1) - 1
             if k >= 0 and self.honor[k][0] == pos:
                 pos = self.honor[k][1]
                 continue
@@ -132,7 +132,7 @@ class Heads:
             k = bisect_left_in(self.starts, self._first, p)
             if k < len(self.all) and self.starts[k] == p:
                 return self.all[k]
-            h = bisect_right_in(self.honor_starts, self._honor_first, p) - 1
+            h = bisect_left_in(self.honor_starts, self._honor_first, p + 1) - 1
             if h < 0 or self.honor[h][0] != p:
                 break
             p = self.honor[h][1]

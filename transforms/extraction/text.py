@@ -275,23 +275,14 @@ def buckets(xs: list[int]) -> list[int]:
 
 
 def bisect_left_in(xs: list[int], first: list[int], x: int) -> int:
-    """``bisect.bisect_left(xs, x)``, with ``first = buckets(xs)``."""
+    """``bisect.bisect_left(xs, x)``, with ``first = buckets(xs)`` (for integers,
+    ``bisect_right(xs, x)`` is ``bisect_left(xs, x + 1)``)."""
     b = x >> _BUCKET_BITS
     if b < 0:
         return 0
     if b + 1 >= len(first):
         return len(xs)
     return bisect.bisect_left(xs, x, first[b], first[b + 1])
-
-
-def bisect_right_in(xs: list[int], first: list[int], x: int) -> int:
-    """``bisect.bisect_right(xs, x)``, with ``first = buckets(xs)``."""
-    b = x >> _BUCKET_BITS
-    if b < 0:
-        return 0
-    if b + 1 >= len(first):
-        return len(xs)
-    return bisect.bisect_right(xs, x, first[b], first[b + 1])
 
 
 @dataclass
