@@ -34,13 +34,17 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
     s = nt.s
     sents = sentences(text)
     sent_n = [(nt.to_norm(sp.start), nt.to_norm(sp.end)) for sp in sents]
+    said = find_statements(nt, text, sents, sent_n)
+    may_report = may_call if may_call is not None else CALL_WORDS.search(s)
+    if not may_report and not said:
+        return res        # no call and nobody quoted: no official of this article is needed
     found = find_mentions(g, nt, text)
     pub_local = local_published(published_at)
     ref_date = pub_local.date() if pub_local else (lambda: stated_date(s, None))
     resolver = Resolver(g, nt, text, found.mentions, ref_date, found.countries)
     resolver.sent_n = sent_n
     calls: list[Call] = []
-    if may_call if may_call is not None else CALL_WORDS.search(s):
+    if may_report:
         preds, toks = find_predicates(nt, sent_n, lex)
         if preds:
             H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g), s, sent_n,
@@ -62,7 +66,7 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
                 for seq, call in enumerate(calls):
                     _emit(res, article_id, seq, call, nt, text, sents, sent_n, H, resolver, g, lex, occasions,
                           pub_local, calls, headline, shared)
-    _statements(res, article_id, nt, text, sents, sent_n, found.mentions, resolver, calls)
+    _statements(res, article_id, text, sent_n, said, found.mentions, resolver, calls)
     return res
 
 
@@ -411,9 +415,9 @@ def _emit(res, article_id, seq, call: Call, nt, text, sents, sent_n, H, resolver
                               "evidence": text[a:b], "char_start": a, "char_end": b})
 
 
-def _statements(res, article_id, nt, text, sents, sent_n, mentions, resolver: Resolver, calls: list[Call]):
-    """Who said what; a statement in a call's sentence belongs to that call, else to the
-    call its speaker took part in."""
+def _statements(res, article_id, text, sent_n, said, mentions, resolver: Resolver, calls: list[Call]):
+    """Who said what (``said``: find_statements of the article); a statement in a call's
+    sentence belongs to that call, else to the call its speaker took part in."""
     call_of_sentence: dict[int, int] = {}
     call_of_speaker: dict[str, int] = {}
     for seq, call in enumerate(calls):
@@ -427,7 +431,7 @@ def _statements(res, article_id, nt, text, sents, sent_n, mentions, resolver: Re
               and not m.merged and not m.institution]
     usable_starts = [m.start for m in usable]
     sent_starts = [x for x, _ in sent_n]
-    for si, verb, a, b, vpos in find_statements(nt, text, sents, sent_n):
+    for si, verb, a, b, vpos in said:
         lo = sent_n[si][0]
         speaker = None
         for m in ordered[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, vpos)]:
