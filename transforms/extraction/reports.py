@@ -282,6 +282,9 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
 TIME_NOUNS = {"هفته", "ماه", "سال", "روز", "شب", "روزهای"}
 
 
+TIME_NOUNS = frozenset(norm(w) for w in TIME_NOUNS)  # in the matching form, as the text is compared
+
+
 def _relative_clause_start(texts: list[str], verb: int, first: int) -> int | None:
     """The که opening the relative clause whose verb is texts[verb], when a noun (or the
     comma after an apposition) stands before it; None when another verb or a boundary
@@ -293,7 +296,6 @@ def _relative_clause_start(texts: list[str], verb: int, first: int) -> int | Non
         if texts[k] in BOUNDARY_MARKS - {"،"} or verb_at(texts, k) is not None:
             return None
     return None
-TIME_NOUNS = frozenset(norm(w) for w in TIME_NOUNS)  # in the matching form, as the text is compared
 
 
 def _after_time_phrase(s: str, toks: Tokens, j: int, last: int, lex: Lexicon) -> int:

@@ -239,10 +239,16 @@ def third_country_subject(s: str, a: int, b: int, lex: Lexicon, parties: set, co
             if w not in SUBJECT_NOUNS:
                 break
             pos += len(w) + 1
-        j = bisect.bisect_left(c_starts, pos)
-        if j < len(country_spans) and country_spans[j][0] == pos and country_spans[j][2] not in parties:
+        named = _country_at(pos, country_spans, c_starts)
+        if named is not None and named not in parties:
             return True
     return False
+
+
+def _country_at(pos: int, country_spans, c_starts) -> str | None:
+    """The country whose name starts at pos, if one does."""
+    j = bisect.bisect_left(c_starts, pos)
+    return country_spans[j][2] if j < len(country_spans) and country_spans[j][0] == pos else None
 
 
 def find_topics(nt: NormText, zwnj: list[int], sents, sent_n, scope: list[int], lex: Lexicon,
@@ -305,8 +311,7 @@ def _sea_area(s: str, y: int, country_spans, c_starts) -> bool:
     if not _WATERS.search(s, max(0, y - 8), y):
         return False
     pos = y + 1
-    j = bisect.bisect_left(c_starts, pos)
-    if j < len(country_spans) and country_spans[j][0] == pos:
+    if _country_at(pos, country_spans, c_starts) is not None:
         return True
     following = s[pos:pos + 30].split()
     return bool(following) and (following[0] in _SEA_AREA_WORDS or " ".join(following[:2]) in _SEA_AREA_WORDS)
@@ -469,8 +474,7 @@ def _visit_of_others(s: str, y: int, end: int, parties: set, excluded, ex_starts
     if k < len(excluded) and excluded[k][0] == pos:
         named = excluded[k][2]
     else:
-        j = bisect.bisect_left(c_starts, pos)
-        named = {country_spans[j][2]} if j < len(country_spans) and country_spans[j][0] == pos else set()
+        named = {_country_at(pos, country_spans, c_starts)} - {None}
     return bool(named) and not (named & parties)
 
 
