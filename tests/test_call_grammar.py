@@ -1728,3 +1728,12 @@ def test_the_subject_of_a_cleft_is_the_copulas_subject(ref):
     ex = run(ref, {"a": "رجب طیب اردوغان از نخستین سران خارجی بود که روز دوشنبه در تماس تلفنی با مسعود پزشکیان "
                         "پیروزی وی را تبریک گفت."}, dt.datetime(2024, 7, 10, 11, 0, tzinfo=TEHRAN))
     assert calls(ex) == [["IR", "TR"]] and caller(ex) == "TR"
+
+
+@pytest.mark.parametrize("word, ordinal", [("نخستین", True), ("دومین", True), ("یازدهمین", True), ("چندمین", True),
+                                           ("آخرین", True), ("زمین", False), ("تضمین", False), ("کمین", False)])
+def test_an_ordinal_is_a_numeral_with_min_not_any_word_ending_in_min(word, ordinal):
+    from transforms.extraction.predicates import _ORDINAL
+    from transforms.extraction.text import norm
+
+    assert bool(_ORDINAL.fullmatch(norm(word))) is ordinal
