@@ -310,6 +310,35 @@ def test_declared_unique_keys_hold_after_real_runs(ingest, seed_dir, query):
         assert total > 0 and total == distinct, (table, columns, total, distinct)
 
 
+def test_runs_write_row_groups_of_bounded_size(ingest, tmp_path, query):
+    """Every run writes row groups of at most store.ROW_GROUP_ROWS rows, so a checkpoint
+    rewrites at most that many rows of a table's last, partly filled group (with DuckDB's
+    default of 122,880, each checkpoint of a long load recompressed ever more texts)."""
+    import json
+
+    from warehouse import store
+
+    def article(k: int) -> str:
+        return "\n".join(f"{PERSIAN_CALL} این گزارش شماره {k} بند {j} است." for j in range(12))
+
+    def groups() -> list[int]:
+        rows = query("SELECT row_group_id, sum(count) FROM pragma_storage_info('fts_main_dim_article.terms')"
+                     " WHERE column_name = 'termid' AND segment_type <> 'VALIDITY' GROUP BY 1")
+        return [int(n) for _, n in rows]
+
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    for part in range(2):
+        lines = [json.dumps({"id": f"{part}-{k}", "text": article(100 * part + k)}, ensure_ascii=False)
+                 for k in range(80)]
+        (corpus / f"part{part}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        ingest(corpus)  # the second run appends to the first's tables
+        sizes = groups()
+        words = query("SELECT count(*) FROM fts_main_dim_article.terms")[0][0]
+        assert words > 2 * store.ROW_GROUP_ROWS * (part + 1) and sum(sizes) == words
+        assert len(sizes) > 2 and max(sizes) <= store.ROW_GROUP_ROWS, sizes
+
+
 def test_article_texts_are_stored_compressed_and_an_older_file_is_rewritten_once(ingest, seed_dir, warehouse, query):
     """A new warehouse is written in a storage format that compresses long strings; a
     warehouse of an older format (DuckDB writes its texts uncompressed) is rewritten in

@@ -219,18 +219,38 @@ def _lock_holder(lock_path: Path) -> str:
 # strings (ZSTD). Article texts are most of a warehouse, and every run copies the file.
 STORAGE_VERSION = "v1.2.0"
 
+# Rows per row group in what a run writes (DuckDB's default is 122,880). A checkpoint
+# rewrites the table's last, partly filled row group whole, texts recompressed: with the
+# default, each checkpoint of a long load rewrote up to 122,880 articles again, and the
+# checkpoints cost more the longer the run (docs/scaling.md). DuckDB takes the size as an
+# option of the ATTACH, not of the file, so every writer opens the file this way.
+ROW_GROUP_ROWS = 16_384
+
+ATTACHED_AS = "warehouse"  # the name writer and readers give the file in their connections
+
 
 def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
     # A cap on DuckDB's buffer pool keeps a long run's memory flat (MEMORY_CAPS).
     # A checkpoint every 128 MB of log, not DuckDB's 16 MB: the load commits once per
-    # batch, and each checkpoint rewrote the tables' tail blocks, leaving free blocks
-    # that every later run copies. The storage version applies to a file it creates.
+    # batch, and each checkpoint leaves free blocks that every later run copies.
+    # The file is ATTACHed to a private in-memory database (for ROW_GROUP_ROWS); DuckDB's
+    # spill files then go beside the file, as they did when it was opened directly.
     con = duckdb.connect(
-        str(path),
+        ":memory:",
         config={"memory_limit": memory_cap("load"), "checkpoint_threshold": "128MB",
-                "storage_compatibility_version": STORAGE_VERSION},
+                "temp_directory": str(path) + ".tmp"},
     )
-    con.execute("SET enable_progress_bar = false")  # a long statement draws no bar into the CLI's output
+    try:
+        con.execute("SET enable_progress_bar = false")  # a long statement draws no bar into the CLI's output
+        quoted = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
+        # STORAGE_VERSION only for a file it creates: on an existing file DuckDB would
+        # report the newer format without rewriting the old one (_compresses_text).
+        version = "" if path.exists() else f"STORAGE_VERSION '{STORAGE_VERSION}', "
+        con.execute(f"ATTACH {quoted} AS {ATTACHED_AS} ({version}ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+        con.execute(f"USE {ATTACHED_AS}")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -369,8 +389,8 @@ def connect_readonly(path: Path, external_access: bool = True) -> duckdb.DuckDBP
         con.execute("SET enable_progress_bar = false")  # no bar in a reader's output
         enable_fts(con)  # readers can rank with fts_main_dim_article.match_bm25 (warehouse/search.py)
         quoted = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
-        con.execute(f"ATTACH {quoted} AS warehouse (READ_ONLY)")
-        con.execute("USE warehouse")
+        con.execute(f"ATTACH {quoted} AS {ATTACHED_AS} (READ_ONLY)")
+        con.execute(f"USE {ATTACHED_AS}")
         if not external_access:
             con.execute("SET enable_external_access = false")
             con.execute("SET lock_configuration = true")
