@@ -310,6 +310,21 @@ def test_declared_unique_keys_hold_after_real_runs(ingest, seed_dir, query):
         assert total > 0 and total == distinct, (table, columns, total, distinct)
 
 
+def test_a_run_clears_what_a_killed_run_left_beside_its_copy(ingest, seed_dir, warehouse, query):
+    """A run killed after DuckDB had spilled to disk leaves the staged copy's log and
+    spill directory behind; the next run removes them with the copy."""
+    ingest(seed_dir)
+    staged = warehouse.with_name(warehouse.name + ".next")
+    spill = warehouse.with_name(staged.name + ".tmp")
+    spill.mkdir()
+    (spill / "duckdb_temp_storage_DEFAULT-0.tmp").write_bytes(b"\0" * 4096)
+    staged.with_name(staged.name + ".wal").write_bytes(b"\0" * 4096)
+    summary = ingest(seed_dir)
+    assert summary.status == "completed"
+    assert sorted(p.name for p in warehouse.parent.iterdir()) == [warehouse.name, warehouse.name + ".lock"]
+    assert query("SELECT count(*) FROM ingest_run WHERE status = 'completed'") == [(2,)]
+
+
 def test_runs_write_row_groups_of_bounded_size(ingest, tmp_path, query):
     """Every run writes row groups of at most store.ROW_GROUP_ROWS rows, so a checkpoint
     rewrites at most that many rows of a table's last, partly filled group (with DuckDB's

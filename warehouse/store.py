@@ -238,7 +238,7 @@ def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(
         ":memory:",
         config={"memory_limit": memory_cap("load"), "checkpoint_threshold": "128MB",
-                "temp_directory": str(path) + ".tmp"},
+                "temp_directory": str(_spill_dir(path))},
     )
     try:
         con.execute("SET enable_progress_bar = false")  # a long statement draws no bar into the CLI's output
@@ -252,6 +252,19 @@ def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
+
+
+def _spill_dir(path: Path) -> Path:
+    """Where DuckDB spills what does not fit its memory cap while it writes ``path``."""
+    return path.with_name(path.name + ".tmp")
+
+
+def _discard(next_path: Path) -> None:
+    """A staged copy and what DuckDB keeps beside it: its log, its spill files (a run
+    killed while DuckDB had spilled leaves them)."""
+    next_path.unlink(missing_ok=True)
+    next_path.with_name(next_path.name + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(_spill_dir(next_path), ignore_errors=True)
 
 
 def _compresses_text(con: duckdb.DuckDBPyConnection) -> bool:
@@ -287,9 +300,7 @@ def staged_copy(path: Path):
     warehouse is untouched.
     """
     next_path = path.with_name(path.name + ".next")
-    leftovers = (next_path, next_path.with_name(next_path.name + ".wal"))
-    for stale in leftovers:
-        stale.unlink(missing_ok=True)
+    _discard(next_path)  # what a killed run left
     con = None
     try:
         if path.exists():
@@ -312,8 +323,7 @@ def staged_copy(path: Path):
                 con.close()
             except duckdb.Error:
                 pass
-        for partial in leftovers:
-            partial.unlink(missing_ok=True)
+        _discard(next_path)
         raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
