@@ -325,3 +325,21 @@ def test_bench_corpus_is_distinct_and_realistic(tmp_path):
     base_mean = sum(map(len, bases)) / len(bases)
     assert 0.5 * base_mean < mean < 2 * base_mean
     assert bench.build_corpus(400, tmp_path) == corpus  # reused, not rebuilt
+
+
+def test_bench_says_when_it_compares_runs_of_different_code(tmp_path, capsys):
+    """The 100k → 300k line compares sizes only when both runs are of the same code; a
+    stored run of an older commit is named as such."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import bench
+    finally:
+        sys.path.pop(0)
+    run = {"mix": "calls", "cold_s": 100.0, "rss_tree": 1_000, "measured": "2026-12-05 00:00"}
+    (tmp_path / "results-calls-300000.json").write_text(json.dumps({**run, "n": 300000, "cold_s": 300.0, "code": "aaaaaaa"}))
+    bench.print_scaling(tmp_path, {"calls": {**run, "n": 100000, "code": "aaaaaaa"}})
+    same = capsys.readouterr().out
+    bench.print_scaling(tmp_path, {"calls": {**run, "n": 100000, "code": "bbbbbbb"}})
+    other = capsys.readouterr().out
+    assert "cold time 3.00×" in same and "code" not in same
+    assert "cold time 3.00×" in other and "of code aaaaaaa, 2026-12-05 00:00, this one of bbbbbbb" in other
