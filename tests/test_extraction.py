@@ -386,3 +386,18 @@ def test_bucketed_search_finds_what_bisect_finds(n):
     for x in probes:
         assert bisect_left_in(xs, first, x) == bisect.bisect_left(xs, x)
         assert bisect_left_in(xs, first, x + 1) == bisect.bisect_right(xs, x)
+
+
+def test_words_found_by_search_are_the_tokens_a_token_walk_finds():
+    """officials._words_at finds whole tokens with str.find: the same (start, word) pairs
+    as walking every token of the text, at every kind of edge (ZWNJ, digits, Latin,
+    quotes, a word inside a longer one, a word that is no token)."""
+    from transforms.extraction.officials import _words_at
+    from transforms.extraction.text import TOKEN_RE
+
+    text = "کری و کریمی، «کری» گفت؛ کری‌ها و ۲کری و kerry-کری. کری"
+    words = {"کری", "ها", "kerry", "و گفت"}
+    walked = [(m.start(), m.group()) for m in TOKEN_RE.finditer(text) if m.group() in words]
+    assert sorted(_words_at(text, words)) == walked
+    # not inside کریمی; before a ZWNJ, after a Persian digit or a hyphen it is a token
+    assert [a for a, w in walked if w == "کری"] == [0, 14, 24, 34, 46, 51]

@@ -27,7 +27,7 @@ from core.script import TOKEN_LETTERS
 from core.seeds import LEXICON_DIR, read_list
 
 from .memo import per_object
-from .text import TOKEN_CHARS, TOKEN_RE, NormText, norm, words_after, words_before
+from .text import LETTER_RE, TOKEN_CHARS, TOKEN_RE, NormText, norm, words_after, words_before
 from .verbs import verb_forms
 
 PRONOUNS = {"وی", "او", "ایشان"}
@@ -724,20 +724,35 @@ def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], or
         return []
     taken = sorted((m.start, m.end) for m in mentions)
     out: list[Mention] = []
-    for hit in TOKEN_RE.finditer(s):
-        got = first_full.get(hit.group())
+    for a, surname in sorted(_words_at(s, first_full)):
+        got = first_full[surname]
         # before the full name only in the headline or after a courtesy title ("آقای هیگ")
-        if got is None or hit.start() < got[0] and not (
-                hit.start() < headline_end or s[max(0, hit.start() - 6):hit.start()].endswith(_COURTESY)):
+        if a < got[0] and not (a < headline_end or s[max(0, a - 6):a].endswith(_COURTESY)):
             continue
-        if hit.group() in g.first_names and not _name_ends_at(g, s, hit.end()):
+        b = a + len(surname)
+        if surname in g.first_names and not _name_ends_at(g, s, b):
             continue          # "شریف" of شهباز شریف, but not the first name of "شریف اسماعیل"
-        a, b = hit.span()
         k = bisect.bisect_right(taken, (a, len(s))) - 1
         if k >= 0 and taken[k][1] > a:
             continue          # inside another mention
         out.append(Mention("person", a, b, official_id=got[1], form_kind="surname", name_text=orig(a, b)))
     return out
+
+
+def _words_at(s: str, words) -> list[tuple[int, str]]:
+    """(start, word) of each token of s (a run of TOKEN_RE's characters) that is one of
+    ``words``: found with str.find, word by word, not by walking every token of s."""
+    found = []
+    for word in words:
+        if not TOKEN_RE.fullmatch(word):
+            continue          # no token can equal it
+        a = s.find(word)
+        while a >= 0:
+            b = a + len(word)
+            if (a == 0 or not LETTER_RE.match(s, a - 1)) and (b == len(s) or not LETTER_RE.match(s, b)):
+                found.append((a, word))
+            a = s.find(word, a + 1)
+    return found
 
 
 def _name_ends_at(g: Gazetteer, s: str, pos: int) -> bool:
