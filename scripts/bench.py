@@ -403,15 +403,15 @@ def _median(values: list[float]) -> float:
 
 
 def code_version() -> str | None:
-    """The checkout's commit, with "+changes" when files differ from it (None outside git)."""
+    """The checkout's commit, with "+changes-<hash of the diff>" when tracked files differ
+    from it, so that two different edits of one commit differ too (None outside git)."""
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True, check=True).stdout.strip()
-        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                 capture_output=True, text=True, check=True).stdout.strip()
+        diff = subprocess.run(["git", "diff", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    return commit + ("+changes" if changed else "")
+    return commit + (f"+changes-{hashlib.sha256(diff).hexdigest()[:8]}" if diff else "")
 
 
 def _row(name: str, files: int, mb: float, r: dict) -> str:

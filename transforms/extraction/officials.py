@@ -702,7 +702,7 @@ def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], or
     """A person the article has named in full, later called by the surname alone ("جان
     کری ... کری"): the gazetteer lists no surname that is also a word, but after the
     full name the word is that person; before it, in the headline (up to headline_end)
-    or after آقای/خانم. One pass over the text's words."""
+    or after آقای/خانم. Each surname is searched for as a whole token (_words_at)."""
     first_full: dict[str, tuple[int, str]] = {}     # surname -> (end of the first full name, person)
     for m in mentions:
         if m.kind != "person" or m.form_kind not in ("full", "alias"):
