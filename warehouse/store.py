@@ -242,16 +242,20 @@ def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
     )
     try:
         con.execute("SET enable_progress_bar = false")  # a long statement draws no bar into the CLI's output
-        quoted = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
         # STORAGE_VERSION only for a file it creates: on an existing file DuckDB would
         # report the newer format without rewriting the old one (_compresses_text).
         version = "" if path.exists() else f"STORAGE_VERSION '{STORAGE_VERSION}', "
-        con.execute(f"ATTACH {quoted} AS {ATTACHED_AS} ({version}ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+        con.execute(f"ATTACH {_sql_path(path)} AS {ATTACHED_AS} ({version}ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
         con.execute(f"USE {ATTACHED_AS}")
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _sql_path(path: Path) -> str:
+    """A path as an SQL string literal (ATTACH takes no parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _spill_dir(path: Path) -> Path:
@@ -284,8 +288,7 @@ def _copy_database(con: duckdb.DuckDBPyConnection, source: Path) -> None:
     """Everything of the warehouse at ``source`` (tables with their rows in order, so
     rowids too; views, macros, comments) into the new file ``con`` has open: a warehouse
     of an older format is rewritten once, in the current one."""
-    literal = "'" + str(source).replace("'", "''") + "'"
-    con.execute(f"ATTACH {literal} AS _published (READ_ONLY)")
+    con.execute(f"ATTACH {_sql_path(source)} AS _published (READ_ONLY)")
     try:
         con.execute("COPY FROM DATABASE _published TO " + con.execute("SELECT current_database()").fetchone()[0])
     finally:
@@ -398,8 +401,7 @@ def connect_readonly(path: Path, external_access: bool = True) -> duckdb.DuckDBP
     try:
         con.execute("SET enable_progress_bar = false")  # no bar in a reader's output
         enable_fts(con)  # readers can rank with fts_main_dim_article.match_bm25 (warehouse/search.py)
-        quoted = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no parameters
-        con.execute(f"ATTACH {quoted} AS {ATTACHED_AS} (READ_ONLY)")
+        con.execute(f"ATTACH {_sql_path(path)} AS {ATTACHED_AS} (READ_ONLY)")
         con.execute(f"USE {ATTACHED_AS}")
         if not external_access:
             con.execute("SET enable_external_access = false")

@@ -279,10 +279,8 @@ def analyse_report(p: Predicate, nt: NormText, toks: Tokens, H: Heads, lex: Lexi
     return rep
 
 
-TIME_NOUNS = {"هفته", "ماه", "سال", "روز", "شب", "روزهای"}
-
-
-TIME_NOUNS = frozenset(norm(w) for w in TIME_NOUNS)  # in the matching form, as the text is compared
+# in the matching form, as the text is compared
+TIME_NOUNS = frozenset(norm(w) for w in ("هفته", "ماه", "سال", "روز", "شب", "روزهای"))
 
 
 def _relative_clause_start(texts: list[str], verb: int, first: int) -> int | None:
