@@ -739,9 +739,17 @@ def _surnames_after_full_names(g: Gazetteer, s: str, mentions: list[Mention], or
     return out
 
 
-def _words_at(s: str, words) -> list[tuple[int, str]]:
+# Up to this many words, _words_at searches for each; beyond, it walks the tokens once,
+# so that its time stays linear in the text however many persons a long text names.
+_SEARCHED_WORDS = 32
+
+
+def _words_at(s: str, words, searched_words: int = _SEARCHED_WORDS) -> list[tuple[int, str]]:
     """(start, word) of each token of s (a run of TOKEN_RE's characters) that is one of
-    ``words``: found with str.find, word by word, not by walking every token of s."""
+    ``words``: found with str.find, word by word, when they are few (most articles name a
+    person or two in full); by one walk over every token of s when they are many."""
+    if len(words) > searched_words:
+        return [(m.start(), m.group()) for m in TOKEN_RE.finditer(s) if m.group() in words]
     found = []
     for word in words:
         if not TOKEN_RE.fullmatch(word):
