@@ -36,36 +36,35 @@ def extract_article(article_id: str, text: str, title: str | None, published_at,
     sent_n = [(nt.to_norm(sp.start), nt.to_norm(sp.end)) for sp in sents]
     said = find_statements(nt, text, sents, sent_n)
     may_report = may_call if may_call is not None else CALL_WORDS.search(s)
-    if not may_report and not said:
-        return res        # no call and nobody quoted: no official of this article is needed
+    preds, toks = find_predicates(nt, sent_n, lex) if may_report else ([], None)
+    if not preds and not said:
+        return res        # no call predicate and nobody quoted: no official of this article is needed
     found = find_mentions(g, nt, text)
     pub_local = local_published(published_at)
     ref_date = pub_local.date() if pub_local else (lambda: stated_date(s, None))
     resolver = Resolver(g, nt, text, found.mentions, ref_date, found.countries)
     resolver.sent_n = sent_n
     calls: list[Call] = []
-    if may_report:
-        preds, toks = find_predicates(nt, sent_n, lex)
-        if preds:
-            H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g), s, sent_n,
-                      g.first_names, g.common_words)
-            headline = _headline(text, sents)
-            reports = []
-            author = _signature(s, sent_n, H, found.honor)
-            colons = _label_colons(s, sent_n)
-            explicit_in = {q.sentence for q in preds if q.explicit}
-            for p in preds:
-                speaker = _label_before(s, sent_n, p, H, colons) or (author if p.sentence < len(sent_n) - 1 else [])
-                header, header_sent = _list_header(s, sent_n, p, H)
-                if header_sent in explicit_in:
-                    p.explicit = True     # an item under "رایزنی‌های تلفنی امروز X:" is one of those calls
-                reports.append(analyse_report(p, nt, toks, H, lex, speaker, header))
-            calls = build_calls(reports, resolver, H, headline, lambda p: _own_date(s, p, pub_local, lex))
-            if calls:
-                shared = _Shared(nt, text, sent_n, H, calls)
-                for seq, call in enumerate(calls):
-                    _emit(res, article_id, seq, call, nt, text, sents, sent_n, H, resolver, g, lex, occasions,
-                          pub_local, calls, headline, shared)
+    if preds:
+        H = Heads(found.mentions, found.honor, found.countries, g.stop, person_countries(g), s, sent_n,
+                  g.first_names, g.common_words)
+        headline = _headline(text, sents)
+        reports = []
+        author = _signature(s, sent_n, H, found.honor)
+        colons = _label_colons(s, sent_n)
+        explicit_in = {q.sentence for q in preds if q.explicit}
+        for p in preds:
+            speaker = _label_before(s, sent_n, p, H, colons) or (author if p.sentence < len(sent_n) - 1 else [])
+            header, header_sent = _list_header(s, sent_n, p, H)
+            if header_sent in explicit_in:
+                p.explicit = True     # an item under "رایزنی‌های تلفنی امروز X:" is one of those calls
+            reports.append(analyse_report(p, nt, toks, H, lex, speaker, header))
+        calls = build_calls(reports, resolver, H, headline, lambda p: _own_date(s, p, pub_local, lex))
+        if calls:
+            shared = _Shared(nt, text, sent_n, H, calls)
+            for seq, call in enumerate(calls):
+                _emit(res, article_id, seq, call, nt, text, sents, sent_n, H, resolver, g, lex, occasions,
+                      pub_local, calls, headline, shared)
     _statements(res, article_id, text, sent_n, said, found.mentions, resolver, calls)
     return res
 
