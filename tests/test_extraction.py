@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import itertools
 import random
 from pathlib import Path
 
@@ -313,6 +314,32 @@ def test_extraction_time_grows_linearly_with_an_articles_length():
     seconds(article(5))  # warm the gazetteer and lexicons
     short, long = seconds(article(50)), seconds(article(400))
     print(f"\n50 KB {short:.3f} s, 400 KB {long:.3f} s: {long / short:.1f} ×")
+    assert long < 12 * short  # linear: about 8 ×
+
+
+def test_extraction_time_stays_linear_when_an_article_names_many_persons():
+    """An article naming hundreds of persons in full, each quoted and later called by the
+    surname alone: finding the surnames with a search of the whole text per surname
+    would cost persons × length (the 160 KB article names several times as many
+    persons as the 20 KB one, so 8 × the text would be far more than 8 × the search)."""
+    ref = load_reference()
+    names = [n for n in ref.officials["name_fa"].to_list() if len(n.split()) >= 2]
+    random.Random(5).shuffle(names)
+
+    def article(kb: int) -> str:
+        rng, out, size = random.Random(5), [], 0
+        for i in itertools.count():
+            if size >= kb * 1024:
+                break
+            earlier = names[rng.randrange(min(i, len(names)))].split()[-1] if i else "او"
+            out.append(f"{names[i % len(names)]} گفت که {earlier} را پیش‌تر دیده است.")
+            size += len(out[-1].encode()) + 1
+        return clean_text("\n".join(out))
+
+    seconds = functools.partial(_extraction_seconds, ref=ref)
+    seconds(article(2))  # warm the gazetteer and lexicons
+    short, long = seconds(article(20)), seconds(article(160))
+    print(f"\n20 KB {short:.3f} s, 160 KB {long:.3f} s: {long / short:.1f} ×")
     assert long < 12 * short  # linear: about 8 ×
 
 
