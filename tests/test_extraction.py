@@ -288,6 +288,17 @@ def test_matching_form_maps_every_character_back(text):
         assert nt.to_norm(k) == i
 
 
+def _assert_linear_time(article, small_kb: int, label: str = "") -> None:
+    """Extraction of ``article(8 * small_kb)`` costs under 12 × ``article(small_kb)``:
+    linear is about 8 ×, a scan of the whole text per name or per report 50 × or more."""
+    ref = load_reference()
+    seconds = functools.partial(_extraction_seconds, ref=ref)
+    seconds(article(2))  # warm the gazetteer and lexicons
+    short, long = seconds(article(small_kb)), seconds(article(8 * small_kb))
+    print(f"\n{label}{small_kb} KB {short:.3f} s, {8 * small_kb} KB {long:.3f} s: {long / short:.1f} ×")
+    assert long < 12 * short
+
+
 def test_extraction_time_grows_linearly_with_an_articles_length():
     """A long article costs in proportion to its length, however many officials and calls
     it names (a per-name or per-predicate scan of the whole text would be quadratic:
@@ -310,11 +321,7 @@ def test_extraction_time_grows_linearly_with_an_articles_length():
             size += len(line.encode()) + len(para.encode())
         return clean_text("\n".join(out))
 
-    seconds = functools.partial(_extraction_seconds, ref=ref)
-    seconds(article(5))  # warm the gazetteer and lexicons
-    short, long = seconds(article(50)), seconds(article(400))
-    print(f"\n50 KB {short:.3f} s, 400 KB {long:.3f} s: {long / short:.1f} ×")
-    assert long < 12 * short  # linear: about 8 ×
+    _assert_linear_time(article, 50)
 
 
 def test_extraction_time_stays_linear_when_an_article_names_many_persons():
@@ -336,11 +343,7 @@ def test_extraction_time_stays_linear_when_an_article_names_many_persons():
             size += len(out[-1].encode()) + 1
         return clean_text("\n".join(out))
 
-    seconds = functools.partial(_extraction_seconds, ref=ref)
-    seconds(article(2))  # warm the gazetteer and lexicons
-    short, long = seconds(article(20)), seconds(article(160))
-    print(f"\n20 KB {short:.3f} s, 160 KB {long:.3f} s: {long / short:.1f} ×")
-    assert long < 12 * short  # linear: about 8 ×
+    _assert_linear_time(article, 20)
 
 
 LONG_ARTICLE_SHAPES = ["one_pair_on_many_days", "two_countries", "anaphors", "denials", "one_long_sentence",
@@ -394,11 +397,7 @@ def test_extraction_time_stays_linear_in_long_articles_of_one_shape(shape):
             size += len(out[-1].encode()) + 1
         return clean_text((" " if shape == "one_long_sentence" else "\n").join(out))
 
-    seconds = functools.partial(_extraction_seconds, ref=ref)
-    seconds(article(2))  # warm the gazetteer and lexicons
-    short, long = seconds(article(20)), seconds(article(160))
-    print(f"\n{shape}: 20 KB {short:.3f} s, 160 KB {long:.3f} s: {long / short:.1f} ×")
-    assert long < 12 * short  # linear: about 8 × (17-51 × while quadratic)
+    _assert_linear_time(article, 20, f"{shape}: ")  # 17-51 × while quadratic
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 7, 300, 5000])
