@@ -192,3 +192,26 @@ def test_a_post_with_no_headline_is_titled_by_its_opening_words_cut_at_a_word():
     assert title.endswith("…") and len(title) <= TITLE_MAX_CHARS + 1
     assert sentence.startswith(title[:60]) and " " + title.split()[-1].rstrip("…") + " " in " " + sentence
     assert title_from_text("🔹\n🇮🇷\n@Farsna\n") is None
+
+
+def test_a_title_reads_the_opening_lines_not_the_whole_post():
+    """A post's title is decided by its first lines with words; a long post must not
+    cost what its every line costs (an untitled article pays this in the parse)."""
+    import time
+
+    from transforms.parsing import title_from_text
+
+    head = "♦️\nفوری\n🔹\nوزیر خارجه با همتای عمانی تلفنی گفت‌وگو کرد\n"
+    body = "\n".join(f"🔹 بند {i} از متن خبر درباره همکاری‌های دو کشور" for i in range(20_000))
+
+    def best(text):
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            assert title_from_text(text) == "وزیر خارجه با همتای عمانی تلفنی گفت‌وگو کرد"
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    short, long = best(head + "پایان"), best(head + body)
+    # splitting the text into lines is all that grows with it
+    assert long < 0.02 + 20 * short, (short, long)

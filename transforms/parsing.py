@@ -140,6 +140,36 @@ def _shorten(title: str) -> str:
     return cut.rstrip(" ،,:؛") + "…"
 
 
+def _lines_with_words(raw_lines: list[str]):
+    """(index, line) of the lines that carry words, decoration set aside, in order; a lone
+    colon line is kept as ":" (a joiner)."""
+    for i, raw in enumerate(raw_lines):
+        stripped = raw.strip()
+        if stripped in (":", "："):
+            yield i, ":"
+            continue
+        line = _title_candidate(raw)
+        if _words(line) and not _is_marker(line) and not _is_marker(stripped):
+            yield i, line
+
+
+class _Pulled:
+    """The items of an iterator, pulled only as far as they are asked for: a title needs
+    the first few lines with words, not every line of the article."""
+
+    def __init__(self, items):
+        self._items = iter(items)
+        self._seen: list = []
+
+    def get(self, k: int):
+        while len(self._seen) <= k:
+            item = next(self._items, None)
+            if item is None:
+                return None
+            self._seen.append(item)
+        return self._seen[k]
+
+
 def title_from_text(text: str, look_ahead: int = 8) -> str | None:
     """The title of an article that has none of its own: its first line with words.
 
@@ -149,31 +179,34 @@ def title_from_text(text: str, look_ahead: int = 8) -> str | None:
     ends in a colon ("آکسیوس:", "دختر قاسم سلیمانی:"), or whose colon stands alone on the
     next line, introduces what follows: the two are one title. Long first lines (a post
     with no headline) are cut at a word near TITLE_MAX_CHARS characters, with "…"."""
-    raw_lines = text.splitlines()
-    lines = [_title_candidate(raw) for raw in raw_lines]
-    # (index, line) of lines that carry words; a lone colon line is kept as a joiner
-    found: list[tuple[int, str]] = []
-    for i, line in enumerate(lines):
-        if raw_lines[i].strip() in (":", "："):
-            found.append((i, ":"))
-        elif _words(line) and not _is_marker(line) and not _is_marker(raw_lines[i].strip()):
-            found.append((i, line))
-    words_only = [(i, l) for i, l in found if l != ":"]
-    if not words_only:
+    found = _Pulled(_lines_with_words(text.splitlines()))
+    k = 0
+    while (first := found.get(k)) is not None and first[1] == ":":
+        k += 1
+    if first is None:
         return None
-    first = words_only[0]
     if len(_words(first[1])) < 2:
-        longer = next(((i, l) for i, l in words_only[1:look_ahead + 1] if len(_words(l)) >= 2), None)
-        colon_follows = any(l == ":" for i, l in found if first[0] < i < (longer or (len(lines), ""))[0])
-        if longer is not None and not colon_follows and not first[1].endswith(":"):
-            first = longer
+        # the first of the next look_ahead lines with words that has two, unless a lone
+        # colon comes between (the one word introduces what follows)
+        j, looked, colon_between = k + 1, 0, False
+        while looked < look_ahead and (line := found.get(j)) is not None:
+            if line[1] == ":":
+                colon_between = True
+            else:
+                looked += 1
+                if len(_words(line[1])) >= 2:
+                    if not colon_between and not first[1].endswith(":"):
+                        k, first = j, line
+                    break
+            j += 1
     title = first[1]
-    position = found.index(first)
-    rest = found[position + 1:]
-    if rest and (title.endswith(":") or rest[0][1] == ":"):
-        following = next((l for _, l in rest if l != ":"), None)
-        if following:
-            title = title.rstrip(":").rstrip() + ": " + following
+    after = found.get(k + 1)
+    if after is not None and (title.endswith(":") or after[1] == ":"):
+        j = k + 1
+        while (line := found.get(j)) is not None and line[1] == ":":
+            j += 1
+        if line is not None:
+            title = title.rstrip(":").rstrip() + ": " + line[1]
     return _shorten(title)
 
 
