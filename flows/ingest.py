@@ -239,16 +239,16 @@ def finish_load_task(
     state.counts["reference_sha256"] = fingerprint
     rebuild = rebuild and stale
     if rebuild:  # DuckLake rebuilds them after the load commits (warehouse/lake.py)
-        with store.step_memory(state.con, "rebuild"):
+        with store.end_step(state.con, "rebuild"):
             state.counts["calls_total"] = rebuild_dimensions_and_facts(state.con)
     else:
         state.counts["calls_total"] = state.con.execute("SELECT count(*) FROM fact_call").fetchone()[0]
     load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
     if keep_file_latest:
-        with store.step_memory(state.con, "rebuild"):  # a row per file the warehouse has seen
+        with store.end_step(state.con, "rebuild"):  # a row per file the warehouse has seen
             load.update_file_latest(state.con, state.run_id)
     if rebuild:  # a DuckLake checks its rebuild in its own transaction (warehouse/lake.py)
-        with store.step_memory(state.con, "rebuild"):  # the contract's checks: a breach publishes nothing
+        with store.end_step(state.con, "rebuild"):  # the contract's checks: a breach publishes nothing
             checks.enforce(state.con)
     if rebuild and state.index is not None:  # BM25 index over dim_article.clean_text (warehouse/search.py)
         state.index.finish(state.con)

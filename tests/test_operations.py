@@ -722,13 +722,26 @@ def test_interactive_progress_is_a_rich_bar():
     reporter.close()
 
 
+def test_the_load_connection_runs_duckdb_on_one_thread(tmp_path):
+    """While batches load, the pool workers hold the cores: the writer's DuckDB gets
+    LOAD_THREADS (end_step gives the end of the run every core)."""
+    from warehouse import store
+
+    with store.writer_lock(tmp_path / "w.duckdb"), store.staged_copy(tmp_path / "w.duckdb") as con:
+        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == store.LOAD_THREADS == 1
+
+
 def test_end_of_run_steps_get_their_own_memory_cap_and_the_load_cap_comes_back(monkeypatch):
-    """The load runs under a small DuckDB cap (the pool workers are alive then); the
-    rebuilds at the end get their own, and the load's is restored even on error."""
+    """The load runs under a small DuckDB cap and on one thread (the pool workers are
+    alive then); the rebuilds at the end get their own cap and every core, and the load's
+    settings are restored even on error."""
     from warehouse import store
 
     def cap(con):
         return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    def threads(con):
+        return con.execute("SELECT current_setting('threads')").fetchone()[0]
 
     def as_duckdb_prints(limit):
         return cap(duckdb.connect(config={"memory_limit": limit}))
@@ -739,15 +752,17 @@ def test_end_of_run_steps_get_their_own_memory_cap_and_the_load_cap_comes_back(m
     monkeypatch.delenv("TAMAS_DUCKDB_REBUILD_MEMORY", raising=False)
     store.configure_memory(settings().memory_caps)  # as a run does when it starts
     try:
-        con = duckdb.connect(config={"memory_limit": store.memory_cap("load")})
+        con = duckdb.connect(config={"memory_limit": store.memory_cap("load"), "threads": store.LOAD_THREADS})
         load_cap = cap(con)
-        with store.step_memory(con, "index"):
+        every_core = threads(duckdb.connect())
+        with store.end_step(con, "index"):
             assert cap(con) == as_duckdb_prints("300MB") != load_cap
-        with store.step_memory(con, "rebuild"):
+            assert threads(con) == every_core
+        with store.end_step(con, "rebuild"):
             assert cap(con) == as_duckdb_prints(store.MEMORY_CAPS["rebuild"]) != load_cap
         with pytest.raises(duckdb.CatalogException):
-            with store.step_memory(con, "rebuild"):
+            with store.end_step(con, "rebuild"):
                 con.execute("SELECT * FROM no_such_table")
-        assert cap(con) == load_cap
+        assert cap(con) == load_cap and threads(con) == store.LOAD_THREADS
     finally:
         store.configure_memory({})

@@ -36,7 +36,7 @@ def test_a_memory_cap_set_applies_and_the_others_keep_their_defaults():
         assert store.memory_cap("rebuild") == "200MB"
         assert store.memory_cap("load") == store.MEMORY_CAPS["load"]
         con = duckdb.connect()
-        with store.step_memory(con, "rebuild"):
+        with store.end_step(con, "rebuild"):
             limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
         assert limit == duckdb.connect(config={"memory_limit": "200MB"}).execute(
             "SELECT current_setting('memory_limit')").fetchone()[0]

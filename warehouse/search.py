@@ -35,7 +35,7 @@ from typing import Callable
 import duckdb
 
 from core.script import ARABIC_FORMS, ZWNJ
-from warehouse.store import enable_fts, read_sql, step_memory  # noqa: F401 (enable_fts: readers import it from here)
+from warehouse.store import enable_fts, read_sql, end_step  # noqa: F401 (enable_fts: readers import it from here)
 
 INDEX_SCHEMA = "fts_main_dim_article"
 IGNORE = r"[^\p{L}\p{N}]+"
@@ -96,7 +96,7 @@ def build_index(con: duckdb.DuckDBPyConnection) -> None:
     The build holds a row per word occurrence: it runs under its own memory cap
     (``store.MEMORY_CAPS["index"]``) with no insertion order to keep."""
     try:
-        with step_memory(con, "index"), _no_insertion_order(con):
+        with end_step(con, "index"), _no_insertion_order(con):
             define_fold_macros(con)
             con.execute(_with_tokens("bm25_index", 0))
     finally:

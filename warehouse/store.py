@@ -230,14 +230,14 @@ ATTACHED_AS = "warehouse"  # the name writer and readers give the file in their 
 
 
 def _connect_writer(path: Path) -> duckdb.DuckDBPyConnection:
-    # A cap on DuckDB's buffer pool keeps a long run's memory flat (MEMORY_CAPS).
-    # A checkpoint every 128 MB of log, not DuckDB's 16 MB: the load commits once per
+    # A cap on DuckDB's buffer pool keeps a long run's memory flat (MEMORY_CAPS), and
+    # one thread while batches load (LOAD_THREADS). A checkpoint every 128 MB of log, not DuckDB's 16 MB: the load commits once per
     # batch, and each checkpoint leaves free blocks that every later run copies.
     # The file is ATTACHed to a private in-memory database (for ROW_GROUP_ROWS); DuckDB's
     # spill files then go beside the file, as they did when it was opened directly.
     con = duckdb.connect(
         ":memory:",
-        config={"memory_limit": memory_cap("load"), "checkpoint_threshold": "128MB",
+        config={"memory_limit": memory_cap("load"), "threads": LOAD_THREADS, "checkpoint_threshold": "128MB",
                 "temp_directory": str(_spill_dir(path))},
     )
     try:
@@ -316,6 +316,7 @@ def staged_copy(path: Path):
             _copy_database(con, path)
         apply_schema(con, skip_if_current=True)
         yield con
+        con.execute("RESET threads")  # the load is over: the last checkpoint gets every core
         con.execute("CHECKPOINT")
         con.close()
         _publish(next_path, path)
@@ -345,6 +346,12 @@ def staged_copy(path: Path):
 MEMORY_CAPS = {"load": "128MB", "rebuild": "256MB", "index": "512MB"}
 _memory_caps = dict(MEMORY_CAPS)
 
+# DuckDB's threads while batches load: the pool workers hold every core then, and
+# DuckDB's parallel plans for a batch's statements only add the cost of coordinating
+# threads that wait for a core (docs/scaling.md). The end of a run, after the workers
+# have exited, gets every core (end_step).
+LOAD_THREADS = 1
+
 
 def configure_memory(caps: dict[str, str | None]) -> None:
     """The caps of this process's runs: MEMORY_CAPS, with the given ones instead."""
@@ -357,16 +364,20 @@ def memory_cap(step: str) -> str:
 
 
 @contextmanager
-def step_memory(con: duckdb.DuckDBPyConnection, step: str):
+def end_step(con: duckdb.DuckDBPyConnection, step: str):
     """Run a step of the end of a run ("rebuild": facts and ingest_file_latest, "index":
-    the BM25 build) under its own memory cap; the previous cap comes back after, also on
-    error. They run after the pool workers have exited."""
-    previous = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    the BM25 build) under its own memory cap and with DuckDB's default threads (one per
+    core); the previous cap and threads come back after, also on error. These steps run
+    after the pool workers have exited."""
+    previous_cap, previous_threads = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
     con.execute(f"SET memory_limit = '{memory_cap(step)}'")
+    con.execute("RESET threads")
     try:
         yield con
     finally:
-        con.execute(f"SET memory_limit = '{previous}'")
+        con.execute(f"SET memory_limit = '{previous_cap}'")
+        con.execute(f"SET threads = {int(previous_threads)}")
 
 
 def extension_directory() -> str:
