@@ -143,9 +143,12 @@ def read_one(path: str, max_bytes: int, link_target: str | None = None) -> tuple
             return None, "not_regular_file", None, None  # replaced by a FIFO or device since discovery
         if st.st_size > max_bytes:
             return None, f"too_large:{st.st_size} bytes > {max_bytes}", st.st_size, st.st_mtime_ns
-        chunks, left = [], max_bytes + 1
+        # Reads of the size the file has, not of a fixed 1 MiB: each read allocates its
+        # whole buffer first, and in a pool worker two 1 MiB buffers per small file cost
+        # several times the read itself.
+        chunks, left, read_size = [], max_bytes + 1, max(st.st_size + 1, 1 << 16)
         while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
+            chunk = os.read(fd, min(left, read_size))
             if not chunk:
                 break
             chunks.append(chunk)
