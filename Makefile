@@ -33,8 +33,13 @@ $(STAMP): pyproject.toml $(LOCK)
 
 setup: $(STAMP)
 
+# Most of a small run would be the start of Prefect's server (its imports): the server
+# `make run` starts stays up for the next runs until none has used it for KEEP_SERVER
+# seconds (0: a server of its own for each run, ended with it, as `tamas ingest` does).
+KEEP_SERVER ?= $(or $(TAMAS_PREFECT_SERVER_KEEP),300)
+
 run: setup
-	$(BIN)/tamas ingest seeds/articles --warehouse $(WAREHOUSE)
+	TAMAS_PREFECT_SERVER_KEEP=$(KEEP_SERVER) $(BIN)/tamas ingest seeds/articles --warehouse $(WAREHOUSE)
 
 # The whole suite, nothing skipped: first the Debian packages the tests drive (chromium,
 # fonts, PostgreSQL), installed when missing if we may, else a stop with the command.

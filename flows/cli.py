@@ -142,7 +142,7 @@ def cmd_ingest(args) -> int:
     # The temporary server's start (seconds of its own imports) is the longest wait of a
     # small run: launch it before this process imports anything heavy (DuckDB, polars,
     # Prefect), so that all of that overlaps it. A bad warehouse below stops it again.
-    server = None if runtime.user_api_url() else runtime.TemporaryPrefectServer()
+    server = None if runtime.user_api_url() else runtime.prefect_server(settings().prefect_server_keep)
     if server is not None:
         server.start()
     try:

@@ -131,13 +131,21 @@ def user_api_url() -> str | None:
     return url if url and url != os.environ.get(_OWN_SERVER_URL) else None
 
 
+def prefect_server(keep_seconds: float) -> "TemporaryPrefectServer":
+    """The Prefect server for a run without ``PREFECT_API_URL``: its own temporary one, or,
+    with ``keep_seconds`` > 0, one kept for the next runs (KeptPrefectServer)."""
+    return KeptPrefectServer(keep_seconds) if keep_seconds > 0 else TemporaryPrefectServer()
+
+
 # `python -m uvicorn ...`, but first PR_SET_PDEATHSIG: the kernel kills the server when
 # the ingest process ends, however it ends (kill -9, OOM). It is started from the main
 # thread, which lives as long as the process (the signal follows the parent thread).
 # The garbage collector stays off until the app is built (flows/prefect_server.py).
+# A kept server (parent pid 0) outlives the run that started it, so it skips that call.
 _SERVER_BOOT = (
     "import gc; gc.disable(); "
-    "import runpy, sys; from flows.pool import die_with_parent; die_with_parent(int(sys.argv.pop(1))); "
+    "import runpy, sys; from flows.pool import die_with_parent; parent = int(sys.argv.pop(1)); "
+    "parent and die_with_parent(parent); "
     "sys.argv[0] = 'uvicorn'; runpy.run_module('uvicorn', run_name='__main__', alter_sys=True)"
 )
 
@@ -164,6 +172,9 @@ class TemporaryPrefectServer:
     def start(self, port: int | None = None) -> None:
         """Launch the server (on ``port``, else a free port the kernel picks); returns at
         once, before it listens."""
+        self._launch(port)
+
+    def _launch(self, port: int | None = None) -> None:
         import socket
         import subprocess
         import sys
@@ -173,16 +184,31 @@ class TemporaryPrefectServer:
                 sock.bind(("127.0.0.1", 0))
                 port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}/api"
-        env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
+        env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1",
+                   **self._server_env())
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER_BOOT, str(os.getpid()), "--factory", "flows.prefect_server:create_app",
+            [sys.executable, "-c", _SERVER_BOOT, str(self._parent_pid()), "--factory", "flows.prefect_server:create_app",
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
             env=env,
             # Out of the terminal's process group: Ctrl-C stops the run, which then
             # records its failure through this server before stopping it.
             start_new_session=True,
+            **self._output(),
         )
         os.environ["PREFECT_API_URL"] = os.environ[_OWN_SERVER_URL] = self.url
+
+    def _parent_pid(self) -> int:
+        """The process whose end ends the server (flows/pool.py die_with_parent)."""
+        return os.getpid()
+
+    def _server_env(self) -> dict[str, str]:
+        return {}
+
+    def _output(self) -> dict:
+        """Where the server's own messages go: this run's terminal."""
+        return {}
+
+    _messages_are = "its messages are above"
 
     def wait_ready(self) -> str:
         """Block until the server answers its health check and return its API URL; a
@@ -198,14 +224,14 @@ class TemporaryPrefectServer:
         deadline = time.monotonic() + timeout
         port_retries = 3
         while time.monotonic() < deadline:
-            if self.process.poll() == 3 and port_retries > 0:
+            if self.process is not None and self.process.poll() == 3 and port_retries > 0:
                 port_retries -= 1
-                self.start()
+                self._launch()
                 continue
-            if self.process.poll() is not None:
+            if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(
                     f"the temporary Prefect server exited with code {self.process.returncode} while starting "
-                    "(its messages are above)"
+                    f"({self._messages_are})"
                 )
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
@@ -230,3 +256,158 @@ class TemporaryPrefectServer:
             os.environ.pop("PREFECT_API_URL", None)
             os.environ.pop(_OWN_SERVER_URL, None)
         self.process = None
+
+
+class KeptPrefectServer(TemporaryPrefectServer):
+    """A Prefect server that outlives the run that started it, so that the next run on the
+    same Prefect home does not pay the server's start (its imports and app: seconds, the
+    most of a small run). Chosen with ``TAMAS_PREFECT_SERVER_KEEP`` (seconds); by default
+    every run has its own temporary server, which ends with it.
+
+    One per Prefect home. ``<home>/kept-server.json`` says where it listens; a run holds a
+    shared lock on ``<home>/kept-server.inuse`` from its start to its end, and the server
+    ends itself once nobody has held that lock for ``keep`` seconds (flows/prefect_server.py),
+    so a killed run leaves no server behind for longer than that, and never more than one.
+    A run finds the server of its own Python, Prefect and Prefect database, or starts one;
+    ``stop`` leaves it running (unless it never came up)."""
+
+    STATE = "kept-server.json"
+    IN_USE = "kept-server.inuse"
+    STARTING = "kept-server.starting"
+    # A server that is ending holds the in-use lock exclusively until its process exits.
+    LOCK_WAIT_SECONDS = 30
+
+    def __init__(self, keep_seconds: float) -> None:
+        super().__init__()
+        self.keep_seconds = keep_seconds
+        self.home = prefect_home()
+        self._in_use = None
+        self._state_key: dict | None = None
+        self.reused = False
+        self._ready = False
+        self._log_path = log_dir() / "prefect-server.log"
+        self._log = None
+
+    def _parent_pid(self) -> int:
+        return 0
+
+    def _server_env(self) -> dict[str, str]:
+        import json
+
+        # what the server needs to end itself (flows/prefect_server.py), not a setting
+        return {"TAMAS_KEPT_SERVER": json.dumps({
+            "in_use": str(self.home / self.IN_USE), "state": str(self.home / self.STATE),
+            "keep_seconds": self.keep_seconds})}
+
+    def _output(self) -> dict:
+        """Not this run's terminal or pipes: the server outlives the run, and a pipe held
+        open by it would keep a caller waiting for the run's output to end."""
+        import subprocess
+
+        self._log = open(self._log_path, "ab")
+        return {"stdin": subprocess.DEVNULL, "stdout": self._log, "stderr": self._log}
+
+    @property
+    def _messages_are(self) -> str:
+        return f"its messages are in {self._log_path}"
+
+    def _key(self) -> dict:
+        """What a reusable server must share with this run."""
+        import sys
+        from importlib.metadata import version
+
+        return {"python": sys.executable, "prefect": version("prefect"), "home": str(self.home),
+                "database": os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL")
+                or os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL")}
+
+    def start(self, port: int | None = None) -> None:
+        import fcntl
+
+        self.home.mkdir(parents=True, exist_ok=True)
+        self._in_use = open(self.home / self.IN_USE, "a")
+        _flock(self._in_use, fcntl.LOCK_SH, self.LOCK_WAIT_SECONDS)
+        with open(self.home / self.STARTING, "a") as starting:
+            _flock(starting, fcntl.LOCK_EX, self.LOCK_WAIT_SECONDS)
+            key = self._key()
+            state = _read_json(self.home / self.STATE)
+            if state and state.get("key") == key and _is_kept_server(state.get("pid"), state.get("url")):
+                self.url, self.reused = state["url"], True
+                os.environ["PREFECT_API_URL"] = os.environ[_OWN_SERVER_URL] = self.url
+                return
+            # A server of another Python, Prefect or database is left to its own runs: once
+            # the state names this one, it ends as soon as no run holds the lock.
+            self._launch(port)
+            self._write_state(key)
+
+    def _launch(self, port: int | None = None) -> None:
+        try:
+            super()._launch(port)
+        finally:
+            if self._log is not None:
+                self._log.close()  # the server has its own copy
+                self._log = None
+        if self._state_key is not None:
+            self._write_state(self._state_key)  # started again on another port
+
+    def _write_state(self, key: dict) -> None:
+        import json
+
+        self._state_key = key
+        path = self.home / self.STATE
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps({"pid": self.process.pid, "url": self.url, "key": key}), encoding="utf-8")
+        tmp.replace(path)
+
+    def wait_ready(self) -> str:
+        url = super().wait_ready()
+        self._ready = True
+        return url
+
+    def stop(self) -> None:
+        if not self._ready and not self.reused:
+            super().stop()  # it never answered: not worth keeping
+        elif os.environ.get(_OWN_SERVER_URL) == self.url:
+            os.environ.pop("PREFECT_API_URL", None)
+            os.environ.pop(_OWN_SERVER_URL, None)
+        self.process = None
+        if self._in_use is not None:
+            self._in_use.close()  # the server counts its idle time from here
+            self._in_use = None
+
+
+def _flock(fh, operation: int, seconds: float) -> None:
+    """flock with a deadline: a clear error rather than a run that hangs."""
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(fh, operation | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the kept Prefect server's lock {fh.name} was held for over {seconds:.0f} s")
+            time.sleep(0.05)
+
+
+def _read_json(path: Path) -> dict | None:
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _is_kept_server(pid, url) -> bool:
+    """``pid`` is alive and is a Prefect server of ours listening at ``url``'s port (a pid
+    the kernel gave to another process since is not)."""
+    if not isinstance(pid, int) or not isinstance(url, str):
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    port = url.rsplit(":", 1)[-1].split("/", 1)[0].encode()
+    return b"flows.prefect_server:create_app" in cmdline and port in cmdline

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     """Each file's time budget in the transform step (default: flows/batch.py's)."""
     progress_every: float | None = None
     """Seconds between plain progress lines, not on a terminal (default: flows/progress.py's)."""
+    prefect_server_keep: float = 0
+    """Seconds a Prefect server that a run starts stays up after the last run using it ends,
+    for the next runs to reuse (flows/runtime.py KeptPrefectServer); 0: each run starts
+    its own temporary server, which ends with it. Ignored with ``PREFECT_API_URL``."""
     duckdb_memory: str | None = None
     """DuckDB's memory cap while a run loads (default: warehouse/store.py's MEMORY_CAPS)."""
     duckdb_rebuild_memory: str | None = None

@@ -32,6 +32,9 @@ def _tamas_environment(tmp_path_factory):
     data = tmp_path_factory.mktemp("tamas-data")
     os.environ["TAMAS_DATA"] = str(data)
     os.environ.pop("TAMAS_WAREHOUSE", None)
+    # a server per run, which the tests of what a run leaves behind count on; the kept
+    # server has its own test (test_cli.py)
+    os.environ.pop("TAMAS_PREFECT_SERVER_KEEP", None)
     from flows import runtime
 
     runtime.configure()

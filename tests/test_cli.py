@@ -236,3 +236,46 @@ def test_temporary_server_moves_to_another_port_when_its_port_is_taken(tmp_path)
                 else:
                     os.environ[key] = value
     assert server.process is None and os.environ.get("PREFECT_API_URL") == saved["PREFECT_API_URL"]
+
+
+def test_a_kept_prefect_server_serves_the_next_run_then_ends_itself(tmp_path, seed_dir):
+    """With TAMAS_PREFECT_SERVER_KEEP the server a run starts outlives it: the next run
+    uses that same server (Prefect records both flow runs), a caller reading the run's
+    output is not kept waiting by it, and once no run has used it for the keep time it
+    ends and its state file goes (flows/runtime.py KeptPrefectServer)."""
+    import sqlite3
+    import time
+
+    import psutil
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["TAMAS_DATA"] = str(tmp_path / "data")
+    env["TAMAS_PREFECT_SERVER_KEEP"] = "6"
+    state = tmp_path / "data" / "prefect" / "kept-server.json"
+    pids = []
+    try:
+        for expected in ("loaded 2", "unchanged 2"):
+            # capture_output: returns only once no process holds the run's pipes
+            run = _tamas("ingest", seed_dir, "--warehouse", tmp_path / "w.duckdb", env=env, timeout=120)
+            assert run.returncode == 0, run.stderr
+            assert expected in run.stdout and run.stderr == ""
+            pids.append(json.loads(state.read_text())["pid"])
+            assert "flows.prefect_server:create_app" in " ".join(psutil.Process(pids[-1]).cmdline())
+        assert pids[0] == pids[1]
+        with sqlite3.connect(tmp_path / "data" / "prefect" / "prefect.db") as con:
+            assert con.execute(
+                "SELECT r.state_type FROM flow_run r JOIN flow f ON f.id = r.flow_id WHERE f.name = 'ingest_articles'"
+            ).fetchall() == [("COMPLETED",), ("COMPLETED",)]
+        deadline = time.monotonic() + 60
+        while psutil.pid_exists(pids[0]) and psutil.Process(pids[0]).status() != psutil.STATUS_ZOMBIE:
+            assert time.monotonic() < deadline, "the kept server did not end after its keep time"
+            time.sleep(0.2)
+        assert not state.exists()
+    finally:
+        for pid in set(pids):  # only the server this test's runs started
+            try:
+                process = psutil.Process(pid)
+                if "flows.prefect_server:create_app" in " ".join(process.cmdline()):
+                    process.kill()
+            except psutil.Error:
+                pass

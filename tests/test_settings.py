@@ -11,9 +11,10 @@ from flows.settings import settings
 from warehouse import store
 
 ROOT = Path(__file__).resolve().parents[1]
-# Set by the tests to pause or fail a run (docs/operations.md, "Test hooks"), and the
-# URL flows/runtime.py records for the temporary Prefect server it starts itself.
-NOT_SETTINGS = {"TAMAS_TEST_HOOK", "TAMAS_TEST_HOOK_FILE", "TAMAS_TEMPORARY_PREFECT_API_URL"}
+# Set by the tests to pause or fail a run (docs/operations.md, "Test hooks"), the URL
+# flows/runtime.py records for the temporary Prefect server it starts itself, and what it
+# hands a kept server (flows/prefect_server.py).
+NOT_SETTINGS = {"TAMAS_TEST_HOOK", "TAMAS_TEST_HOOK_FILE", "TAMAS_TEMPORARY_PREFECT_API_URL", "TAMAS_KEPT_SERVER"}
 
 
 def test_settings_come_from_tamas_variables(monkeypatch, tmp_path):

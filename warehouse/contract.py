@@ -69,7 +69,8 @@ def _quote(text: str) -> str:
 @lru_cache(maxsize=4)
 def load(path: Path = CONTRACT_PATH) -> dict[str, Relation]:
     """Every table and view of the contract, by name, in file order (tables first)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's loader when PyYAML has it: the same data, ten times faster (every run reads this)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     raw = {}
     for kind in ("table", "view"):
         for name, spec in (data.get(kind + "s") or {}).items():
