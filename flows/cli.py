@@ -144,7 +144,11 @@ def cmd_ingest(args) -> int:
     # Prefect), so that all of that overlaps it. A bad warehouse below stops it again.
     server = None if runtime.user_api_url() else runtime.prefect_server(settings().prefect_server_keep)
     if server is not None:
-        server.start()
+        try:
+            server.start()
+        except (OSError, RuntimeError) as exc:  # a kept server's files or locks
+            server.stop()
+            return _fail(f"the Prefect server could not start: {exc}", EXIT_FAILED)
     try:
         target = _ingest_target(args, warehouse)
         if isinstance(target, int):
