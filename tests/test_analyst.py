@@ -473,3 +473,21 @@ def test_every_documentation_link_resolves():
 
     for code in load_topics()["topic_code"]:
         assert f"`{code}`" in topics
+
+
+def test_calendar_days_agree_with_jdatetime_on_every_day():
+    """dim_date's Jalali columns follow the first day a day at a time
+    (transforms/calendar.py): every day of 1990-2060, leap years and month ends
+    included, is the date jdatetime converts it to."""
+    from datetime import date
+
+    import jdatetime
+
+    from transforms.calendar import JALALI_MONTHS, calendar_days
+
+    days = calendar_days(date(1990, 1, 1), date(2060, 12, 31))
+    assert days.height == (date(2060, 12, 31) - date(1990, 1, 1)).days + 1
+    for day, text, year, month, mday, month_name, _ in days.iter_rows():
+        j = jdatetime.date.fromgregorian(date=day)
+        assert (year, month, mday) == (j.year, j.month, j.day), day
+        assert text == f"{j.year:04d}-{j.month:02d}-{j.day:02d}" and month_name == JALALI_MONTHS[j.month - 1]
