@@ -336,26 +336,22 @@ class KeptPrefectServer(TemporaryPrefectServer):
                 return
             # A server of another Python, Prefect or database is left to its own runs: once
             # the state names this one, it ends as soon as no run holds the lock.
+            self._state_key = key
             self._launch(port)
-            self._write_state(key)
 
     def _launch(self, port: int | None = None) -> None:
+        """Launch, and record the server in the state file (again on a port retry)."""
+        import json
+
         try:
             super()._launch(port)
         finally:
             if self._log is not None:
                 self._log.close()  # the server has its own copy
                 self._log = None
-        if self._state_key is not None:
-            self._write_state(self._state_key)  # started again on another port
-
-    def _write_state(self, key: dict) -> None:
-        import json
-
-        self._state_key = key
         path = self.home / self.STATE
         tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps({"pid": self.process.pid, "url": self.url, "key": key}), encoding="utf-8")
+        tmp.write_text(json.dumps({"pid": self.process.pid, "url": self.url, "key": self._state_key}), encoding="utf-8")
         tmp.replace(path)
 
     def wait_ready(self) -> str:
@@ -364,15 +360,28 @@ class KeptPrefectServer(TemporaryPrefectServer):
         return url
 
     def stop(self) -> None:
-        if not self._ready and not self.reused:
-            super().stop()  # it never answered: not worth keeping
-        elif os.environ.get(_OWN_SERVER_URL) == self.url:
-            os.environ.pop("PREFECT_API_URL", None)
-            os.environ.pop(_OWN_SERVER_URL, None)
-        self.process = None
+        if self._ready or self.reused:
+            self.process = None  # left running for the next runs; one that never answered is ended
+        super().stop()
         if self._in_use is not None:
             self._in_use.close()  # the server counts its idle time from here
             self._in_use = None
+
+
+def end_kept_server(home: Path, timeout: float = 30) -> None:
+    """End the kept server of a Prefect home now, if one is running (the benchmark does,
+    between measurements)."""
+    import signal
+    import time
+
+    state = _read_json(home / KeptPrefectServer.STATE) or {}
+    pid = state.get("pid")
+    if not _is_kept_server(pid, state.get("url")):
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while _is_kept_server(pid, state["url"]) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _flock(fh, operation: int, seconds: float) -> None:

@@ -475,18 +475,11 @@ def bench_mix(mix: str, args, env: dict) -> dict:
 
 
 def _stop_kept_server(env: dict) -> None:
-    """End the kept server the bench's runs used (its state file names it), so that it
-    is neither counted in nor competing with the next measurement."""
-    import psutil
+    """End the kept server the bench's runs used, so that it is neither counted in nor
+    competing with the next measurement."""
+    from flows.runtime import end_kept_server
 
-    state = Path(env["TAMAS_DATA"]) / "prefect" / "kept-server.json"
-    try:
-        process = psutil.Process(json.loads(state.read_text(encoding="utf-8"))["pid"])
-        if "flows.prefect_server:create_app" in " ".join(process.cmdline()):
-            process.terminate()
-            process.wait(timeout=30)
-    except (OSError, ValueError, KeyError, psutil.Error):
-        pass
+    end_kept_server(Path(env["TAMAS_DATA"]) / "prefect")
 
 
 def bench_small(args, env: dict) -> dict:
