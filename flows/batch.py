@@ -25,10 +25,6 @@ from flows.files import DEFAULT_MAX_BYTES, read_files
 from flows.pool import WorkerDied, WorkerPool, run_alone
 from transforms.parsing import ARTICLE_SCHEMA, OUTCOME_SCHEMA, parse_files
 
-# Extraction is about linear in an article's length (~1 ms per KB, docs/operations.md);
-# an article longer than this is extracted from its first MAX_EXTRACT_CHARS characters
-# only (the whole text is still loaded and searchable), so one file cannot stall a run.
-MAX_EXTRACT_CHARS = 1_000_000
 # Each file's time in the transform step (TAMAS_FILE_SECONDS changes it: flows/settings.py).
 # A batch gets its files' budgets together; one that overruns is done again file by file.
 DEFAULT_FILE_SECONDS = 60.0
@@ -156,13 +152,15 @@ def _transform(batch: pl.DataFrame, max_bytes: int) -> TransformedBatch:
         unique = unique.filter(~pl.col("article_id").is_in(known))
     failed: dict[str, str] = {}
     articles = _each_apart(clean_articles, unique, "clean_failed", failed)
-    lengths = dict(articles.select("article_id", pl.col("clean_text").str.len_chars()).iter_rows())
-    to_extract = articles.select(
-        "article_id", pl.col("clean_text").str.slice(0, MAX_EXTRACT_CHARS), "title", "published_at"
-    )
-    extraction = _extract_apart(to_extract, failed)
+    extraction = _extract_apart(articles.select("article_id", "clean_text", "title", "published_at"), failed)
     articles = articles.filter(~pl.col("article_id").is_in(list(failed)))
-    capped = {a: n for a, n in lengths.items() if n > MAX_EXTRACT_CHARS}
+    # Extraction reads a long text only up to its cap (transforms/extraction MAX_EXTRACT_CHARS);
+    # the whole text is loaded and searchable.
+    capped = {
+        a: (read, total) for a, read, total in extraction.article_meta.filter(pl.col("extracted_chars").is_not_null())
+        .join(articles.select("article_id", pl.col("clean_text").str.len_chars().alias("total")), on="article_id")
+        .select("article_id", "extracted_chars", "total").iter_rows()
+    }
     outcomes = _with_article_failures(parsed.outcomes, failed, capped)
     return TransformedBatch(files=read.drop("data"), outcomes=outcomes, articles=articles, extraction=extraction)
 
@@ -219,10 +217,12 @@ def _extract_apart(articles: pl.DataFrame, failed: dict[str, str]):
     return extract(articles.filter(~pl.col("article_id").is_in(list(failed))))
 
 
-def _with_article_failures(outcomes: pl.DataFrame, failed: dict[str, str], capped: dict[str, int]) -> pl.DataFrame:
+def _with_article_failures(outcomes: pl.DataFrame, failed: dict[str, str],
+                           capped: dict[str, tuple[int, int]]) -> pl.DataFrame:
     """A file all of whose articles failed is rejected with the first failure; a file
-    with others is loaded with a note, as a .jsonl file with bad lines is. Files with an
-    article longer than MAX_EXTRACT_CHARS say so."""
+    with others is loaded with a note, as a .jsonl file with bad lines is. A file with an
+    article extraction read only in part (``capped``: characters read, of how many) says
+    so, for its longest."""
     if not failed and not capped:
         return outcomes
     rows = []
@@ -232,7 +232,8 @@ def _with_article_failures(outcomes: pl.DataFrame, failed: dict[str, str], cappe
         notes = [row["reason"]] if row["reason"] else []
         long = [capped[a] for a in ids if a in capped]
         if long:
-            notes.append(f"calls extracted from the first {MAX_EXTRACT_CHARS} of {max(long)} characters")
+            read, total = max(long, key=lambda pair: pair[1])
+            notes.append(f"calls extracted from the first {read} of {total} characters")
         if bad and len(bad) == len(ids):
             row.update(rejected=True, reason=bad[0], article_ids=[])
         elif bad:

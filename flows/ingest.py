@@ -70,6 +70,8 @@ class RunSummary:
             *([f"rejected by reason: " + ", ".join(f"{key} {n}" for key, n in by_reason)] if by_reason else []),
             f"articles loaded {c.get('loaded_articles', 0)}, calls found {c.get('calls_found', 0)}"
             f" (calls in warehouse {c.get('calls_total', 0)})",
+            *([f"articles too long to read whole: {c['articles_cut']} (calls looked for in their first"
+               f" part only; dim_article.extracted_chars)"] if c.get("articles_cut") else []),
         ]
 
 
@@ -161,7 +163,8 @@ class IngestState:
         self.con = con
         self.run_id = run_id
         self.commit_each_batch = commit_each_batch
-        self.counts = {"files_seen": 0, "loaded": 0, "duplicate": 0, "unchanged": 0, "rejected": 0, "loaded_articles": 0, "calls_found": 0}
+        self.counts = {"files_seen": 0, "loaded": 0, "duplicate": 0, "unchanged": 0, "rejected": 0, "loaded_articles": 0, "calls_found": 0,
+                       "articles_cut": 0}
         self.counts["rejected_by_reason"] = {}
         self.parts: dict = {}  # a .jsonl's parts loaded so far, until its last (parsing.whole_files)
         # The BM25 index, kept up batch by batch on a file warehouse (DuckLake stores no
@@ -194,7 +197,7 @@ def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
     new = candidates.filter(~pl.col("article_id").is_in(list(known))).unique("article_id", keep="first", maintain_order=True)
     new_ids = set(new["article_id"].to_list())
     if new.height:
-        meta = extraction.article_meta.select("article_id", "outlet_in_text", "cited_outlet").unique("article_id", keep="first")
+        meta = extraction.article_meta.select("article_id", "outlet_in_text", "cited_outlet", "extracted_chars").unique("article_id", keep="first")
         new = new.join(meta, on="article_id", how="left").with_columns(
             pl.coalesce("outlet", "outlet_in_text").alias("outlet")
         )
@@ -204,6 +207,7 @@ def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
         load.append_articles(state.con, new, state.run_id)
         load.append_staging(state.con, incremental.only_articles(extraction, new_ids))
         state.counts["loaded_articles"] += new.height
+        state.counts["articles_cut"] += new["extracted_chars"].is_not_null().sum()
         state.counts["calls_found"] += extraction.mentions.filter(pl.col("article_id").is_in(list(new_ids))).height
     loaded = new["file_path"].unique().to_list() if new.height else []
     files, outcomes, loaded = whole_files(state.parts, read, batch.outcomes, loaded)

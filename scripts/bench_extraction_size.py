@@ -6,11 +6,13 @@
 Builds one article per size (KB of UTF-8 text) from the seed articles' paragraphs
 interleaved with generated call reports between officials of the gazetteer (a few
 hundred distinct calls, so the calls × officials work of a long call-dense article
-shows), cleans it, and times ``extract_one`` on it as the pipeline runs it (process CPU time,
-best of ``--runs``, the same for every size: more runs would favour a short article, whose
-working set stays in the CPU's caches from one run to the next).
-Prints seconds, ms per KB and the ratio to the smallest size; linear work keeps ms per
-KB flat (issue 18: the 1 MB article within 20 × the 50 KB one). For scale, ``split ×`` is
+shows), cleans it, and times ``extract_one`` on it (process CPU time, best of ``--runs``, the
+same for every size: more runs would favour a short article, whose working set stays in
+the CPU's caches from one run to the next).
+Prints, for the whole text, seconds, ms per KB and the ratio to the smallest size: linear
+work keeps ms per KB flat (issue 18: the 1 MB article within 20 × the 50 KB one). Then
+the same time and ratio as the pipeline runs it, which reads at most MAX_EXTRACT_CHARS
+characters of an article (``capped``, ``cap ×``). For scale, ``split ×`` is
 the same ratio for ``str.split()`` over the same texts: C code that is linear in the text,
 whose ratio shows what the memory system adds to any work on the longer text.
 """
@@ -30,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from transforms.cleaning import clean_text  # noqa: E402
 from flows.batch import collector_paused  # noqa: E402
-from transforms.extraction import extract_one  # noqa: E402
+from transforms.extraction import MAX_EXTRACT_CHARS, extract_one  # noqa: E402
 from transforms.reference import load_reference  # noqa: E402
 
 VERBS = ["در تماس تلفنی با {b} درباره {t} گفت‌وگو کرد.", "با {b} تماس تلفنی برقرار کرد و درباره {t} رایزنی کرد.",
@@ -75,21 +77,24 @@ def main() -> None:
     ref = load_reference()
     extract_one("warm-up", "عراقچی در تماس تلفنی با لاوروف گفت‌وگو کرد.", None, None, ref)
     published = dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.timezone.utc)
-    first = first_split = None
-    print(f"{'KB':>6} {'seconds':>9} {'ms/KB':>7} {'ratio':>7} {'calls':>6} {'split ×':>8}")
+    first = first_split = first_capped = None
+    print(f"whole text, and as the pipeline reads it (at most {MAX_EXTRACT_CHARS:,} characters)")
+    print(f"{'KB':>6} {'chars':>8} {'seconds':>9} {'ms/KB':>7} {'ratio':>7} {'calls':>6} {'split ×':>8}"
+          f" {'capped':>8} {'cap ×':>6}")
     for kb in (int(x) for x in a.sizes.split(",")):
         text = article(kb, random.Random(a.seed))
-        best, calls = None, 0
-        for _ in range(a.runs):
-            t0 = time.process_time()
+
+        def extract(max_chars):
             with collector_paused():  # as the pipeline extracts (flows/batch.py)
-                out = extract_one(f"size-{kb}", text, None, published, ref)
-            el = time.process_time() - t0
-            best = el if best is None else min(best, el)
-            calls = len(out["mentions"])
+                return extract_one(f"size-{kb}", text, None, published, ref, max_chars=max_chars)
+
+        best = _best_of(a.runs, lambda: extract(None))
+        calls = len(extract(None)["mentions"])
+        capped = _best_of(a.runs, lambda: extract(MAX_EXTRACT_CHARS))
         split = _best_of(a.runs, text.split)
-        first, first_split = first or best, first_split or split
-        print(f"{kb:6d} {best:9.2f} {1000 * best / kb:7.1f} {best / first:7.1f} {calls:6d} {split / first_split:8.1f}")
+        first, first_split, first_capped = first or best, first_split or split, first_capped or capped
+        print(f"{kb:6d} {len(text):8d} {best:9.2f} {1000 * best / kb:7.1f} {best / first:7.1f} {calls:6d}"
+              f" {split / first_split:8.1f} {capped:8.2f} {capped / first_capped:6.1f}")
 
 
 if __name__ == "__main__":

@@ -153,18 +153,42 @@ def test_file_ddl_keeps_constraints_and_the_lake_ddl_has_none():
 
 
 def test_an_older_warehouse_gets_the_columns_it_lacks(tmp_path):
-    """A warehouse made before dim_article.supersedes_article_id gets the column, rows kept."""
+    """A warehouse made before dim_article.supersedes_article_id and extracted_chars gets
+    the columns, in the contract's order, rows kept."""
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
-    old = contract.create_table_sql(contract.load()["dim_article"]).replace(",\n    supersedes_article_id VARCHAR", "")
-    assert "supersedes_article_id" not in old
+    old = (contract.create_table_sql(contract.load()["dim_article"])
+           .replace(",\n    supersedes_article_id VARCHAR", "").replace(",\n    extracted_chars INTEGER", ""))
+    assert "supersedes_article_id" not in old and "extracted_chars" not in old
     con.execute(old)
     con.execute("INSERT INTO dim_article (article_id, source_path, content_sha256, raw_text, clean_text, run_id)"
                 " VALUES ('a', 'p', 's', 'r', 'c', 'run')")
     store.apply_schema(con)
-    assert con.execute("SELECT article_id, supersedes_article_id FROM dim_article").fetchall() == [("a", None)]
+    assert con.execute("SELECT article_id, supersedes_article_id, extracted_chars FROM dim_article").fetchall() == [
+        ("a", None, None)]
     assert docs.drift(con) == []
     con.close()
+
+
+def test_an_older_lake_gets_the_columns_it_lacks(tmp_path):
+    """A DuckLake made before dim_article.extracted_chars gets the column when a run opens
+    it (a run's load names every column, so without it the run would fail)."""
+    spec = f"ducklake:{tmp_path / 'catalog.ducklake'}"
+    con = lake.connect(spec, str(tmp_path / "data"))
+    try:
+        for statement in lake.lake_schema_sql():
+            con.execute(statement.replace(",\n    extracted_chars INTEGER", ""))
+        con.execute("CREATE TABLE lake_writer (rebuilds BIGINT)")
+
+        def columns() -> list[str]:
+            return [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ?"
+                                              " AND table_name = 'dim_article'", [lake.ALIAS]).fetchall()]
+
+        assert "extracted_chars" not in columns()
+        lake.apply_schema(con)
+        assert columns() == [c.name for c in contract.load()["dim_article"].columns]
+    finally:
+        con.close()
 
 
 # ------------------------------------------------------------ post-load checks

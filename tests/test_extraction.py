@@ -71,7 +71,7 @@ def _extraction_seconds(text: str, ref) -> float:
     for _ in range(3):
         with collector_paused():
             started = time.process_time()
-            extract_one("x", text, None, None, ref)
+            extract_one("x", text, None, None, ref, max_chars=None)  # the whole text, however long
             best = min(best, time.process_time() - started)
     return best
 
@@ -398,6 +398,82 @@ def test_extraction_time_stays_linear_in_long_articles_of_one_shape(shape):
         return clean_text((" " if shape == "one_long_sentence" else "\n").join(out))
 
     _assert_linear_time(article, 20, f"{shape}: ")  # 17-51 × while quadratic
+
+
+# ------------------------------------------------------------------ the extraction cap
+
+_FILLER = ("بازار سهام تهران امروز با رشد شاخص کل همراه بود و ارزش معاملات به بیش از هزار میلیارد"
+           " تومان رسید. کارشناسان این رشد را نتیجه کاهش نرخ بهره و ورود نقدینگی تازه می‌دانند.")
+
+
+def _long_article(report_first: str, report_last: str, chars: int) -> str:
+    lines = [report_first]
+    while sum(map(len, lines)) < chars:
+        lines.append(_FILLER)
+    return "\n".join(lines + [report_last])
+
+
+def test_an_article_over_the_cap_is_read_to_a_line_end_before_it(ref):
+    """A text longer than MAX_EXTRACT_CHARS is read up to its last line end before the
+    cap: a call reported at the top is found with the same evidence, one reported after
+    the cap is not, and extracted_chars says how much was read. Below the cap the same
+    two reports are both calls."""
+    from transforms.extraction import MAX_EXTRACT_CHARS
+
+    first = "وزیر امور خارجه ایران در تماس تلفنی با وزیر امور خارجه ترکیه درباره ترانزیت گفت‌وگو کرد."
+    last = "رئیس‌جمهور روسیه امروز در تماس تلفنی با صدراعظم آلمان درباره آتش‌بس گفت‌وگو کرد."
+    short = clean_text(_long_article(first, last, 5_000))
+    long = clean_text(_long_article(first, last, MAX_EXTRACT_CHARS + 20_000))
+    ex = run(ref, {"short": short, "long": long})
+    countries = {aid: set() for aid in ("short", "long")}
+    for row in ex.participants.iter_rows(named=True):
+        countries[row["article_id"]].add(row["country_code"])
+    assert countries["short"] == {"IR", "TR", "RU", "DE"}
+    assert countries["long"] == {"IR", "TR"}
+    evidence = {r["article_id"]: (r["char_start"], r["char_end"]) for r in ex.mentions.iter_rows(named=True)
+                if r["char_start"] < len(first)}
+    assert evidence["long"] == evidence["short"]
+    meta = {r["article_id"]: r["extracted_chars"] for r in ex.article_meta.iter_rows(named=True)}
+    assert meta["short"] is None
+    read = meta["long"]
+    assert MAX_EXTRACT_CHARS // 2 < read <= MAX_EXTRACT_CHARS and long[read] == "\n"
+
+
+@pytest.mark.parametrize("text, cap, expected", [
+    ("کوتاه", 10, "کوتاه"),
+    ("سطر یک\nسطر دو و سه", 12, "سطر یک"),  # the last line end before the cap
+    ("الف\nب ج د ه و ز ح ط", 15, "الف\nب ج د ه و ز"),  # no line end in the cap's second half: the last space
+    ("ابجدهوزحطیکلمنسعفصقرشت", 8, "ابجدهوزح"),  # no space at all: the cap itself
+])
+def test_the_text_extraction_reads(text, cap, expected):
+    from transforms.extraction import extraction_text
+
+    assert extraction_text(text, cap) == expected
+    assert extraction_text(text, None) == text
+
+
+def test_a_1_mb_article_costs_what_its_capped_start_costs():
+    """The cap bounds one article's extraction whatever its length: a 1 MB text of call
+    reports (over five times the cap) costs a fraction of reading it whole."""
+    import time
+
+    from flows.batch import collector_paused
+    from transforms.extraction import MAX_EXTRACT_CHARS, extract_one
+
+    ref = load_reference()
+    call = "وزیر امور خارجه ایران در تماس تلفنی با وزیر امور خارجه ترکیه درباره ترانزیت گفت‌وگو کرد."
+    text = clean_text("\n".join([call, _FILLER] * (1024 * 1024 // len((call + _FILLER).encode()))))
+    assert len(text) > 5 * MAX_EXTRACT_CHARS
+
+    def seconds(**cap) -> float:
+        with collector_paused():
+            started = time.process_time()
+            extract_one("x", text, None, None, ref, **cap)
+            return time.process_time() - started
+
+    capped, whole = seconds(), seconds(max_chars=None)
+    print(f"\n1 MB article: capped {capped:.2f} s, whole {whole:.2f} s")
+    assert capped < whole / 3
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 7, 300, 5000])

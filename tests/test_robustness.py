@@ -112,6 +112,29 @@ def test_a_file_over_its_time_budget_is_rejected_and_the_others_load(ingest, tmp
         ("rejected", "transform_timeout:over 1 s")]
 
 
+def test_an_article_too_long_to_read_whole_says_so(ingest, tmp_path, query):
+    """A text over the extraction cap loads whole, is read for calls up to a line end
+    before the cap, and says so: dim_article.extracted_chars, its file's note and the run
+    summary."""
+    folder = tmp_path / "long"
+    folder.mkdir()
+    filler = "بازار سهام تهران امروز با رشد شاخص کل همراه بود و ارزش معاملات افزایش یافت."
+    later = "رئیس‌جمهور روسیه امروز در تماس تلفنی با صدراعظم آلمان درباره آتش‌بس گفت‌وگو کرد."
+    (folder / "long.txt").write_text("\n".join(["خبر بلند", CALL, *[filler] * 2_000, later]), encoding="utf-8")
+    (folder / "short.txt").write_text("\n".join(["خبر کوتاه", CALL, filler, later]), encoding="utf-8")
+    summary = ingest(folder)
+    assert summary.counts["loaded"] == 2 and summary.counts["articles_cut"] == 1
+    assert "articles too long to read whole: 1" in "\n".join(summary.lines())
+    rows = dict(query("SELECT regexp_extract(source_path, '[^/]+$'), extracted_chars FROM dim_article"))
+    assert rows["short.txt"] is None and 50_000 < rows["long.txt"] <= 100_000
+    total = query("SELECT length(clean_text) FROM dim_article WHERE source_path LIKE '%long.txt'")[0][0]
+    assert query("SELECT outcome, reason FROM ingest_file WHERE source_path LIKE '%long.txt'") == [
+        ("loaded", f"calls extracted from the first {rows['long.txt']} of {total} characters")]
+    calls = query("SELECT regexp_extract(a.source_path, '[^/]+$'), count(*) FROM call_mention m"
+                  " JOIN dim_article a USING (article_id) GROUP BY 1")
+    assert dict(calls) == {"short.txt": 2, "long.txt": 1}
+
+
 def test_a_budget_that_runs_out_inside_a_finaliser_still_stops_the_work():
     # Python prints and drops an exception raised in a __del__ (or a gc callback, which
     # is where CI lost one): the budget must raise again until the work stops.

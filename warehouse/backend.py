@@ -112,7 +112,7 @@ class LakeWarehouse:
         return lake.rebuild_derived(con, derive)
 
     def schema_sha256(self):
-        return None  # the lake's schema is created once (lake.apply_schema), never skipped by hash
+        return None  # the lake's schema is created once, then only its missing columns added (lake.apply_schema)
 
     def head_start(self):
         return None  # reading the lake's state means a catalog connection: not worth it ahead

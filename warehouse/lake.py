@@ -135,6 +135,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         tables = {r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [ALIAS]).fetchall()}
         if {"lake_writer", "dim_article", "fact_call"} <= tables:
+            _add_missing_columns(con)
             return
         for script in lake_schema_sql():
             con.execute(script)
@@ -149,6 +150,19 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(statement)
 
     retrying(con, create)
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """The contract columns a lake made by an older version lacks (nullable ones only, as
+    for a file warehouse: ``contract.missing_columns_sql``)."""
+    existing: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = ?", [ALIAS]
+    ).fetchall():
+        existing.setdefault(table, []).append(column)
+    for table in contract.tables():
+        for statement in contract.missing_columns_sql(table, existing.get(table.name, [])):
+            con.execute(statement)
 
 
 @contextmanager

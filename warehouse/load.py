@@ -101,6 +101,8 @@ def append_articles(con: duckdb.DuckDBPyConnection, articles: pl.DataFrame, run_
             "article_id", "source_path", "content_sha256", "title", "outlet", "cited_outlet", "url",
             "published_at", "published_date", "raw_text", "clean_text",
         ).with_columns(
+            (articles["extracted_chars"] if "extracted_chars" in articles.columns
+             else pl.lit(None, dtype=pl.Int32)).alias("extracted_chars"),
             pl.lit(run_id).alias("run_id"),
             (articles["supersedes_article_id"] if "supersedes_article_id" in articles.columns
              else pl.lit(None, dtype=pl.String)).alias("supersedes_article_id"),
@@ -316,8 +318,7 @@ def record_run(
         "rejected": counts.get("rejected", 0), "calls_found": counts.get("calls_found", 0),
         "input_paths": input_paths, "error": error, "reference_sha256": counts.get("reference_sha256"),
     }
-    # Named only when known (a file warehouse's run): a DuckLake made before the column
-    # has no schema_sha256 and never gets columns added (warehouse/lake.py).
+    # Named only when known (a file warehouse's run; a lake records no schema hash).
     if counts.get("schema_sha256") is not None:
         row["schema_sha256"] = counts["schema_sha256"]
     con.execute(

@@ -30,7 +30,13 @@ from .lexicon import load_lexicon
 from .officials import gazetteer
 from .prepass import may_report_call
 
-__all__ = ["Extraction", "extract_calls", "extract_one", "SCHEMAS"]
+__all__ = ["Extraction", "extract_calls", "extract_one", "extraction_text", "MAX_EXTRACT_CHARS", "SCHEMAS"]
+
+# What one article sends to extraction, at most: a call report names its call near the
+# top, the longest real article we have read is a few tens of thousands of characters,
+# and a text far beyond that (a dump, a feed saved as one article) must not hold a run
+# for minutes. Extraction stays linear in the text below the cap; docs/extraction.md.
+MAX_EXTRACT_CHARS = 100_000
 
 SCHEMAS = {
     "mentions": {
@@ -54,7 +60,8 @@ SCHEMAS = {
         "article_id": pl.Utf8, "call_seq": pl.Int32, "official_id": pl.Utf8, "verb": pl.Utf8, "text": pl.Utf8,
         "char_start": pl.Int32, "char_end": pl.Int32,
     },
-    "article_meta": {"article_id": pl.Utf8, "outlet_in_text": pl.Utf8, "cited_outlet": pl.Utf8},
+    "article_meta": {"article_id": pl.Utf8, "outlet_in_text": pl.Utf8, "cited_outlet": pl.Utf8,
+                     "extracted_chars": pl.Int32},
 }
 
 
@@ -75,12 +82,30 @@ def _frame(rows: list[dict], name: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def extraction_text(clean_text: str, max_chars: int | None = MAX_EXTRACT_CHARS) -> str:
+    """The start of ``clean_text`` that extraction reads: all of it up to ``max_chars``
+    characters, else cut at the last line end before the cap (the last space when no line
+    ends in its second half), so no sentence or word is cut in two. A prefix, so evidence
+    offsets into it are offsets into ``clean_text``."""
+    if max_chars is None or len(clean_text) <= max_chars:
+        return clean_text
+    cut = clean_text.rfind("\n", 0, max_chars + 1)
+    if cut < max_chars // 2:
+        cut = clean_text.rfind(" ", 0, max_chars + 1)
+    return clean_text[:cut if cut > 0 else max_chars]
+
+
 def extract_one(article_id: str, clean_text: str, title: str | None, published_at, reference,
-                may_call: bool | None = None) -> dict:
-    """Extraction of one article as lists of row dicts (the per-article unit the flow maps)."""
+                may_call: bool | None = None, max_chars: int | None = MAX_EXTRACT_CHARS) -> dict:
+    """Extraction of one article as lists of row dicts (the per-article unit the flow maps).
+    ``max_chars``: see ``extraction_text`` (None: the whole text, for benchmarks);
+    ``extracted_chars`` in the result is how much was read when less than the whole."""
     g = gazetteer(reference)
     lex = load_lexicon()
-    return extract_article(article_id, clean_text, title, published_at, g, lex, reference.occasions, may_call)
+    text = extraction_text(clean_text, max_chars)
+    out = extract_article(article_id, text, title, published_at, g, lex, reference.occasions, may_call)
+    out["extracted_chars"] = len(text) if len(text) < len(clean_text) else None
+    return out
 
 
 def extract_calls(articles: pl.DataFrame, reference, prepass: bool = True) -> Extraction:
@@ -89,6 +114,7 @@ def extract_calls(articles: pl.DataFrame, reference, prepass: bool = True) -> Ex
     rows = {k: [] for k in SCHEMAS}
     cols = articles.columns
     texts = articles.get_column("clean_text") if "clean_text" in cols else pl.Series([""] * articles.height)
+    texts = texts.str.slice(0, MAX_EXTRACT_CHARS + 1)  # all the pre-pass needs of a long text
     flags = may_report_call(texts).to_list() if prepass else [None] * articles.height
     for r, may_call in zip(articles.iter_rows(named=True), flags):
         out = extract_one(r["article_id"], r.get("clean_text") or "", r.get("title") if "title" in cols else None,
@@ -100,7 +126,8 @@ def extract_calls(articles: pl.DataFrame, reference, prepass: bool = True) -> Ex
         rows["topics"].extend(out["topics"])
         rows["statements"].extend(out["statements"])
         aid, outlet, cited = out["meta"]
-        rows["article_meta"].append({"article_id": aid, "outlet_in_text": outlet, "cited_outlet": cited})
+        rows["article_meta"].append({"article_id": aid, "outlet_in_text": outlet, "cited_outlet": cited,
+                                     "extracted_chars": out["extracted_chars"]})
     officials = _frame(rows["officials"], "officials")
     if officials.height:
         officials = (
