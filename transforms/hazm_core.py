@@ -19,6 +19,9 @@ import importlib
 import importlib.util
 import sys
 import types
+from pathlib import Path
+
+from core import tables
 
 # Imported by hazm's __init__ or optionally by NLTK; none is needed for normalising.
 _OPTIONAL_HEAVY = ("sklearn", "scipy", "gensim", "fasttext", "pycrfsuite")
@@ -60,11 +63,35 @@ def hazm() -> types.ModuleType:
                 del sys.modules[name]
 
 
+def cached_table(name: str, build):
+    """``build()`` for a table derived from hazm's lists, kept on disk between processes
+    (core/tables.py) when the flow gave a directory. Keyed on hazm's word and verb lists,
+    the hazm code that reads and conjugates them and every module of ours (transforms/,
+    core/): any change to the code rebuilds every table, so no table can outlive the code
+    that made it."""
+    if tables.directory() is None:
+        return build()
+    return tables.cached(name, [], build, known=_sources_fingerprint())
+
+
+@functools.lru_cache(maxsize=1)
+def _sources_fingerprint() -> str:
+    h = hazm()
+    hazm_code = [sys.modules[f"hazm.{m}"].__file__ for m in ("utils", "lemmatizer", "word_tokenizer", "normalizer")]
+    ours = Path(__file__).resolve().parents[1]
+    code = sorted(p for package in ("core", "transforms") for p in (ours / package).rglob("*.py"))
+    return tables.fingerprint([h.default_words, h.default_verbs, *hazm_code, *code])
+
+
 @functools.lru_cache(maxsize=1)
 def verb_forms() -> dict[str, str]:
     """Every conjugated form of hazm's verb list -> its verb: what
     ``hazm.Lemmatizer(joined_verb_parts=False).verbs`` holds, without the second word
     list a Lemmatizer parses (tests/test_cleaning.py checks they are equal)."""
+    return cached_table("hazm-verb-forms", _conjugated_verbs)
+
+
+def _conjugated_verbs() -> dict[str, str]:
     h = hazm()
     with open(h.default_verbs, encoding="utf8") as handle:
         verbs = list(reversed([verb.strip() for verb in handle if verb]))  # as WordTokenizer reads it
@@ -81,7 +108,23 @@ def normalizer():
     """The process's hazm Normalizer, with the options the cleaning stage uses. Its verb
     forms come from ``verb_forms`` (hazm's ``seperate_mi`` would build a Lemmatizer for
     them); the step itself runs in transforms/cleaning.py."""
-    n = hazm().Normalizer(
+    # hazm's WordTokenizer parses its word list on every construction: it gets ``words()``
+    # instead, which may come from disk (hazm reads the list only at construction).
+    hazm()
+    tokenizer_module = sys.modules["hazm.word_tokenizer"]
+    table, parse = words(), tokenizer_module.words_list
+    tokenizer_module.words_list = lambda *args, **kwargs: []
+    try:
+        n = _normalizer()
+    finally:
+        tokenizer_module.words_list = parse
+    n.tokenizer.words = n.words = table
+    n.verbs = verb_forms()
+    return n
+
+
+def _normalizer():
+    return hazm().Normalizer(
         correct_spacing=True,
         remove_diacritics=True,
         remove_specials_chars=True,
@@ -91,19 +134,27 @@ def normalizer():
         unicodes_replacement=True,
         seperate_mi=False,
     )
-    n.verbs = verb_forms()
-    return n
 
 
+@functools.lru_cache(maxsize=1)
 def words() -> dict[str, tuple[int, tuple[str, ...]]]:
-    """hazm's word list, {word: (count, POS tags)}: the normalizer's, parsed once."""
-    return normalizer().tokenizer.words
+    """hazm's word list, {word: (count, POS tags)}, as its WordTokenizer holds it (the
+    last entry of a word listed twice)."""
+    def parse():
+        h = hazm()
+        return {word: (count, tags) for word, count, tags in h.words_list(h.default_words)}
+
+    return cached_table("hazm-words", parse)
 
 
 def frequent_words(min_count: int) -> set[str]:
     """Words of hazm's list with an entry counted more than ``min_count`` times. (The
     list has words twice, once with count 0, and ``words()`` keeps the last entry; this
     reads the file line by line as ``hazm.utils.words_list`` parses it, keeping any.)"""
+    return cached_table(f"hazm-frequent-{min_count}", functools.partial(_frequent_words, min_count))
+
+
+def _frequent_words(min_count: int) -> set[str]:
     out = set()
     with open(hazm().default_words, encoding="utf-8") as handle:
         for line in handle:

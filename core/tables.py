@@ -1,0 +1,110 @@
+"""Tables built from data files, kept on disk between processes.
+
+Cleaning and extraction start from large tables derived from hazm's word and verb
+lists (every conjugated verb form, the words a ZWNJ may join, ...): seconds of CPU in
+every process that cleans, the ingest process of a small run and each pool worker
+alike. ``cached(name, sources, build)`` returns ``build()``, kept in a pickle under the
+directory the flow chose (``use_directory``) and read back by later processes. The key
+is the Python version and the bytes of every source: the data files the tables come
+from and the code that builds them, so a new hazm, a new seed or a code change builds
+them again. Without a directory (tests, scripts) every process builds its own.
+
+The pickle is trusted as the warehouse next to it is: it lives in the run's own data
+folder (``TAMAS_DATA``), which only its owner writes.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable, TypeVar
+
+T = TypeVar("T")
+
+KEY_LENGTH = 20
+_directory: Path | None = None
+
+
+def use_directory(directory: Path | str | None) -> None:
+    """Keep tables in ``directory`` from now on in this process (None: build them)."""
+    global _directory
+    _directory = Path(directory) if directory is not None else None
+
+
+def directory() -> Path | None:
+    return _directory
+
+
+def fingerprint(sources: Iterable[Path | str]) -> str:
+    """SHA-256 of the files' names and bytes, in order."""
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(b"\0" + Path(source).name.encode() + b"\0")
+        digest.update(Path(source).read_bytes())
+    return digest.hexdigest()
+
+
+def key(name: str, sources: Iterable[Path | str], known: str = "") -> str:
+    """The table's key: its name, this Python, ``known`` (a fingerprint the caller made
+    of sources it shares between tables) and ``sources``."""
+    header = f"{name}\0{sys.version}\0{pickle.HIGHEST_PROTOCOL}\0{known}\0{fingerprint(sources)}"
+    return hashlib.sha256(header.encode()).hexdigest()[:KEY_LENGTH]
+
+
+def cached(name: str, sources: Iterable[Path | str], build: Callable[[], T], known: str = "") -> T:
+    """``build()``, or what an earlier process stored for the same ``name``, ``sources``
+    (their bytes) and ``known`` (see ``key``). A table that cannot be read is built
+    again; one that cannot be written (a read-only folder, a full disk) is only not kept."""
+    if _directory is None:
+        return build()
+    path = _directory / f"{name}-{key(name, sources, known)}.pickle"
+    try:
+        with open(path, "rb") as handle, _collector_paused():
+            return pickle.load(handle)
+    except FileNotFoundError:
+        pass
+    except Exception:  # a truncated or foreign file: build it again
+        pass
+    value = build()
+    _store(path, name, value)
+    return value
+
+
+@contextmanager
+def _collector_paused():
+    """The cycle collector off while a table is read: its passes over the millions of
+    objects being made cost a third of the read, and a table holds no cycle."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _store(path: Path, name: str, value) -> None:
+    """Write ``value`` to ``path`` whole or not at all (a temporary file renamed into
+    place: processes building at once each write their own, the last rename wins), and
+    drop the tables of ``name`` built for other sources."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+        for old in path.parent.glob(f"{name}-{'?' * KEY_LENGTH}.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
