@@ -198,19 +198,24 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
     from flows.files import InputError
     from warehouse.store import WarehouseBusy, WarehouseUnavailable
 
+    from flows import early
+
+    paths = [str(Path(p).resolve()) for p in args.paths]
+    max_bytes = int(args.max_file_mb * 1024 * 1024)
+    if server is not None:  # while the server is still starting, before Prefect's imports
+        early.prepare_early(paths, max_bytes, spec, transforms_here=args.task_runner == "threads",
+                            workers=args.workers)
+
     from prefect.settings import temporary_settings
 
-    from flows.ingest import ingest_articles, prepare_early
+    from flows.ingest import ingest_articles
 
     flow = ingest_articles
     if args.task_runner == "dask":
         from flows.scaling import dask_task_runner
 
         flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
-    paths = [str(Path(p).resolve()) for p in args.paths]
-    max_bytes = int(args.max_file_mb * 1024 * 1024)
-    if server is not None:  # while the server is still starting
-        prepare_early(paths, max_bytes, spec, transforms_here=args.task_runner == "threads")
+    if server is not None:
         # Prefect's engine imports this on a flow's first call (Flow.serialize_parameters).
         import fastapi.encoders  # noqa: F401
     try:
@@ -240,6 +245,8 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
         log = runtime.log_dir() / "last-failure.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
         return _fail(f"run failed: {one_line_error(exc)} (traceback in {log})", EXIT_FAILED)
+    finally:
+        early.close_pools()
     runtime.record_prefect_db()
     for line in summary.lines():
         print(line)

@@ -24,7 +24,9 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import scaling
+from core import tables
+from flows import early, scaling
+from flows.early import POOL_MIN_FILES
 from flows.batch import DEFAULT_FILE_SECONDS, TransformedBatch, transform_batch, transform_in
 from flows.files import DEFAULT_MAX_BYTES, InputError, batches_by_weight, discover_files, split_records
 from flows.pool import WorkerPool
@@ -40,9 +42,6 @@ from warehouse import checks, load, search, store
 # busy. Without an explicit size a run gets about four batches per worker, within bounds.
 MIN_BATCH_FILES = 64
 MAX_BATCH_FILES = 2048
-# Below this many files to read, a process pool's start (each worker imports polars and
-# hazm's normaliser and builds the gazetteer, ~2.5 s of CPU) costs more than it saves.
-POOL_MIN_FILES = 1000
 
 
 def batch_size(files: int, workers: int, requested: int | None = None) -> int:
@@ -78,51 +77,10 @@ class RunSummary:
 # ---------------------------------------------------------------- tasks
 
 
-# Listings made before the flow started (``discover_early``), by (paths, max_bytes).
-_EARLY_LISTINGS: dict[tuple[tuple[str, ...], int], pl.DataFrame] = {}
-
-
-def discover_early(paths: list[str], max_bytes: int) -> None:
-    """List the input now, for the next run of the flow over the same paths. The CLI
-    calls it while the temporary Prefect server starts (flows/cli.py), when the process
-    would otherwise wait idle: ~0.8 s at 100,000 files. A listing taken seconds before
-    the flow is as good as one taken at its start: a file added in between is found by
-    the next run, like a file added while a run reads. Errors are left to the flow's
-    own discovery, which reports them."""
-    try:
-        _EARLY_LISTINGS[(tuple(paths), max_bytes)] = discover_files(paths, max_bytes)
-    except InputError:
-        pass
-
-
-def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_here: bool = True) -> None:
-    """While the temporary Prefect server starts (flows/cli.py) this process would wait
-    idle for seconds: list the input (``discover_early``) and build what the run will
-    need that does not depend on the server: the schema SQL, and, when some listed file
-    is new or changed by the warehouse's published record and the run will transform it
-    in this process (``transforms_here``: no cluster; fewer files than a pool needs), the
-    transforms' shared resources (``batch._prepare``: seconds of CPU, once per process).
-    Only a head start: the flow decides again under the lock."""
-    discover_early(paths, max_bytes)
-    listing = _EARLY_LISTINGS.get((tuple(paths), max_bytes))
-    if listing is None:
-        return
-    state = backends.for_warehouse(warehouse).head_start()
-    if state is None or not transforms_here or listing.height >= POOL_MIN_FILES:
-        return
-    known, rejected = state
-    _, to_read = incremental.split_unchanged(listing, known)
-    _, to_read = incremental.split_still_rejected(to_read, rejected)
-    if to_read.height:
-        from flows.batch import _prepare
-
-        _prepare()
-
-
 @task(name="discover", cache_policy=NO_CACHE)
 def discover_task(paths: list[str], max_bytes: int) -> pl.DataFrame:
-    early = _EARLY_LISTINGS.pop((tuple(paths), max_bytes), None)
-    return early if early is not None else discover_files(paths, max_bytes)
+    listed = early.take_listing(paths, max_bytes)
+    return listed if listed is not None else discover_files(paths, max_bytes)
 
 
 class BatchHolder:
@@ -278,6 +236,7 @@ def ingest_articles(
     backend = backends.for_warehouse(warehouse, lake_data_path, lock_wait_seconds)
     tuned = settings()
     store.configure_memory(tuned.memory_caps)
+    tables.use_directory(tuned.table_cache)
     seconds = DEFAULT_FILE_SECONDS if tuned.file_seconds is None else tuned.file_seconds
     with backend.lock():
         try:
@@ -303,7 +262,14 @@ def ingest_articles(
                 # no pool. Without a pool, each batch runs in this (main) thread, where its
                 # time budget can interrupt it (flows/batch.py).
                 local = scaling.runs_tasks_locally()
-                pool = WorkerPool(workers) if workers > 1 and units >= POOL_MIN_FILES and local else None
+                # A small run transforms in the worker its head start got ready, if any.
+                head_start = early.take_pool(paths, max_bytes) if local else None
+                if workers > 1 and units >= POOL_MIN_FILES and local:
+                    pool = WorkerPool(workers, tuned.table_cache)
+                    if head_start is not None:
+                        head_start.close(kill=True)
+                else:
+                    pool = head_start
                 done = False
                 try:
                     pending: deque = deque()

@@ -22,6 +22,9 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from core import tables
 
 PR_SET_PDEATHSIG = 1
 PARENT_POLL_SECONDS = 0.2
@@ -50,13 +53,14 @@ def _watch_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
-def _worker_init(parent_pid: int) -> None:
+def _worker_init(parent_pid: int, table_cache: str | None) -> None:
     # Pool workers are started by whichever thread submits first, so PR_SET_PDEATHSIG
     # (bound to that thread) would kill them when it ends: poll the parent instead.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="watch-parent").start()
     if os.getppid() != parent_pid:
         os._exit(1)
+    tables.use_directory(table_cache)
 
 
 def _context():
@@ -66,16 +70,27 @@ def _context():
 
 
 class WorkerPool:
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, table_cache: Path | None = None):
+        """``table_cache``: where the workers keep and find cleaning's tables (core/tables.py)."""
         self.workers = workers
+        self.table_cache = str(table_cache) if table_cache is not None else None
         self._lock = threading.Lock()
         self._closed = False
         self._executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+            max_workers=self.workers, mp_context=_context(), initializer=_worker_init,
+            initargs=(os.getpid(), self.table_cache)
         )
+
+    def start(self, fn, *args) -> None:
+        """``fn(*args)`` in a worker, not waited for: work that gets a worker ready (its
+        failure shows again in the work that follows)."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the worker pool is closed")
+            self._executor.submit(fn, *args)
 
     def run(self, fn, *args):
         """``fn(*args)`` in a worker; ``WorkerDied`` if a worker of the pool died meanwhile
@@ -109,8 +124,8 @@ class WorkerPool:
             process.join(timeout=5)
 
 
-def _alone(conn, parent_pid: int, fn, args) -> None:
-    _worker_init(parent_pid)
+def _alone(conn, parent_pid: int, table_cache: str | None, fn, args) -> None:
+    _worker_init(parent_pid, table_cache)
     try:
         result = ("ok", fn(*args))
     except Exception as exc:  # re-raised in the parent, as a pool would
@@ -124,7 +139,8 @@ def run_alone(fn, *args, timeout: float | None = None):
     signal) if that process ends without a result or takes longer than ``timeout``."""
     context = _context()
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_alone, args=(send, os.getpid(), fn, args), daemon=True)
+    cache = tables.directory()  # the tables this process uses, if it was given a place for them
+    process = context.Process(target=_alone, args=(send, os.getpid(), cache and str(cache), fn, args), daemon=True)
     process.start()
     send.close()
     try:

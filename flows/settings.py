@@ -45,6 +45,12 @@ class Settings(BaseSettings):
         return self.data.resolve()
 
     @property
+    def table_cache(self) -> Path:
+        """Where cleaning's tables built from hazm's lists are kept between processes
+        (core/tables.py); deleting it only costs the next run seconds."""
+        return self.data_dir / "cache"
+
+    @property
     def default_warehouse(self) -> Path:
         return self.warehouse or self.data_dir / "tamas.duckdb"
 

@@ -201,7 +201,7 @@ def test_latest_file_state_agrees_with_the_run_history(ingest, seed_dir, warehou
 def test_a_listing_made_before_the_flow_is_the_one_it_loads(ingest, seed_dir, warehouse):
     """``discover_early`` (what the CLI runs while Prefect's server starts) is the run's
     discovery: a file added after it waits for the next run."""
-    from flows.ingest import discover_early
+    from flows.early import discover_early
 
     discover_early([str(seed_dir)], 5 * 1024 * 1024)
     late = seed_dir / "late.txt"
@@ -212,28 +212,39 @@ def test_a_listing_made_before_the_flow_is_the_one_it_loads(ingest, seed_dir, wa
     assert second.counts["files_seen"] == 3 and second.counts["loaded"] == 1
 
 
-def test_the_head_start_builds_the_transforms_only_when_a_file_is_to_read(ingest, seed_dir, warehouse):
-    """``prepare_early`` (what the CLI runs while Prefect's server starts) builds the
-    transforms' resources ahead only when the published warehouse says some listed file
-    is new or changed: a run over unchanged files never pays for them."""
+def test_the_head_start_readies_the_transforms_only_when_a_file_is_to_read(ingest, seed_dir, warehouse):
+    """``prepare_early`` (what the CLI runs before it imports Prefect) gets the transforms'
+    resources ready only when the published warehouse says some listed file is new or
+    changed: a run over unchanged files never pays for them. With two cores it starts the
+    worker the flow then transforms in, so this process never builds them; with one it
+    builds them here."""
+    from flows import early
     from flows.batch import _prepare
-    from flows.ingest import prepare_early
 
     limit = 5 * 1024 * 1024
     ingest(seed_dir, max_bytes=limit)
     _prepare.cache_clear()
-    prepare_early([str(seed_dir)], limit, str(warehouse))
-    assert _prepare.cache_info().currsize == 0
+    early.prepare_early([str(seed_dir)], limit, str(warehouse), workers=2)
+    assert early._POOLS == {} and _prepare.cache_info().currsize == 0
     assert ingest(seed_dir, max_bytes=limit).counts["unchanged"] == 2
 
     (seed_dir / "late.txt").write_text(PERSIAN_CALL, encoding="utf-8")
-    prepare_early([str(seed_dir)], limit, str(warehouse))
-    assert _prepare.cache_info().currsize == 1
+    early.prepare_early([str(seed_dir)], limit, str(warehouse), workers=2)
+    assert len(early._POOLS) == 1
+    summary = ingest(seed_dir, max_bytes=limit)
+    assert summary.counts["loaded"] == 1 and summary.counts["calls_found"] == 1
+    assert early._POOLS == {} and _prepare.cache_info().currsize == 0  # the flow took it and transformed there
+
+    (seed_dir / "later.txt").write_text(PERSIAN_CALL + " دوباره.", encoding="utf-8")
+    early.prepare_early([str(seed_dir)], limit, str(warehouse), workers=1)
+    assert early._POOLS == {} and _prepare.cache_info().currsize == 1
     assert ingest(seed_dir, max_bytes=limit).counts["loaded"] == 1
 
     _prepare.cache_clear()
-    prepare_early([str(seed_dir)], limit, str(warehouse.with_name("new.duckdb")))
-    assert _prepare.cache_info().currsize == 1
+    early.prepare_early([str(seed_dir)], limit, str(warehouse.with_name("new.duckdb")), workers=2)
+    assert len(early._POOLS) == 1
+    early.close_pools()
+    assert early._POOLS == {}
     ingest(seed_dir, max_bytes=limit)  # takes the listing that head start left
 
 

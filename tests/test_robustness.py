@@ -213,7 +213,7 @@ json.dump({"returncode": code, "exited_after": exited, "started": started, "left
 @pytest.fixture(scope="module")
 def pool_folder(tmp_path_factory) -> Path:
     """Enough files for the run to use its process pool (POOL_MIN_FILES)."""
-    from flows.ingest import POOL_MIN_FILES
+    from flows.early import POOL_MIN_FILES
 
     folder = tmp_path_factory.mktemp("pool-input")
     for i in range(POOL_MIN_FILES + 50):
