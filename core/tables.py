@@ -21,13 +21,15 @@ import os
 import pickle
 import sys
 import tempfile
-from contextlib import contextmanager
+import time
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 T = TypeVar("T")
 
 KEY_LENGTH = 20
+STALE_WRITE_SECONDS = 600  # far longer than any table takes to write
 _directory: Path | None = None
 
 
@@ -106,5 +108,10 @@ def _store(path: Path, name: str, value) -> None:
         for old in path.parent.glob(f"{name}-{'?' * KEY_LENGTH}.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)
+        # what writers killed mid-write left (a run's worker is ended at once when the run stops)
+        for left in path.parent.glob(".*.tmp"):
+            with suppress(FileNotFoundError):
+                if time.time() - left.stat().st_mtime > STALE_WRITE_SECONDS:
+                    left.unlink()
     except OSError:
         pass

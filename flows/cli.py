@@ -202,23 +202,23 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
 
     paths = [str(Path(p).resolve()) for p in args.paths]
     max_bytes = int(args.max_file_mb * 1024 * 1024)
-    if server is not None:  # while the server is still starting, before Prefect's imports
-        early.prepare_early(paths, max_bytes, spec, transforms_here=args.task_runner == "threads",
-                            workers=args.workers)
-
-    from prefect.settings import temporary_settings
-
-    from flows.ingest import ingest_articles
-
-    flow = ingest_articles
-    if args.task_runner == "dask":
-        from flows.scaling import dask_task_runner
-
-        flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
-    if server is not None:
-        # Prefect's engine imports this on a flow's first call (Flow.serialize_parameters).
-        import fastapi.encoders  # noqa: F401
     try:
+        if server is not None:  # while the server is still starting, before Prefect's imports
+            early.prepare_early(paths, max_bytes, spec, transforms_here=args.task_runner == "threads",
+                                workers=args.workers)
+
+        from prefect.settings import temporary_settings
+
+        from flows.ingest import ingest_articles
+
+        flow = ingest_articles
+        if args.task_runner == "dask":
+            from flows.scaling import dask_task_runner
+
+            flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
+        if server is not None:
+            # Prefect's engine imports this on a flow's first call (Flow.serialize_parameters).
+            import fastapi.encoders  # noqa: F401
         settings = {}
         if server is not None:
             # The URL also goes through the settings context: Prefect read the

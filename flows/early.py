@@ -69,9 +69,8 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
 
     cache = settings().table_cache
     if (workers or os.cpu_count() or 1) > 1:
-        pool = WorkerPool(1, cache)
+        pool = _POOLS[(tuple(paths), max_bytes)] = WorkerPool(1, cache)  # recorded first: close_pools ends it
         pool.start(_prepare)
-        _POOLS[(tuple(paths), max_bytes)] = pool
     else:
         tables.use_directory(cache)
         _prepare()

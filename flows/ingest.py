@@ -268,6 +268,9 @@ def ingest_articles(
                     pool = WorkerPool(workers, tuned.table_cache)
                     if head_start is not None:
                         head_start.close(kill=True)
+                elif units == 0 and head_start is not None:  # nothing left to read (another run took it)
+                    head_start.close(kill=True)
+                    pool = None
                 else:
                     pool = head_start
                 done = False

@@ -444,6 +444,7 @@ def test_an_article_over_the_cap_is_read_to_a_line_end_before_it(ref):
     ("سطر یک\nسطر دو و سه", 12, "سطر یک"),  # the last line end before the cap
     ("الف\nب ج د ه و ز ح ط", 15, "الف\nب ج د ه و ز"),  # no line end in the cap's second half: the last space
     ("ابجدهوزحطیکلمنسعفصقرشت", 8, "ابجدهوزح"),  # no space at all: the cap itself
+    ("اب جد\nهوزحطیکلمن", 12, "اب جد"),  # a line end in the first half, after the last space
 ])
 def test_the_text_extraction_reads(text, cap, expected):
     from transforms.extraction import extraction_text

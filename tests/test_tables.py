@@ -56,6 +56,14 @@ def test_a_bad_table_file_is_built_again_and_an_unwritable_folder_only_not_kept(
     assert tables.cached("t", [source], lambda: [1, 2, 3, 4]) == [1, 2, 3, 4]
     assert tables.cached("t", [source], lambda: None) == [1, 2, 3, 4]  # and kept again
 
+    # a write killed half-way an hour ago is swept by the next write; one under way is not
+    stale, fresh = table_dir / ".t-killed.tmp", table_dir / ".t-writing.tmp"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(stale, (stale.stat().st_atime - 3600, stale.stat().st_mtime - 3600))
+    tables.cached("t", [source], lambda: [5], known="other")
+    assert not stale.exists() and fresh.exists()
+
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("", encoding="utf-8")
     tables.use_directory(blocked / "cache")

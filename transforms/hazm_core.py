@@ -18,6 +18,7 @@ import functools
 import importlib
 import importlib.util
 import sys
+import threading
 import types
 from pathlib import Path
 
@@ -67,8 +68,9 @@ def cached_table(name: str, build):
     """``build()`` for a table derived from hazm's lists, kept on disk between processes
     (core/tables.py) when the flow gave a directory. Keyed on hazm's word and verb lists,
     the hazm code that reads and conjugates them and every module of ours (transforms/,
-    core/): any change to the code rebuilds every table, so no table can outlive the code
-    that made it."""
+    core/), as they are on disk when the process first asks for a table: any change to the
+    code rebuilds every table, so no table outlives the code that made it (a process that
+    outlives a checkout of new code is the one exception, and a run's processes do not)."""
     if tables.directory() is None:
         return build()
     return tables.cached(name, [], build, known=_sources_fingerprint())
@@ -103,6 +105,9 @@ def _conjugated_verbs() -> dict[str, str]:
     return forms
 
 
+_WORDS_LIST_SWAP = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
 def normalizer():
     """The process's hazm Normalizer, with the options the cleaning stage uses. Its verb
@@ -112,12 +117,13 @@ def normalizer():
     # instead, which may come from disk (hazm reads the list only at construction).
     hazm()
     tokenizer_module = sys.modules["hazm.word_tokenizer"]
-    table, parse = words(), tokenizer_module.words_list
-    tokenizer_module.words_list = lambda *args, **kwargs: []
-    try:
-        n = _normalizer()
-    finally:
-        tokenizer_module.words_list = parse
+    table = words()
+    with _WORDS_LIST_SWAP:  # two threads swapping at once would leave the stub in place
+        parse, tokenizer_module.words_list = tokenizer_module.words_list, lambda *args, **kwargs: []
+        try:
+            n = _normalizer()
+        finally:
+            tokenizer_module.words_list = parse
     n.tokenizer.words = n.words = table
     n.verbs = verb_forms()
     return n

@@ -153,15 +153,18 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
-    """The contract columns a lake made by an older version lacks (nullable ones only, as
-    for a file warehouse: ``contract.missing_columns_sql``)."""
+    """The contract tables and columns a lake made by an older version lacks (nullable
+    columns only, as for a file warehouse: ``contract.missing_columns_sql``)."""
     existing: dict[str, list[str]] = {}
     for table, column in con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = ?", [ALIAS]
     ).fetchall():
         existing.setdefault(table, []).append(column)
     for table in contract.tables():
-        for statement in contract.missing_columns_sql(table, existing.get(table.name, [])):
+        if table.name not in existing:  # a table the contract gained since
+            con.execute(contract.create_table_sql(table, constraints=False))
+            continue
+        for statement in contract.missing_columns_sql(table, existing[table.name]):
             con.execute(statement)
 
 

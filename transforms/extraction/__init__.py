@@ -91,7 +91,7 @@ def extraction_text(clean_text: str, max_chars: int | None = MAX_EXTRACT_CHARS) 
         return clean_text
     cut = clean_text.rfind("\n", 0, max_chars + 1)
     if cut < max_chars // 2:
-        cut = clean_text.rfind(" ", 0, max_chars + 1)
+        cut = max(cut, clean_text.rfind(" ", 0, max_chars + 1))
     return clean_text[:cut if cut > 0 else max_chars]
 
 
