@@ -1,3 +1,4 @@
-"""The bottom layer every other may import: the Persian script's tables (``core.script``)
-and the seeds folder with its readers (``core.seeds``). Standard library and polars only;
-nothing else of ours (tests/test_layers.py)."""
+"""The bottom layer every other may import: the Persian script's tables (``core.script``),
+the seeds folder with its readers (``core.seeds``), tables kept on disk between processes
+(``core.tables``) and the cycle collector's pause (``core.collector``). Standard library
+and polars only; nothing else of ours (tests/test_layers.py)."""

@@ -1,8 +1,8 @@
 """Tables built from data files, kept on disk between processes.
 
-Cleaning and extraction start from large tables derived from hazm's word and verb
-lists (every conjugated verb form, the words a ZWNJ may join, ...): seconds of CPU in
-every process that cleans, the ingest process of a small run and each pool worker
+Cleaning and extraction start from large tables read or derived from hazm's word and
+verb lists (the word list parsed, every conjugated verb form): seconds of CPU in every
+process that cleans, the ingest process of a small run and each pool worker
 alike. ``cached(name, sources, build)`` returns ``build()``, kept in a pickle under the
 directory the flow chose (``use_directory``) and read back by later processes. The key
 is the Python version and the bytes of every source: the data files the tables come
@@ -15,16 +15,17 @@ folder (``TAMAS_DATA``), which only its owner writes.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
 import time
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Callable, Iterable, TypeVar
+
+from core.collector import collector_paused
 
 T = TypeVar("T")
 
@@ -67,7 +68,7 @@ def cached(name: str, sources: Iterable[Path | str], build: Callable[[], T], kno
         return build()
     path = _directory / f"{name}-{key(name, sources, known)}.pickle"
     try:
-        with open(path, "rb") as handle, _collector_paused():
+        with open(path, "rb") as handle, collector_paused():
             return pickle.load(handle)
     except FileNotFoundError:
         pass
@@ -76,19 +77,6 @@ def cached(name: str, sources: Iterable[Path | str], build: Callable[[], T], kno
     value = build()
     _store(path, name, value)
     return value
-
-
-@contextmanager
-def _collector_paused():
-    """The cycle collector off while a table is read: its passes over the millions of
-    objects being made cost a third of the read, and a table holds no cycle."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _store(path: Path, name: str, value) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from core.collector import collector_paused
 from flows.files import DEFAULT_MAX_BYTES, read_files
 from flows.pool import WorkerDied, WorkerPool, run_alone
 from transforms.parsing import ARTICLE_SCHEMA, OUTCOME_SCHEMA, parse_files
@@ -180,21 +181,6 @@ def _each_apart(fn, articles: pl.DataFrame, reason: str, failed: dict[str, str])
         except Exception as exc:
             failed[one["article_id"][0]] = f"{reason}:{type(exc).__name__}"
     return pl.concat(good) if good else fn(articles.clear())
-
-
-@contextmanager
-def collector_paused():
-    """Python's cycle collector off while articles are extracted. Extraction allocates
-    many small objects per article, and the collector's passes over the live ones made
-    a long article cost more per KB than a short one (docs/operations.md); the few
-    cycles extraction leaves are collected once it is over."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _extract_apart(articles: pl.DataFrame, failed: dict[str, str]):

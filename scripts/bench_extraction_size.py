@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from transforms.cleaning import clean_text  # noqa: E402
-from flows.batch import collector_paused  # noqa: E402
+from core.collector import collector_paused  # noqa: E402
 from transforms.extraction import MAX_EXTRACT_CHARS, extract_one  # noqa: E402
 from transforms.reference import load_reference  # noqa: E402
 

@@ -64,7 +64,7 @@ def _extraction_seconds(text: str, ref) -> float:
     """Process CPU time of one extraction of ``text``, best of three, no GC pauses."""
     import time
 
-    from flows.batch import collector_paused
+    from core.collector import collector_paused
     from transforms.extraction import extract_one
 
     best = float("inf")
@@ -458,7 +458,7 @@ def test_a_1_mb_article_costs_what_its_capped_start_costs():
     reports (over five times the cap) costs a fraction of reading it whole."""
     import time
 
-    from flows.batch import collector_paused
+    from core.collector import collector_paused
     from transforms.extraction import MAX_EXTRACT_CHARS, extract_one
 
     ref = load_reference()

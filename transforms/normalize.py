@@ -187,10 +187,10 @@ class BatchNormalizer:
 
         # token_spacing: a token joins the one before when the ZWNJ-joined pair is a verb
         # form or a lexicon word counted at least once (``_pair_tables``) or when the
-        # token is a suffix and the one before a lexicon word.
-        build = functools.partial(_pair_tables, n.words, n.verbs)
-        own_lists = n.words is hazm_core.words() and n.verbs is hazm_core.verb_forms()
-        self._pair_words, self._heads, self._tails = hazm_core.cached_table("spacing-pairs", build) if own_lists else build()
+        # token is a suffix and the one before a lexicon word. Built here, not read from
+        # the table cache: read back, its strings would be copies of the word list's in
+        # every process, not the same objects.
+        self._pair_words, self._heads, self._tails = _pair_tables(n.words, n.verbs)
         self._suffixes = frozenset(n.suffixes)
         self._words = n.words
         self._joinable = self._tails | self._suffixes  # a token that may join the one before

@@ -17,7 +17,6 @@ They read hazm's word list and verb forms and the lexicons of ``seeds/lexicon/``
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 from itertools import product
@@ -82,8 +81,8 @@ class Resources:
         self.adjectives: frozenset[str]
         self.frequent: frozenset[str]
         self.joined: dict[str, str]
-        self.adjectives, self.frequent, self.joined = hazm_core.cached_table(
-            "repair-words", functools.partial(_word_tables, words, verbs))
+        # built here, not read from the table cache: its strings are the word list's own
+        self.adjectives, self.frequent, self.joined = _word_tables(words, verbs)
 
         self.keep = frozenset(_read_list("keep.txt"))
 
