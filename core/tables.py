@@ -4,10 +4,10 @@ Cleaning and extraction start from large tables read or derived from hazm's word
 verb lists (the word list parsed, every conjugated verb form): seconds of CPU in every
 process that cleans, the ingest process of a small run and each pool worker
 alike. ``cached(name, sources, build)`` returns ``build()``, kept in a pickle under the
-directory the flow chose (``use_directory``) and read back by later processes. The key
-is the Python version and the bytes of every source: the data files the tables come
-from and the code that builds them, so a new hazm, a new seed or a code change builds
-them again. Without a directory (tests, scripts) every process builds its own.
+directory the flow chose (``use_directory``) and read back by later processes. A table
+is found by its name, this Python and the caller's ``fingerprint`` of what it is made
+from (the data files and the code that builds it), so that a change to any of them
+builds it again. Without a directory (tests, scripts) every process builds its own.
 
 The pickle is trusted as the warehouse next to it is: it lives in the run's own data
 folder (``TAMAS_DATA``), which only its owner writes.
@@ -53,26 +53,19 @@ def fingerprint(sources: Iterable[Path | str]) -> str:
     return digest.hexdigest()
 
 
-def key(name: str, sources: Iterable[Path | str], known: str = "") -> str:
-    """The table's key: its name, this Python, ``known`` (a fingerprint the caller made
-    of sources it shares between tables) and ``sources``."""
-    header = f"{name}\0{sys.version}\0{pickle.HIGHEST_PROTOCOL}\0{known}\0{fingerprint(sources)}"
-    return hashlib.sha256(header.encode()).hexdigest()[:KEY_LENGTH]
-
-
-def cached(name: str, sources: Iterable[Path | str], build: Callable[[], T], known: str = "") -> T:
-    """``build()``, or what an earlier process stored for the same ``name``, ``sources``
-    (their bytes) and ``known`` (see ``key``). A table that cannot be read is built
-    again; one that cannot be written (a read-only folder, a full disk) is only not kept."""
+def cached(name: str, made_from: str, build: Callable[[], T]) -> T:
+    """``build()``, or what an earlier process stored for the same ``name`` and
+    ``made_from`` (a ``fingerprint``). A table that is missing or cannot be read (cut
+    short, foreign) is built again; one that cannot be written (a read-only folder, a
+    full disk) is only not kept."""
     if _directory is None:
         return build()
-    path = _directory / f"{name}-{key(name, sources, known)}.pickle"
+    key = f"{name}\0{sys.version}\0{pickle.HIGHEST_PROTOCOL}\0{made_from}"
+    path = _directory / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:KEY_LENGTH]}.pickle"
     try:
         with open(path, "rb") as handle, collector_paused():
             return pickle.load(handle)
-    except FileNotFoundError:
-        pass
-    except Exception:  # a truncated or foreign file: build it again
+    except Exception:
         pass
     value = build()
     _store(path, name, value)

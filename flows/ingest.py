@@ -26,7 +26,6 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from core import tables
 from flows import early, scaling
-from flows.early import POOL_MIN_FILES
 from flows.batch import DEFAULT_FILE_SECONDS, TransformedBatch, transform_batch, transform_in
 from flows.files import DEFAULT_MAX_BYTES, InputError, batches_by_weight, discover_files, split_records
 from flows.pool import WorkerPool
@@ -262,17 +261,16 @@ def ingest_articles(
                 # no pool. Without a pool, each batch runs in this (main) thread, where its
                 # time budget can interrupt it (flows/batch.py).
                 local = scaling.runs_tasks_locally()
-                # A small run transforms in the worker its head start got ready, if any.
+                # A small run transforms in the worker its head start got ready, if any;
+                # a run with its own pool, or nothing left to read, ends that worker.
                 head_start = early.take_pool(paths, max_bytes) if local else None
-                if workers > 1 and units >= POOL_MIN_FILES and local:
+                pool = None
+                if workers > 1 and units >= early.POOL_MIN_FILES and local:
                     pool = WorkerPool(workers, tuned.table_cache)
-                    if head_start is not None:
-                        head_start.close(kill=True)
-                elif units == 0 and head_start is not None:  # nothing left to read (another run took it)
+                elif units:
+                    pool, head_start = head_start, None
+                if head_start is not None:
                     head_start.close(kill=True)
-                    pool = None
-                else:
-                    pool = head_start
                 done = False
                 try:
                     pending: deque = deque()

@@ -36,38 +36,39 @@ def test_a_table_is_built_once_then_read_back(table_dir, tmp_path):
     def fail():
         raise AssertionError("built again")
 
-    first = tables.cached("words", [source], build)
+    def made_from() -> str:
+        return tables.fingerprint([source])
+
+    first = tables.cached("words", made_from(), build)
     assert first == {"words": frozenset({"یک", "دو"})} and len(builds) == 1
-    assert tables.cached("words", [source], fail) == first  # what the first process stored
+    assert tables.cached("words", made_from(), fail) == first  # what the first process stored
     source.write_text("یک\nدو\nسه\n", encoding="utf-8")  # a changed source: built again
-    assert tables.cached("words", [source], build)["words"] == frozenset({"یک", "دو", "سه"})
+    assert tables.cached("words", made_from(), build)["words"] == frozenset({"یک", "دو", "سه"})
     assert len(builds) == 2
     assert len(list(table_dir.glob("words-*.pickle"))) == 1  # the stale table is gone
-    assert tables.cached("words", [source], build, known="another hazm") is not None
+    assert tables.cached("words", made_from() + "another hazm", build) is not None
     assert len(builds) == 3
 
 
 def test_a_bad_table_file_is_built_again_and_an_unwritable_folder_only_not_kept(table_dir, tmp_path):
-    source = tmp_path / "s.txt"
-    source.write_text("x", encoding="utf-8")
-    tables.cached("t", [source], lambda: [1, 2, 3])
+    tables.cached("t", "s", lambda: [1, 2, 3])
     (stored,) = table_dir.glob("t-*.pickle")
     stored.write_bytes(stored.read_bytes()[:5])  # truncated, as by a full disk
-    assert tables.cached("t", [source], lambda: [1, 2, 3, 4]) == [1, 2, 3, 4]
-    assert tables.cached("t", [source], lambda: None) == [1, 2, 3, 4]  # and kept again
+    assert tables.cached("t", "s", lambda: [1, 2, 3, 4]) == [1, 2, 3, 4]
+    assert tables.cached("t", "s", lambda: None) == [1, 2, 3, 4]  # and kept again
 
     # a write killed half-way an hour ago is swept by the next write; one under way is not
     stale, fresh = table_dir / ".t-killed.tmp", table_dir / ".t-writing.tmp"
     stale.write_bytes(b"half")
     fresh.write_bytes(b"half")
     os.utime(stale, (stale.stat().st_atime - 3600, stale.stat().st_mtime - 3600))
-    tables.cached("t", [source], lambda: [5], known="other")
+    tables.cached("t", "other", lambda: [5])
     assert not stale.exists() and fresh.exists()
 
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("", encoding="utf-8")
     tables.use_directory(blocked / "cache")
-    assert tables.cached("t", [source], lambda: "built") == "built"
+    assert tables.cached("t", "s", lambda: "built") == "built"
     assert not list(tmp_path.glob(".t-*.tmp"))
 
 

@@ -73,7 +73,7 @@ def cached_table(name: str, build):
     outlives a checkout of new code is the one exception, and a run's processes do not)."""
     if tables.directory() is None:
         return build()
-    return tables.cached(name, [], build, known=_sources_fingerprint())
+    return tables.cached(name, _sources_fingerprint(), build)
 
 
 @functools.lru_cache(maxsize=1)

@@ -120,29 +120,6 @@ _FASTER = {
 }
 
 
-def _pair_tables(words, verbs) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """The words two tokens joined by a ZWNJ may make, and what may come before and after
-    a ZWNJ in them."""
-    pair_words = frozenset(w for w in verbs if ZWNJ in w).union(
-        w for w, (count, _) in words.items() if count > 0 and ZWNJ in w
-    )
-    # hazm vetoes a join when the token and the next, "_"-joined, are a verb form: none is.
-    if any("_" in v for v in verbs):
-        raise RuntimeError("hazm's verb forms now join parts with '_': token_spacing's veto applies")
-    # A pair can be such a word only if the first token is what comes before some ZWNJ of
-    # the word and the second what follows it; these two sets rule out most pairs without
-    # building the pair's string.
-    heads, tails = set(), set()
-    for w in pair_words:
-        i = w.find(ZWNJ)
-        while i >= 0:
-            heads.add(w[:i])
-            tails.add(w[i + 1:])
-            i = w.find(ZWNJ, i + 1)
-    # ("" and "\n" are neither: the line-break tokens of token_spacing)
-    return pair_words, frozenset(heads - {"", "\n"}), frozenset(tails - {"", "\n"})
-
-
 class BatchNormalizer:
     """Built once per process from hazm's Normalizer (hazm_core.normalizer())."""
 
@@ -186,13 +163,30 @@ class BatchNormalizer:
         self._token_rust = (_rust(n.tokenizer.pattern.pattern), " ${1} ")
 
         # token_spacing: a token joins the one before when the ZWNJ-joined pair is a verb
-        # form or a lexicon word counted at least once (``_pair_tables``) or when the
-        # token is a suffix and the one before a lexicon word. Built here, not read from
-        # the table cache: read back, its strings would be copies of the word list's in
-        # every process, not the same objects.
-        self._pair_words, self._heads, self._tails = _pair_tables(n.words, n.verbs)
+        # form or a lexicon word counted at least once ... (built here, not kept on disk:
+        # read back, these strings would be copies of the word list's, not the same objects)
+        words, verbs = n.words, n.verbs
+        self._pair_words = frozenset(w for w in verbs if ZWNJ in w).union(
+            w for w, (count, _) in words.items() if count > 0 and ZWNJ in w
+        )
+        # ... or when the token is a suffix and the one before a lexicon word. hazm vetoes
+        # a join when the token and the next, "_"-joined, are a verb form: none is.
         self._suffixes = frozenset(n.suffixes)
-        self._words = n.words
+        self._words = words
+        if any("_" in v for v in verbs):
+            raise RuntimeError("hazm's verb forms now join parts with '_': token_spacing's veto applies")
+        # A pair can be such a word only if the first token is what comes before some
+        # ZWNJ of the word and the second what follows it; these two sets rule out most
+        # pairs without building the pair's string.
+        heads, tails = set(), set()
+        for w in self._pair_words:
+            i = w.find(ZWNJ)
+            while i >= 0:
+                heads.add(w[:i])
+                tails.add(w[i + 1:])
+                i = w.find(ZWNJ, i + 1)
+        # ("" and "\n" are neither: the line-break tokens of token_spacing)
+        self._heads, self._tails = frozenset(heads - {"", "\n"}), frozenset(tails - {"", "\n"})
         self._joinable = self._tails | self._suffixes  # a token that may join the one before
 
     # ------------------------------------------------------------------ stages

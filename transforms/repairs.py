@@ -77,12 +77,27 @@ class Resources:
         # hazm's own dicts, used for membership as they are: a frozenset copy of each
         # cost every pool worker ~35 MB
         self.lex: dict[str, tuple[int, tuple[str, ...]]] = words
+        self.adjectives: frozenset[str] = frozenset(w for w, (_, tags) in words.items() if "AJ" in tags)
         self.verbs: dict[str, str] = verbs
-        self.adjectives: frozenset[str]
-        self.frequent: frozenset[str]
-        self.joined: dict[str, str]
-        # built here, not read from the table cache: its strings are the word list's own
-        self.adjectives, self.frequent, self.joined = _word_tables(words, verbs)
+        # attested, frequent words: the only ones a glued function word is split from
+        self.frequent: frozenset[str] = frozenset(
+            w for w, (count, tags) in words.items() if count >= 20000 and tags != ("0",)
+        )
+
+        # glued form (ZWNJ dropped) -> standard ZWNJ form, for hazm lexicon words and
+        # verb forms, unless the glued form is itself a word.
+        joined: dict[str, tuple[int, str]] = {}
+        for w, (count, _) in words.items():
+            if ZWNJ in w:
+                key = w.replace(ZWNJ, "")
+                if key not in self.lex and (key not in joined or joined[key][0] < count):
+                    joined[key] = (count, w)
+        self.joined = {k: v for k, (_, v) in joined.items()}
+        for v in verbs:
+            if ZWNJ in v and (v.startswith("می" + ZWNJ) or v.startswith("نمی" + ZWNJ)):
+                key = v.replace(ZWNJ, "")
+                if key not in self.lex and key not in self.joined:
+                    self.joined[key] = v
 
         self.keep = frozenset(_read_list("keep.txt"))
 
@@ -124,28 +139,6 @@ class Resources:
         )
 
         self.token_re = re.compile(f"{_L}{{4,}}")
-
-
-def _word_tables(words, verbs) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
-    """From hazm's word list and verb forms: the adjectives; the attested, frequent words
-    (the only ones a glued function word is split from); and glued form (ZWNJ dropped) ->
-    standard ZWNJ form, for lexicon words and verb forms, unless the glued form is itself
-    a word."""
-    adjectives = frozenset(w for w, (_, tags) in words.items() if "AJ" in tags)
-    frequent = frozenset(w for w, (count, tags) in words.items() if count >= 20000 and tags != ("0",))
-    best: dict[str, tuple[int, str]] = {}
-    for w, (count, _) in words.items():
-        if ZWNJ in w:
-            key = w.replace(ZWNJ, "")
-            if key not in words and (key not in best or best[key][0] < count):
-                best[key] = (count, w)
-    joined = {k: v for k, (_, v) in best.items()}
-    for v in verbs:
-        if ZWNJ in v and (v.startswith("می" + ZWNJ) or v.startswith("نمی" + ZWNJ)):
-            key = v.replace(ZWNJ, "")
-            if key not in words and key not in joined:
-                joined[key] = v
-    return adjectives, frequent, joined
 
 
 # A lexicon file left out of seeds/lexicon means no such repair, not an error.
