@@ -306,16 +306,19 @@ MAX_BATCH_BYTES = 3 * 1024 * 1024
 def batches_by_weight(frame: pl.DataFrame, size: int, max_bytes: int = MAX_BATCH_BYTES):
     """Consecutive slices of ``frame`` of about ``size`` in weight (lines; a file read
     whole weighs 1): a batch of parts holds as many records as a batch of files; and of
-    at most ``max_bytes`` of input (a part's byte range, a file's size)."""
+    at most ``max_bytes`` of input (a part's byte range, a file's size). A file rejected
+    without reading (``skip_reason``) weighs no bytes: it is never read."""
     n = frame.height
     weights = frame["weight"].to_list() if "weight" in frame.columns else [1] * n
     if "part_start" in frame.columns:
-        sizes = frame.select(pl.coalesce(pl.col("part_end") - pl.col("part_start"), pl.col("size_bytes"), 0)
-                             ).to_series().to_list()
+        read_bytes = pl.coalesce(pl.col("part_end") - pl.col("part_start"), pl.col("size_bytes"), 0)
     elif "size_bytes" in frame.columns:
-        sizes = frame["size_bytes"].fill_null(0).to_list()
+        read_bytes = pl.col("size_bytes").fill_null(0)
     else:
-        sizes = [0] * n
+        read_bytes = pl.lit(0)
+    if "skip_reason" in frame.columns:
+        read_bytes = pl.when(pl.col("skip_reason").is_null()).then(read_bytes).otherwise(0)
+    sizes = frame.select(read_bytes.alias("bytes")).to_series().to_list() if n else []
     start, total, nbytes = 0, 0, 0
     for index, (weight, size_of) in enumerate(zip(weights, sizes)):
         if index > start and nbytes + size_of > max_bytes:

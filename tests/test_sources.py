@@ -98,6 +98,19 @@ def test_batches_are_cut_by_records_and_by_bytes(tmp_path):
         assert nbytes(b).sum() <= cap < nbytes(b).sum() + nbytes(after)[0]
 
 
+def test_a_file_rejected_without_reading_does_not_cut_a_batch(tmp_path):
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text(SENTENCES[0] * 10, encoding="utf-8")  # ~1.7 KB each
+    (tmp_path / "1-huge.txt").write_bytes(b"a" * 30_000)  # over the limit: never read
+    rows = discover_files([tmp_path], max_bytes=10_000)
+    assert rows.filter(pl.col("skip_reason").is_not_null())["source_path"].to_list()[0].endswith("1-huge.txt")
+    batches = list(batches_by_weight(rows, 100, max_bytes=20_000))
+    assert len(batches) == 1 and batches[0].equals(rows)
+    # a file that is read still counts: the same bytes, readable, cut the batch
+    readable = rows.with_columns(pl.lit(None, pl.String).alias("skip_reason"))
+    assert len(list(batches_by_weight(readable, 100, max_bytes=20_000))) > 1
+
+
 def test_big_jsonl_loads_every_record_by_parts_and_reruns_unchanged(ingest, query, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -17,7 +17,9 @@ its module is imported, so production code calls no hook:
 
 ``pause`` writes "<stage> <pid>" to ``$TAMAS_TEST_HOOK_FILE`` and sleeps until the test
 removes that file (or kills the process), at most an hour; ``fail`` raises
-``RuntimeError``. Each fires once per process.
+``RuntimeError``. Each fires once per process; while it pauses, every other thread of
+that process reaching the stage waits too (a run with a pool submits its batches from
+several threads: one batch alone paused would let the others read past the stage).
 """
 
 from __future__ import annotations
@@ -27,11 +29,14 @@ import importlib.abc
 import importlib.util
 import os
 import sys
+import threading
 import time
 
 HOOK = os.environ.get("TAMAS_TEST_HOOK", "")
 STAGE, _, ACTION = HOOK.partition(":")
 FIRED: set[str] = set()
+_FIRST = threading.Lock()
+_RESUMED = threading.Event()
 
 # module -> [(function name, stage, before or after the call)]
 TARGETS = {
@@ -43,19 +48,27 @@ TARGETS = {
 
 
 def stop_here(stage: str) -> None:
-    if stage != STAGE or stage in FIRED:
+    if stage != STAGE:
         return
-    FIRED.add(stage)
-    if ACTION == "fail":
-        raise RuntimeError(f"injected failure at {stage} (TAMAS_TEST_HOOK)")
-    marker = os.environ.get("TAMAS_TEST_HOOK_FILE")
-    if marker:
-        with open(marker, "w", encoding="utf-8") as handle:
-            handle.write(f"{stage} {os.getpid()}\n")
-    print(f"tamas: test hook: paused at {stage} (pid {os.getpid()})", file=sys.stderr, flush=True)
-    deadline = time.monotonic() + 3600
-    while time.monotonic() < deadline and (not marker or os.path.exists(marker)):
-        time.sleep(0.05)
+    with _FIRST:
+        first = stage not in FIRED
+        FIRED.add(stage)
+    if not first:
+        _RESUMED.wait(3600)
+        return
+    try:
+        if ACTION == "fail":
+            raise RuntimeError(f"injected failure at {stage} (TAMAS_TEST_HOOK)")
+        marker = os.environ.get("TAMAS_TEST_HOOK_FILE")
+        if marker:
+            with open(marker, "w", encoding="utf-8") as handle:
+                handle.write(f"{stage} {os.getpid()}\n")
+        print(f"tamas: test hook: paused at {stage} (pid {os.getpid()})", file=sys.stderr, flush=True)
+        deadline = time.monotonic() + 3600
+        while time.monotonic() < deadline and (not marker or os.path.exists(marker)):
+            time.sleep(0.05)
+    finally:
+        _RESUMED.set()
 
 
 def _wrap(function, stage: str, when: str):
