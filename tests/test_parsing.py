@@ -130,8 +130,10 @@ def test_language_detection():
 
 
 # Letters and non-letters of the Arabic blocks (signs, harakat, Arabic-Indic digits,
-# punctuation, presentation-form ligatures), Latin with accents, digits, ZWNJ, spaces.
-_MIXED = "آابپتثجچژکگیيكةۀئؤأإءًٌٍَُِّْٰ،؛؟٪٠١٢۰۱۲ـﻻﷲﺍﺑﻼ\ufdfd\ufeffabcXYZéÜß123 \u200c\n.-«»"
+# punctuation, presentation-form ligatures), Latin with accents, digits, ZWNJ, spaces;
+# beyond the BMP, emoji and letters (mathematical bold A, Ugaritic); U+FFFF; a lone
+# surrogate, as a JSON escape can leave one.
+_MIXED = "آابپتثجچژکگیيكةۀئؤأإءًٌٍَُِّْٰ،؛؟٪٠١٢۰۱۲ـﻻﷲﺍﺑﻼ\ufdfd\ufeffabcXYZéÜß123 \u200c\n.-«»🙂🇮🇷𝐀𐎀\uffff\ud800"
 
 
 @given(st.text(alphabet=_MIXED, max_size=300))
@@ -215,3 +217,17 @@ def test_a_title_reads_the_opening_lines_not_the_whole_post():
     short, long = best(head + "پایان"), best(head + body)
     # splitting the text into lines is all that grows with it
     assert long < 0.02 + 20 * short, (short, long)
+
+
+def test_the_json_guard_counts_structure_not_what_strings_hold():
+    from transforms.formats.common import MAX_JSON_DEPTH, load_json
+
+    assert load_json("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH) is not None
+    with pytest.raises(Rejected, match="nesting too deep"):
+        load_json("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1))
+    quoted = "[" * (MAX_JSON_DEPTH + 1) + "{,"  # in a string: text, not structure
+    assert load_json(json.dumps({"text": quoted * 50}))["text"] == quoted * 50
+    assert load_json("[" + ",".join(["1"] * 20) + "]", max_values=20) == [1] * 20  # 19 commas, 1 bracket
+    with pytest.raises(Rejected, match="more than 20 values"):
+        load_json("[" + ",".join(["1"] * 21) + "]", max_values=20)
+    assert load_json(json.dumps({"text": "،".join(["خبر"] * 50) + "," * 30}), max_values=20)["text"].endswith(",")

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 import unicodedata
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 TEXT_FIELDS = ("text", "body", "content")
@@ -91,25 +94,34 @@ def _control_share(text: str) -> float:
     return controls / max(len(text), 1)
 
 
-# Runs of the letters (str.isalpha) of the Arabic-script blocks: Arabic, and the
-# presentation forms (a word is one match, not one per letter).
-_ARABIC_LETTERS = re.compile(
-    "["
-    + "".join(re.escape(chr(c)) for first, last in ((0x600, 0x6FF), (0xFB50, 0xFEFF))
-              for c in range(first, last + 1) if chr(c).isalpha())
-    + "]+"
-)
+# Characters of the Basic Multilingual Plane: which are letters (str.isalpha), and which
+# of those are in the Arabic-script blocks (Arabic, and the presentation forms).
+_BMP = 0x10000
+_ARABIC_BLOCKS = ((0x600, 0x6FF), (0xFB50, 0xFEFF))
+
+
+@functools.cache
+def _letter_tables() -> tuple[np.ndarray, np.ndarray]:
+    letter = np.fromiter((chr(c).isalpha() for c in range(_BMP)), dtype=bool, count=_BMP)
+    arabic = np.zeros(_BMP, dtype=bool)
+    for first, last in _ARABIC_BLOCKS:
+        arabic[first:last + 1] = letter[first:last + 1]
+    return letter, arabic
 
 
 def arabic_script_share(text: str) -> float:
     """Share of letters (str.isalpha) that are Arabic-script (Persian and Arabic).
-    This runs on every article: the Arabic letters are removed in one C-level regex
-    pass, and only what remains (spaces, digits, punctuation, Latin) is looked at
-    character by character."""
-    rest = _ARABIC_LETTERS.sub("", text)
-    arabic = len(text) - len(rest)
-    letters = arabic + sum(map(str.isalpha, rest))
-    return arabic / letters if letters else 0.0
+    This runs on every article: its characters are looked up in two tables at once
+    (numpy), and only those beyond the BMP (emoji, rare scripts) one by one."""
+    letter, arabic = _letter_tables()
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    beyond = points >= _BMP
+    # U+FFFF is no character, so no letter: what stands in for each point beyond the BMP
+    inside = np.where(beyond, _BMP - 1, points) if beyond.any() else points
+    letters = int(np.count_nonzero(letter[inside]))
+    if beyond.any():
+        letters += sum(chr(c).isalpha() for c in points[beyond].tolist())
+    return int(np.count_nonzero(arabic[inside])) / letters if letters else 0.0
 
 
 def parse_published_at(value) -> datetime | None:
@@ -142,6 +154,9 @@ def record_from_json(obj) -> dict:
 def load_json(text: str, max_values: int = MAX_JSON_VALUES):
     """A JSON value, or Rejected("invalid_json", ...) when it does not parse, nests too
     deep or holds too many values (MAX_JSON_DEPTH, ``max_values``)."""
+    opened = text.count("[") + text.count("{")
+    if opened <= MAX_JSON_DEPTH and opened + text.count(",") <= max_values:
+        return _decode_json(text)  # counted in strings too, and still within both limits
     bare = _JSON_STRING.sub('""', text)  # strings hold no structure
     values = bare.count(",") + bare.count("[") + bare.count("{")
     brackets = _NOT_BRACKET.sub("", bare[: 4 * MAX_JSON_VALUES] if values > max_values else bare)
@@ -154,6 +169,10 @@ def load_json(text: str, max_values: int = MAX_JSON_VALUES):
                 raise Rejected("invalid_json", "nesting too deep")
     if values > max_values:
         raise Rejected("invalid_json", f"more than {max_values} values")
+    return _decode_json(text)
+
+
+def _decode_json(text: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
