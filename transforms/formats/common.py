@@ -94,34 +94,35 @@ def _control_share(text: str) -> float:
     return controls / max(len(text), 1)
 
 
-# Characters of the Basic Multilingual Plane: which are letters (str.isalpha), and which
-# of those are in the Arabic-script blocks (Arabic, and the presentation forms).
+# What each character of the Basic Multilingual Plane is: 0 no letter, 1 a letter
+# (str.isalpha) of another script, 2 a letter of the Arabic-script blocks (Arabic, and
+# the presentation forms).
 _BMP = 0x10000
 _ARABIC_BLOCKS = ((0x600, 0x6FF), (0xFB50, 0xFEFF))
 
 
 @functools.cache
-def _letter_tables() -> tuple[np.ndarray, np.ndarray]:
-    letter = np.fromiter((chr(c).isalpha() for c in range(_BMP)), dtype=bool, count=_BMP)
-    arabic = np.zeros(_BMP, dtype=bool)
+def _letter_kinds() -> np.ndarray:
+    kinds = np.fromiter((chr(c).isalpha() for c in range(_BMP)), dtype=np.uint8, count=_BMP)
     for first, last in _ARABIC_BLOCKS:
-        arabic[first:last + 1] = letter[first:last + 1]
-    return letter, arabic
+        kinds[first:last + 1] *= 2
+    return kinds
 
 
 def arabic_script_share(text: str) -> float:
     """Share of letters (str.isalpha) that are Arabic-script (Persian and Arabic).
-    This runs on every article: its characters are looked up in two tables at once
+    This runs on every article: its characters' kinds are looked up in one table
     (numpy), and only those beyond the BMP (emoji, rare scripts) one by one."""
-    letter, arabic = _letter_tables()
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    beyond = points >= _BMP
-    # U+FFFF is no character, so no letter: what stands in for each point beyond the BMP
-    inside = np.where(beyond, _BMP - 1, points) if beyond.any() else points
-    letters = int(np.count_nonzero(letter[inside]))
-    if beyond.any():
-        letters += sum(chr(c).isalpha() for c in points[beyond].tolist())
-    return int(np.count_nonzero(arabic[inside])) / letters if letters else 0.0
+    if not points.size:
+        return 0.0
+    beyond = None
+    if points.max() >= _BMP:
+        beyond = [chr(c) for c in points[points >= _BMP].tolist()]
+        points = np.minimum(points, _BMP - 1)  # U+FFFF is no character, so no letter
+    _, other, arabic = np.bincount(_letter_kinds()[points], minlength=3).tolist()
+    letters = other + arabic + (sum(map(str.isalpha, beyond)) if beyond else 0)
+    return arabic / letters if letters else 0.0
 
 
 def parse_published_at(value) -> datetime | None:
