@@ -174,18 +174,24 @@ def test_latest_file_state_agrees_with_the_run_history(ingest, seed_dir, warehou
     article = sorted(seed_dir.iterdir())[0]
     original = article.read_bytes()
     english = "A short English note about the weather, which no Persian reader should load."
+    unchanged = lambda: None  # noqa: E731 -- a run that finds every file as the last left it
     steps = [
-        lambda: None,
+        unchanged, unchanged, unchanged,  # loaded, then unchanged, then unchanged again
         lambda: article.write_text(english, encoding="utf-8"),  # now rejected
+        unchanged, unchanged,  # still rejected, twice
         lambda: article.write_bytes(original),  # back: loaded bytes again
         lambda: os.utime(article, ns=(0, 1_000_000_000_000)),  # touched only
+        unchanged,
     ]
     seen_rejected = False
+    mart = f"SELECT * FROM ({load.read_sql('marts', 'ingest_file_latest')}) ORDER BY source_path"
     for step in steps:
         step()
         ingest(seed_dir)
         with duckdb.connect(str(warehouse), read_only=True) as con:
             latest, history = states(con)
+            # every column, run ids included, as ranking the history gives them
+            assert con.execute("SELECT * FROM ingest_file_latest ORDER BY source_path").fetchall() == con.execute(mart).fetchall()
         assert latest == history
         seen_rejected |= bool(latest[1])
         assert {row[0] for row in latest[0]} == {str(p) for p in seed_dir.iterdir()}

@@ -280,6 +280,23 @@ def update_file_latest(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     """Fold a completing run's ingest_file rows into ingest_file_latest (same
     transaction as the run's 'completed' row): its files get this run's outcome, and
     keep their last accepted state when this run rejected them."""
+    # Most files of a run are as the last run left them (a re-run's unchanged files):
+    # their rows gain only this run's id, updated in place. Rewriting every row cost a
+    # no-change run at 100,000 files four times as much.
+    con.execute(
+        """
+        UPDATE ingest_file_latest l SET run_id = f.run_id
+        FROM ingest_file f
+        WHERE f.run_id = ? AND f.source_path = l.source_path AND f.outcome = l.outcome
+          AND f.reason IS NOT DISTINCT FROM l.reason AND f.size_bytes IS NOT DISTINCT FROM l.size_bytes
+          AND f.mtime_ns IS NOT DISTINCT FROM l.mtime_ns AND f.content_sha256 IS NOT DISTINCT FROM l.content_sha256
+          AND (f.outcome = 'rejected' OR (l.accepted_outcome = f.outcome
+               AND l.accepted_size_bytes IS NOT DISTINCT FROM f.size_bytes
+               AND l.accepted_mtime_ns IS NOT DISTINCT FROM f.mtime_ns
+               AND l.accepted_sha256 IS NOT DISTINCT FROM f.content_sha256))
+        """,
+        [run_id],
+    )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _run_latest AS
@@ -289,7 +306,7 @@ def update_file_latest(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
                CASE WHEN f.outcome <> 'rejected' THEN f.mtime_ns ELSE l.accepted_mtime_ns END AS accepted_mtime_ns,
                CASE WHEN f.outcome <> 'rejected' THEN f.content_sha256 ELSE l.accepted_sha256 END AS accepted_sha256
         FROM ingest_file f LEFT JOIN ingest_file_latest l USING (source_path)
-        WHERE f.run_id = ?
+        WHERE f.run_id = ? AND l.run_id IS DISTINCT FROM f.run_id
         """,
         [run_id],
     )
