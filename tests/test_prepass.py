@@ -1,6 +1,7 @@
 """The batch pre-pass (transforms/extraction/prepass.py): it must say "may report a call"
-exactly when an article's own matching form holds a call word, and extraction must be
-identical with and without it."""
+exactly when an article's own matching form holds a call word, "may hold a statement"
+exactly when it holds a statement verb, and extraction must be identical with and
+without it."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pytest
 from tests.conftest import SEED_ARTICLES
 from transforms.cleaning import clean_text
 from transforms.extraction import extract_calls
-from transforms.extraction.prepass import CALL_WORDS, may_report_call
-from transforms.extraction.text import normalize_with_map
+from transforms.extraction.prepass import CALL_WORDS, STATEMENT_VERBS, may_report_call, verdicts
+from transforms.extraction.statements import find_statements
+from transforms.extraction.text import normalize_with_map, sentences
 from transforms.reference import load_reference
 
 TEXTS = [
@@ -50,13 +52,46 @@ def test_the_pre_pass_agrees_with_each_articles_own_matching_form(cleaned):
     assert expected[:12] == [True] * 12 and expected[12:] == [False] * 5
 
 
+STATED = [
+    # statement verbs through letter variants and spacing, with and without a colon
+    "سخنگوی وزارت خارجه گفت: ایران به مذاکرات ادامه می‌دهد.",
+    "وی در ادامه افزود که همکاری دو کشور گسترش خواهد یافت.",
+    "رئیس سازمان برنامه بر لزوم انضباط مالی تأکید کرد.",
+    "وزیر نفت اظهار  داشت: صادرات افزایش یافته است.",
+    "نماینده مجلس خاطرنشان کرد که بودجه باید اصلاح شود.",
+    # a verb inside a word, which the look-arounds of statements.py refuse: the verdict
+    # is a superset
+    "این گفتگو دیروز انجام شد و رسانه‌ها درباره‌اش گفتند.",
+    "گفتار رئیس‌جمهور در مجلس درباره بودجه سال آینده بود.",
+    # no statement verb
+    "وزیر نیرو از افتتاح نیروگاه تازه در جنوب کشور خبر داد.",
+    "قیمت طلا در بازار امروز ثابت ماند.",
+    "",
+]
+
+
+@pytest.mark.parametrize("cleaned", [True, False], ids=["clean text", "raw text"])
+def test_the_statement_verdict_is_each_articles_own_and_misses_no_statement(cleaned):
+    texts = [clean_text(t) if cleaned else t for t in STATED + TEXTS]
+    forms = [normalize_with_map(t) for t in texts]
+    expected = [bool(STATEMENT_VERBS.search(nt.s)) for nt in forms]
+    found = verdicts(pl.Series(texts))
+    assert found["may_state"].to_list() == expected
+    assert found["may_call"].to_list() == [bool(CALL_WORDS.search(nt.s)) for nt in forms]
+    for text, nt, verdict in zip(texts, forms, expected):
+        sents = sentences(text)
+        said = find_statements(nt, text, sents, [(nt.to_norm(sp.start), nt.to_norm(sp.end)) for sp in sents])
+        assert verdict or not said, text
+    assert expected[:7] == [True] * 7 and expected[7:10] == [False] * 3
+
+
 def test_a_null_text_cannot_report_a_call():
     assert may_report_call(pl.Series([None, "تماس"], dtype=pl.Utf8)).to_list() == [False, True]
 
 
 @pytest.fixture(scope="module")
 def batch():
-    texts = [clean_text(t) for t in TEXTS] + [clean_text(p.read_text(encoding="utf-8"))
+    texts = [clean_text(t) for t in TEXTS + STATED] + [clean_text(p.read_text(encoding="utf-8"))
                                               for p in sorted(SEED_ARTICLES.glob("*.txt"))]
     published = dt.datetime(2024, 3, 20, 8, 0, tzinfo=dt.timezone.utc)
     return pl.DataFrame(
@@ -74,3 +109,7 @@ def test_extraction_is_identical_with_and_without_the_pre_pass(batch):
         a, b = getattr(with_prepass, name), getattr(without, name)
         assert a.sort(a.columns).equals(b.sort(b.columns)), name
     assert with_prepass.mentions.height >= 3    # the seeds' calls and the written ones are found
+    assert with_prepass.statements.height >= 5  # and the written statements
+    # every pair of verdicts is in the batch: each way through extract_article is compared
+    found = verdicts(batch["clean_text"])
+    assert found.unique().height == 4

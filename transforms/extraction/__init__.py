@@ -28,7 +28,7 @@ import polars as pl
 from .article import extract_article
 from .lexicon import load_lexicon
 from .officials import gazetteer
-from .prepass import may_report_call
+from .prepass import verdicts
 
 __all__ = ["Extraction", "extract_calls", "extract_one", "extraction_text", "MAX_EXTRACT_CHARS", "SCHEMAS"]
 
@@ -96,29 +96,35 @@ def extraction_text(clean_text: str, max_chars: int | None = MAX_EXTRACT_CHARS) 
 
 
 def extract_one(article_id: str, clean_text: str, title: str | None, published_at, reference,
-                may_call: bool | None = None, max_chars: int | None = MAX_EXTRACT_CHARS) -> dict:
+                may_call: bool | None = None, may_state: bool | None = None,
+                max_chars: int | None = MAX_EXTRACT_CHARS) -> dict:
     """Extraction of one article as lists of row dicts (the per-article unit the flow maps).
     ``max_chars``: see ``extraction_text`` (None: the whole text, for benchmarks);
     ``extracted_chars`` in the result is how much was read when less than the whole."""
     g = gazetteer(reference)
     lex = load_lexicon()
     text = extraction_text(clean_text, max_chars)
-    out = extract_article(article_id, text, title, published_at, g, lex, reference.occasions, may_call)
+    out = extract_article(article_id, text, title, published_at, g, lex, reference.occasions, may_call, may_state)
     out["extracted_chars"] = len(text) if len(text) < len(clean_text) else None
     return out
 
 
 def extract_calls(articles: pl.DataFrame, reference, prepass: bool = True) -> Extraction:
-    """``prepass``: decide batch-wide which articles can report a call (the result is
-    the same either way; the pre-pass only saves each article's own test)."""
+    """``prepass``: decide batch-wide which articles can report a call or quote anyone
+    (the result is the same either way; the pre-pass only saves each article's own
+    tests, and all reading of an article that can do neither)."""
     rows = {k: [] for k in SCHEMAS}
     cols = articles.columns
     texts = articles.get_column("clean_text") if "clean_text" in cols else pl.Series([""] * articles.height)
     texts = texts.str.slice(0, MAX_EXTRACT_CHARS + 1)  # all the pre-pass needs of a long text
-    flags = may_report_call(texts).to_list() if prepass else [None] * articles.height
-    for r, may_call in zip(articles.iter_rows(named=True), flags):
+    if prepass:
+        found = verdicts(texts)
+        flags = zip(found["may_call"].to_list(), found["may_state"].to_list())
+    else:
+        flags = [(None, None)] * articles.height
+    for r, (may_call, may_state) in zip(articles.iter_rows(named=True), flags):
         out = extract_one(r["article_id"], r.get("clean_text") or "", r.get("title") if "title" in cols else None,
-                          r.get("published_at") if "published_at" in cols else None, reference, may_call)
+                          r.get("published_at") if "published_at" in cols else None, reference, may_call, may_state)
         rows["mentions"].extend(out["mentions"])
         rows["participants"].extend(out["participants"])
         # The loader keeps which article revealed an official (stg_official.article_id).

@@ -23,18 +23,21 @@ from .verbs import verb_at
 
 
 def extract_article(article_id: str, text: str, title: str | None, published_at, g: Gazetteer, lex: Lexicon, occasions,
-                    may_call: bool | None = None):
-    """``may_call``: the batch pre-pass's verdict (``prepass.may_report_call``); None
-    tests this article's own text."""
+                    may_call: bool | None = None, may_state: bool | None = None):
+    """``may_call``, ``may_state``: the batch pre-pass's verdicts (``prepass.verdicts``):
+    False when the text has no call word, no statement verb; None tests this article's
+    own text."""
     text = text or ""
     res = {"mentions": [], "participants": [], "officials": [], "topics": [], "statements": [], "meta": None}
     outlet, cited = article_meta(text)
     res["meta"] = (article_id, outlet, cited)
+    if may_call is False and may_state is False:
+        return res        # no call and no statement can be found: nothing else to read
     nt = normalize_with_map(text)
     s = nt.s
     sents = sentences(text)
     sent_n = [(nt.to_norm(sp.start), nt.to_norm(sp.end)) for sp in sents]
-    said = find_statements(nt, text, sents, sent_n)
+    said = find_statements(nt, text, sents, sent_n) if may_state is not False else []
     may_report = may_call if may_call is not None else CALL_WORDS.search(s)
     preds, toks = find_predicates(nt, sent_n, lex) if may_report else ([], None)
     if not preds and not said:
