@@ -128,6 +128,7 @@ class IngestState:
         # FTS macros: no index on a lake)
         self.index = search.IndexAppender() if commit_each_batch else None
         self.index_from: int | None = None  # first rowid of the batch's articles
+        self.index_texts: pl.DataFrame | None = None  # and their (article_id, clean_text)
 
     def add_files(self, frame: pl.DataFrame) -> None:
         """Record a batch's ingest_file rows now (same transaction), so memory does not
@@ -161,6 +162,7 @@ def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
         new = incremental.with_lineage(new, load.previous_versions(state.con, incremental.changed_paths(read, new)))
         if state.index is not None:
             state.index_from = state.index.next_rowid(state.con)
+            state.index_texts = new.select("article_id", "clean_text")
         load.append_articles(state.con, new, state.run_id)
         load.append_staging(state.con, incremental.only_articles(extraction, new_ids))
         state.counts["loaded_articles"] += new.height
@@ -332,8 +334,8 @@ def _load(holder: BatchHolder, state: IngestState, progress: ProgressReporter) -
         state.con.execute("COMMIT")
         state.con.execute("BEGIN TRANSACTION")
         if state.index_from is not None:  # committed rows have their rowids (docids)
-            state.index.add(state.con, state.index_from)
-            state.index_from = None
+            state.index.add(state.con, state.index_from, state.index_texts)
+            state.index_from = state.index_texts = None
     parts = batch.files["part_index"] if "part_index" in batch.files.columns else None
     whole = batch.files.height if parts is None else int((parts.is_null() | (parts == batch.files["part_count"] - 1)).sum())
     units = int(batch.files["weight"].sum()) if "weight" in batch.files.columns else batch.files.height

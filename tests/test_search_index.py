@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from warehouse import search
@@ -58,16 +59,19 @@ def _whole(path: Path, texts: list[str]) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _run(con, batches: list[list[str]], start: int) -> int:
-    """One run: its batches appended and indexed as the flow does (flows/ingest.py)."""
+def _run(con, batches: list[list[str]], start: int, fold_here: bool = True) -> int:
+    """One run: its batches appended and indexed as the flow does (flows/ingest.py),
+    which hands each batch's texts to the appender to fold (``fold_here``; else DuckDB
+    folds them)."""
     appender = search.IndexAppender()
     for batch in batches:
         if not batch:  # a batch with no new article appends nothing (load_batch_task)
             continue
         first = appender.next_rowid(con)
         _append(con, batch, start)
+        texts = pl.DataFrame({"article_id": [f"a{start + i}" for i in range(len(batch))], "clean_text": batch})
         start += len(batch)
-        appender.add(con, first)
+        appender.add(con, first, texts if fold_here else None)
     appender.finish(con)
     return start
 
@@ -82,16 +86,34 @@ def _assert_same_index(ours, whole) -> None:
         assert [round(s, 9) for _, s in got] == [round(s, 9) for _, s in expected], query
 
 
+@pytest.mark.parametrize("fold_here", [True, False], ids=["folded by the loader", "folded in DuckDB"])
 @pytest.mark.parametrize("sizes", [[1, 2, 3, 3], [9], [4, 0, 5], [1, 1, 1, 1, 1, 1, 1, 1, 1]])
-def test_batch_by_batch_is_the_whole_build(tmp_path, sizes):
+def test_batch_by_batch_is_the_whole_build(tmp_path, sizes, fold_here):
     texts = _texts()
     batches, at = [], 0
     for size in sizes:
         batches.append(texts[at:at + size])
         at += size
     ours = _warehouse(tmp_path / "ours.duckdb")
-    _run(ours, batches, 0)
+    _run(ours, batches, 0, fold_here)
     _assert_same_index(ours, _whole(tmp_path / "whole.duckdb", texts[:at]))
+
+
+def test_the_loaders_fold_is_duckdbs(tmp_path):
+    """The appender folds a batch's texts with polars; each is what _bm25_fold gives it
+    in DuckDB, and a text _bm25_foldable refuses is left to DuckDB's tokenize."""
+    chars = "".join(chr(c) for first, last in search.FOLDED_RANGES for c in range(first, last + 1))
+    texts = _texts() + [chars, chars[::-1], "x́y آٓ"]
+    con = _warehouse(tmp_path / "fold.duckdb")
+    _append(con, texts, 0)
+    appender = search.IndexAppender()
+    appender._begin(con)
+    folded = appender._folded(con.execute("SELECT article_id, clean_text FROM dim_article").pl())
+    expected = con.execute(
+        "SELECT article_id, _bm25_fold(clean_text) FROM dim_article WHERE _bm25_foldable(clean_text) ORDER BY rowid"
+    ).fetchall()
+    assert folded.rows() == expected
+    assert 0 < len(expected) < len(texts)  # both kinds are in the batch
 
 
 def test_later_runs_add_to_an_earlier_runs_index(tmp_path):
