@@ -318,7 +318,7 @@ def batches_by_weight(frame: pl.DataFrame, size: int, max_bytes: int = MAX_BATCH
         read_bytes = pl.lit(0)
     if "skip_reason" in frame.columns:
         read_bytes = pl.when(pl.col("skip_reason").is_null()).then(read_bytes).otherwise(0)
-    sizes = frame.select(read_bytes.alias("bytes")).to_series().to_list() if n else []
+    sizes = frame.with_columns(read_bytes.alias("_read_bytes"))["_read_bytes"].to_list()
     start, total, nbytes = 0, 0, 0
     for index, (weight, size_of) in enumerate(zip(weights, sizes)):
         if index > start and nbytes + size_of > max_bytes:

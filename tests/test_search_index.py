@@ -24,6 +24,7 @@ AWKWARD = [
     "café\u0301 و رئیس‌جمهور 🇮🇷 در تماس تلفنی",
     "",
     "راه آهن رشت و راه آهن آستارا؛ رشت رشت",
+    None,
 ]
 
 SNAPSHOT = [
@@ -59,19 +60,22 @@ def _whole(path: Path, texts: list[str]) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _run(con, batches: list[list[str]], start: int, fold_here: bool = True) -> int:
+def _run(con, batches: list[list[str]], start: int, fold_here: str = "all") -> int:
     """One run: its batches appended and indexed as the flow does (flows/ingest.py),
-    which hands each batch's texts to the appender to fold (``fold_here``; else DuckDB
-    folds them)."""
+    which hands each batch's texts to the appender to fold (``fold_here`` "all"; "some":
+    every other one, twice, the rest left to DuckDB; "none": DuckDB folds them all)."""
     appender = search.IndexAppender()
     for batch in batches:
         if not batch:  # a batch with no new article appends nothing (load_batch_task)
             continue
         first = appender.next_rowid(con)
         _append(con, batch, start)
-        texts = pl.DataFrame({"article_id": [f"a{start + i}" for i in range(len(batch))], "clean_text": batch})
+        texts = pl.DataFrame({"article_id": [f"a{start + i}" for i in range(len(batch))], "clean_text": batch},
+                             schema={"article_id": pl.String, "clean_text": pl.String})
+        if fold_here == "some":
+            texts = pl.concat([texts[::2], texts[::2]])
         start += len(batch)
-        appender.add(con, first, texts if fold_here else None)
+        appender.add(con, first, None if fold_here == "none" else texts)
     appender.finish(con)
     return start
 
@@ -86,7 +90,7 @@ def _assert_same_index(ours, whole) -> None:
         assert [round(s, 9) for _, s in got] == [round(s, 9) for _, s in expected], query
 
 
-@pytest.mark.parametrize("fold_here", [True, False], ids=["folded by the loader", "folded in DuckDB"])
+@pytest.mark.parametrize("fold_here", ["all", "some", "none"])
 @pytest.mark.parametrize("sizes", [[1, 2, 3, 3], [9], [4, 0, 5], [1, 1, 1, 1, 1, 1, 1, 1, 1]])
 def test_batch_by_batch_is_the_whole_build(tmp_path, sizes, fold_here):
     texts = _texts()

@@ -109,6 +109,10 @@ def test_a_file_rejected_without_reading_does_not_cut_a_batch(tmp_path):
     # a file that is read still counts: the same bytes, readable, cut the batch
     readable = rows.with_columns(pl.lit(None, pl.String).alias("skip_reason"))
     assert len(list(batches_by_weight(readable, 100, max_bytes=20_000))) > 1
+    # a frame with no sizes at all is cut by weight alone
+    names = pl.DataFrame({"source_path": [f"{i}.txt" for i in range(10)]})
+    assert [b.height for b in batches_by_weight(names, 3)] == [3, 3, 3, 1]
+    assert list(batches_by_weight(names.head(0), 3)) == []
 
 
 def test_big_jsonl_loads_every_record_by_parts_and_reruns_unchanged(ingest, query, tmp_path):
