@@ -90,9 +90,8 @@ def detect_language(text: str) -> str:
             return "fa"
         return "ar"
     try:
-        from langdetect import DetectorFactory, detect
+        from transforms.language import detect
 
-        DetectorFactory.seed = 0  # langdetect is random unless seeded
         return detect(sample)
     except Exception:  # langdetect raises on text with no features (digits only)
         return "und"

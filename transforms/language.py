@@ -1,0 +1,85 @@
+"""langdetect's detector over a compact table of its profiles.
+
+langdetect keeps, for each of its ~88,000 n-grams, a list with one probability per
+language (55), nearly all of them zero. Every process that cleans loads it the first
+time a text is mostly not in Arabic script, and it then holds tens of MB for the rest of
+the process: in each pool worker (docs/scaling.md). Here each n-gram keeps only its
+non-zero probabilities, and the detector gets the full row when it asks for one. The
+languages are listed, and the probabilities computed, exactly as langdetect's own
+``DetectorFactory.load_profile`` does, so every detection is the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from array import array
+
+import numpy as np
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+
+class _SparseRows(dict):
+    """n-gram -> its ordinal; the n-gram's non-zero probabilities are
+    ``probabilities[starts[ordinal]:starts[ordinal + 1]]``, of the languages at the same
+    places in ``languages``. ``rows[ngram]`` is the n-gram's full row, a new list with a
+    probability per language, as langdetect's table holds."""
+
+    __slots__ = ("width", "starts", "languages", "probabilities")
+
+    def __getitem__(self, ngram: str) -> list[float]:
+        ordinal = dict.__getitem__(self, ngram)
+        row = [0.0] * self.width
+        for at in range(self.starts[ordinal], self.starts[ordinal + 1]):
+            row[self.languages[at]] = self.probabilities[at]
+        return row
+
+
+class CompactDetectorFactory(DetectorFactory):
+    """A ``DetectorFactory`` whose table is ``_SparseRows``; its detectors are
+    langdetect's own."""
+
+    def load_profile(self, profile_directory: str) -> None:
+        names = [name for name in os.listdir(profile_directory) if not name.startswith(".")
+                 and os.path.isfile(os.path.join(profile_directory, name))]
+        if not names:
+            raise LangDetectException(0, "no language profile in " + profile_directory)
+        table = _SparseRows()
+        ordinals, languages, probabilities = array("I"), array("H"), array("d")
+        for index, name in enumerate(names):  # langdetect's order: os.listdir's
+            with open(os.path.join(profile_directory, name), encoding="utf-8") as profile:
+                data = json.load(profile)
+            self.langlist.append(data["name"])
+            n_words = data["n_words"]
+            for ngram, count in data["freq"].items():
+                ordinal = table.setdefault(ngram, len(table))
+                if 1 <= len(ngram) <= 3:  # longer ones are in the table with a row of zeros
+                    ordinals.append(ordinal)
+                    languages.append(index)
+                    probabilities.append(1.0 * count / n_words[len(ngram) - 1])
+        # Grouped by n-gram, each row's languages in the order they were loaded.
+        order = np.argsort(np.frombuffer(ordinals, dtype=np.uint32), kind="stable")
+        counts = np.bincount(np.frombuffer(ordinals, dtype=np.uint32), minlength=len(table))
+        table.starts = array("I", np.concatenate(([0], np.cumsum(counts))).astype(np.uint32).tobytes())
+        table.languages = array("H", np.frombuffer(languages, dtype=np.uint16)[order].tobytes())
+        table.probabilities = array("d", np.frombuffer(probabilities, dtype=np.float64)[order].tobytes())
+        table.width = len(os.listdir(profile_directory))  # langdetect sizes a row by the directory's entries
+        self.word_lang_prob_map = table
+
+
+@functools.lru_cache(maxsize=1)
+def _factory() -> CompactDetectorFactory:
+    factory = CompactDetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(0)  # langdetect is random unless seeded
+    return factory
+
+
+def detect(text: str) -> str:
+    """langdetect's ``detect(text)`` (seeded): an ISO 639-1 code; raises
+    ``LangDetectException`` on a text with no features."""
+    detector = _factory().create()
+    detector.append(text)
+    return detector.detect()
