@@ -279,3 +279,14 @@ def test_a_kept_prefect_server_serves_the_next_run_then_ends_itself(tmp_path, se
                     process.kill()
             except psutil.Error:
                 pass
+
+
+def test_the_console_script_s_module_imports_nothing_a_pool_worker_would_pay_for():
+    """Each spawned pool worker runs the console script again (multiprocessing's spawn):
+    what the script imports at its top, every worker imports."""
+    script = TAMAS.read_text(encoding="utf-8")
+    assert "from flows.entry import console" in script
+    probe = ("import sys; before = set(sys.modules); import flows.entry; "
+             "print(' '.join(sorted(set(sys.modules) - before)))")
+    imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert imported == ["flows", "flows.entry"]
