@@ -336,6 +336,16 @@ def test_hazm_core_verb_forms_are_the_lemmatizers() -> None:
     assert "می‌روم" in hazm_core.verb_forms() and "نمی‌روند" in hazm_core.verb_forms()
 
 
+def test_hazm_core_words_are_the_word_tokenizers_with_entries_shared() -> None:
+    from transforms import hazm_core
+
+    h = hazm_core.hazm()
+    words = hazm_core.words()
+    assert words == {word: (count, tags) for word, count, tags in h.words_list(h.default_words)}
+    # a tuple per distinct (count, tags), not per word: the table is held by every worker
+    assert len({id(entry) for entry in words.values()}) == len(set(words.values())) < len(words) / 5
+
+
 def test_hazm_core_loads_no_tagger_dependencies() -> None:
     import subprocess
     import sys

@@ -148,7 +148,15 @@ def words() -> dict[str, tuple[int, tuple[str, ...]]]:
     last entry of a word listed twice)."""
     def parse():
         h = hazm()
-        return {word: (count, tags) for word, count, tags in h.words_list(h.default_words)}
+        # One (count, tags) tuple per distinct entry, not one per word: most words share
+        # theirs with others, and a table pickled with them shared is read back shared.
+        tag_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
+        entries: dict[tuple, tuple] = {}
+        table = {}
+        for word, count, tags in h.words_list(h.default_words):
+            entry = (count, tag_sets.setdefault(tags, tags))
+            table[word] = entries.setdefault(entry, entry)
+        return table
 
     return cached_table("hazm-words", parse)
 
