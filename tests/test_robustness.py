@@ -446,3 +446,33 @@ def test_only_web_addresses_become_links():
     assert _is_web_url("https://www.irna.ir/news/1") and _is_web_url("HTTP://example.ir")
     for url in ("data:text/html,<script>alert(1)</script>", "javascript:alert(1)", " javascript:x", "file:///etc/passwd", "", None):
         assert not _is_web_url(url), url
+
+
+def test_the_staged_copy_leaves_no_descriptor_or_thread_behind(tmp_path):
+    """A copy's pages are flushed in a thread of their own while the run goes on
+    (store._flush_in_background): on success and on failure, its descriptor is closed
+    and the thread is over when the block exits."""
+    from warehouse import store
+
+    path = tmp_path / "w.duckdb"
+    with store.staged_copy(path) as con:  # a new warehouse: nothing to copy
+        con.execute("CREATE TABLE numbers AS SELECT range AS n FROM range(200000)")
+
+    def open_descriptors() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    def flushing() -> list:
+        return [t for t in threading.enumerate() if t.name == "flush-staged-copy"]
+
+    before = open_descriptors()
+    with store.staged_copy(path) as con:
+        con.execute("INSERT INTO numbers VALUES (-1)")
+    assert open_descriptors() == before and not flushing()
+    with pytest.raises(RuntimeError, match="stop here"):
+        with store.staged_copy(path) as con:
+            con.execute("DELETE FROM numbers")
+            raise RuntimeError("stop here")
+    assert open_descriptors() == before and not flushing()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".tmp")) == ["w.duckdb"]
+    with duckdb.connect(str(path), read_only=True) as readonly:
+        assert readonly.execute("SELECT count(*), min(n) FROM numbers").fetchone() == (200001, -1)
