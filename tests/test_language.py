@@ -3,6 +3,9 @@ own answer, on sentences of many languages and scripts and on generated text."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -87,3 +90,12 @@ def test_the_table_holds_langdetect_s_rows():
 def test_pipeline_language_of_texts_mostly_outside_arabic_script():
     assert detect_language("The foreign minister spoke by phone with his counterpart.") == "en"
     assert detect_language("12345") == "und"
+
+
+def test_the_answer_is_the_same_every_time_in_a_fresh_process():
+    """langdetect draws at random unless seeded: the pipeline's detector is seeded itself
+    (here nothing sets langdetect's class-wide seed first)."""
+    probe = ("from transforms.parsing import detect_language; "
+             "print(sorted({detect_language('Link @AloNews ok') for _ in range(30)}))")
+    answers = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert answers.strip() == "['en']"

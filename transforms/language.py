@@ -25,7 +25,8 @@ class _SparseRows(dict):
     """n-gram -> its ordinal; the n-gram's non-zero probabilities are
     ``probabilities[starts[ordinal]:starts[ordinal + 1]]``, of the languages at the same
     places in ``languages``. ``rows[ngram]`` is the n-gram's full row, a new list with a
-    probability per language, as langdetect's table holds."""
+    probability per language, as langdetect's table holds. Only ``in`` and ``[]`` are
+    langdetect's table (all its Detector uses); ``get`` and ``values`` give ordinals."""
 
     __slots__ = ("width", "starts", "languages", "probabilities")
 

@@ -298,7 +298,8 @@ def _copy_database(con: duckdb.DuckDBPyConnection, source: Path) -> None:
 def _flush_in_background(path: Path) -> threading.Thread:
     """Write a fresh copy's pages to disk in a thread (fsync releases the GIL) while the
     run goes on. DuckDB's first commit into the copy fsyncs the file, and would otherwise
-    wait there for the whole copy to reach the disk."""
+    wait there for the whole copy to reach the disk. The thread closes its descriptor
+    when the fsync returns; a discarded copy's flush runs out on its own."""
     fd = os.open(path, os.O_RDONLY)
 
     def flush() -> None:
@@ -310,7 +311,11 @@ def _flush_in_background(path: Path) -> threading.Thread:
             os.close(fd)
 
     thread = threading.Thread(target=flush, name="flush-staged-copy", daemon=True)
-    thread.start()
+    try:
+        thread.start()
+    except RuntimeError:  # no thread could start: it will not close the descriptor
+        os.close(fd)
+        raise
     return thread
 
 
@@ -324,22 +329,25 @@ def staged_copy(path: Path):
     next_path = path.with_name(path.name + ".next")
     _discard(next_path)  # what a killed run left
     con = None
-    flushing = None
     try:
         if path.exists():
             shutil.copyfile(path, next_path)
-            flushing = _flush_in_background(next_path)
         con = _connect_writer(next_path)
+        flushing = None
         if path.exists() and not _compresses_text(con):
             con.close()
             next_path.unlink()
             con = _connect_writer(next_path)
             _copy_database(con, path)
+        elif path.exists():
+            flushing = _flush_in_background(next_path)
         apply_schema(con, skip_if_current=True)
         yield con
         con.execute("RESET threads")  # the load is over: the last checkpoint gets every core
         con.execute("CHECKPOINT")
         con.close()
+        if flushing is not None:  # long over by now; a run that fails does not wait for it
+            flushing.join()
         _publish(next_path, path)
     except BaseException:
         # A failed copy, load or publish (a full disk) leaves no partial copy behind.
@@ -350,9 +358,6 @@ def staged_copy(path: Path):
                 pass
         _discard(next_path)
         raise
-    finally:
-        if flushing is not None:
-            flushing.join()
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
