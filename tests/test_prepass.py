@@ -83,7 +83,8 @@ def test_the_statement_verdict_is_each_articles_own_and_misses_no_statement(clea
         sents = sentences(text)
         said.append(find_statements(nt, text, sents, [(nt.to_norm(sp.start), nt.to_norm(sp.end)) for sp in sents]))
         assert verdict or not said[-1], text
-    assert all(said[:5]) and not any(said[5:7])  # statements, then verbs inside words    assert expected[:7] == [True] * 7 and expected[7:10] == [False] * 3
+    assert all(said[:5]) and not any(said[5:7])  # statements, then verbs inside words
+    assert expected[:7] == [True] * 7 and expected[7:10] == [False] * 3
 
 
 def test_a_null_text_cannot_report_a_call():
