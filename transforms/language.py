@@ -18,7 +18,7 @@ from array import array
 
 import numpy as np
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 
 
 class _SparseRows(dict):
@@ -43,10 +43,11 @@ class CompactDetectorFactory(DetectorFactory):
     langdetect's own."""
 
     def load_profile(self, profile_directory: str) -> None:
-        names = [name for name in os.listdir(profile_directory) if not name.startswith(".")
+        entries = os.listdir(profile_directory)
+        names = [name for name in entries if not name.startswith(".")
                  and os.path.isfile(os.path.join(profile_directory, name))]
         if not names:
-            raise LangDetectException(0, "no language profile in " + profile_directory)
+            raise LangDetectException(ErrorCode.NeedLoadProfileError, "no language profile in " + profile_directory)
         table = _SparseRows()
         ordinals, languages, probabilities = array("I"), array("H"), array("d")
         for index, name in enumerate(names):  # langdetect's order: os.listdir's
@@ -61,12 +62,13 @@ class CompactDetectorFactory(DetectorFactory):
                     languages.append(index)
                     probabilities.append(1.0 * count / n_words[len(ngram) - 1])
         # Grouped by n-gram, each row's languages in the order they were loaded.
-        order = np.argsort(np.frombuffer(ordinals, dtype=np.uint32), kind="stable")
-        counts = np.bincount(np.frombuffer(ordinals, dtype=np.uint32), minlength=len(table))
+        row_of = np.frombuffer(ordinals, dtype=np.uint32)
+        order = np.argsort(row_of, kind="stable")
+        counts = np.bincount(row_of, minlength=len(table))
         table.starts = array("I", np.concatenate(([0], np.cumsum(counts))).astype(np.uint32).tobytes())
         table.languages = array("H", np.frombuffer(languages, dtype=np.uint16)[order].tobytes())
         table.probabilities = array("d", np.frombuffer(probabilities, dtype=np.float64)[order].tobytes())
-        table.width = len(os.listdir(profile_directory))  # langdetect sizes a row by the directory's entries
+        table.width = len(entries)  # langdetect sizes a row by the directory's entries
         self.word_lang_prob_map = table
 
 

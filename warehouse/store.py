@@ -330,16 +330,17 @@ def staged_copy(path: Path):
     _discard(next_path)  # what a killed run left
     con = None
     try:
-        if path.exists():
+        copied = path.exists()
+        if copied:
             shutil.copyfile(path, next_path)
         con = _connect_writer(next_path)
         flushing = None
-        if path.exists() and not _compresses_text(con):
+        if copied and not _compresses_text(con):
             con.close()
             next_path.unlink()
             con = _connect_writer(next_path)
             _copy_database(con, path)
-        elif path.exists():
+        elif copied:
             flushing = _flush_in_background(next_path)
         apply_schema(con, skip_if_current=True)
         yield con
