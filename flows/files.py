@@ -10,11 +10,15 @@ import codecs
 import errno
 import hashlib
 import os
+import pickle
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
 
+from flows.walk import EXIT_INPUT_ERROR, InputError, list_files
 from transforms.formats import streams
 
 DISCOVERED_SCHEMA = {
@@ -28,89 +32,40 @@ DISCOVERED_SCHEMA = {
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
-class InputError(Exception):
-    """The run cannot start: a path the user gave does not exist or cannot be listed."""
-
-
-def _entry(path: str, root: str, max_bytes: int, entry: os.DirEntry | None = None) -> tuple:
-    """(source_path, size_bytes, mtime_ns, skip_reason, link_target) of one file. ``entry``, when the
-    file came from a folder listing, saves a system call: its type is already known."""
-    is_link = entry.is_symlink() if entry is not None else os.path.islink(path)
-    target = None
-    if is_link:
-        target = os.path.realpath(path)
-        if os.path.commonpath([target, root]) != root:
-            return (path, None, None, "symlink_outside_root", None)
-    try:
-        st = entry.stat() if entry is not None else os.stat(path)
-    except FileNotFoundError:
-        # A link whose target does not exist, or a file removed while listing.
-        return (path, None, None, "dangling_symlink" if os.path.islink(path) else "vanished", None)
-    except OSError as exc:  # e.g. ELOOP: a symbolic link loop
-        return (path, None, None, f"unreadable:{exc.strerror or type(exc).__name__}", None)
-    if not stat.S_ISREG(st.st_mode):
-        # A FIFO would block the reader forever, a device could be endless: never opened.
-        return (path, None, None, "not_regular_file", None)
-    # A .jsonl is read record by record: the limit is a record's (split_records).
-    too_large = f"too_large:{st.st_size} bytes > {max_bytes}" if st.st_size > max_bytes and not streams(path) else None
-    return (path, st.st_size, st.st_mtime_ns, too_large, target)
-
-
-def _walk(top: str, root: str, max_bytes: int, rows: dict[str, tuple]) -> None:
-    """Every file under ``top``, by one ``scandir`` per folder (a stat per file, not two),
-    with an explicit stack: a tree of any depth, no recursion limit. Hidden entries are
-    skipped. A folder that cannot be listed and a symbolic link to a folder (never
-    followed) each get a row of their own, so that every path is accounted for."""
-    stack = [top]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
-        except OSError as exc:
-            if folder != top:
-                rows[folder] = (folder, None, None, f"unreadable:{exc.strerror or type(exc).__name__}", None)
-                continue
-            raise
-        folders = []
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir and entry.is_symlink():
-                outside = os.path.commonpath([os.path.realpath(entry.path), root]) != root
-                rows[entry.path] = (entry.path, None, None, "symlink_outside_root" if outside else "directory_symlink", None)
-            elif is_dir:
-                folders.append(entry.path)
-            elif entry.path not in rows:
-                rows[entry.path] = _entry(entry.path, root, max_bytes, entry)
-        stack.extend(reversed(folders))
-
-
 def discover_files(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
-    """Every regular file under the given files and folders (recursive), with its stat.
+    """Every regular file under the given files and folders (recursive), with its stat
+    (flows/walk.py ``list_files``: hidden entries skipped, links not followed out)."""
+    return discovery_frame(list_files([str(p) for p in paths]), max_bytes)
 
-    Hidden files and folders (name starting with '.') are not article input and are not
-    listed. Symbolic links are not followed out of the folder they were found in.
-    """
-    rows: dict[str, tuple] = {}
-    for given in paths:
-        given = Path(given)
-        if not given.exists() and not given.is_symlink():
-            raise InputError(f"no such file or folder: {given}")
-        absolute = os.path.abspath(given)
-        if given.is_file():
-            root = os.path.dirname(os.path.realpath(absolute))
-            rows.setdefault(absolute, _entry(absolute, root, max_bytes))
-            continue
-        try:
-            _walk(absolute, os.path.realpath(absolute), max_bytes, rows)
-        except OSError as exc:
-            raise InputError(f"cannot list folder: {given} ({exc.strerror or type(exc).__name__})") from None
+
+def discover_in_child(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
+    """``discover_files``, the listing made by a child process (``python -m flows.walk``)
+    that imports nothing but the standard library: at 100,000 files its Python work then
+    runs on another core, not against this process's imports for the GIL."""
+    code = "import sys; sys.path.insert(0, sys.argv[1]); from flows.walk import main; raise SystemExit(main(sys.argv[2:]))"
+    project = str(Path(__file__).resolve().parent.parent)
+    # Started by a thread that waits for it: PR_SET_PDEATHSIG (flows/child.py) then ends it with this process.
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", code, project, str(os.getpid()), *map(str, paths)],
+                          capture_output=True)
+    if done.returncode == EXIT_INPUT_ERROR:
+        raise InputError(done.stderr.decode("utf-8", "replace"))
+    if done.returncode != 0:
+        raise RuntimeError(f"the listing's process exited with {done.returncode}: {done.stderr.decode('utf-8', 'replace')[-500:]}")
+    return discovery_frame(pickle.loads(done.stdout), max_bytes)
+
+
+def discovery_frame(rows: list[tuple], max_bytes: int) -> pl.DataFrame:
+    """``list_files``'s rows as the discovery frame, sorted by path: a file over
+    ``max_bytes`` is rejected unread (a .jsonl is read record by record: the limit is a
+    record's, ``split_records``)."""
     if not rows:
         return pl.DataFrame(schema=DISCOVERED_SCHEMA)
-    columns = list(zip(*rows.values()))
+    rows = [
+        (path, size, mtime, f"too_large:{size} bytes > {max_bytes}", target)
+        if reason is None and size is not None and size > max_bytes and not streams(path) else (path, size, mtime, reason, target)
+        for path, size, mtime, reason, target in rows
+    ]
+    columns = list(zip(*rows))
     return pl.DataFrame(dict(zip(DISCOVERED_SCHEMA, columns)), schema=DISCOVERED_SCHEMA).sort("source_path")
 
 

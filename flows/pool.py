@@ -7,14 +7,13 @@
   pool: ``run`` raises ``WorkerDied`` and the next call gets a fresh pool.
 - ``run_alone``: one call in a process of its own, for finding which input kills a
   worker (flows/batch.py bisects a batch with it).
-- ``die_with_parent``: the kernel's PR_SET_PDEATHSIG for a child process.
+- ``die_with_parent`` (flows/child.py): the kernel's PR_SET_PDEATHSIG for a child process.
 
 Imports no Prefect: the workers import this module.
 """
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import signal
@@ -25,25 +24,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from core import tables
+from flows.child import die_with_parent  # noqa: F401  (flows/runtime.py's server child imports it from here)
 
-PR_SET_PDEATHSIG = 1
 PARENT_POLL_SECONDS = 0.2
 
 
 class WorkerDied(Exception):
     """A worker process ended before returning its result."""
-
-
-def die_with_parent(parent_pid: int) -> None:
-    """Ask the kernel to SIGKILL this process when its parent ends (Linux prctl).
-
-    The kernel sends it when the parent *thread* that started this process ends, so only
-    a child started by a thread that lives as long as the parent process (the main
-    thread) should use it. A parent that died before the call is caught by the pid check."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent_pid:
-        os._exit(1)
 
 
 def _watch_parent(parent_pid: int) -> None:
