@@ -204,8 +204,7 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
     max_bytes = int(args.max_file_mb * 1024 * 1024)
     try:
         if server is not None:  # while the server is still starting, before Prefect's imports
-            early.prepare_early(paths, max_bytes, spec, transforms_here=args.task_runner == "threads",
-                                workers=args.workers)
+            early.start(paths, max_bytes, spec, transforms_here=args.task_runner == "threads", workers=args.workers)
 
         from prefect.settings import temporary_settings
 
@@ -246,7 +245,7 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
         log.write_text(traceback.format_exc(), encoding="utf-8")
         return _fail(f"run failed: {one_line_error(exc)} (traceback in {log})", EXIT_FAILED)
     finally:
-        early.close_pools()
+        early.close()
     runtime.record_prefect_db()
     for line in summary.lines():
         print(line)

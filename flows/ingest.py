@@ -239,16 +239,17 @@ def ingest_articles(
     store.configure_memory(tuned.memory_caps)
     tables.use_directory(tuned.table_cache)
     seconds = DEFAULT_FILE_SECONDS if tuned.file_seconds is None else tuned.file_seconds
+    published = early.take_state(warehouse)  # read before the lock, the file copied meanwhile
     with backend.lock():
         try:
-            with backend.session() as con:
+            with backend.session(published) as con:
                 con.execute("BEGIN TRANSACTION")
                 state = IngestState(con, run_id, commit_each_batch=backend.commit_each_batch)
                 state.counts["schema_sha256"] = backend.schema_sha256()
                 discovered = discover_task(paths, max_bytes)
-                history = not backend.keeps_file_latest
-                unchanged, to_read = incremental.split_unchanged(discovered, load.file_state(con, from_history=history))
-                still_rejected, to_read = incremental.split_still_rejected(to_read, load.rejected_state(con, from_history=history))
+                known, rejected = backend.file_state(con, published)
+                unchanged, to_read = incremental.split_unchanged(discovered, known)
+                still_rejected, to_read = incremental.split_still_rejected(to_read, rejected)
                 workers = workers or os.cpu_count() or 1
                 to_read = split_records(to_read, max_bytes)  # a big .jsonl: a row per part
                 changed = to_read.filter(pl.col("previous_sha256").is_not_null() & pl.col("part_index").is_null())

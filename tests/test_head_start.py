@@ -1,5 +1,7 @@
-"""What a run does before it takes the writer lock and imports Prefect (flows/early.py):
-the listing made in a child process (flows/walk.py)."""
+"""What a run does before it takes the writer lock and imports Prefect (flows/early.py),
+and the pieces it hands the flow: the listing made in a child process (flows/walk.py),
+the published state and the copy of the warehouse made early (warehouse/store.py
+``EarlyCopy``)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from flows.files import discover_files, discover_in_child
 from flows.walk import InputError
+from warehouse import backend as backends
+from warehouse import store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,3 +78,93 @@ def test_the_listing_child_starts_with_the_standard_library_only():
     ours = [m for m in imported if m.split(".")[0] in {"flows", "core", "transforms", "warehouse", "app"}]
     assert ours == ["flows", "flows.child", "flows.walk"]
     assert not {"polars", "duckdb", "pyarrow", "prefect", "pydantic"} & {m.split(".")[0] for m in imported}
+
+
+def _warehouse(path: Path, rows: int = 1000) -> None:
+    with store.writer_lock(path), store.staged_copy(path) as con:
+        con.execute("CREATE TABLE IF NOT EXISTS numbers (n BIGINT)")
+        con.execute(f"INSERT INTO numbers SELECT range FROM range({rows})")
+
+
+def _count(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM numbers").fetchone()[0]
+
+
+def _beside(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if p.name != path.name and not p.name.endswith((".lock", ".tmp")))
+
+
+def test_a_copy_made_before_the_lock_is_the_run_s_while_the_warehouse_is_the_one_copied(tmp_path):
+    """The copy made early is moved into place (the same file, not copied again) when
+    nothing was published since it was made; the run then publishes as usual."""
+    path = tmp_path / "w.duckdb"
+    _warehouse(path)
+    early = store.EarlyCopy(path)
+    early._copied.wait(30)
+    copied_inode = os.stat(early.copy_path).st_ino
+    with store.writer_lock(path), store.staged_copy(path, early) as con:
+        assert os.stat(path.with_name("w.duckdb.next")).st_ino == copied_inode
+        con.execute("INSERT INTO numbers VALUES (-1)")
+    assert _count(path) == 1001 and os.stat(path).st_ino == copied_inode
+    assert _beside(path) == []
+
+
+def test_a_copy_of_a_warehouse_replaced_since_is_removed_and_the_current_one_copied(tmp_path):
+    """Another run published between the early copy and this run's lock: the early copy
+    holds the old rows, so the run must copy the warehouse again, and remove the early one."""
+    path = tmp_path / "w.duckdb"
+    _warehouse(path)
+    early = store.EarlyCopy(path)
+    _warehouse(path, rows=10)  # another run publishes: a new file in the warehouse's place
+    with store.writer_lock(path), store.staged_copy(path, early) as con:
+        assert con.execute("SELECT count(*) FROM numbers").fetchone()[0] == 1010
+    assert not early.copy_path.exists() and _beside(path) == []
+
+    stopped = store.EarlyCopy(path)  # a run that stops before its lock removes its copy
+    stopped.discard()
+    assert not stopped.copy_path.exists() and _beside(path) == []
+
+
+def test_what_killed_runs_left_beside_the_warehouse_is_removed_by_the_next_run(tmp_path):
+    """A run killed after its early copy leaves a file named after its pid; the next run removes those of processes that no
+    longer exist, and leaves a live process's alone."""
+    path = tmp_path / "w.duckdb"
+    _warehouse(path)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        for name in (f"w.duckdb.early-{dead.pid}", f"w.duckdb.early-{live.pid}"):
+            (tmp_path / name).write_bytes(b"left")
+        _warehouse(path)
+        assert _beside(path) == [f"w.duckdb.early-{live.pid}"]
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_the_state_read_before_the_lock_is_used_only_while_nothing_was_published(ingest, seed_dir, warehouse):
+    """The head start reads the published file state without the lock; under the lock,
+    the flow uses it only if the warehouse is still the file it was read from, and reads
+    its copy's state otherwise (a run published in between)."""
+    ingest(seed_dir)
+    backend = backends.for_warehouse(str(warehouse))
+    early = backend.head_start()
+    try:
+        assert sorted(early.files["source_path"]) == sorted(str(p) for p in seed_dir.iterdir())
+        with backend.lock(), backend.session() as con:
+            assert backend.file_state(con, early)[0] is early.files
+    finally:
+        early.discard()
+
+    (seed_dir / "late.txt").write_text("تماس تلفنی وزیران خارجه ایران و ترکیه", encoding="utf-8")
+    stale = backend.head_start()
+    ingest(seed_dir)  # publishes: the state read above is stale now
+    try:
+        with backend.lock(), backend.session(stale) as con:
+            files, _ = backend.file_state(con, stale)
+            assert files is not stale.files and str(seed_dir / "late.txt") in set(files["source_path"])
+    finally:
+        stale.discard()
+    assert not stale.copy.copy_path.exists()

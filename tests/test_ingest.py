@@ -249,7 +249,7 @@ def test_the_head_start_readies_the_transforms_only_when_a_file_is_to_read(inges
     _prepare.cache_clear()
     early.prepare_early([str(seed_dir)], limit, str(warehouse.with_name("new.duckdb")), workers=2)
     assert len(early._POOLS) == 1
-    early.close_pools()
+    early.close()
     assert early._POOLS == {}
     ingest(seed_dir, max_bytes=limit)  # takes the listing that head start left
 

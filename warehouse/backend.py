@@ -15,15 +15,35 @@ The two differ in how a run is made safe against other writers and readers:
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Protocol
 
 import duckdb
+import polars as pl
 
 from warehouse import lake, load, store
 
 Derive = Callable[[duckdb.DuckDBPyConnection], int]
+
+
+@dataclass(frozen=True)
+class PublishedState:
+    """A warehouse's file state and rejected state (``load.file_state``,
+    ``load.rejected_state``) read before the run took the writer lock, the identity of
+    the file they were read from (``store.file_identity``; None: there was none), and the
+    copy of that file being made meanwhile (``store.EarlyCopy``)."""
+
+    files: pl.DataFrame
+    rejected: pl.DataFrame
+    source: tuple | None
+    copy: store.EarlyCopy | None = None
+
+    def discard(self) -> None:
+        """What no run took: the early copy's file is removed."""
+        if self.copy is not None:
+            self.copy.discard()
 
 
 class Backend(Protocol):
@@ -33,7 +53,7 @@ class Backend(Protocol):
 
     def lock(self) -> AbstractContextManager: ...
 
-    def session(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
+    def session(self, early: PublishedState | None = None) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
 
     def after_commit(self, con: duckdb.DuckDBPyConnection, derive: Derive) -> int | None: ...
 
@@ -41,7 +61,10 @@ class Backend(Protocol):
 
     def schema_sha256(self) -> str | None: ...  # what a completed run records (store.schema_is_current)
 
-    def head_start(self) -> tuple | None: ...  # before the run: (file state, rejected state) as published, if cheap
+    def head_start(self) -> PublishedState | None: ...  # before the run, without the lock: the state as published, if cheap
+
+    def file_state(self, con: duckdb.DuckDBPyConnection, early: PublishedState | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+        ...  # under the lock: (file state, rejected state) of the run's session
 
 
 class FileWarehouse:
@@ -56,8 +79,8 @@ class FileWarehouse:
     def lock(self):
         return store.writer_lock(self.path, self.lock_wait_seconds)
 
-    def session(self):
-        return store.staged_copy(self.path)
+    def session(self, early=None):
+        return store.staged_copy(self.path, early.copy if early is not None else None)
 
     def after_commit(self, con, derive):
         return None  # everything was rebuilt before the publish
@@ -67,21 +90,43 @@ class FileWarehouse:
 
     def head_start(self):
         """Before the run, without its lock (a reader's view: never in a writer's way):
-        the schema SQL built, and the file state and rejected state as published now
-        (empty for a new warehouse), or None when the file cannot be read now."""
+        the schema SQL built, and the state as published now (empty for a new warehouse),
+        or None when the file cannot be read now or was replaced while it was read."""
         store.schema_sql()
-        if not self.path.exists():
-            return load.empty_file_state(), load.empty_rejected_state()
+        source = store.file_identity(self.path)
+        if source is None:
+            return PublishedState(load.empty_file_state(), load.empty_rejected_state(), None)
+        copy = store.EarlyCopy(self.path)  # copies in a thread while the state is read
+        state = None
+        try:
+            state = self._published_state(source, copy)
+        finally:
+            if state is None:  # unusable, or an error: the copy goes too
+                copy.discard()
+        return state
+
+    def _published_state(self, source: tuple, copy: store.EarlyCopy) -> PublishedState | None:
         try:
             con = store.connect_readonly(self.path)
         except (OSError, duckdb.Error):
             return None
         try:
-            return load.file_state(con), load.rejected_state(con)
+            files, rejected = load.file_state(con), load.rejected_state(con)
         except duckdb.Error:  # e.g. a warehouse from before ingest_file_latest
             return None
         finally:
             con.close()
+        if store.file_identity(self.path) != source:  # replaced while it was read
+            return None
+        return PublishedState(files, rejected, source, copy)
+
+    def file_state(self, con, early):
+        """The head start's state while the warehouse is still the file it was read from
+        (under the lock nothing can publish, so the session's copy holds the same rows):
+        a no-change run over many files then does not read them again on one thread."""
+        if early is not None and store.file_identity(self.path) == early.source:
+            return early.files, early.rejected
+        return load.file_state(con), load.rejected_state(con)
 
     def record_failure(self, run_id, started_at, paths, error):
         """A failed run still leaves its trace in ingest_run (status failed, the error);
@@ -105,7 +150,7 @@ class LakeWarehouse:
     def lock(self):
         return nullcontext()  # concurrent runs are safe by DuckLake's transactions
 
-    def session(self):
+    def session(self, early=None):
         return lake.session(self.spec, self.data_path)
 
     def after_commit(self, con, derive):
@@ -116,6 +161,9 @@ class LakeWarehouse:
 
     def head_start(self):
         return None  # reading the lake's state means a catalog connection: not worth it ahead
+
+    def file_state(self, con, early):
+        return load.file_state(con, from_history=True), load.rejected_state(con, from_history=True)
 
     def record_failure(self, run_id, started_at, paths, error):
         lake.record_failure(self.spec, self.data_path, run_id, started_at, paths, error)

@@ -51,6 +51,19 @@ _HELD: set[str] = set()
 _HELD_GUARD = threading.Lock()
 
 
+def file_identity(path: Path) -> tuple | None:
+    """What changes when the warehouse file at ``path`` is replaced (a publish is a
+    rename: another inode) or written in place, and whether DuckDB keeps a log beside
+    it; None when there is no file. The same identity before and after a read, and again
+    under the writer lock, means the run's staged copy holds what was read."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    wal = path.with_name(path.name + ".wal")
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, wal.exists()
+
+
 def _publish(next_path: Path, path: Path) -> None:
     """The complete, closed copy on disk, then in the warehouse's place in one rename."""
     with open(next_path, "rb") as handle:
@@ -319,35 +332,117 @@ def _flush_in_background(path: Path) -> threading.Thread:
     return thread
 
 
+_EARLY_SUFFIX = ".early-"
+
+
+class EarlyCopy:
+    """A copy of the published warehouse made before the run takes the writer lock, in
+    a thread (the copy and its fsync release the GIL) while the run imports Prefect:
+    ``staged_copy`` then starts from it instead of copying under the lock.
+
+    Safe without the lock because a published file is never written in place (a publish
+    is a rename): while ``file_identity`` is what it was before the copy began, the copy
+    holds what a copy under the lock would. The file is ``<name>.early-<pid>``; one a
+    killed run left is removed by the next ``staged_copy``."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.copy_path = self.path.with_name(f"{self.path.name}{_EARLY_SUFFIX}{os.getpid()}")
+        self.source = file_identity(self.path)
+        self._copied = threading.Event()
+        self._ok = False
+        self._taken = False
+        self._thread = threading.Thread(target=self._run, name="early-staged-copy", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            if self.source is None or self.source[-1]:  # no file, or a log DuckDB would replay
+                return
+            shutil.copyfile(self.path, self.copy_path)
+            self._ok = file_identity(self.path) == self.source
+        except OSError:
+            return
+        finally:
+            self._copied.set()
+        if self._ok:
+            try:  # the flush staged_copy would start (_flush_in_background), started sooner
+                fd = os.open(self.copy_path, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError:
+                pass
+
+    def take(self, next_path: Path) -> threading.Thread | None:
+        """Under the writer lock: move the copy to ``next_path`` if the warehouse is still
+        the file it was made from, and return the thread flushing it; else discard it
+        and return None."""
+        self._copied.wait()
+        if self._ok and file_identity(self.path) == self.source:
+            try:
+                os.replace(self.copy_path, next_path)
+                self._taken = True
+                return self._thread
+            except OSError:
+                pass
+        self.discard()
+        return None
+
+    def discard(self) -> None:
+        """Remove the copy, unless a run took it (after its copying: never a file left)."""
+        self._copied.wait()
+        if not self._taken:
+            self.copy_path.unlink(missing_ok=True)
+
+
+def _discard_dead_runs_files(path: Path) -> None:
+    """What runs that no longer exist (killed) left beside the warehouse: early copies
+    (``EarlyCopy``)."""
+    for stale in path.parent.glob(f"{path.name}{_EARLY_SUFFIX}*"):
+        pid = stale.name.rpartition("-")[2]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # alive, another user's
+
+
 @contextmanager
-def staged_copy(path: Path):
+def staged_copy(path: Path, early: EarlyCopy | None = None):
     """Yield a read-write connection to a copy of the warehouse; publish it on success.
 
     Must be used inside ``writer_lock``. On an exception the copy is discarded and the
-    warehouse is untouched.
+    warehouse is untouched. ``early``: a copy made before the lock, used if still current.
     """
     next_path = path.with_name(path.name + ".next")
-    _discard(next_path)  # what a killed run left
     con = None
     try:
+        _discard(next_path)  # what a killed run left
+        _discard_dead_runs_files(path)
         copied = path.exists()
-        if copied:
+        flushing = early.take(next_path) if early is not None else None
+        if copied and flushing is None:
             shutil.copyfile(path, next_path)
         con = _connect_writer(next_path)
-        flushing = None
         if copied and not _compresses_text(con):
             con.close()
             next_path.unlink()
+            flushing = None
             con = _connect_writer(next_path)
             _copy_database(con, path)
-        elif copied:
+        elif copied and flushing is None:
             flushing = _flush_in_background(next_path)
         apply_schema(con, skip_if_current=True)
         yield con
         con.execute("RESET threads")  # the load is over: the last checkpoint gets every core
         con.execute("CHECKPOINT")
         con.close()
-        if flushing is not None:  # long over by now; a run that fails does not wait for it
+        if flushing is not None:  # a run that fails does not wait for it
             flushing.join()
         _publish(next_path, path)
     except BaseException:
@@ -358,6 +453,8 @@ def staged_copy(path: Path):
             except duckdb.Error:
                 pass
         _discard(next_path)
+        if early is not None:
+            early.discard()
         raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
