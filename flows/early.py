@@ -4,13 +4,15 @@ file state as published and, for a small run with files to read, the process tha
 transform them.
 
 Imports no Prefect. Only a head start: the flow decides again under the lock, and takes
-what was started here (``take_listing``, ``take_state``, ``take_pool``) or does without it.
+what was started here (``take_listing``, ``taken_state``, ``take_pool``) or does without it.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
+from typing import Iterator
 
 import polars as pl
 
@@ -30,39 +32,50 @@ _Key = tuple[tuple[str, ...], int]
 _LISTINGS: dict[_Key, pl.DataFrame] = {}
 _POOLS: dict[_Key, WorkerPool] = {}
 _STATES: dict[str, PublishedState] = {}
-_RUNNING: list[threading.Thread] = []
+_RUNNING: list[tuple[threading.Thread, threading.Event]] = []  # start's threads, and what tells each to stop
 
 
 def start(paths: list[str], max_bytes: int, warehouse: str, transforms_here: bool = True,
           workers: int | None = None) -> None:
     """``prepare_early`` in a thread, while this process imports Prefect: the listing's
-    system calls, DuckDB's read of the state and the copy release the GIL, so they run
-    beside the imports rather than before them. ``take_*`` and ``close`` wait for it."""
+    child, DuckDB's read of the state and the copy release the GIL, so they run beside
+    the imports rather than before them. ``take_*`` and ``close`` wait for it."""
+    stop = threading.Event()
+
     def head_start() -> None:
         try:
-            prepare_early(paths, max_bytes, warehouse, transforms_here, workers)
+            prepare_early(paths, max_bytes, warehouse, transforms_here, workers, stop)
         except Exception:  # only a head start: the flow does what it could not, and reports its errors
             pass
+        finally:
+            if stop.is_set():  # the run ended, or gave up waiting for this thread
+                _release()
 
     thread = threading.Thread(target=head_start, name="early-head-start", daemon=True)
-    thread.start()
-    _RUNNING.append(thread)
+    _RUNNING.append((thread, stop))  # first: a stop between the two still waits for it
+    try:
+        thread.start()
+    except RuntimeError:  # no thread could start: the flow does without a head start
+        _RUNNING.remove((thread, stop))
 
 
 def _finished() -> None:
-    """Wait for ``start``'s thread."""
-    while _RUNNING:
-        _RUNNING.pop().join()
+    """Wait for ``start``'s threads (each kept listed until it has ended: a signal that
+    cuts the wait short leaves it for ``close``)."""
+    for running in list(_RUNNING):
+        if running[0].ident is not None:
+            running[0].join()
+        _RUNNING.remove(running)
 
 
-def discover_early(paths: list[str], max_bytes: int) -> None:
+def discover_early(paths: list[str], max_bytes: int, stop: threading.Event | None = None) -> None:
     """List the input now, in a child process (``discover_in_child``), for the next run
     of the flow over the same paths. A listing taken seconds
     before the flow is as good as one taken at its start: a file added in between is
     found by the next run, like a file added while a run reads. Errors are left to the
     flow's own discovery, which reports them."""
     try:
-        _LISTINGS[(tuple(paths), max_bytes)] = discover_in_child(paths, max_bytes)
+        _LISTINGS[(tuple(paths), max_bytes)] = discover_in_child(paths, max_bytes, stop=stop)
     except (InputError, OSError, RuntimeError):
         pass
 
@@ -73,9 +86,9 @@ def take_listing(paths: list[str], max_bytes: int) -> pl.DataFrame | None:
 
 
 def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_here: bool = True,
-                  workers: int | None = None) -> None:
-    """List the input (``discover_early``), read the warehouse's state as published
-    (``take_state``) and, when some listed file is new or changed
+                  workers: int | None = None, stop: threading.Event | None = None) -> None:
+    """Read the warehouse's state as published (``taken_state``), list the input
+    (``discover_early``) and, when some listed file is new or changed
     by the warehouse's published record and the run will transform in its own processes
     (``transforms_here``: no cluster) without a pool of its own (fewer files than
     ``POOL_MIN_FILES``), get the transforms' shared resources ready (``batch._prepare``:
@@ -85,9 +98,11 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
     state = backends.for_warehouse(warehouse).head_start()  # first: its copy runs during the listing
     if state is not None:
         _STATES[warehouse] = state
-    discover_early(paths, max_bytes)
+    discover_early(paths, max_bytes, stop)
     listing = _LISTINGS.get((tuple(paths), max_bytes))
     if state is None or listing is None or not transforms_here or listing.height >= POOL_MIN_FILES:
+        return
+    if stop is not None and stop.is_set():
         return
     _, to_read = incremental.split_unchanged(listing, state.files)
     _, to_read = incremental.split_still_rejected(to_read, state.rejected)
@@ -104,12 +119,18 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
         _prepare()
 
 
-def take_state(warehouse: str) -> PublishedState | None:
+@contextmanager
+def taken_state(warehouse: str) -> Iterator[PublishedState | None]:
     """The warehouse's state as ``prepare_early`` read it, if it did, with its early copy
-    (the backend checks, under the lock, that it is still the published one). Kept here
-    until ``close``, which removes the copy if no run took it."""
+    (the backend checks, under the lock, that it is still the published one); on the
+    way out, the copy is removed if the run did not take it."""
     _finished()
-    return _STATES.get(warehouse)
+    state = _STATES.pop(warehouse, None)
+    try:
+        yield state
+    finally:
+        if state is not None:
+            state.discard()
 
 
 def take_pool(paths: list[str], max_bytes: int) -> WorkerPool | None:
@@ -120,9 +141,22 @@ def take_pool(paths: list[str], max_bytes: int) -> WorkerPool | None:
 
 def close() -> None:
     """End the workers no flow took (a run that stopped before its transform step), and
-    remove an early copy no flow took (one that failed before its lock)."""
+    remove an early copy no flow took (one that stopped before its lock). The head start
+    is told to stop first: its listing's child is killed and its copy stopped."""
+    for _, stop in list(_RUNNING):
+        stop.set()
     _finished()
+    _release()
+
+
+def _release() -> None:
     while _STATES:
-        _STATES.popitem()[1].discard()
+        try:
+            _STATES.popitem()[1].discard()
+        except KeyError:  # the head start's thread and close() both releasing
+            break
     while _POOLS:
-        _POOLS.popitem()[1].close(kill=True)
+        try:
+            _POOLS.popitem()[1].close(kill=True)
+        except KeyError:
+            break

@@ -14,6 +14,7 @@ import pickle
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import polars as pl
@@ -38,20 +39,34 @@ def discover_files(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) 
     return discovery_frame(list_files([str(p) for p in paths]), max_bytes)
 
 
-def discover_in_child(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> pl.DataFrame:
-    """``discover_files``, the listing made by a child process (``python -m flows.walk``)
+def discover_in_child(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
+                      stop: threading.Event | None = None) -> pl.DataFrame:
+    """``discover_files``, the listing made by a child process (flows/walk.py ``main``)
     that imports nothing but the standard library: at 100,000 files its Python work then
-    runs on another core, not against this process's imports for the GIL."""
-    code = "import sys; sys.path.insert(0, sys.argv[1]); from flows.walk import main; raise SystemExit(main(sys.argv[2:]))"
+    runs on another core, not against this process's imports for the GIL. ``stop``, once
+    set, kills the child (``RuntimeError``)."""
+    code = ("import sys; sys.path.append(sys.argv[1]); from flows.walk import main; "
+            "raise SystemExit(main(sys.argv[2:]))")
     project = str(Path(__file__).resolve().parent.parent)
+    # The child decodes file names as this process does (-I would drop PYTHONUTF8).
+    utf8 = ["-X", "utf8"] if sys.flags.utf8_mode else []
     # Started by a thread that waits for it: PR_SET_PDEATHSIG (flows/child.py) then ends it with this process.
-    done = subprocess.run([sys.executable, "-I", "-S", "-c", code, project, str(os.getpid()), *map(str, paths)],
-                          capture_output=True)
-    if done.returncode == EXIT_INPUT_ERROR:
-        raise InputError(done.stderr.decode("utf-8", "replace"))
-    if done.returncode != 0:
-        raise RuntimeError(f"the listing's process exited with {done.returncode}: {done.stderr.decode('utf-8', 'replace')[-500:]}")
-    return discovery_frame(pickle.loads(done.stdout), max_bytes)
+    child = subprocess.Popen([sys.executable, "-I", "-S", *utf8, "-c", code, project, str(os.getpid()), *map(str, paths)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    while True:
+        try:
+            out, err = child.communicate(timeout=0.1)
+            break
+        except subprocess.TimeoutExpired:
+            if stop is not None and stop.is_set():
+                child.kill()
+                child.communicate()
+                raise RuntimeError("the listing was stopped") from None
+    if child.returncode == EXIT_INPUT_ERROR:
+        raise InputError(err.decode("utf-8", "replace"))
+    if child.returncode != 0:
+        raise RuntimeError(f"the listing's process exited with {child.returncode}: {err.decode('utf-8', 'replace')[-500:]}")
+    return discovery_frame(pickle.loads(out), max_bytes)
 
 
 def discovery_frame(rows: list[tuple], max_bytes: int) -> pl.DataFrame:

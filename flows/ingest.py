@@ -239,8 +239,8 @@ def ingest_articles(
     store.configure_memory(tuned.memory_caps)
     tables.use_directory(tuned.table_cache)
     seconds = DEFAULT_FILE_SECONDS if tuned.file_seconds is None else tuned.file_seconds
-    published = early.take_state(warehouse)  # read before the lock, the file copied meanwhile
-    with backend.lock():
+    # The state read before the lock, the file copied meanwhile (flows/early.py).
+    with early.taken_state(warehouse) as published, backend.lock():
         try:
             with backend.session(published) as con:
                 con.execute("BEGIN TRANSACTION")
@@ -250,6 +250,7 @@ def ingest_articles(
                 known, rejected = backend.file_state(con, published)
                 unchanged, to_read = incremental.split_unchanged(discovered, known)
                 still_rejected, to_read = incremental.split_still_rejected(to_read, rejected)
+                del known, rejected  # not kept to the end of the run
                 workers = workers or os.cpu_count() or 1
                 to_read = split_records(to_read, max_bytes)  # a big .jsonl: a row per part
                 changed = to_read.filter(pl.col("previous_sha256").is_not_null() & pl.col("part_index").is_null())

@@ -1,6 +1,6 @@
 """The input's listing, with the standard library only: a stat per file, no rule of
 Tamas's. flows/files.py turns these rows into the discovery frame (``discover_files``);
-a run's head start lists in a child process (``python -m flows.walk``, ``main``), so
+a run's head start lists in a child process that runs ``main`` (``discover_in_child``), so
 that the listing's Python work runs on another core while the run imports Prefect
 (flows/early.py). Nothing here may import polars, DuckDB or the project's other modules:
 the child starts without them.
@@ -113,6 +113,3 @@ def main(argv: list[str]) -> int:
     sys.stdout.buffer.write(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -100,8 +100,8 @@ def test_a_copy_made_before_the_lock_is_the_run_s_while_the_warehouse_is_the_one
     nothing was published since it was made; the run then publishes as usual."""
     path = tmp_path / "w.duckdb"
     _warehouse(path)
-    early = store.EarlyCopy(path)
-    early._copied.wait(30)
+    early = store.EarlyCopy(path, store.file_identity(path))
+    assert early._copied.wait(30)
     copied_inode = os.stat(early.copy_path).st_ino
     with store.writer_lock(path), store.staged_copy(path, early) as con:
         assert os.stat(path.with_name("w.duckdb.next")).st_ino == copied_inode
@@ -115,20 +115,21 @@ def test_a_copy_of_a_warehouse_replaced_since_is_removed_and_the_current_one_cop
     holds the old rows, so the run must copy the warehouse again, and remove the early one."""
     path = tmp_path / "w.duckdb"
     _warehouse(path)
-    early = store.EarlyCopy(path)
+    early = store.EarlyCopy(path, store.file_identity(path))
     _warehouse(path, rows=10)  # another run publishes: a new file in the warehouse's place
     with store.writer_lock(path), store.staged_copy(path, early) as con:
         assert con.execute("SELECT count(*) FROM numbers").fetchone()[0] == 1010
     assert not early.copy_path.exists() and _beside(path) == []
 
-    stopped = store.EarlyCopy(path)  # a run that stops before its lock removes its copy
+    stopped = store.EarlyCopy(path, store.file_identity(path))  # a run that stops before its lock removes its copy
     stopped.discard()
     assert not stopped.copy_path.exists() and _beside(path) == []
+    assert store.EarlyCopy(path, store.file_identity(path)).take(path.with_name("w.duckdb.next")) is not None
 
 
 def test_what_killed_runs_left_beside_the_warehouse_is_removed_by_the_next_run(tmp_path):
-    """A run killed after its early copy leaves a file named after its pid; the next run removes those of processes that no
-    longer exist, and leaves a live process's alone."""
+    """A run killed after its early copy leaves a file named after its pid; the next run
+    removes those of processes that no longer exist, and leaves a live process's alone."""
     path = tmp_path / "w.duckdb"
     _warehouse(path)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -152,9 +153,11 @@ def test_the_state_read_before_the_lock_is_used_only_while_nothing_was_published
     backend = backends.for_warehouse(str(warehouse))
     early = backend.head_start()
     try:
-        assert sorted(early.files["source_path"]) == sorted(str(p) for p in seed_dir.iterdir())
+        read_early = early.files
+        assert sorted(read_early["source_path"]) == sorted(str(p) for p in seed_dir.iterdir())
         with backend.lock(), backend.session() as con:
-            assert backend.file_state(con, early)[0] is early.files
+            assert backend.file_state(con, early)[0] is read_early
+        assert early.files is None  # handed over, not kept to the end of the run
     finally:
         early.discard()
 
@@ -165,6 +168,48 @@ def test_the_state_read_before_the_lock_is_used_only_while_nothing_was_published
         with backend.lock(), backend.session(stale) as con:
             files, _ = backend.file_state(con, stale)
             assert files is not stale.files and str(seed_dir / "late.txt") in set(files["source_path"])
+        assert not stale.copy.copy_path.exists()  # the stale copy was removed, not used
     finally:
         stale.discard()
-    assert not stale.copy.copy_path.exists()
+
+
+def test_no_head_start_copy_while_another_run_writes_and_no_state_beside_a_log(tmp_path):
+    """While another process holds the writer lock, its publish would make a copy stale
+    and the copy would take a third file's worth of disk beside the writer's: the head
+    start reads the state only. A log beside the file (which a reader replays and a copy
+    of the file would not hold) means no head start at all."""
+    path = tmp_path / "w.duckdb"
+    _warehouse(path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; sys.path.insert(0, sys.argv[1]); from pathlib import Path; "
+         "from warehouse import store\nwith store.writer_lock(Path(sys.argv[2])):\n print('locked', flush=True); "
+         "time.sleep(60)", str(ROOT), str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        state = backends.for_warehouse(str(path)).head_start()
+        assert state is not None and state.copy is None and state.source == store.file_identity(path)
+    finally:
+        holder.kill()
+        holder.wait()
+    state = backends.for_warehouse(str(path)).head_start()
+    assert state.copy is not None
+    state.discard()
+    assert _beside(path) == []
+
+    path.with_name("w.duckdb.wal").write_bytes(b"")
+    assert backends.for_warehouse(str(path)).head_start() is None
+    assert _beside(path) == ["w.duckdb.wal"]
+
+
+def test_a_run_that_ends_before_its_flow_leaves_no_early_copy(tmp_path, seed_dir):
+    """``close`` (the CLI's last step) stops the head start and removes the copy no flow
+    took, and the warehouse's state is dropped with it."""
+    from flows import early
+
+    path = tmp_path / "wh" / "w.duckdb"
+    _warehouse(path, rows=200000)
+    early.start([str(seed_dir)], 5 * 1024 * 1024, str(path))
+    early.close()
+    assert early._STATES == {} and early._RUNNING == [] and _beside(path) == []

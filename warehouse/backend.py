@@ -28,20 +28,27 @@ from warehouse import lake, load, store
 Derive = Callable[[duckdb.DuckDBPyConnection], int]
 
 
-@dataclass(frozen=True)
+@dataclass
 class PublishedState:
     """A warehouse's file state and rejected state (``load.file_state``,
     ``load.rejected_state``) read before the run took the writer lock, the identity of
     the file they were read from (``store.file_identity``; None: there was none), and the
-    copy of that file being made meanwhile (``store.EarlyCopy``)."""
+    copy of that file being made meanwhile (``store.EarlyCopy``; None while another run
+    held the lock: its publish would make the copy stale)."""
 
-    files: pl.DataFrame
-    rejected: pl.DataFrame
+    files: pl.DataFrame | None
+    rejected: pl.DataFrame | None
     source: tuple | None
     copy: store.EarlyCopy | None = None
 
+    def take_frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The two frames, handed over once: the run does not keep them to its end."""
+        frames = self.files, self.rejected
+        self.files = self.rejected = None
+        return frames
+
     def discard(self) -> None:
-        """What no run took: the early copy's file is removed."""
+        """What no run took: the early copy is stopped and its file removed."""
         if self.copy is not None:
             self.copy.discard()
 
@@ -96,16 +103,19 @@ class FileWarehouse:
         source = store.file_identity(self.path)
         if source is None:
             return PublishedState(load.empty_file_state(), load.empty_rejected_state(), None)
-        copy = store.EarlyCopy(self.path)  # copies in a thread while the state is read
+        if source[-1]:  # a log beside the file: a reader replays it, a copy of the file would not
+            return None
+        # copies in a thread while the state is read
+        copy = None if store.writer_lock_is_held(self.path) else store.EarlyCopy(self.path, source)
         state = None
         try:
             state = self._published_state(source, copy)
         finally:
-            if state is None:  # unusable, or an error: the copy goes too
+            if state is None and copy is not None:  # unusable, or an error: the copy goes too
                 copy.discard()
         return state
 
-    def _published_state(self, source: tuple, copy: store.EarlyCopy) -> PublishedState | None:
+    def _published_state(self, source: tuple, copy: store.EarlyCopy | None) -> PublishedState | None:
         try:
             con = store.connect_readonly(self.path)
         except (OSError, duckdb.Error):
@@ -124,8 +134,8 @@ class FileWarehouse:
         """The head start's state while the warehouse is still the file it was read from
         (under the lock nothing can publish, so the session's copy holds the same rows):
         a no-change run over many files then does not read them again on one thread."""
-        if early is not None and store.file_identity(self.path) == early.source:
-            return early.files, early.rejected
+        if early is not None and early.files is not None and store.file_identity(self.path) == early.source:
+            return early.take_frames()
         return load.file_state(con), load.rejected_state(con)
 
     def record_failure(self, run_id, started_at, paths, error):

@@ -23,9 +23,11 @@ the warehouse locked).
 from __future__ import annotations
 
 import fcntl
+import glob
 import hashlib
 import os
 import shutil
+import struct
 import threading
 from contextlib import contextmanager
 from functools import lru_cache
@@ -185,6 +187,28 @@ def _take_lock(lock_path: Path, key: str):
         return candidate
 
 
+def writer_lock_is_held(path: Path) -> bool:
+    """Whether a run holds the writer lock of ``path`` now: a hint, for work worth doing
+    only when the lock is free. Asks the kernel (F_GETLK) without taking the lock, so it
+    never makes another run's attempt fail."""
+    lock_path = path.with_name(path.name + ".lock")
+    with _HELD_GUARD:
+        if str(lock_path.resolve()) in _HELD:
+            return True
+        try:
+            fd = os.open(lock_path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return False
+        try:
+            query = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)  # Linux's struct flock
+            held = struct.unpack("hhqqi4x", fcntl.fcntl(fd, fcntl.F_GETLK, query))[0] != fcntl.F_UNLCK
+        except OSError:
+            held = False
+        finally:
+            os.close(fd)  # this process holds no lock on the file (_HELD): closing releases nothing
+        return held
+
+
 @contextmanager
 def writer_lock(path: Path, wait_seconds: float = 0.0):
     """Exclusive writer lock on ``<path>.lock``; waits up to ``wait_seconds``.
@@ -341,39 +365,50 @@ class EarlyCopy:
     ``staged_copy`` then starts from it instead of copying under the lock.
 
     Safe without the lock because a published file is never written in place (a publish
-    is a rename): while ``file_identity`` is what it was before the copy began, the copy
-    holds what a copy under the lock would. The file is ``<name>.early-<pid>``; one a
-    killed run left is removed by the next ``staged_copy``."""
+    is a rename): while ``file_identity`` is ``source``, what it was before the copy
+    began, the copy holds what a copy under the lock would. The file is
+    ``<name>.early-<pid>``; one a killed run left is removed by the next ``staged_copy``.
+    ``discard`` stops a copy under way within one chunk."""
 
-    def __init__(self, path: Path):
+    CHUNK_BYTES = 64 * 1024 * 1024
+
+    def __init__(self, path: Path, source: tuple):
         self.path = Path(path)
         self.copy_path = self.path.with_name(f"{self.path.name}{_EARLY_SUFFIX}{os.getpid()}")
-        self.source = file_identity(self.path)
+        self.source = source
         self._copied = threading.Event()
+        self._stop = threading.Event()
         self._ok = False
         self._taken = False
         self._thread = threading.Thread(target=self._run, name="early-staged-copy", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        out = None
         try:
-            if self.source is None or self.source[-1]:  # no file, or a log DuckDB would replay
-                return
-            shutil.copyfile(self.path, self.copy_path)
-            self._ok = file_identity(self.path) == self.source
+            with open(self.path, "rb") as source:
+                out = os.open(self.copy_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+                size, offset = os.fstat(source.fileno()).st_size, 0
+                while offset < size and not self._stop.is_set():
+                    sent = os.sendfile(out, source.fileno(), offset, min(self.CHUNK_BYTES, size - offset))
+                    if sent == 0:
+                        break
+                    offset += sent
+            self._ok = offset == size and not self._stop.is_set() and file_identity(self.path) == self.source
         except OSError:
-            return
+            pass
         finally:
+            if not self._ok:  # a failed, stopped or stale copy takes no disk space
+                self.copy_path.unlink(missing_ok=True)
             self._copied.set()
-        if self._ok:
-            try:  # the flush staged_copy would start (_flush_in_background), started sooner
-                fd = os.open(self.copy_path, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            except OSError:
-                pass
+        try:  # the flush staged_copy would start (_flush_in_background), started sooner
+            if self._ok:
+                os.fsync(out)
+        except OSError:
+            pass
+        finally:
+            if out is not None:
+                os.close(out)
 
     def take(self, next_path: Path) -> threading.Thread | None:
         """Under the writer lock: move the copy to ``next_path`` if the warehouse is still
@@ -391,16 +426,21 @@ class EarlyCopy:
         return None
 
     def discard(self) -> None:
-        """Remove the copy, unless a run took it (after its copying: never a file left)."""
+        """Stop the copy and remove it, unless a run took it. Never raises: a copy it
+        could not remove is a dead run's for the next ``staged_copy``."""
+        self._stop.set()
         self._copied.wait()
         if not self._taken:
-            self.copy_path.unlink(missing_ok=True)
+            try:
+                self.copy_path.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 def _discard_dead_runs_files(path: Path) -> None:
     """What runs that no longer exist (killed) left beside the warehouse: early copies
-    (``EarlyCopy``)."""
-    for stale in path.parent.glob(f"{path.name}{_EARLY_SUFFIX}*"):
+    (``EarlyCopy``). A pid since reused by a live process keeps its file until then."""
+    for stale in path.parent.glob(f"{glob.escape(path.name)}{_EARLY_SUFFIX}*"):
         pid = stale.name.rpartition("-")[2]
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
