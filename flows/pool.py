@@ -7,7 +7,6 @@
   pool: ``run`` raises ``WorkerDied`` and the next call gets a fresh pool.
 - ``run_alone``: one call in a process of its own, for finding which input kills a
   worker (flows/batch.py bisects a batch with it).
-- ``die_with_parent`` (flows/child.py): the kernel's PR_SET_PDEATHSIG for a child process.
 
 Imports no Prefect: the workers import this module.
 """
@@ -24,7 +23,6 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from core import tables
-from flows.child import die_with_parent  # noqa: F401  (flows/runtime.py's server child imports it from here)
 
 PARENT_POLL_SECONDS = 0.2
 

@@ -144,7 +144,7 @@ def prefect_server(keep_seconds: float) -> "TemporaryPrefectServer":
 # A kept server (parent pid 0) outlives the run that started it, so it skips that call.
 _SERVER_BOOT = (
     "import gc; gc.disable(); "
-    "import runpy, sys; from flows.pool import die_with_parent; parent = int(sys.argv.pop(1)); "
+    "import runpy, sys; from flows.child import die_with_parent; parent = int(sys.argv.pop(1)); "
     "parent and die_with_parent(parent); "
     "sys.argv[0] = 'uvicorn'; runpy.run_module('uvicorn', run_name='__main__', alter_sys=True)"
 )
@@ -198,7 +198,7 @@ class TemporaryPrefectServer:
         os.environ["PREFECT_API_URL"] = os.environ[_OWN_SERVER_URL] = self.url
 
     def _parent_pid(self) -> int:
-        """The process whose end ends the server (flows/pool.py die_with_parent)."""
+        """The process whose end ends the server (flows/child.py die_with_parent)."""
         return os.getpid()
 
     def _server_env(self) -> dict[str, str]:
