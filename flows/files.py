@@ -75,13 +75,15 @@ def discovery_frame(rows: list[tuple], max_bytes: int) -> pl.DataFrame:
     record's, ``split_records``)."""
     if not rows:
         return pl.DataFrame(schema=DISCOVERED_SCHEMA)
-    rows = [
-        (path, size, mtime, f"too_large:{size} bytes > {max_bytes}", target)
-        if reason is None and size is not None and size > max_bytes and not streams(path) else (path, size, mtime, reason, target)
-        for path, size, mtime, reason, target in rows
-    ]
-    columns = list(zip(*rows))
-    return pl.DataFrame(dict(zip(DISCOVERED_SCHEMA, columns)), schema=DISCOVERED_SCHEMA).sort("source_path")
+    frame = pl.DataFrame(dict(zip(DISCOVERED_SCHEMA, zip(*rows))), schema=DISCOVERED_SCHEMA)
+    over = frame.filter(pl.col("skip_reason").is_null() & (pl.col("size_bytes") > max_bytes))["source_path"]
+    too_large = [path for path in over if not streams(path)]  # the few files over the limit only
+    return frame.with_columns(
+        pl.when(pl.col("source_path").is_in(too_large))
+        .then(pl.format("too_large:{} bytes > " + str(max_bytes), "size_bytes"))
+        .otherwise(pl.col("skip_reason"))
+        .alias("skip_reason")
+    ).sort("source_path")
 
 
 # The file is opened without following a symbolic link (O_NOFOLLOW: one swapped in
