@@ -187,7 +187,10 @@ class TemporaryPrefectServer:
         env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1",
                    **self._server_env())
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVER_BOOT, str(self._parent_pid()), "--factory", "flows.prefect_server:create_app",
+            # -P and --app-dir: python -c and uvicorn would put the working folder first on
+            # sys.path, where a prefect.py or flows/ of the user's would hide the real ones
+            [sys.executable, "-P", "-c", _SERVER_BOOT, str(self._parent_pid()), "--factory", "flows.prefect_server:create_app",
+             "--app-dir", str(Path(__file__).resolve().parents[1]),
              "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
             env=env,
             # Out of the terminal's process group: Ctrl-C stops the run, which then
