@@ -378,9 +378,10 @@ def main(argv: list[str] | None = None) -> int:
     return handlers[args.command](args)
 
 
-def console() -> None:
-    """The ``tamas`` console script: ``main``, then the end of the process without
-    Python's teardown of its modules.
+def console(after=None) -> None:
+    """The ``tamas`` console script: ``main``, then ``after()`` (flows/entry.py leaves a warm
+    runner for the next run), then the end of the process without Python's teardown of
+    its modules.
 
     After a run, the interpreter's own finalisation (freeing every module of Prefect,
     pydantic, polars, DuckDB one object at a time) is a noticeable share of a small run
@@ -411,6 +412,8 @@ def console() -> None:
 
     atexit.register(end_now)
     outcome.append(main())
+    if after is not None:
+        after()
     sys.exit(outcome[0])
 
 

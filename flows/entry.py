@@ -10,6 +10,17 @@ from __future__ import annotations
 
 
 def console() -> None:
+    import os
+    import sys
+
+    from flows import warm
+
+    # A warm runner next to a kept Prefect server runs it with its imports already done
+    # (flows/warm.py); without one, this process runs it and may leave one for the next.
+    argv, env, cwd = sys.argv[1:], dict(os.environ), os.getcwd()
+    status = warm.run_in_spare(argv)
+    if status is not None:
+        raise SystemExit(status)
     from flows.cli import console as run
 
-    run()
+    run(after=lambda: warm.leave_spare(argv, env, cwd))

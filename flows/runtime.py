@@ -333,7 +333,7 @@ class KeptPrefectServer(TemporaryPrefectServer):
             _flock(starting, fcntl.LOCK_EX, self.LOCK_WAIT_SECONDS)
             key = self._key()
             state = _read_json(self.home / self.STATE)
-            if state and state.get("key") == key and _is_kept_server(state.get("pid"), state.get("url")):
+            if state and state.get("key") == key and is_kept_server(state.get("pid"), state.get("url")):
                 self.url, self.reused = state["url"], True
                 os.environ["PREFECT_API_URL"] = os.environ[_OWN_SERVER_URL] = self.url
                 return
@@ -379,11 +379,11 @@ def end_kept_server(home: Path, timeout: float = 30) -> None:
 
     state = _read_json(home / KeptPrefectServer.STATE) or {}
     pid = state.get("pid")
-    if not _is_kept_server(pid, state.get("url")):
+    if not is_kept_server(pid, state.get("url")):
         return
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    while _is_kept_server(pid, state["url"]) and time.monotonic() < deadline:
+    while is_kept_server(pid, state["url"]) and time.monotonic() < deadline:
         time.sleep(0.1)
 
 
@@ -412,7 +412,7 @@ def _read_json(path: Path) -> dict | None:
         return None
 
 
-def _is_kept_server(pid, url) -> bool:
+def is_kept_server(pid, url) -> bool:
     """``pid`` is alive and is a Prefect server of ours listening at ``url``'s port (a pid
     the kernel gave to another process since is not)."""
     if not isinstance(pid, int) or not isinstance(url, str):

@@ -1,0 +1,492 @@
+"""A warm runner: a process that has already imported what ``tamas ingest`` needs
+(Prefect, polars, DuckDB, the flow) and waits for one run, so that a run next to a kept
+Prefect server does not pay those imports (seconds; docs/scaling.md).
+
+Only with a kept server (``TAMAS_PREFECT_SERVER_KEEP``, as ``make run`` and the
+benchmark's re-runs use): a run started in that mode leaves one spare behind when it
+ends, and the spare ends with that server. The ``tamas`` command (flows/entry.py) first
+offers its run to a spare: it sends its arguments, environment and working folder, and
+hands over its stdin, stdout and stderr. The spare takes the run only if its imports are
+what the command would import itself (``_refusal``): the same Python, installed
+packages, working folder, settings and process limits, and our modules unchanged on
+disk. Otherwise, or if no spare answers, the command runs itself, as without this module.
+
+The run in a spare is the same run: the same ``main``, in a process of its own that then
+ends. The command stays in the foreground and waits for its exit status; it passes on
+Ctrl-C and SIGTERM, and if the command is killed, the spare stops its run as on SIGTERM.
+
+The command's side (``run_in_spare``) imports the standard library only: it runs before
+the command has imported anything.
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+import time
+from pathlib import Path
+
+SOCKET = "warm-runner.sock"
+READY = "warm-runner.ready"  # the pid of the spare that has done its imports
+LOCK = "warm-runner.lock"
+LOG = "warm-runner.log"
+KEPT_SERVER_STATE = "kept-server.json"  # flows/runtime.py KeptPrefectServer.STATE
+# The settings a spare's imports depend on; the rest of the environment (COLUMNS, SSH_*,
+# make's variables...) is the command's, applied in the spare before the run.
+_KEYED_PREFIXES = ("TAMAS_", "PREFECT_", "PYTHON", "LC_", "POLARS_", "RAYON_", "OMP_", "DUCKDB_",
+                   "LD_", "MALLOC_", "OTEL_")
+_KEYED_NAMES = ("LANG", "TZ", "DO_NOT_TRACK", "HOME", "TMPDIR", "TERM", "NO_COLOR", "PATH")
+_OUR_PACKAGES = ("flows", "transforms", "warehouse", "core")
+# A spare answers at once; one that does not is not waited for.
+ANSWER_SECONDS = 10
+_FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_HEADER = struct.Struct("!I")
+_CREDENTIALS = struct.Struct("3i")  # Linux's struct ucred: pid, uid, gid
+
+
+# ---------------------------------------------------------------- the command's side
+
+def eligible(argv: list[str], env: dict[str, str]) -> bool:
+    """A run a spare may take: ``tamas ingest`` with a kept server of ours (not a server
+    named by ``PREFECT_API_URL``), without --verbose (Prefect's log level is read at its
+    import)."""
+    if not argv or argv[0] != "ingest" or "--verbose" in argv or env.get("PREFECT_API_URL"):
+        return False
+    try:
+        return float(env.get("TAMAS_PREFECT_SERVER_KEEP") or 0) > 0
+    except ValueError:
+        return False
+
+
+def socket_path(env: dict[str, str], cwd: str) -> Path:
+    """Where a spare for this environment listens: beside the kept server's state, in the
+    Prefect home (flows/runtime.py ``prefect_home``)."""
+    home = env.get("PREFECT_HOME")
+    if home:
+        return Path(cwd, home) / SOCKET
+    return (Path(cwd) / (env.get("TAMAS_DATA") or "data")).resolve() / "prefect" / SOCKET
+
+
+def run_in_spare(argv: list[str]) -> int | None:
+    """Offer this command's run to a waiting spare: its exit status once the spare has run
+    it, or None when no spare took it (then the command runs it itself)."""
+    env, cwd = dict(os.environ), os.getcwd()
+    if not eligible(argv, env):
+        return None
+    path = socket_path(env, cwd)
+    try:
+        if len(os.fsencode(path)) >= 108 or os.lstat(path).st_uid != os.getuid():  # AF_UNIX's limit; ours
+            return None
+    except OSError:
+        return None
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.settimeout(ANSWER_SECONDS)
+        conn.connect(str(path))
+        pid, uid, _ = _CREDENTIALS.unpack(conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _CREDENTIALS.size))
+        if uid != os.getuid():
+            raise OSError("a spare of another user")
+        _send(conn, {"argv": argv, "env": env, "cwd": cwd, "process": process_settings()}, fds=[0, 1, 2])
+        answer = _receive(conn)
+        if not answer or not answer.get("take"):  # refused: made for another environment
+            raise OSError(answer and answer.get("refused"))
+        forwarded: list[int] = []
+        _forward_signals(pid, forwarded)
+        # From here both sides are committed: a command that gave up before this never
+        # sends it, and that spare does not run the command.
+        _send(conn, {"go": True})
+    except (OSError, ValueError):  # none listening, it went away, refused, or too slow
+        conn.close()
+        return None
+    return _wait_for(conn, pid, forwarded)
+
+
+def process_settings() -> dict:
+    """What a process passes on to the processes it starts, besides its environment:
+    priority, CPUs, resource limits and control group. A spare started by an earlier run
+    has that run's; it takes a run only of a command with the same."""
+    import resource
+
+    try:
+        cgroup = Path("/proc/self/cgroup").read_text()
+    except OSError:
+        cgroup = None
+    limits = {name: resource.getrlimit(getattr(resource, name)) for name in
+              ("RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_CPU", "RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_FSIZE")}
+    mask = os.umask(0)
+    os.umask(mask)
+    return {"python": sys.executable, "nice": os.getpriority(os.PRIO_PROCESS, 0),
+            "cpus": sorted(os.sched_getaffinity(0)), "limits": {k: list(v) for k, v in limits.items()},
+            "cgroup": cgroup, "umask": mask}
+
+
+def _forward_signals(pid: int, forwarded: list[int]) -> None:
+    """Pass Ctrl-C (unless this command ignores it, as a background job does), SIGTERM and
+    SIGHUP (as SIGTERM) on to the spare's run."""
+    def forward(signum, frame):
+        forwarded.append(signum)
+        try:
+            os.kill(pid, signal.SIGTERM if signum == signal.SIGHUP else signum)
+        except ProcessLookupError:
+            pass
+
+    for signum in _FORWARDED:
+        if signum != signal.SIGINT or signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, forward)
+
+
+def _wait_for(conn: socket.socket, pid: int, forwarded: list[int]) -> int:
+    """The spare's exit status for the run."""
+    conn.settimeout(None)
+    try:
+        answer = _receive(conn)
+    except (OSError, ValueError):
+        answer = None
+    finally:
+        conn.close()
+    if answer and "status" in answer:
+        return int(answer["status"])
+    if forwarded:  # it ended on the signal passed on, before it could answer
+        return 128 + (signal.SIGTERM if forwarded[0] == signal.SIGHUP else forwarded[0])
+    print(f"tamas: error: the run's process ({pid}) ended without an exit status", file=sys.stderr)
+    return 1
+
+
+def _send(conn: socket.socket, message: dict, fds: list[int] | None = None) -> None:
+    data = json.dumps(message).encode()
+    payload = _HEADER.pack(len(data)) + data
+    if fds:
+        ancillary = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds).tobytes())]
+        sent = conn.sendmsg([payload], ancillary)
+        payload = payload[sent:]
+    conn.sendall(payload)
+
+
+def _receive(conn: socket.socket, fds: list[int] | None = None) -> dict | None:
+    """One message (None at the end of the stream); file descriptors sent with it are
+    appended to ``fds`` (closed when ``fds`` is None)."""
+    buffer = b""
+    while len(buffer) < _HEADER.size or len(buffer) < _HEADER.size + _HEADER.unpack_from(buffer)[0]:
+        data, ancillary, _, _ = conn.recvmsg(1 << 16, socket.CMSG_SPACE(16 * 4))
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                received = array.array("i")
+                received.frombytes(payload[: len(payload) - len(payload) % received.itemsize])
+                if fds is None:
+                    for fd in received:
+                        os.close(fd)
+                else:
+                    fds.extend(received)
+        if not data:
+            if buffer:
+                raise ValueError("a message was cut short")
+            return None
+        buffer += data
+    size = _HEADER.unpack_from(buffer)[0]
+    return json.loads(buffer[_HEADER.size: _HEADER.size + size])
+
+
+# ---------------------------------------------------------------- the spare's side
+
+def leave_spare(argv: list[str], env: dict[str, str], cwd: str) -> None:
+    """After a run, start a spare for the next one, if this run may leave one: a kept
+    server is running for it and no spare is there yet. ``env`` is the environment the
+    command started with, before the CLI's defaults."""
+    import subprocess
+
+    if not eligible(argv, env):
+        return
+    path = socket_path(env, cwd)
+    state = _read_json(path.parent / KEPT_SERVER_STATE)
+    if not state or len(os.fsencode(path)) >= 108 or _spare_is_there(path.parent / LOCK):
+        return
+    try:
+        with open(path.parent / LOG, "ab") as log:
+            # -P: not the working folder first on sys.path, which would let a folder there
+            # named like one of our packages hide it (the console script has its own folder).
+            subprocess.Popen(
+                [sys.executable, "-P", "-c", "from flows.warm import serve; serve()", json.dumps(state)],
+                cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                start_new_session=True, close_fds=True,
+            )
+    except OSError:
+        pass  # only the next run's head start
+
+
+def serve() -> None:
+    """A spare's process (``leave_spare`` starts it): listen, import, wait for one run, run
+    it, leave the next spare, end. It ends without a run once its kept server has ended."""
+    import fcntl
+
+    started = time.time_ns()
+    # A command's run stops on these as a run of its own would, whatever the run that
+    # started this spare had.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    server = json.loads(sys.argv[1])
+    env, cwd = dict(os.environ), os.getcwd()
+    path = socket_path(env, cwd)
+    lock = os.open(path.parent / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os._exit(0)  # another spare is there
+    # Listen first, then import in a thread: a command that comes while this spare
+    # imports finds it, and it makes way (below) rather than importing beside the run.
+    path.unlink(missing_ok=True)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    mask = os.umask(0o077)
+    try:
+        listener.bind(str(path))
+    finally:
+        os.umask(mask)
+    listener.listen(8)
+    imports = _import_for_run(path.parent / READY)
+    installed = _installed_stamps()
+    listener.settimeout(1.0)
+    while True:
+        if not _server_alive(server):
+            path.unlink(missing_ok=True)
+            os._exit(0)
+        try:
+            conn, _ = listener.accept()
+        except socket.timeout:
+            continue
+        conn.settimeout(ANSWER_SECONDS)
+        fds: list[int] = []
+        try:
+            _, uid, _ = _CREDENTIALS.unpack(conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _CREDENTIALS.size))
+            request = _receive(conn, fds) if uid == os.getuid() else None
+        except (OSError, ValueError):
+            request = None
+        refusal = "no request"
+        if request:
+            # Still importing: end, and the command runs itself with the machine to itself.
+            # Waiting would put the imports before its run instead of beside it, and
+            # taking it would run it beside this thread's imports, both slower.
+            refusal = "still importing" if imports.is_alive() else _refusal(
+                request, env, cwd, server, started, installed)
+            if refusal is None and len(fds) != 3:
+                refusal = "no streams"
+        try:
+            if refusal is None:
+                _send(conn, {"take": True})
+                if (_receive(conn) or {}).get("go"):
+                    break
+            else:
+                _send(conn, {"refused": refusal})
+        except (OSError, ValueError):
+            pass  # the command gave up waiting, and runs itself
+        for fd in fds:
+            os.close(fd)
+        conn.close()
+        if request and refusal:  # a spare made for another environment or older code: make way
+            print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} pid {os.getpid()} refused a run: {refusal}", file=sys.stderr)
+            sys.stderr.flush()
+            path.unlink(missing_ok=True)
+            os._exit(0)
+    # Taken: the next command must not queue here; the next spare can start.
+    path.unlink(missing_ok=True)
+    listener.close()
+    os.close(lock)
+    _run(conn, request, fds)
+
+
+def _import_for_run(ready: Path):
+    """Start importing what ``tamas ingest`` imports (flows/cli.py), after the same
+    settings, in a thread (returned), so that a command can be answered meanwhile; then
+    write this process's pid to ``ready``."""
+    import threading
+
+    from flows import runtime
+
+    runtime.configure(verbose=False)  # what Prefect reads at its import
+
+    def imports() -> None:
+        try:
+            import polars  # noqa: F401
+            import prefect.settings  # noqa: F401
+
+            from flows import cli, early, ingest  # noqa: F401
+            from warehouse import backend, lake, store  # noqa: F401
+            import fastapi.encoders  # noqa: F401
+        except Exception:  # the run imports them again and reports what fails
+            import traceback
+
+            traceback.print_exc()
+        temporary = ready.with_name(f"{ready.name}.{os.getpid()}")
+        temporary.write_text(f"{os.getpid()}\n")
+        temporary.replace(ready)
+
+    thread = threading.Thread(target=imports, name="warm-runner-imports", daemon=True)
+    thread.start()
+    return thread
+
+
+def _installed_stamps() -> dict[str, int]:
+    """The modification times of the folders imports come from: installing, upgrading or
+    removing a package changes its folder's."""
+    stamps = {}
+    for entry in sys.path:
+        try:
+            stamps[entry] = os.stat(entry or ".").st_mtime_ns
+        except OSError:
+            stamps[entry] = -1
+    return stamps
+
+
+def _keyed(env: dict[str, str]) -> dict[str, str]:
+    # pydantic-settings reads TAMAS_* whatever their case
+    return {k: v for k, v in env.items() if k.upper().startswith(_KEYED_PREFIXES) or k in _KEYED_NAMES}
+
+
+def _refusal(request: dict, env: dict[str, str], cwd: str, server: dict, started_ns: int,
+             installed: dict[str, int]) -> str | None:
+    """Why this spare may not run ``request`` (None: it may)."""
+    if request.get("process") != process_settings():
+        return "another Python, priority, CPU set, limits or control group"
+    if request.get("cwd") != cwd:
+        return "another working folder"
+    if _keyed(request.get("env") or {}) != _keyed(env):
+        return "other settings"
+    if not eligible(request.get("argv") or [], request.get("env") or {}):
+        return "not a run a spare takes"
+    state = _read_json(socket_path(env, cwd).parent / KEPT_SERVER_STATE) or {}
+    if state.get("pid") != server.get("pid") or state.get("key") != server.get("key"):
+        return "another kept server"
+    if _installed_stamps() != installed:
+        return "packages were installed or removed"
+    if _our_modules_changed(started_ns):
+        return "the code changed"
+    return None
+
+
+def _our_modules_changed(since_ns: int) -> bool:
+    """Has a module of ours that this process imported changed on disk since it started?
+    (Its time of change, not only its modification time: a copy that keeps old times is a
+    change too.)"""
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and name.split(".", 1)[0] in _OUR_PACKAGES:
+            try:
+                info = os.stat(file)
+            except OSError:
+                return True
+            if max(info.st_mtime_ns, info.st_ctime_ns) >= since_ns:
+                return True
+    return False
+
+
+def _run(conn: socket.socket, request: dict, fds: list[int]) -> None:
+    """Run the command's ``main`` here, on its streams, in its environment; answer with its
+    exit status; leave the next spare; end."""
+    import atexit
+    import threading
+
+    from flows import cli
+
+    for stream in (sys.stdout, sys.stderr):  # what the spare wrote so far goes to its log
+        stream.flush()
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    # The same stream objects, now on the command's descriptors: handlers made at import
+    # (Prefect's) hold them. Only stdout's buffering depends on what it is.
+    sys.stdout.reconfigure(line_buffering=os.isatty(1))
+    os.environ.update(request["env"])
+    for name in set(os.environ) - set(request["env"]):
+        del os.environ[name]
+    sys.argv = [sys.argv[0], *request["argv"]]
+    conn.settimeout(None)
+    answered = threading.Event()
+    outcome: list[int] = []
+
+    def stop_if_the_command_ends() -> None:
+        # The command sends nothing more: an end of stream means it was killed.
+        try:
+            while conn.recv(1):
+                pass
+        except OSError:
+            pass
+        if not answered.is_set():
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def stop_before_the_cli(signum, frame):
+        # A signal before cmd_ingest has its own handlers: the status a run of its own
+        # would end with.
+        raise SystemExit(128 + signum)
+
+    def answer() -> None:
+        """The last exit handler (registered before any of Prefect's), as in cli.console:
+        the run's threads are joined and Prefect's handlers have run."""
+        import logging
+
+        for signum in _FORWARDED:  # the command gets its status whatever comes now (serve resets them)
+            signal.signal(signum, signal.SIG_IGN)
+        answered.set()
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        # The command's streams are let go before it gets its status: a caller reading
+        # them to their end is not kept waiting by this process or the next spare.
+        null = os.open(os.devnull, os.O_RDWR)
+        for target in (0, 1, 2):
+            os.dup2(null, target)
+        status = outcome[0] if outcome else 1
+        # The next spare starts before the status goes: a command that comes back to back
+        # then finds it. Not earlier: its imports would take a core from this run.
+        leave_spare(request["argv"], request["env"], request["cwd"])
+        try:
+            _send(conn, {"status": status})
+        except OSError:
+            pass
+        os._exit(status)
+
+    atexit.register(answer)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop_before_the_cli)
+    threading.Thread(target=stop_if_the_command_ends, name="warm-runner-command", daemon=True).start()
+    try:
+        outcome.append(cli.main(request["argv"]))
+    except SystemExit as exit_:  # argparse's usage errors and --help, a signal before the CLI's handlers
+        outcome.append(exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1))
+    sys.exit(outcome[0])  # an exception of the run: Python prints it, and the status is 1
+
+
+def _server_alive(server: dict) -> bool:
+    from flows.runtime import is_kept_server
+
+    return is_kept_server(server.get("pid"), server.get("url"))
+
+
+def _spare_is_there(lock: Path) -> bool:
+    """A spare holds this lock from its start until it takes a run."""
+    import fcntl
+
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return True  # no spare can start here either
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
