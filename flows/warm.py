@@ -44,6 +44,8 @@ _KEYED_NAMES = ("LANG", "TZ", "DO_NOT_TRACK", "HOME", "TMPDIR", "TERM", "NO_COLO
 _OUR_PACKAGES = ("flows", "transforms", "warehouse", "core")
 # A spare answers at once; one that does not is not waited for.
 ANSWER_SECONDS = 10
+# A spare starts its imports this long after the run that left it (see serve).
+IMPORT_AFTER_SECONDS = 1.0
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _HEADER = struct.Struct("!I")
 _CREDENTIALS = struct.Struct("3i")  # Linux's struct ucred: pid, uid, gid
@@ -237,8 +239,8 @@ def serve() -> None:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os._exit(0)  # another spare is there
-    # Listen first, then import in a thread: a command that comes while this spare
-    # imports finds it, and it makes way (below) rather than importing beside the run.
+    # Listen first, then import in a thread: a command that comes before the imports are
+    # done finds this spare, which makes way (below) rather than importing beside the run.
     path.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     mask = os.umask(0o077)
@@ -247,11 +249,17 @@ def serve() -> None:
     finally:
         os.umask(mask)
     listener.listen(8)
-    imports = _import_for_run(path.parent / READY)
     installed = _installed_stamps()
-    listener.settimeout(1.0)
+    # A command that comes at once after the run that left this spare (make run twice, a
+    # script's loop) would run beside its imports, and both would be slower: for a moment
+    # the spare has only the standard library loaded, and makes way for such a command.
+    imports = None
+    listener.settimeout(IMPORT_AFTER_SECONDS)
     while True:
-        if not _server_alive(server):
+        if imports is None and time.time_ns() - started >= IMPORT_AFTER_SECONDS * 1e9:
+            imports = _import_for_run(path.parent / READY)
+            listener.settimeout(1.0)
+        if imports is not None and not _server_alive(server):
             path.unlink(missing_ok=True)
             os._exit(0)
         try:
@@ -270,7 +278,7 @@ def serve() -> None:
             # Still importing: end, and the command runs itself with the machine to itself.
             # Waiting would put the imports before its run instead of beside it, and
             # taking it would run it beside this thread's imports, both slower.
-            refusal = "still importing" if imports.is_alive() else _refusal(
+            refusal = "still importing" if imports is None or imports.is_alive() else _refusal(
                 request, env, cwd, server, started, installed)
             if refusal is None and len(fds) != 3:
                 refusal = "no streams"
