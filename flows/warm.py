@@ -15,8 +15,9 @@ The run in a spare is the same run: the same ``main``, in a process of its own t
 ends. The command stays in the foreground and waits for its exit status; it passes on
 Ctrl-C and SIGTERM, and if the command is killed, the spare stops its run as on SIGTERM.
 
-The command's side (``run_in_spare``) imports the standard library only: it runs before
-the command has imported anything.
+The command's side (``run_in_spare``) imports only the standard library and the
+settings (flows/settings.py, where every ``TAMAS_`` variable is read): it runs before the
+command has imported anything else.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ READY = "warm-runner.ready"  # the pid of the spare that has done its imports
 LOCK = "warm-runner.lock"
 LOG = "warm-runner.log"
 KEPT_SERVER_STATE = "kept-server.json"  # flows/runtime.py KeptPrefectServer.STATE
-# The settings a spare's imports depend on; the rest of the environment (COLUMNS, SSH_*,
-# make's variables...) is the command's, applied in the spare before the run.
-_KEYED_PREFIXES = ("TAMAS_", "PREFECT_", "PYTHON", "LC_", "POLARS_", "RAYON_", "OMP_", "DUCKDB_",
+# The settings a spare's imports depend on (and ours, flows/settings.py's prefix); the
+# rest of the environment (COLUMNS, SSH_*, make's variables...) is the command's, applied
+# in the spare before the run.
+_KEYED_PREFIXES = ("PREFECT_", "PYTHON", "LC_", "POLARS_", "RAYON_", "OMP_", "DUCKDB_",
                    "LD_", "MALLOC_", "OTEL_")
 _KEYED_NAMES = ("LANG", "TZ", "DO_NOT_TRACK", "HOME", "TMPDIR", "TERM", "NO_COLOR", "PATH")
 _OUR_PACKAGES = ("flows", "transforms", "warehouse", "core")
@@ -53,34 +55,37 @@ _CREDENTIALS = struct.Struct("3i")  # Linux's struct ucred: pid, uid, gid
 
 # ---------------------------------------------------------------- the command's side
 
-def eligible(argv: list[str], env: dict[str, str]) -> bool:
-    """A run a spare may take: ``tamas ingest`` with a kept server of ours (not a server
-    named by ``PREFECT_API_URL``), without --verbose (Prefect's log level is read at its
-    import)."""
-    if not argv or argv[0] != "ingest" or "--verbose" in argv or env.get("PREFECT_API_URL"):
+def eligible(argv: list[str]) -> bool:
+    """A run a spare may take, in this process's environment: ``tamas ingest`` with a kept
+    server of ours (not a server named by ``PREFECT_API_URL``), without --verbose
+    (Prefect's log level is read at its import)."""
+    if not argv or argv[0] != "ingest" or "--verbose" in argv:
         return False
+    from flows import runtime
+    from flows.settings import settings
+
     try:
-        return float(env.get("TAMAS_PREFECT_SERVER_KEEP") or 0) > 0
-    except ValueError:
+        keep = settings().prefect_server_keep
+    except ValueError:  # a bad setting: the CLI reports it
         return False
+    return keep > 0 and runtime.user_api_url() is None
 
 
-def socket_path(env: dict[str, str], cwd: str) -> Path:
+def socket_path() -> Path:
     """Where a spare for this environment listens: beside the kept server's state, in the
-    Prefect home (flows/runtime.py ``prefect_home``)."""
-    home = env.get("PREFECT_HOME")
-    if home:
-        return Path(cwd, home) / SOCKET
-    return (Path(cwd) / (env.get("TAMAS_DATA") or "data")).resolve() / "prefect" / SOCKET
+    Prefect home."""
+    from flows import runtime
+
+    return runtime.prefect_home() / SOCKET
 
 
 def run_in_spare(argv: list[str]) -> int | None:
     """Offer this command's run to a waiting spare: its exit status once the spare has run
     it, or None when no spare took it (then the command runs it itself)."""
     env, cwd = dict(os.environ), os.getcwd()
-    if not eligible(argv, env):
+    if not eligible(argv):
         return None
-    path = socket_path(env, cwd)
+    path = socket_path()
     try:
         if len(os.fsencode(path)) >= 108 or os.lstat(path).st_uid != os.getuid():  # AF_UNIX's limit; ours
             return None
@@ -198,12 +203,12 @@ def _receive(conn: socket.socket, fds: list[int] | None = None) -> dict | None:
 def leave_spare(argv: list[str], env: dict[str, str], cwd: str) -> None:
     """After a run, start a spare for the next one, if this run may leave one: a kept
     server is running for it and no spare is there yet. ``env`` is the environment the
-    command started with, before the CLI's defaults."""
+    command started with, before the CLI's defaults (the spare's own)."""
     import subprocess
 
-    if not eligible(argv, env):
+    if not eligible(argv):
         return
-    path = socket_path(env, cwd)
+    path = socket_path()
     state = _read_json(path.parent / KEPT_SERVER_STATE)
     if not state or len(os.fsencode(path)) >= 108 or _spare_is_there(path.parent / LOCK):
         return
@@ -233,7 +238,7 @@ def serve() -> None:
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     server = json.loads(sys.argv[1])
     env, cwd = dict(os.environ), os.getcwd()
-    path = socket_path(env, cwd)
+    path = socket_path()
     lock = os.open(path.parent / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -350,8 +355,11 @@ def _installed_stamps() -> dict[str, int]:
 
 
 def _keyed(env: dict[str, str]) -> dict[str, str]:
-    # pydantic-settings reads TAMAS_* whatever their case
-    return {k: v for k, v in env.items() if k.upper().startswith(_KEYED_PREFIXES) or k in _KEYED_NAMES}
+    from flows.settings import Settings
+
+    # pydantic-settings reads our variables whatever their case
+    prefixes = (*_KEYED_PREFIXES, Settings.model_config["env_prefix"].upper())
+    return {k: v for k, v in env.items() if k.upper().startswith(prefixes) or k in _KEYED_NAMES}
 
 
 def _refusal(request: dict, env: dict[str, str], cwd: str, server: dict, started_ns: int,
@@ -363,9 +371,9 @@ def _refusal(request: dict, env: dict[str, str], cwd: str, server: dict, started
         return "another working folder"
     if _keyed(request.get("env") or {}) != _keyed(env):
         return "other settings"
-    if not eligible(request.get("argv") or [], request.get("env") or {}):
+    if not eligible(request.get("argv") or []):  # in this environment, keyed like the command's
         return "not a run a spare takes"
-    state = _read_json(socket_path(env, cwd).parent / KEPT_SERVER_STATE) or {}
+    state = _read_json(socket_path().parent / KEPT_SERVER_STATE) or {}
     if state.get("pid") != server.get("pid") or state.get("key") != server.get("key"):
         return "another kept server"
     if _installed_stamps() != installed:

@@ -37,6 +37,10 @@ def kept(tmp_path):
         process.kill()
 
 
+def _socket(env: dict) -> Path:
+    return Path(env["TAMAS_DATA"]) / "prefect" / warm.SOCKET
+
+
 def _spares(env: dict) -> list[psutil.Process]:
     """The spares of this test's data folder (no other test's, no other user's)."""
     found = []
@@ -53,7 +57,7 @@ def _spares(env: dict) -> list[psutil.Process]:
 
 def _ready_spare(env: dict, other_than: int | None = None, seconds: float = 60) -> psutil.Process:
     """The one spare of this data folder (not ``other_than``), once it has done its imports."""
-    ready = warm.socket_path(env, os.getcwd()).with_name(warm.READY)
+    ready = _socket(env).with_name(warm.READY)
     deadline = time.monotonic() + seconds
     while True:
         spares = [p for p in _spares(env) if p.pid != other_than]
@@ -70,7 +74,7 @@ def _tamas(*args, env: dict, cwd=None, timeout: float = 180) -> subprocess.Compl
 
 def _taken(env: dict, spare: psutil.Process, seconds: float = 30) -> None:
     """Wait until ``spare`` has taken a command's run (it stops listening then)."""
-    sock = warm.socket_path(env, os.getcwd())
+    sock = _socket(env)
     deadline = time.monotonic() + seconds
     while sock.exists() and spare.is_running():
         assert time.monotonic() < deadline, "the spare did not take the run"
@@ -190,20 +194,20 @@ def test_a_spare_ends_with_its_kept_server(tmp_path, kept):
     spare = _ready_spare(kept)
     end_kept_server(tmp_path / "data" / "prefect")
     assert _gone(spare)
-    assert not warm.socket_path(kept, os.getcwd()).exists()
+    assert not _socket(kept).exists()
 
 
-def test_the_command_s_side_imports_the_standard_library_only(tmp_path):
-    """It runs before the command has imported anything, so it must cost nothing: offering
-    a run (here to no spare) imports nothing outside the standard library."""
+def test_the_command_s_side_imports_nothing_heavy(tmp_path):
+    """It runs before the command has imported anything, so it must cost little: offering
+    a run (here to no spare) imports the standard library and the settings only."""
     probe = ("import os, sys; before = set(sys.modules); import flows.warm; "
              "assert flows.warm.run_in_spare(['ingest', 'x']) is None; "
-             "print(' '.join(sorted(m for m in set(sys.modules) - before "
-             "if m.split('.')[0] not in sys.stdlib_module_names)))")
+             "print(' '.join(sorted({m.split('.')[0] for m in set(sys.modules) - before "
+             "if m.split('.')[0] not in sys.stdlib_module_names})))")
     env = dict(os.environ, TAMAS_DATA=str(tmp_path), TAMAS_PREFECT_SERVER_KEEP="60")
     imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                               env=env).stdout.split()
-    assert imported == ["flows", "flows.warm"]
+    assert not {"prefect", "polars", "duckdb", "hazm", "fastapi", "transforms", "warehouse"} & set(imported), imported
 
 
 def test_the_kept_server_s_state_is_where_the_spare_looks():
@@ -212,12 +216,17 @@ def test_the_kept_server_s_state_is_where_the_spare_looks():
     assert warm.KEPT_SERVER_STATE == KeptPrefectServer.STATE
 
 
-def test_only_a_plain_ingest_with_a_kept_server_of_ours_is_offered():
-    keep = {"TAMAS_PREFECT_SERVER_KEEP": "300"}
-    assert warm.eligible(["ingest", "in"], keep)
-    assert not warm.eligible(["ingest", "in"], {})
-    assert not warm.eligible(["ingest", "in"], {"TAMAS_PREFECT_SERVER_KEEP": "0"})
-    assert not warm.eligible(["ingest", "in"], {"TAMAS_PREFECT_SERVER_KEEP": "soon"})
-    assert not warm.eligible(["ingest", "in"], dict(keep, PREFECT_API_URL="http://127.0.0.1:4200/api"))
-    assert not warm.eligible(["ingest", "--verbose", "in"], keep)
-    assert not warm.eligible(["sql", "SELECT 1"], keep)
+def test_only_a_plain_ingest_with_a_kept_server_of_ours_is_offered(monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("TAMAS_PREFECT_SERVER_KEEP", "300")
+    assert warm.eligible(["ingest", "in"])
+    assert not warm.eligible(["ingest", "--verbose", "in"])
+    assert not warm.eligible(["sql", "SELECT 1"])
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")  # the user's server
+    assert not warm.eligible(["ingest", "in"])
+    monkeypatch.delenv("PREFECT_API_URL")
+    for keep in ("0", "soon"):
+        monkeypatch.setenv("TAMAS_PREFECT_SERVER_KEEP", keep)
+        assert not warm.eligible(["ingest", "in"])
+    monkeypatch.delenv("TAMAS_PREFECT_SERVER_KEEP")
+    assert not warm.eligible(["ingest", "in"])
