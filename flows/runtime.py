@@ -332,7 +332,7 @@ class KeptPrefectServer(TemporaryPrefectServer):
         with open(self.home / self.STARTING, "a") as starting:
             _flock(starting, fcntl.LOCK_EX, self.LOCK_WAIT_SECONDS)
             key = self._key()
-            state = _read_json(self.home / self.STATE)
+            state = read_json(self.home / self.STATE)
             if state and state.get("key") == key and is_kept_server(state.get("pid"), state.get("url")):
                 self.url, self.reused = state["url"], True
                 os.environ["PREFECT_API_URL"] = os.environ[_OWN_SERVER_URL] = self.url
@@ -377,7 +377,7 @@ def end_kept_server(home: Path, timeout: float = 30) -> None:
     import signal
     import time
 
-    state = _read_json(home / KeptPrefectServer.STATE) or {}
+    state = read_json(home / KeptPrefectServer.STATE) or {}
     pid = state.get("pid")
     if not is_kept_server(pid, state.get("url")):
         return
@@ -403,7 +403,7 @@ def _flock(fh, operation: int, seconds: float) -> None:
             time.sleep(0.05)
 
 
-def _read_json(path: Path) -> dict | None:
+def read_json(path: Path) -> dict | None:
     import json
 
     try:

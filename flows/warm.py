@@ -208,16 +208,19 @@ def leave_spare(argv: list[str], env: dict[str, str], cwd: str) -> None:
 
     if not eligible(argv):
         return
+    from flows.runtime import read_json
+
     path = socket_path()
-    state = _read_json(path.parent / KEPT_SERVER_STATE)
+    state = read_json(path.parent / KEPT_SERVER_STATE)
     if not state or len(os.fsencode(path)) >= 108 or _spare_is_there(path.parent / LOCK):
         return
     try:
         with open(path.parent / LOG, "ab") as log:
-            # -P: not the working folder first on sys.path, which would let a folder there
-            # named like one of our packages hide it (the console script has its own folder).
+            # -P: not the working folder first on sys.path, where a prefect.py or flows/ of
+            # the user's would hide the real ones (the console script has its own folder).
+            # The socket's path is passed: the spare reads no setting before its imports.
             subprocess.Popen(
-                [sys.executable, "-P", "-c", "from flows.warm import serve; serve()", json.dumps(state)],
+                [sys.executable, "-P", "-c", "from flows.warm import serve; serve()", json.dumps(state), str(path)],
                 cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                 start_new_session=True, close_fds=True,
             )
@@ -236,9 +239,8 @@ def serve() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    server = json.loads(sys.argv[1])
+    server, path = json.loads(sys.argv[1]), Path(sys.argv[2])
     env, cwd = dict(os.environ), os.getcwd()
-    path = socket_path()
     lock = os.open(path.parent / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -373,7 +375,9 @@ def _refusal(request: dict, env: dict[str, str], cwd: str, server: dict, started
         return "other settings"
     if not eligible(request.get("argv") or []):  # in this environment, keyed like the command's
         return "not a run a spare takes"
-    state = _read_json(socket_path().parent / KEPT_SERVER_STATE) or {}
+    from flows.runtime import read_json
+
+    state = read_json(socket_path().parent / KEPT_SERVER_STATE) or {}
     if state.get("pid") != server.get("pid") or state.get("key") != server.get("key"):
         return "another kept server"
     if _installed_stamps() != installed:
@@ -499,10 +503,3 @@ def _spare_is_there(lock: Path) -> bool:
         return True
     finally:
         os.close(fd)
-
-
-def _read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
