@@ -11,6 +11,13 @@ what the command would import itself (``_refusal``): the same Python, installed
 packages, working folder, settings and process limits, and our modules unchanged on
 disk. Otherwise, or if no spare answers, the command runs itself, as without this module.
 
+A spare left when a run ends starts its imports a second later. A command that finds it
+still importing waits for it if what is left of the imports is short next to importing
+all itself (``WAIT_SHARE``); otherwise it runs itself, and the spare stays for the
+command after it. Such a command came back to back with the run before it: the spare
+that takes the next run then starts its successor as that run starts, not as it ends,
+so that one more command back to back finds it done with its imports, or nearly.
+
 The run in a spare is the same run: the same ``main``, in a process of its own that then
 ends. The command stays in the foreground and waits for its exit status; it passes on
 Ctrl-C and SIGTERM, and if the command is killed, the spare stops its run as on SIGTERM.
@@ -34,6 +41,7 @@ from pathlib import Path
 
 SOCKET = "warm-runner.sock"
 READY = "warm-runner.ready"  # the pid of the spare that has done its imports
+IMPORT_SECONDS = "warm-runner.import-seconds"  # how long the last spare's imports took
 LOCK = "warm-runner.lock"
 LOG = "warm-runner.log"
 KEPT_SERVER_STATE = "kept-server.json"  # flows/runtime.py KeptPrefectServer.STATE
@@ -46,8 +54,15 @@ _KEYED_NAMES = ("LANG", "TZ", "DO_NOT_TRACK", "HOME", "TMPDIR", "TERM", "NO_COLO
 _OUR_PACKAGES = ("flows", "transforms", "warehouse", "core")
 # A spare answers at once; one that does not is not waited for.
 ANSWER_SECONDS = 10
-# A spare starts its imports this long after the run that left it (see serve).
+# A spare left at the end of a run starts its imports this long after it (see serve); the
+# successor a spare starts as it takes a run that came back to back starts them at once.
 IMPORT_AFTER_SECONDS = 1.0
+# A command that comes while the spare imports, or this soon after it is done, came back
+# to back with the run before it, and the next one is likely to come so too.
+BACK_TO_BACK_SECONDS = 3.0
+# A command waits for a spare still importing when what is left of its imports is at most
+# this share of the whole: the command's own imports would take longer than the wait.
+WAIT_SHARE = 0.8
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _HEADER = struct.Struct("!I")
 _CREDENTIALS = struct.Struct("3i")  # Linux's struct ucred: pid, uid, gid
@@ -91,6 +106,18 @@ def run_in_spare(argv: list[str]) -> int | None:
             return None
     except OSError:
         return None
+    request = {"argv": argv, "env": env, "cwd": cwd, "process": process_settings()}
+    offered = _offer(path, request)
+    if isinstance(offered, float):  # a spare nearly done with its imports: wait for it, once
+        _wait_until_ready(path.with_name(READY), offered)
+        offered = _offer(path, request)
+    return offered if isinstance(offered, int) else None
+
+
+def _offer(path: Path, request: dict) -> int | float | None:
+    """The run's exit status if the spare at ``path`` took it; the seconds to wait for a
+    spare that is still importing but will be done sooner than this command would be
+    with its own imports; None otherwise."""
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.settimeout(ANSWER_SECONDS)
@@ -98,8 +125,11 @@ def run_in_spare(argv: list[str]) -> int | None:
         pid, uid, _ = _CREDENTIALS.unpack(conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _CREDENTIALS.size))
         if uid != os.getuid():
             raise OSError("a spare of another user")
-        _send(conn, {"argv": argv, "env": env, "cwd": cwd, "process": process_settings()}, fds=[0, 1, 2])
+        _send(conn, request, fds=[0, 1, 2])
         answer = _receive(conn)
+        if answer and answer.get("wait") is not None:
+            conn.close()
+            return float(answer["wait"])
         if not answer or not answer.get("take"):  # refused: made for another environment
             raise OSError(answer and answer.get("refused"))
         forwarded: list[int] = []
@@ -111,6 +141,23 @@ def run_in_spare(argv: list[str]) -> int | None:
         conn.close()
         return None
     return _wait_for(conn, pid, forwarded)
+
+
+def _wait_until_ready(ready: Path, seconds: float) -> None:
+    """Until a spare has written its ready mark (flows/warm.py READY) since now, or a
+    little past ``seconds``."""
+    try:
+        before = ready.stat().st_mtime_ns
+    except OSError:
+        before = None
+    deadline = time.monotonic() + seconds + 0.5
+    while time.monotonic() < deadline:
+        try:
+            if ready.stat().st_mtime_ns != before:
+                return
+        except OSError:
+            pass
+        time.sleep(0.02)
 
 
 def process_settings() -> dict:
@@ -200,10 +247,11 @@ def _receive(conn: socket.socket, fds: list[int] | None = None) -> dict | None:
 
 # ---------------------------------------------------------------- the spare's side
 
-def leave_spare(argv: list[str], env: dict[str, str], cwd: str) -> None:
-    """After a run, start a spare for the next one, if this run may leave one: a kept
-    server is running for it and no spare is there yet. ``env`` is the environment the
-    command started with, before the CLI's defaults (the spare's own)."""
+def leave_spare(argv: list[str], env: dict[str, str], cwd: str, import_after: float = IMPORT_AFTER_SECONDS) -> None:
+    """Start a spare for the next run, if this run may leave one: a kept server is running
+    for it and no spare is there yet. ``env`` is the environment the command started with,
+    before the CLI's defaults (the spare's own); the spare starts its imports
+    ``import_after`` seconds after its start."""
     import subprocess
 
     if not eligible(argv):
@@ -220,7 +268,8 @@ def leave_spare(argv: list[str], env: dict[str, str], cwd: str) -> None:
             # the user's would hide the real ones (the console script has its own folder).
             # The socket's path is passed: the spare reads no setting before its imports.
             subprocess.Popen(
-                [sys.executable, "-P", "-c", "from flows.warm import serve; serve()", json.dumps(state), str(path)],
+                [sys.executable, "-P", "-c", "from flows.warm import serve; serve()", json.dumps(state), str(path),
+                 str(import_after)],
                 cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                 start_new_session=True, close_fds=True,
             )
@@ -229,8 +278,8 @@ def leave_spare(argv: list[str], env: dict[str, str], cwd: str) -> None:
 
 
 def serve() -> None:
-    """A spare's process (``leave_spare`` starts it): listen, import, wait for one run, run
-    it, leave the next spare, end. It ends without a run once its kept server has ended."""
+    """A spare's process (``leave_spare`` starts it): listen, import, wait for one run, start
+    its successor, run it, end. It ends without a run once its kept server has ended."""
     import fcntl
 
     started = time.time_ns()
@@ -240,6 +289,7 @@ def serve() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     server, path = json.loads(sys.argv[1]), Path(sys.argv[2])
+    import_after = float(sys.argv[3]) if len(sys.argv) > 3 else IMPORT_AFTER_SECONDS
     env, cwd = dict(os.environ), os.getcwd()
     lock = os.open(path.parent / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -247,7 +297,7 @@ def serve() -> None:
     except BlockingIOError:
         os._exit(0)  # another spare is there
     # Listen first, then import in a thread: a command that comes before the imports are
-    # done finds this spare, which makes way (below) rather than importing beside the run.
+    # done is answered at once (below) rather than after them.
     path.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     mask = os.umask(0o077)
@@ -257,16 +307,14 @@ def serve() -> None:
         os.umask(mask)
     listener.listen(8)
     installed = _installed_stamps()
-    # A command that comes at once after the run that left this spare (make run twice, a
-    # script's loop) would run beside its imports, and both would be slower: for a moment
-    # the spare has only the standard library loaded, and makes way for such a command.
-    imports = None
-    listener.settimeout(IMPORT_AFTER_SECONDS)
+    imports: _Imports | None = None
+    back_to_back = False
+    listener.settimeout(max(import_after, 0.01))
     while True:
-        if imports is None and time.time_ns() - started >= IMPORT_AFTER_SECONDS * 1e9:
-            imports = _import_for_run(path.parent / READY)
+        if imports is None and time.time_ns() - started >= import_after * 1e9:
+            imports = _Imports(path.parent)
             listener.settimeout(1.0)
-        if imports is not None and not _server_alive(server):
+        if imports is not None and imports.done() and not _server_alive(server):
             path.unlink(missing_ok=True)
             os._exit(0)
         try:
@@ -280,13 +328,19 @@ def serve() -> None:
             request = _receive(conn, fds) if uid == os.getuid() else None
         except (OSError, ValueError):
             request = None
-        refusal = "no request"
+        refusal, wait = "no request", None
         if request:
-            # Still importing: end, and the command runs itself with the machine to itself.
-            # Waiting would put the imports before its run instead of beside it, and
-            # taking it would run it beside this thread's imports, both slower.
-            refusal = "still importing" if imports is None or imports.is_alive() else _refusal(
-                request, env, cwd, server, started, installed)
+            if imports is None or not imports.done():
+                # The command either waits for the imports, when they are nearly done, or
+                # runs itself; this spare stays for the next one either way.
+                refusal, back_to_back = "still importing", True
+                left = (imports.left() if imports is not None
+                        else import_after - (time.time_ns() - started) / 1e9 + _Imports.expected(path.parent))
+                if left <= WAIT_SHARE * _Imports.expected(path.parent):
+                    wait = left
+            else:
+                refusal = _refusal(request, env, cwd, server, started, installed)
+                back_to_back = back_to_back or time.monotonic() - (imports.finished or 0.0) < BACK_TO_BACK_SECONDS
             if refusal is None and len(fds) != 3:
                 refusal = "no streams"
         try:
@@ -295,35 +349,63 @@ def serve() -> None:
                 if (_receive(conn) or {}).get("go"):
                     break
             else:
-                _send(conn, {"refused": refusal})
+                _send(conn, {"refused": refusal} if wait is None else {"refused": refusal, "wait": wait})
         except (OSError, ValueError):
             pass  # the command gave up waiting, and runs itself
         for fd in fds:
             os.close(fd)
         conn.close()
-        if request and refusal:  # a spare made for another environment or older code: make way
+        if request and refusal and wait is None:
             print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} pid {os.getpid()} refused a run: {refusal}", file=sys.stderr)
             sys.stderr.flush()
+        if request and refusal and refusal != "still importing":  # made for another environment or older code
             path.unlink(missing_ok=True)
             os._exit(0)
-    # Taken: the next command must not queue here; the next spare can start.
+    # Taken: the next command must not queue here; the successor can start.
     path.unlink(missing_ok=True)
     listener.close()
     os.close(lock)
-    _run(conn, request, fds)
+    _run(conn, request, fds, successor_now=back_to_back)
 
 
-def _import_for_run(ready: Path):
-    """Start importing what ``tamas ingest`` imports (flows/cli.py), after the same
-    settings, in a thread (returned), so that a command can be answered meanwhile; then
-    write this process's pid to ``ready``."""
-    import threading
+class _Imports:
+    """What ``tamas ingest`` imports (flows/cli.py), after the same settings, imported in
+    a thread so that a command can be answered meanwhile; once done, this process's pid
+    goes to READY and the CPU time they took to IMPORT_SECONDS (what the next spare
+    expects)."""
 
-    from flows import runtime
+    def __init__(self, folder: Path) -> None:
+        import threading
 
-    runtime.configure(verbose=False)  # what Prefect reads at its import
+        from flows import runtime
 
-    def imports() -> None:
+        runtime.configure(verbose=False)  # what Prefect reads at its import
+        self.folder = folder
+        self.expected_seconds = self.expected(folder)
+        self.finished: float | None = None  # time.monotonic() when done
+        self.thread = threading.Thread(target=self._import, name="warm-runner-imports", daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def expected(folder: Path) -> float:
+        """The CPU seconds the last spare's imports took (a guess when none has recorded it)."""
+        try:
+            return max(0.1, float((folder / IMPORT_SECONDS).read_text()))
+        except (OSError, ValueError):
+            return 3.0
+
+    def done(self) -> bool:
+        return not self.thread.is_alive()
+
+    def left(self) -> float:
+        """Seconds of CPU the imports still need, by the last spare's."""
+        try:
+            used = time.clock_gettime(time.pthread_getcpuclockid(self.thread.ident))
+        except (OSError, AttributeError, TypeError):  # ended meanwhile, or no such clock here
+            used = 0.0
+        return max(0.05, self.expected_seconds - used)
+
+    def _import(self) -> None:
         try:
             import polars  # noqa: F401
             import prefect.settings  # noqa: F401
@@ -335,13 +417,16 @@ def _import_for_run(ready: Path):
             import traceback
 
             traceback.print_exc()
-        temporary = ready.with_name(f"{ready.name}.{os.getpid()}")
-        temporary.write_text(f"{os.getpid()}\n")
-        temporary.replace(ready)
+        self.finished = time.monotonic()
+        pid = os.getpid()
+        _replace(self.folder / IMPORT_SECONDS, f"{time.thread_time():.3f}\n", pid)
+        _replace(self.folder / READY, f"{pid}\n", pid)
 
-    thread = threading.Thread(target=imports, name="warm-runner-imports", daemon=True)
-    thread.start()
-    return thread
+
+def _replace(path: Path, text: str, pid: int) -> None:
+    temporary = path.with_name(f"{path.name}.{pid}")
+    temporary.write_text(text)
+    temporary.replace(path)
 
 
 def _installed_stamps() -> dict[str, int]:
@@ -403,9 +488,10 @@ def _our_modules_changed(since_ns: int) -> bool:
     return False
 
 
-def _run(conn: socket.socket, request: dict, fds: list[int]) -> None:
+def _run(conn: socket.socket, request: dict, fds: list[int], successor_now: bool) -> None:
     """Run the command's ``main`` here, on its streams, in its environment; answer with its
-    exit status; leave the next spare; end."""
+    exit status; end. The next spare starts as the run starts (``successor_now``) or as it
+    ends."""
     import atexit
     import threading
 
@@ -423,6 +509,11 @@ def _run(conn: socket.socket, request: dict, fds: list[int]) -> None:
     for name in set(os.environ) - set(request["env"]):
         del os.environ[name]
     sys.argv = [sys.argv[0], *request["argv"]]
+    if successor_now:
+        # Runs come back to back: a command that comes the moment this run ends then finds
+        # the successor done with its imports, or nearly (and waits for it). The imports
+        # take a core from this run (docs/operations.md), so only then.
+        leave_spare(request["argv"], request["env"], request["cwd"], import_after=0.0)
     conn.settimeout(None)
     answered = threading.Event()
     outcome: list[int] = []
@@ -462,8 +553,9 @@ def _run(conn: socket.socket, request: dict, fds: list[int]) -> None:
         for target in (0, 1, 2):
             os.dup2(null, target)
         status = outcome[0] if outcome else 1
-        # The next spare starts before the status goes: a command that comes back to back
-        # then finds it. Not earlier: its imports would take a core from this run.
+        # Unless a successor is there already, before the status goes: a command that
+        # comes back to back then finds it. Not earlier: its imports would take a core
+        # from this run.
         leave_spare(request["argv"], request["env"], request["cwd"])
         try:
             _send(conn, {"status": status})

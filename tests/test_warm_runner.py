@@ -73,10 +73,11 @@ def _tamas(*args, env: dict, cwd=None, timeout: float = 180) -> subprocess.Compl
 
 
 def _taken(env: dict, spare: psutil.Process, seconds: float = 30) -> None:
-    """Wait until ``spare`` has taken a command's run (it stops listening then)."""
+    """Wait until ``spare`` has taken a command's run: it stops listening then, and may
+    start its successor at once."""
     sock = _socket(env)
     deadline = time.monotonic() + seconds
-    while sock.exists() and spare.is_running():
+    while sock.exists() and spare.is_running() and not [p for p in _spares(env) if p.pid != spare.pid]:
         assert time.monotonic() < deadline, "the spare did not take the run"
         time.sleep(0.02)
 
@@ -137,6 +138,55 @@ def test_the_next_run_is_run_by_the_spare_the_last_run_left(tmp_path, kept):
     assert _gone(spare), "the usage error did not come from the spare"
     log = tmp_path / "data" / "prefect" / warm.LOG
     assert not log.exists() or log.read_text() == "", log.read_text()
+
+
+def test_back_to_back_runs_a_spare_still_importing_stays_and_its_run_starts_the_next_spare(tmp_path, kept):
+    """A command that comes while the spare left by the last run is still importing runs
+    itself, and the spare stays. Runs that come back to back like that are taken by a
+    spare that starts its successor as the run starts: here the successor is done with
+    its imports while the run still waits for the warehouse."""
+    from warehouse.store import writer_lock
+
+    warehouse = tmp_path / "w.duckdb"
+    first = _tamas("ingest", SEEDS, "--warehouse", warehouse, env=kept)
+    assert first.returncode == 0, first.stderr
+    # As if a spare's imports took a minute: a command never waits for them to end.
+    (_socket(kept).with_name(warm.IMPORT_SECONDS)).write_text("60\n")
+    [left] = _spares(kept)
+    second = _tamas("ingest", SEEDS, "--warehouse", warehouse, env=kept)
+    assert second.returncode == 0, second.stderr
+    assert "unchanged 2" in second.stdout
+    assert f"pid {left.pid} refused a run: still importing" in (tmp_path / "data" / "prefect" / warm.LOG).read_text()
+    assert _ready_spare(kept).pid == left.pid, "the spare did not stay"
+
+    with writer_lock(warehouse):  # the next run waits for it (--wait), in the spare
+        third = subprocess.Popen([str(TAMAS), "ingest", str(SEEDS), "--warehouse", str(warehouse), "--wait", "120"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=kept)
+        successor = _ready_spare(kept, other_than=left.pid)
+        assert left.is_running() and third.poll() is None, "the successor came only as the run ended"
+    out, err = third.communicate(timeout=120)
+    assert third.returncode == 0, err
+    assert "unchanged 2" in out
+    assert _gone(left)
+    assert successor.is_running()
+
+
+def test_a_command_is_told_to_wait_for_a_spare_nearly_done_with_its_imports(tmp_path, kept):
+    """Asked while importing, a spare answers with the seconds left, by the last spare's
+    imports, when they are a small share of the whole; otherwise it refuses."""
+    first = _tamas("ingest", SEEDS, "--warehouse", tmp_path / "w.duckdb", env=kept)
+    assert first.returncode == 0, first.stderr
+    [spare] = _spares(kept)
+    seconds = _socket(kept).with_name(warm.IMPORT_SECONDS)
+    seconds.write_text("0.5\n")  # read when its imports start
+    deadline = time.monotonic() + 30
+    while spare.cpu_times().user < 0.45:  # past what half a second of imports would take
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    request = {"argv": ["ingest", str(SEEDS)], "env": kept, "cwd": os.getcwd(), "process": warm.process_settings()}
+    waits = warm._offer(_socket(kept), request)
+    assert not _socket(kept).with_name(warm.READY).exists(), "the imports ended before the question"
+    assert isinstance(waits, float) and 0 < waits <= 0.4, waits
 
 
 def test_a_spare_made_for_other_settings_makes_way_and_the_command_runs_itself(tmp_path, kept):
