@@ -249,6 +249,7 @@ class TemporaryPrefectServer:
         import subprocess
 
         if self.process is not None and self.process.poll() is None:
+            _send_what_prefect_holds()
             self.process.terminate()
             try:
                 self.process.wait(timeout=5)
@@ -259,6 +260,23 @@ class TemporaryPrefectServer:
             os.environ.pop("PREFECT_API_URL", None)
             os.environ.pop(_OWN_SERVER_URL, None)
         self.process = None
+
+
+def _send_what_prefect_holds(seconds: float = 10) -> None:
+    """Send the logs and events Prefect still holds for the server, before it stops.
+    Prefect sends them as the process exits; with the server gone by then, its log worker
+    tried to connect again and again, and the command hung for a minute before it ended
+    with "Error logging to API" (--verbose: the other runs send Prefect no logs)."""
+    import sys
+
+    if "prefect.logging.handlers" in sys.modules:
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=seconds)
+    if "prefect.events.worker" in sys.modules:
+        from prefect.events.worker import EventsWorker
+
+        EventsWorker.drain_all(timeout=seconds)
 
 
 class KeptPrefectServer(TemporaryPrefectServer):

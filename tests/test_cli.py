@@ -173,6 +173,23 @@ def test_each_ingest_is_recorded_by_prefect_with_its_task_runs(tmp_path, seed_di
     ]
 
 
+def test_a_verbose_run_sends_its_logs_and_ends_with_its_temporary_server(tmp_path, seed_dir):
+    """--verbose sends Prefect's logs to the run's temporary server. They reach it before
+    it stops: the command used to end a minute late, trying to send the last of them to
+    a server already gone ("Error logging to API")."""
+    import sqlite3
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["TAMAS_DATA"] = str(tmp_path / "data")
+    run = _tamas("--verbose", "ingest", seed_dir, "--warehouse", tmp_path / "w.duckdb", env=env, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "loaded 2" in run.stdout
+    assert "Error logging to API" not in run.stderr + run.stdout
+    with sqlite3.connect(tmp_path / "data" / "prefect" / "prefect.db") as con:
+        messages = [m for (m,) in con.execute("SELECT message FROM log")]
+    assert any("Finished in state Completed" in m for m in messages)
+
+
 def test_prefect_migration_check_skipped_only_for_a_recorded_database(tmp_path):
     """The temporary server skips its schema check, and the block types' registration,
     only when this Prefect version recorded this very database revision (flows/runtime.py)."""
