@@ -3,20 +3,21 @@
 Prefect server does not pay those imports (seconds; docs/scaling.md).
 
 Only with a kept server (``TAMAS_PREFECT_SERVER_KEEP``, as ``make run`` and the
-benchmark's re-runs use): a run started in that mode leaves one spare behind when it
-ends, and the spare ends with that server. The ``tamas`` command (flows/entry.py) first
+benchmark's re-runs use): a run started in that mode leaves one spare behind (as it
+ends, or as it starts when runs come back to back), and the spare ends with that server. The ``tamas`` command (flows/entry.py) first
 offers its run to a spare: it sends its arguments, environment and working folder, and
 hands over its stdin, stdout and stderr. The spare takes the run only if its imports are
 what the command would import itself (``_refusal``): the same Python, installed
 packages, working folder, settings and process limits, and our modules unchanged on
 disk. Otherwise, or if no spare answers, the command runs itself, as without this module.
 
-A spare left when a run ends starts its imports a second later. A command that finds it
-still importing waits for it if what is left of the imports is short next to importing
-all itself (``WAIT_SHARE``); otherwise it runs itself, and the spare stays for the
-command after it. Such a command came back to back with the run before it: the spare
-that takes the next run then starts its successor as that run starts, not as it ends,
-so that one more command back to back finds it done with its imports, or nearly.
+A spare left when a run ends starts its imports a second later. A command made for it
+that finds it still importing waits for it if what is left of the imports is short next
+to importing all itself (``WAIT_SHARE``); otherwise it runs itself, and the spare stays
+for the command after it. A spare that takes a command started within
+``BACK_TO_BACK_SECONDS`` of the last run's end starts its successor as that run starts,
+not as it ends, so that one more command back to back finds it done with its imports,
+or nearly.
 
 The run in a spare is the same run: the same ``main``, in a process of its own that then
 ends. The command stays in the foreground and waits for its exit status; it passes on
@@ -42,6 +43,7 @@ from pathlib import Path
 SOCKET = "warm-runner.sock"
 READY = "warm-runner.ready"  # the pid of the spare that has done its imports
 IMPORT_SECONDS = "warm-runner.import-seconds"  # how long the last spare's imports took
+LAST_END = "warm-runner.last-end"  # touched as each run beside the kept server ends
 LOCK = "warm-runner.lock"
 LOG = "warm-runner.log"
 KEPT_SERVER_STATE = "kept-server.json"  # flows/runtime.py KeptPrefectServer.STATE
@@ -57,12 +59,13 @@ ANSWER_SECONDS = 10
 # A spare left at the end of a run starts its imports this long after it (see serve); the
 # successor a spare starts as it takes a run that came back to back starts them at once.
 IMPORT_AFTER_SECONDS = 1.0
-# A command that comes while the spare imports, or this soon after it is done, came back
-# to back with the run before it, and the next one is likely to come so too.
+# A command started this soon after the last run ended came back to back with it, and
+# the next one is likely to come so too.
 BACK_TO_BACK_SECONDS = 3.0
 # A command waits for a spare still importing when what is left of its imports is at most
 # this share of the whole: the command's own imports would take longer than the wait.
 WAIT_SHARE = 0.8
+MAX_WAIT_SECONDS = 5.0  # however long the last spare's imports took
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _HEADER = struct.Struct("!I")
 _CREDENTIALS = struct.Struct("3i")  # Linux's struct ucred: pid, uid, gid
@@ -106,18 +109,19 @@ def run_in_spare(argv: list[str]) -> int | None:
             return None
     except OSError:
         return None
-    request = {"argv": argv, "env": env, "cwd": cwd, "process": process_settings()}
+    request = {"argv": argv, "env": env, "cwd": cwd, "process": process_settings(), "started": time.time()}
     offered = _offer(path, request)
-    if isinstance(offered, float):  # a spare nearly done with its imports: wait for it, once
-        _wait_until_ready(path.with_name(READY), offered)
-        offered = _offer(path, request)
+    if isinstance(offered, tuple):  # a spare nearly done with its imports: wait for it, once
+        seconds, pid = offered
+        if _wait_until_ready(path.with_name(READY), pid, min(seconds, MAX_WAIT_SECONDS)):
+            offered = _offer(path, request)
     return offered if isinstance(offered, int) else None
 
 
-def _offer(path: Path, request: dict) -> int | float | None:
-    """The run's exit status if the spare at ``path`` took it; the seconds to wait for a
-    spare that is still importing but will be done sooner than this command would be
-    with its own imports; None otherwise."""
+def _offer(path: Path, request: dict) -> int | tuple[float, int] | None:
+    """The run's exit status if the spare at ``path`` took it; (seconds, pid) of a spare
+    still importing that will be done sooner than this command would be with its own
+    imports; None otherwise."""
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.settimeout(ANSWER_SECONDS)
@@ -129,7 +133,7 @@ def _offer(path: Path, request: dict) -> int | float | None:
         answer = _receive(conn)
         if answer and answer.get("wait") is not None:
             conn.close()
-            return float(answer["wait"])
+            return float(answer["wait"]), pid
         if not answer or not answer.get("take"):  # refused: made for another environment
             raise OSError(answer and answer.get("refused"))
         forwarded: list[int] = []
@@ -143,20 +147,24 @@ def _offer(path: Path, request: dict) -> int | float | None:
     return _wait_for(conn, pid, forwarded)
 
 
-def _wait_until_ready(ready: Path, seconds: float) -> None:
-    """Until a spare has written its ready mark (flows/warm.py READY) since now, or a
-    little past ``seconds``."""
-    try:
-        before = ready.stat().st_mtime_ns
-    except OSError:
-        before = None
+def _wait_until_ready(ready: Path, pid: int, seconds: float) -> bool:
+    """Whether spare ``pid`` wrote its pid to ``ready`` (done with its imports) within a
+    little more than ``seconds``; False as soon as it has ended."""
     deadline = time.monotonic() + seconds + 0.5
-    while time.monotonic() < deadline:
+    while True:
         try:
-            if ready.stat().st_mtime_ns != before:
-                return
+            if ready.read_text().strip() == str(pid):
+                return True
         except OSError:
             pass
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        if time.monotonic() >= deadline:
+            return False
         time.sleep(0.02)
 
 
@@ -247,11 +255,13 @@ def _receive(conn: socket.socket, fds: list[int] | None = None) -> dict | None:
 
 # ---------------------------------------------------------------- the spare's side
 
-def leave_spare(argv: list[str], env: dict[str, str], cwd: str, import_after: float = IMPORT_AFTER_SECONDS) -> None:
+def leave_spare(argv: list[str], env: dict[str, str], cwd: str, import_after: float = IMPORT_AFTER_SECONDS,
+                at_end: bool = True) -> None:
     """Start a spare for the next run, if this run may leave one: a kept server is running
     for it and no spare is there yet. ``env`` is the environment the command started with,
     before the CLI's defaults (the spare's own); the spare starts its imports
-    ``import_after`` seconds after its start."""
+    ``import_after`` seconds after its start. ``at_end``: called as a run ends (LAST_END
+    records when)."""
     import subprocess
 
     if not eligible(argv):
@@ -259,6 +269,11 @@ def leave_spare(argv: list[str], env: dict[str, str], cwd: str, import_after: fl
     from flows.runtime import read_json
 
     path = socket_path()
+    if at_end:
+        try:
+            _replace(path.with_name(LAST_END), "", os.getpid())
+        except OSError:
+            pass
     state = read_json(path.parent / KEPT_SERVER_STATE)
     if not state or len(os.fsencode(path)) >= 108 or _spare_is_there(path.parent / LOCK):
         return
@@ -278,8 +293,9 @@ def leave_spare(argv: list[str], env: dict[str, str], cwd: str, import_after: fl
 
 
 def serve() -> None:
-    """A spare's process (``leave_spare`` starts it): listen, import, wait for one run, start
-    its successor, run it, end. It ends without a run once its kept server has ended."""
+    """A spare's process (``leave_spare`` starts it): listen, import, wait for one run, run
+    it (its successor starts as the run starts or as it ends), end. It ends without a run
+    once its kept server has ended, or when a command's environment is not its own."""
     import fcntl
 
     started = time.time_ns()
@@ -308,13 +324,12 @@ def serve() -> None:
     listener.listen(8)
     installed = _installed_stamps()
     imports: _Imports | None = None
-    back_to_back = False
     listener.settimeout(max(import_after, 0.01))
     while True:
         if imports is None and time.time_ns() - started >= import_after * 1e9:
             imports = _Imports(path.parent)
             listener.settimeout(1.0)
-        if imports is not None and imports.done() and not _server_alive(server):
+        if imports is not None and not _server_alive(server):
             path.unlink(missing_ok=True)
             os._exit(0)
         try:
@@ -330,19 +345,18 @@ def serve() -> None:
             request = None
         refusal, wait = "no request", None
         if request:
-            if imports is None or not imports.done():
-                # The command either waits for the imports, when they are nearly done, or
-                # runs itself; this spare stays for the next one either way.
-                refusal, back_to_back = "still importing", True
-                left = (imports.left() if imports is not None
-                        else import_after - (time.time_ns() - started) / 1e9 + _Imports.expected(path.parent))
-                if left <= WAIT_SHARE * _Imports.expected(path.parent):
-                    wait = left
-            else:
-                refusal = _refusal(request, env, cwd, server, started, installed)
-                back_to_back = back_to_back or time.monotonic() - (imports.finished or 0.0) < BACK_TO_BACK_SECONDS
+            refusal = _refusal(request, env, cwd, server, started, installed)
             if refusal is None and len(fds) != 3:
                 refusal = "no streams"
+            if refusal is None and (imports is None or not imports.done()):
+                # Made for this command, not ready yet: the command either waits for the
+                # imports, when they are nearly done, or runs itself; the spare stays.
+                refusal = "still importing"
+                expected = _Imports.expected(path.parent) if imports is None else imports.expected_seconds
+                left = (imports.left() if imports is not None
+                        else import_after - (time.time_ns() - started) / 1e9 + expected)
+                if left <= WAIT_SHARE * expected:
+                    wait = left
         try:
             if refusal is None:
                 _send(conn, {"take": True})
@@ -365,6 +379,11 @@ def serve() -> None:
     path.unlink(missing_ok=True)
     listener.close()
     os.close(lock)
+    try:
+        last_end = (path.parent / LAST_END).stat().st_mtime
+    except OSError:
+        last_end = None
+    back_to_back = last_end is not None and float(request.get("started") or 0) - last_end < BACK_TO_BACK_SECONDS
     _run(conn, request, fds, successor_now=back_to_back)
 
 
@@ -377,12 +396,12 @@ class _Imports:
     def __init__(self, folder: Path) -> None:
         import threading
 
-        from flows import runtime
+        from flows import runtime  # and the settings: a command's checks need them (_refusal)
 
         runtime.configure(verbose=False)  # what Prefect reads at its import
         self.folder = folder
         self.expected_seconds = self.expected(folder)
-        self.finished: float | None = None  # time.monotonic() when done
+        self.ready = False
         self.thread = threading.Thread(target=self._import, name="warm-runner-imports", daemon=True)
         self.thread.start()
 
@@ -395,13 +414,15 @@ class _Imports:
             return 3.0
 
     def done(self) -> bool:
-        return not self.thread.is_alive()
+        return self.ready or not self.thread.is_alive()
 
     def left(self) -> float:
         """Seconds of CPU the imports still need, by the last spare's."""
-        try:
-            used = time.clock_gettime(time.pthread_getcpuclockid(self.thread.ident))
-        except (OSError, AttributeError, TypeError):  # ended meanwhile, or no such clock here
+        try:  # the thread's own CPU time (the kernel's, so no clock of a thread that ended)
+            with open(f"/proc/self/task/{self.thread.native_id}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
             used = 0.0
         return max(0.05, self.expected_seconds - used)
 
@@ -417,10 +438,10 @@ class _Imports:
             import traceback
 
             traceback.print_exc()
-        self.finished = time.monotonic()
-        pid = os.getpid()
-        _replace(self.folder / IMPORT_SECONDS, f"{time.thread_time():.3f}\n", pid)
-        _replace(self.folder / READY, f"{pid}\n", pid)
+        else:
+            _replace(self.folder / IMPORT_SECONDS, f"{time.thread_time():.3f}\n", os.getpid())
+        _replace(self.folder / READY, f"{os.getpid()}\n", os.getpid())
+        self.ready = True
 
 
 def _replace(path: Path, text: str, pid: int) -> None:
@@ -509,11 +530,6 @@ def _run(conn: socket.socket, request: dict, fds: list[int], successor_now: bool
     for name in set(os.environ) - set(request["env"]):
         del os.environ[name]
     sys.argv = [sys.argv[0], *request["argv"]]
-    if successor_now:
-        # Runs come back to back: a command that comes the moment this run ends then finds
-        # the successor done with its imports, or nearly (and waits for it). The imports
-        # take a core from this run (docs/operations.md), so only then.
-        leave_spare(request["argv"], request["env"], request["cwd"], import_after=0.0)
     conn.settimeout(None)
     answered = threading.Event()
     outcome: list[int] = []
@@ -568,6 +584,11 @@ def _run(conn: socket.socket, request: dict, fds: list[int], successor_now: bool
         signal.signal(signum, stop_before_the_cli)
     threading.Thread(target=stop_if_the_command_ends, name="warm-runner-command", daemon=True).start()
     try:
+        if successor_now:
+            # Runs come back to back: a command that comes the moment this run ends then
+            # finds the successor done with its imports, or nearly (and waits for it). The
+            # imports take a core from this run (docs/operations.md), so only then.
+            leave_spare(request["argv"], request["env"], request["cwd"], import_after=0.0, at_end=False)
         outcome.append(cli.main(request["argv"]))
     except SystemExit as exit_:  # argparse's usage errors and --help, a signal before the CLI's handlers
         outcome.append(exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1))
