@@ -370,10 +370,8 @@ class KeptPrefectServer(TemporaryPrefectServer):
             if self._log is not None:
                 self._log.close()  # the server has its own copy
                 self._log = None
-        path = self.home / self.STATE
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps({"pid": self.process.pid, "url": self.url, "key": self._state_key}), encoding="utf-8")
-        tmp.replace(path)
+        write_replacing(self.home / self.STATE,
+                        json.dumps({"pid": self.process.pid, "url": self.url, "key": self._state_key}))
 
     def wait_ready(self) -> str:
         url = super().wait_ready()
@@ -419,6 +417,14 @@ def _flock(fh, operation: int, seconds: float) -> None:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the kept Prefect server's lock {fh.name} was held for over {seconds:.0f} s")
             time.sleep(0.05)
+
+
+def write_replacing(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` by renaming a file of this process's over it: a reader
+    sees the old file or the new one, never part of it."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def read_json(path: Path) -> dict | None:

@@ -4,12 +4,13 @@ Prefect server does not pay those imports (seconds; docs/scaling.md).
 
 Only with a kept server (``TAMAS_PREFECT_SERVER_KEEP``, as ``make run`` and the
 benchmark's re-runs use): a run started in that mode leaves one spare behind (as it
-ends, or as it starts when runs come back to back), and the spare ends with that server. The ``tamas`` command (flows/entry.py) first
-offers its run to a spare: it sends its arguments, environment and working folder, and
-hands over its stdin, stdout and stderr. The spare takes the run only if its imports are
-what the command would import itself (``_refusal``): the same Python, installed
-packages, working folder, settings and process limits, and our modules unchanged on
-disk. Otherwise, or if no spare answers, the command runs itself, as without this module.
+ends, or as it starts when runs come back to back), and the spare ends with that server.
+The ``tamas`` command (flows/entry.py) first offers its run to a spare: it sends its
+arguments, environment and working folder, and hands over its stdin, stdout and stderr.
+The spare takes the run only if its imports are what the command would import itself
+(``_refusal``): the same Python, installed packages, working folder, settings and
+process limits, and our modules unchanged on disk. Otherwise, or if no spare answers,
+the command runs itself, as without this module.
 
 A spare left when a run ends starts its imports a second later. A command made for it
 that finds it still importing waits for it if what is left of the imports is short next
@@ -266,12 +267,12 @@ def leave_spare(argv: list[str], env: dict[str, str], cwd: str, import_after: fl
 
     if not eligible(argv):
         return
-    from flows.runtime import read_json
+    from flows.runtime import read_json, write_replacing
 
     path = socket_path()
     if at_end:
         try:
-            _replace(path.with_name(LAST_END), "", os.getpid())
+            write_replacing(path.with_name(LAST_END), "")
         except OSError:
             pass
     state = read_json(path.parent / KEPT_SERVER_STATE)
@@ -427,6 +428,8 @@ class _Imports:
         return max(0.05, self.expected_seconds - used)
 
     def _import(self) -> None:
+        from flows.runtime import write_replacing
+
         try:
             import polars  # noqa: F401
             import prefect.settings  # noqa: F401
@@ -439,15 +442,9 @@ class _Imports:
 
             traceback.print_exc()
         else:
-            _replace(self.folder / IMPORT_SECONDS, f"{time.thread_time():.3f}\n", os.getpid())
-        _replace(self.folder / READY, f"{os.getpid()}\n", os.getpid())
+            write_replacing(self.folder / IMPORT_SECONDS, f"{time.thread_time():.3f}\n")
+        write_replacing(self.folder / READY, f"{os.getpid()}\n")
         self.ready = True
-
-
-def _replace(path: Path, text: str, pid: int) -> None:
-    temporary = path.with_name(f"{path.name}.{pid}")
-    temporary.write_text(text)
-    temporary.replace(path)
 
 
 def _installed_stamps() -> dict[str, int]:
