@@ -168,6 +168,7 @@ class TemporaryPrefectServer:
     def __init__(self) -> None:
         self.process = None
         self.url: str | None = None
+        self._log = None
 
     def start(self, port: int | None = None) -> None:
         """Launch the server (on ``port``, else a free port the kernel picks); returns at
@@ -176,8 +177,6 @@ class TemporaryPrefectServer:
 
     def _launch(self, port: int | None = None) -> None:
         import socket
-        import subprocess
-        import sys
 
         if port is None:
             with socket.socket() as sock:
@@ -186,6 +185,18 @@ class TemporaryPrefectServer:
         self.url = f"http://127.0.0.1:{port}/api"
         env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1",
                    **self._server_env())
+        try:
+            self._popen(env, port)
+        finally:
+            if self._log is not None:
+                self._log.close()  # the server has its own copy
+                self._log = None
+        os.environ["PREFECT_API_URL"] = os.environ[_OWN_SERVER_URL] = self.url
+
+    def _popen(self, env: dict, port: int) -> None:
+        import subprocess
+        import sys
+
         self.process = subprocess.Popen(
             # -P and --app-dir: python -c and uvicorn would put the working folder first on
             # sys.path, where a prefect.py or flows/ of the user's would hide the real ones
@@ -198,7 +209,6 @@ class TemporaryPrefectServer:
             start_new_session=True,
             **self._output(),
         )
-        os.environ["PREFECT_API_URL"] = os.environ[_OWN_SERVER_URL] = self.url
 
     def _parent_pid(self) -> int:
         """The process whose end ends the server (flows/child.py die_with_parent)."""
@@ -207,11 +217,21 @@ class TemporaryPrefectServer:
     def _server_env(self) -> dict[str, str]:
         return {}
 
-    def _output(self) -> dict:
-        """Where the server's own messages go: this run's terminal."""
-        return {}
+    LOG = "prefect-temporary-server.log"
 
-    _messages_are = "its messages are above"
+    def _output(self) -> dict:
+        """Where the server's own messages go: a log file, not this run's terminal. A run
+        that stops its server while it still starts (a bad warehouse path found after
+        the launch) made it print a cancelled database connection's traceback under the
+        run's one-line error."""
+        import subprocess
+
+        self._log = open(log_dir() / self.LOG, "ab")
+        return {"stdin": subprocess.DEVNULL, "stdout": self._log, "stderr": self._log}
+
+    @property
+    def _messages_are(self) -> str:
+        return f"its messages are in {log_dir() / self.LOG}"
 
     def wait_ready(self) -> str:
         """Block until the server answers its health check and return its API URL; a
@@ -364,12 +384,7 @@ class KeptPrefectServer(TemporaryPrefectServer):
         """Launch, and record the server in the state file (again on a port retry)."""
         import json
 
-        try:
-            super()._launch(port)
-        finally:
-            if self._log is not None:
-                self._log.close()  # the server has its own copy
-                self._log = None
+        super()._launch(port)
         write_replacing(self.home / self.STATE,
                         json.dumps({"pid": self.process.pid, "url": self.url, "key": self._state_key}))
 
