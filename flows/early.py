@@ -1,6 +1,6 @@
 """What a run starts before it imports Prefect (flows/cli.py), so that it overlaps the
 Prefect server's start and Prefect's own imports: the input's listing, the warehouse's
-file state as published and, for a small run with files to read, the process that will
+file state as published and, for a run with files to read, the processes that will
 transform them.
 
 Imports no Prefect. Only a head start: the flow decides again under the lock, and takes
@@ -90,17 +90,18 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
     """Read the warehouse's state as published (``taken_state``), list the input
     (``discover_early``) and, when some listed file is new or changed
     by the warehouse's published record and the run will transform in its own processes
-    (``transforms_here``: no cluster) without a pool of its own (fewer files than
-    ``POOL_MIN_FILES``), get the transforms' shared resources ready (``batch._prepare``:
-    seconds of CPU). With more than one core, in a worker process started now, which
-    builds them while this process imports Prefect and which the flow then transforms
-    in (``take_pool``); with one, in this process."""
+    (``transforms_here``: no cluster), get the transforms' shared resources ready
+    (``batch._prepare``: seconds of CPU per process). With more than one core, in worker
+    processes started now, which build them while this process imports Prefect and the
+    server starts, and which the flow then transforms in (``take_pool``): one for a run
+    of fewer files than ``POOL_MIN_FILES``, else the run's whole pool; with one core, in
+    this process."""
     state = backends.for_warehouse(warehouse).head_start()  # first: its copy runs during the listing
     if state is not None:
         _STATES[warehouse] = state
     discover_early(paths, max_bytes, stop)
     listing = _LISTINGS.get((tuple(paths), max_bytes))
-    if state is None or listing is None or not transforms_here or listing.height >= POOL_MIN_FILES:
+    if state is None or listing is None or not transforms_here:
         return
     if stop is not None and stop.is_set():
         return
@@ -111,9 +112,13 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
     from flows.batch import _prepare
 
     cache = settings().table_cache
-    if (workers or os.cpu_count() or 1) > 1:
-        pool = _POOLS[(tuple(paths), max_bytes)] = WorkerPool(1, cache)  # recorded first: close ends it
-        pool.start(_prepare)
+    workers = workers or os.cpu_count() or 1
+    if workers > 1:
+        # the run's whole pool when it will have one, else the one worker of a small run
+        size = workers if to_read.height >= POOL_MIN_FILES else 1
+        pool = _POOLS[(tuple(paths), max_bytes)] = WorkerPool(size, cache)  # recorded first: close ends it
+        for _ in range(size):
+            pool.start(_prepare)
     else:
         tables.use_directory(cache)
         _prepare()

@@ -275,13 +275,27 @@ def split_records(files: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES) -> pl
 MAX_BATCH_BYTES = 3 * 1024 * 1024
 
 
-def batches_by_weight(frame: pl.DataFrame, size: int, max_bytes: int = MAX_BATCH_BYTES):
+def batches_by_weight(frame: pl.DataFrame, size: int, max_bytes: int = MAX_BATCH_BYTES,
+                      finish_together: int = 1, min_size: int = 1):
     """Consecutive slices of ``frame`` of about ``size`` in weight (lines; a file read
     whole weighs 1): a batch of parts holds as many records as a batch of files; and of
     at most ``max_bytes`` of input (a part's byte range, a file's size). A file rejected
-    without reading (``skip_reason``) weighs no bytes: it is never read."""
+    without reading (``skip_reason``) weighs no bytes: it is never read.
+
+    ``finish_together``: the number of workers that share the batches. The last batches
+    shrink (to a weight of a ``2 * finish_together``-th of what is left, at least
+    ``min_size``), so the workers end close together: with equal batches, one worker
+    could spend the last batch's whole time alone while the others wait."""
     n = frame.height
     weights = frame["weight"].to_list() if "weight" in frame.columns else [1] * n
+    left = sum(weights)
+
+    def target() -> int:
+        if finish_together <= 1:
+            return size
+        wanted = min(size, max(min_size, -(-left // (2 * finish_together))))
+        return left if left - wanted < min_size else wanted     # no last batch smaller than min_size
+
     if "part_start" in frame.columns:
         read_bytes = pl.coalesce(pl.col("part_end") - pl.col("part_start"), pl.col("size_bytes"), 0)
     elif "size_bytes" in frame.columns:
@@ -291,16 +305,18 @@ def batches_by_weight(frame: pl.DataFrame, size: int, max_bytes: int = MAX_BATCH
     if "skip_reason" in frame.columns:
         read_bytes = pl.when(pl.col("skip_reason").is_null()).then(read_bytes).otherwise(0)
     sizes = frame.with_columns(read_bytes.alias("_read_bytes"))["_read_bytes"].to_list()
-    start, total, nbytes = 0, 0, 0
+    start, total, nbytes, wanted = 0, 0, 0, target()
     for index, (weight, size_of) in enumerate(zip(weights, sizes)):
         if index > start and nbytes + size_of > max_bytes:
             yield frame.slice(start, index - start)
-            start, total, nbytes = index, 0, 0
+            left -= total
+            start, total, nbytes, wanted = index, 0, 0, target()
         total += weight
         nbytes += size_of
-        if total >= size:
+        if total >= wanted:
             yield frame.slice(start, index + 1 - start)
-            start, total, nbytes = index + 1, 0, 0
+            left -= total
+            start, total, nbytes, wanted = index + 1, 0, 0, target()
     if start < n:
         yield frame.slice(start)
 

@@ -41,6 +41,8 @@ from warehouse import checks, load, search, store
 # busy. Without an explicit size a run gets about four batches per worker, within bounds.
 MIN_BATCH_FILES = 64
 MAX_BATCH_FILES = 2048
+# The smallest of the last, shrinking batches of a pool's run, as a share of the batch size.
+TAIL_BATCH_SHARE = 8
 
 
 def batch_size(files: int, workers: int, requested: int | None = None) -> int:
@@ -265,12 +267,16 @@ def ingest_articles(
                 # no pool. Without a pool, each batch runs in this (main) thread, where its
                 # time budget can interrupt it (flows/batch.py).
                 local = scaling.runs_tasks_locally()
-                # A small run transforms in the worker its head start got ready, if any;
-                # a run with its own pool, or nothing left to read, ends that worker.
+                # A run transforms in the workers its head start got ready, if they are
+                # what it needs (one for a small run, the whole pool for a big one); else,
+                # or with nothing left to read, it ends them.
                 head_start = early.take_pool(paths, max_bytes) if local else None
                 pool = None
                 if workers > 1 and units >= early.POOL_MIN_FILES and local:
-                    pool = WorkerPool(workers, tuned.table_cache)
+                    if head_start is not None and head_start.workers == workers:
+                        pool, head_start = head_start, None
+                    else:
+                        pool = WorkerPool(workers, tuned.table_cache)
                 elif units:
                     pool, head_start = head_start, None
                 if head_start is not None:
@@ -278,7 +284,11 @@ def ingest_articles(
                 done = False
                 try:
                     pending: deque = deque()
-                    for batch in batches_by_weight(to_read, size):
+                    # A size the caller asked for is kept; otherwise the pool's workers
+                    # get shrinking batches at the end, so they finish together.
+                    together = workers if pool is not None and not batch_files else 1
+                    for batch in batches_by_weight(to_read, size, finish_together=together,
+                                                   min_size=max(MIN_BATCH_FILES, size // TAIL_BATCH_SHARE)):
                         if local and pool is None:
                             _load(transform_task(batch, None, max_bytes, seconds), state, progress)
                             continue

@@ -254,6 +254,58 @@ def test_the_head_start_readies_the_transforms_only_when_a_file_is_to_read(inges
     ingest(seed_dir, max_bytes=limit)  # takes the listing that head start left
 
 
+def test_a_big_runs_head_start_starts_its_whole_pool_and_the_flow_transforms_there(ingest, tmp_path, warehouse, query):
+    """With at least ``POOL_MIN_FILES`` files to read, the head start starts the run's
+    whole pool (one worker per core asked for), so the workers' start overlaps the
+    server's; the flow transforms in those workers and starts no other."""
+    import threading
+
+    import psutil
+
+    from flows import early
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    files = early.POOL_MIN_FILES + 10
+    for i in range(files):
+        (folder / f"{i:04}.txt").write_text(f"خبر شماره {i}\n\n{PERSIAN_CALL}", encoding="utf-8")
+    limit = 5 * 1024 * 1024
+
+    def workers() -> set[int]:  # the pool workers of this test's process
+        found = set()
+        for child in psutil.Process().children(recursive=True):
+            try:
+                if "spawn_main" in " ".join(child.cmdline()):
+                    found.add(child.pid)
+            except psutil.NoSuchProcess:
+                pass
+        return found
+
+    before = workers()
+    early.prepare_early([str(folder)], limit, str(warehouse), workers=2)
+    [pool] = early._POOLS.values()
+    assert pool.workers == 2
+    head_start = workers() - before
+    assert len(head_start) == 2
+    seen, done = set(), threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.update(workers() - before)
+            done.wait(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        summary = ingest(folder, max_bytes=limit, workers=2)
+    finally:
+        done.set()
+        watcher.join()
+    assert summary.counts["loaded"] == files and early._POOLS == {}
+    assert seen == head_start
+    assert query("SELECT count(DISTINCT article_id) FROM dim_article")[0][0] == files
+
+
 def test_schema_is_applied_again_only_when_its_sql_changed(ingest, seed_dir, warehouse, query):
     """A run records the hash of the schema SQL it left in place; the next run's staged
     copy skips applying it while the hash is the same and every table and view is there,

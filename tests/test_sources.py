@@ -98,6 +98,23 @@ def test_batches_are_cut_by_records_and_by_bytes(tmp_path):
         assert nbytes(b).sum() <= cap < nbytes(b).sum() + nbytes(after)[0]
 
 
+def test_the_last_batches_shrink_so_the_workers_finish_together():
+    names = pl.DataFrame({"source_path": [f"{i}.txt" for i in range(10_000)]})
+    sizes = [b.height for b in batches_by_weight(names, 1000, finish_together=2, min_size=125)]
+    assert sum(sizes) == 10_000
+    assert sizes[:7] == [1000] * 7        # while 2 workers x 2 batches of the size are left
+    tail = sizes[7:]
+    assert len(tail) > 4 and tail[:-1] == sorted(tail[:-1], reverse=True)
+    assert tail[0] < 1000 and min(tail) >= 125 and tail[-1] < 2 * 125    # no sliver at the very end
+    # each batch is at most a quarter of what is left when it is cut
+    left = 10_000
+    for size in sizes:
+        assert size <= max(125, -(-left // 4)) or size == left
+        left -= size
+    # one worker: the batches as asked
+    assert [b.height for b in batches_by_weight(names, 1000, min_size=125)] == [1000] * 10
+
+
 def test_a_file_rejected_without_reading_does_not_cut_a_batch(tmp_path):
     for i in range(3):
         (tmp_path / f"{i}.txt").write_text(SENTENCES[0] * 10, encoding="utf-8")  # ~1.7 KB each
