@@ -306,6 +306,48 @@ def test_a_big_runs_head_start_starts_its_whole_pool_and_the_flow_transforms_the
     assert query("SELECT count(DISTINCT article_id) FROM dim_article")[0][0] == files
 
 
+def test_the_facts_are_the_same_for_any_number_of_buckets(ingest, tmp_path, warehouse):
+    """The facts are consolidated bucket by bucket of participant sets (warehouse/load.py
+    rebuild_facts), as many buckets as the staged mentions need: the facts must not
+    depend on how many there are."""
+    import duckdb
+
+    from transforms.calls import consolidate_calls
+    from warehouse import load
+
+    # (caller, the caller's surname, callee)
+    pairs = [("سید عباس عراقچی وزیر امور خارجه", "عراقچی", "سرگئی لاوروف وزیر امور خارجه روسیه"),
+             ("مسعود پزشکیان رئیس جمهور", "پزشکیان", "رجب طیب اردوغان رئیس جمهور ترکیه"),
+             ("مسعود پزشکیان رئیس جمهور", "پزشکیان", "امانوئل مکرون رئیس جمهور فرانسه"),
+             ("سید عباس عراقچی وزیر امور خارجه", "عراقچی", "فیصل بن فرحان وزیر امور خارجه عربستان")]
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    for i in range(12):
+        a, surname, b = pairs[i % len(pairs)]
+        day = 10 + i // len(pairs)        # the same call reported by two outlets, then new calls
+        for outlet in ("ایرنا", "ایسنا"):
+            text = (f"به گزارش {outlet}، {a} در تماس تلفنی با {b} درباره روابط دوجانبه، برنامه هسته‌ای و غزه "
+                    f"گفت‌وگو کرد.\n{surname} در این گفت‌وگو گفت: "
+                    f"همکاری‌های دو کشور باید گسترش یابد (گزارش {i}).")
+            record = {"published_at": f"2024-11-{day:02d}T10:00:00+03:30", "outlet": outlet, "text": text}
+            (folder / f"{i:02}-{outlet}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    summary = ingest(folder)
+    assert summary.counts["loaded"] == 24
+    con = duckdb.connect(str(warehouse))
+    try:
+        facts = []
+        for buckets in (1, 3, 8):
+            con.execute("BEGIN TRANSACTION")
+            load.rebuild_facts(con, consolidate_calls, buckets=buckets)
+            facts.append({t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in load.FACT_TABLES})
+            con.execute("ROLLBACK")
+    finally:
+        con.close()
+    assert facts[0] == facts[1] == facts[2]
+    assert len(facts[0]["fact_call"]) >= 8 and len(facts[0]["call_mention"]) > len(facts[0]["fact_call"])
+    assert facts[0]["statement"] and facts[0]["call_topic"]
+
+
 def test_schema_is_applied_again_only_when_its_sql_changed(ingest, seed_dir, warehouse, query):
     """A run records the hash of the schema SQL it left in place; the next run's staged
     copy skips applying it while the hash is the same and every table and view is there,

@@ -154,19 +154,27 @@ _SUPERSEDED = "(SELECT supersedes_article_id FROM dim_article WHERE supersedes_a
 # Calls only merge among mentions with the same set of participants (transforms/calls.py),
 # so the facts are consolidated bucket by bucket of participant sets: memory is that of
 # one bucket, not of every staging row (reading them all took +1.26 GB at 300k articles).
-FACT_BUCKETS = 8
+# A bucket per this many call mentions: each bucket reads every staging table again.
+FACT_BUCKET_MENTIONS = 25_000
 
 
-def rebuild_facts(con: duckdb.DuckDBPyConnection, consolidate: Callable, buckets: int = FACT_BUCKETS) -> int:
+def fact_buckets(con: duckdb.DuckDBPyConnection) -> int:
+    mentions = con.execute("SELECT count(*) FROM stg_call_mention").fetchone()[0]
+    return max(1, -(-mentions // FACT_BUCKET_MENTIONS))
+
+
+def rebuild_facts(con: duckdb.DuckDBPyConnection, consolidate: Callable, buckets: int | None = None) -> int:
     """Replace the fact tables with the consolidation of all staging rows of current
     (not superseded) articles; returns #calls. ``consolidate(mentions, participants,
     topics, statements)`` is transforms.calls.consolidate_calls, handed in by the flow; it
-    returns the frames of FACT_TABLES as attributes.
+    returns the frames of FACT_TABLES as attributes. ``buckets``: how many; by default
+    one per FACT_BUCKET_MENTIONS staged mentions (the facts are the same for any number).
 
     Each bucket's rows are read in staging order, so every order-dependent step of the
     consolidation (which stays within one call) sees them as a single pass would. A
     statement is kept once per article span (its first staging row, as the single pass
     kept it) and goes with its call's bucket; statements of no call go with bucket 0."""
+    buckets = buckets or fact_buckets(con)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _fact_bucket AS
