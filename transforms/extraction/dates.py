@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import ahocorasick
 import jdatetime
 from hijridate import Gregorian, Hijri
 
@@ -243,14 +244,22 @@ def _occasion_dates(cal: str, mo: int, d: int, first: int, stop: int) -> tuple[d
 
 
 @per_object
-def _occasion_rows(occasions) -> tuple[list[tuple[dict, list[str]]], re.Pattern | None]:
-    """Each occasion row with its cues in matching form, built once per frame, and a
-    pattern that finds any of the cues as a substring (None when there are none)."""
+def _occasion_rows(occasions) -> tuple[list[tuple[dict, list[str]]], ahocorasick.Automaton | None]:
+    """Each occasion row with its cues in matching form, built once per frame, and an
+    automaton that finds any of the cues as a substring (None when there are none): one
+    pass over an article, where a regex alternation of every cue tried each at every
+    character."""
     from .text import norm
 
     rows = [(r, [c for c in map(norm, r.get("cues") or []) if len(c) >= 3]) for r in occasions.iter_rows(named=True)]
     cues = {c for _, row_cues in rows for c in row_cues}
-    return rows, (re.compile("|".join(map(re.escape, _longest_first(cues)))) if cues else None)
+    if not cues:
+        return rows, None
+    automaton = ahocorasick.Automaton()
+    for cue in cues:
+        automaton.add_word(cue, cue)
+    automaton.make_automaton()
+    return rows, automaton
 
 
 def find_occasions(s_all: str, occasions, countries: set) -> list[dict]:
@@ -267,7 +276,7 @@ def _occasions_named(s_all: str, occasions) -> list[dict]:
     rows, any_cue = _occasion_rows(occasions)
     found = []
     # Most articles hold none of the cues, not even as a substring: one scan settles that.
-    if any_cue is not None and any_cue.search(s_all):
+    if any_cue is not None and next(any_cue.iter(s_all), None) is not None:
         found = [r for r, cues in rows if any(_has(s_all, c) >= 0 for c in cues)]
     _last_scan[:] = [s_all, occasions, found]
     return found
