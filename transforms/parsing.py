@@ -116,8 +116,22 @@ _BYLINE_STUB = re.compile(r"^(?:به ?گزارش|به نقل از|منبع)\W*$"
 TITLE_MAX_CHARS = 200
 
 
-def _words(line: str) -> list[str]:
-    return [token for token in line.split() if _WORD_CHAR.search(token)]
+def _has_words(line: str) -> bool:
+    """Some token of the line (split at whitespace) has a word character: whitespace is
+    none, so a token has one where the line has one."""
+    return _WORD_CHAR.search(line) is not None
+
+
+def _has_two_words(line: str) -> bool:
+    """Two tokens of the line have a word character; it stops at the second (a first
+    line can be a whole paragraph)."""
+    found = 0
+    for token in line.split():
+        if _WORD_CHAR.search(token):
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 def _title_candidate(line: str) -> str:
@@ -148,7 +162,7 @@ def _lines_with_words(raw_lines: list[str]):
             yield i, ":"
             continue
         line = _title_candidate(raw)
-        if _words(line) and not _is_marker(line) and not _is_marker(stripped):
+        if _has_words(line) and not _is_marker(line) and not _is_marker(stripped):
             yield i, line
 
 
@@ -184,7 +198,7 @@ def title_from_text(text: str, look_ahead: int = 8) -> str | None:
         k += 1
     if first is None:
         return None
-    if len(_words(first[1])) < 2:
+    if not _has_two_words(first[1]):
         # the first of the next look_ahead lines with words that has two, unless a lone
         # colon comes between (the one word introduces what follows)
         j, looked, colon_between = k + 1, 0, False
@@ -193,7 +207,7 @@ def title_from_text(text: str, look_ahead: int = 8) -> str | None:
                 colon_between = True
             else:
                 looked += 1
-                if len(_words(line[1])) >= 2:
+                if _has_two_words(line[1]):
                     if not colon_between and not first[1].endswith(":"):
                         k, first = j, line
                     break
@@ -210,7 +224,7 @@ def title_from_text(text: str, look_ahead: int = 8) -> str | None:
 
 
 def has_words(title: str | None) -> bool:
-    return bool(title) and bool(_words(_title_candidate(title)))
+    return bool(title) and _has_words(_title_candidate(title))
 
 
 def parse_file(path: str, data: bytes, first_line: int | None = None) -> tuple[list[dict], str | None]:
