@@ -27,7 +27,10 @@ For each mix (both by default):
    seconds after the run: a run that comes back to back waits for them, a later one
    does not. Then the server is stopped.
 3. The baseline: hazm's ``Normalizer().normalize`` alone over the same texts, on one
-   core, in this process (Normalizer built before the clock starts).
+   core, in this process (Normalizer built before the clock starts): the texts at even
+   places just before the cold ingest, those at odd places just after it, so that the
+   machine's drift in speed over minutes (10-20 % here) falls on both sides of the
+   ratio alike. Each half's time per text is printed.
 4. With ``--profile``: a further cold ingest under ``py-spy record --subprocesses`` and
    a summary of where the samples fall (by stage and by function, self time).
 
@@ -321,13 +324,17 @@ def run_measured(cmd: list[str], env: dict) -> dict:
     return {"wall": wall, "rss_main": peak_main, "rss_tree": peak_tree, "procs": peak_procs, "stdout": out}
 
 
-def baseline(corpus: Path) -> tuple[float, int]:
+def baseline(corpus: Path, half: int | None = None) -> tuple[float, int]:
+    """Seconds hazm's Normalizer takes over the corpus's texts, and how many; ``half``
+    (0 or 1): only the texts at even (odd) places."""
     from hazm import Normalizer
 
     normalizer = Normalizer()
     normalizer.normalize("گرم کردن رئیسجمهور")
     total = count = 0
-    for text in corpus_texts(corpus):  # reading is outside the clock
+    for i, text in enumerate(corpus_texts(corpus)):  # reading is outside the clock
+        if half is not None and i % 2 != half:
+            continue
         t0 = time.perf_counter()
         normalizer.normalize(text)
         total += time.perf_counter() - t0
@@ -442,7 +449,12 @@ def bench_mix(mix: str, args, env: dict) -> dict:
         cmd += ["--workers", str(args.workers)]
 
     print(f"[{mix}] corpus: {corpus} — {len(files)} files, {mb:.1f} MB; machine: {os.cpu_count()} cores")
+    # The baseline's two halves just before and just after the cold ingest: this machine's
+    # speed drifts by 10-20 % within minutes, and a baseline taken minutes later moved the
+    # ratio by as much. Split around the run, a steady drift cancels out.
+    before = (0.0, 0) if args.no_baseline else baseline(corpus, half=0)
     cold = run_measured(cmd, env)
+    after = (0.0, 0) if args.no_baseline else baseline(corpus, half=1)
     reruns = [run_measured(cmd, env) for _ in range(args.reruns)]
     rerun = sorted(reruns, key=lambda r: r["wall"])[len(reruns) // 2]
     # The same re-runs as `make run` runs: a Prefect server kept from the first for the
@@ -451,7 +463,7 @@ def bench_mix(mix: str, args, env: dict) -> dict:
     kept = [run_measured(cmd, kept_env) for _ in range(args.reruns + 1)][1:]
     spaced = _spaced(cmd, kept_env, args.reruns, args.pause)
     _stop_kept_server(env)
-    base_s, base_n = (0.0, 0) if args.no_baseline else baseline(corpus)
+    base_s, base_n = before[0] + after[0], before[1] + after[1]
 
     print(_row(f"[{mix}] cold ingest", len(files), mb, cold))
     for line in cold["stdout"].strip().splitlines():
@@ -473,7 +485,11 @@ def bench_mix(mix: str, args, env: dict) -> dict:
     if base_n:
         print(f"{f'[{mix}] baseline hazm 1 core':<26} texts {base_n:>7}  {mb:7.1f} MB  time {base_s:8.1f} s  "
               f"{base_n / base_s:8.1f} articles/s  {mb / base_s:6.2f} MB/s")
+        if before[1] and after[1]:
+            print(f"    half before the cold ingest {1000 * before[0] / before[1]:.3f} ms/text, half after "
+                  f"{1000 * after[0] / after[1]:.3f} ms/text (the machine's drift: {100 * (after[0] / after[1]) / (before[0] / before[1]) - 100:+.0f} %)")
         result["baseline_s"] = base_s
+        result["baseline_halves_s"] = [before[0], after[0]]
         result["ratio"] = cold["wall"] / base_s
     if args.profile:
         profile(corpus, args.out, env)
