@@ -427,19 +427,6 @@ def test_a_warehouse_path_that_is_a_folder_is_exit_2_and_no_lock(tmp_path, seed_
     assert not (tmp_path / "w.duckdb.lock").exists() and list(target.iterdir()) == []
 
 
-def test_the_temporary_servers_messages_go_to_its_log_not_the_runs_terminal(tmp_path, seed_dir):
-    """A server that cannot start: the run says so in one line, which names the log that
-    holds the server's own traceback (a server stopped while starting printed its
-    database pool's traceback under a run's one-line error)."""
-    env = _env(TAMAS_DATA=tmp_path / "data",
-               PREFECT_API_DATABASE_CONNECTION_URL=f"sqlite+aiosqlite:///{tmp_path}/missing/folder/prefect.db")
-    run = _tamas("ingest", seed_dir, "--warehouse", tmp_path / "w" / "tamas.duckdb", env=env)
-    log = tmp_path / "data" / "logs" / "prefect-temporary-server.log"
-    assert run.returncode == 1 and run.stderr.count("\n") == 1, run.stderr
-    assert "the temporary Prefect server exited" in run.stderr and f"its messages are in {log}" in run.stderr
-    assert "Application startup failed" in log.read_text(encoding="utf-8")
-
-
 def test_a_failed_publish_removes_its_partial_copy(tmp_path, seed_dir):
     warehouse = tmp_path / "w" / "tamas.duckdb"
     assert _tamas("ingest", seed_dir, "--warehouse", warehouse).returncode == 0
