@@ -177,6 +177,8 @@ class TemporaryPrefectServer:
 
     def _launch(self, port: int | None = None) -> None:
         import socket
+        import subprocess
+        import sys
 
         if port is None:
             with socket.socket() as sock:
@@ -186,29 +188,23 @@ class TemporaryPrefectServer:
         env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1",
                    **self._server_env())
         try:
-            self._popen(env, port)
+            self.process = subprocess.Popen(
+                # -P and --app-dir: python -c and uvicorn would put the working folder first on
+                # sys.path, where a prefect.py or flows/ of the user's would hide the real ones
+                [sys.executable, "-P", "-c", _SERVER_BOOT, str(self._parent_pid()), "--factory",
+                 "flows.prefect_server:create_app", "--app-dir", str(Path(__file__).resolve().parents[1]),
+                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
+                env=env,
+                # Out of the terminal's process group: Ctrl-C stops the run, which then
+                # records its failure through this server before stopping it.
+                start_new_session=True,
+                **self._output(),
+            )
         finally:
             if self._log is not None:
                 self._log.close()  # the server has its own copy
                 self._log = None
         os.environ["PREFECT_API_URL"] = os.environ[_OWN_SERVER_URL] = self.url
-
-    def _popen(self, env: dict, port: int) -> None:
-        import subprocess
-        import sys
-
-        self.process = subprocess.Popen(
-            # -P and --app-dir: python -c and uvicorn would put the working folder first on
-            # sys.path, where a prefect.py or flows/ of the user's would hide the real ones
-            [sys.executable, "-P", "-c", _SERVER_BOOT, str(self._parent_pid()), "--factory", "flows.prefect_server:create_app",
-             "--app-dir", str(Path(__file__).resolve().parents[1]),
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
-            env=env,
-            # Out of the terminal's process group: Ctrl-C stops the run, which then
-            # records its failure through this server before stopping it.
-            start_new_session=True,
-            **self._output(),
-        )
 
     def _parent_pid(self) -> int:
         """The process whose end ends the server (flows/child.py die_with_parent)."""
