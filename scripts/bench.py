@@ -20,7 +20,8 @@ For each mix (both by default):
    included), polling the process tree with psutil every 0.1 s: a cold ingest into a
    fresh warehouse, then three re-runs with no changes (the median is reported). Peak
    RSS is reported for the ingest process and for its whole tree (pool workers and
-   Prefect's server included), summed per sample. Then, as ``make run`` runs, re-runs
+   Prefect's server included), summed per sample, and the cold ingest's CPU seconds by
+   process (the ingest, its pool workers, the server). Then, as ``make run`` runs, re-runs
    with a kept Prefect server (``TAMAS_PREFECT_SERVER_KEEP``): the first starts it, then
    three back to back and three ``--pause`` seconds apart (medians of each). A run next
    to a kept server leaves a warm runner (flows/warm.py) whose imports take a few
@@ -293,7 +294,27 @@ def corpus_texts(corpus: Path):
 # ---------------------------------------------------------------- measuring
 
 
+def _kind(proc, root_pid: int) -> str:
+    """What a process of the ingest's tree is: the ingest itself, a pool worker, the
+    Prefect server, or other."""
+    import psutil
+
+    if proc.pid == root_pid:
+        return "ingest"
+    try:
+        cmdline = " ".join(proc.cmdline())
+    except psutil.Error:
+        return "other"
+    if "spawn_main" in cmdline:
+        return "workers"
+    if "prefect_server" in cmdline:
+        return "server"
+    return "other"
+
+
 def run_measured(cmd: list[str], env: dict) -> dict:
+    """Wall time, peak RSS (ingest process, whole tree) and CPU seconds by kind of
+    process (as last sampled: a process's CPU after its last 0.1 s sample is missed)."""
     import psutil
 
     t0 = time.perf_counter()
@@ -301,6 +322,7 @@ def run_measured(cmd: list[str], env: dict) -> dict:
     root = psutil.Process(proc.pid)
     peak_main = peak_tree = 0
     peak_procs = 1
+    cpu: dict[int, tuple[str, float]] = {}  # pid -> (kind, CPU seconds last seen)
     while proc.poll() is None:
         try:
             main = root.memory_info().rss
@@ -308,9 +330,13 @@ def run_measured(cmd: list[str], env: dict) -> dict:
         except psutil.Error:
             break
         tree = main
-        for child in children:
+        for p in [root, *children]:
             try:
-                tree += child.memory_info().rss
+                if p is not root:
+                    tree += p.memory_info().rss
+                times = p.cpu_times()
+                kind = cpu[p.pid][0] if p.pid in cpu else _kind(p, root.pid)
+                cpu[p.pid] = (kind, times.user + times.system)
             except psutil.Error:
                 pass
         peak_main, peak_tree = max(peak_main, main), max(peak_tree, tree)
@@ -321,7 +347,17 @@ def run_measured(cmd: list[str], env: dict) -> dict:
     if proc.returncode != 0:
         print(out, err, sep="\n", file=sys.stderr)
         raise SystemExit(f"{' '.join(cmd)} exited with {proc.returncode}")
-    return {"wall": wall, "rss_main": peak_main, "rss_tree": peak_tree, "procs": peak_procs, "stdout": out}
+    by_kind: dict[str, float] = {}
+    for kind, seconds in cpu.values():
+        by_kind[kind] = by_kind.get(kind, 0.0) + seconds
+    return {"wall": wall, "rss_main": peak_main, "rss_tree": peak_tree, "procs": peak_procs, "stdout": out,
+            "cpu": by_kind}
+
+
+def _cpu_line(r: dict) -> str:
+    cpu = r.get("cpu") or {}
+    parts = ", ".join(f"{kind} {cpu[kind]:.1f}" for kind in ("workers", "ingest", "server", "other") if kind in cpu)
+    return f"    CPU seconds by process: {parts} (sum {sum(cpu.values()):.1f}, {sum(cpu.values()) / r['wall']:.2f} cores)"
 
 
 def baseline(corpus: Path, half: int | None = None) -> tuple[float, int]:
@@ -466,6 +502,7 @@ def bench_mix(mix: str, args, env: dict) -> dict:
     base_s, base_n = before[0] + after[0], before[1] + after[1]
 
     print(_row(f"[{mix}] cold ingest", len(files), mb, cold))
+    print(_cpu_line(cold))
     for line in cold["stdout"].strip().splitlines():
         print(f"    {line}")
     print(_row(f"[{mix}] re-run, no changes", len(files), mb, rerun)
@@ -479,7 +516,7 @@ def bench_mix(mix: str, args, env: dict) -> dict:
         "mix": mix, "n": args.n, "files": len(files), "mb": mb, "cold_s": cold["wall"],
         "rerun_s": rerun["wall"], "rerun_kept_server_s": _median([r["wall"] for r in kept]),
         "rerun_kept_server_spaced_s": _median(spaced), "rss_tree": max(r["rss_tree"] for r in [cold, *reruns]),
-        "rss_main": max(r["rss_main"] for r in [cold, *reruns]),
+        "rss_main": max(r["rss_main"] for r in [cold, *reruns]), "cold_cpu_s": cold["cpu"],
         "code": code_version(), "measured": time.strftime("%Y-%m-%d %H:%M"),
     }
     if base_n:

@@ -327,6 +327,29 @@ def test_bench_corpus_is_distinct_and_realistic(tmp_path):
     assert bench.build_corpus(400, tmp_path) == corpus  # reused, not rebuilt
 
 
+def test_bench_measures_cpu_by_kind_of_process(tmp_path):
+    """The benchmark's CPU seconds by process: a spawned pool worker's busy second counts
+    for the workers, not for the command that started it."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import bench
+    finally:
+        sys.path.pop(0)
+    busy = ("import multiprocessing as mp, time\n"
+            "def spin(seconds):\n"
+            "    end = time.process_time() + seconds\n"
+            "    while time.process_time() < end: pass\n"
+            "if __name__ == '__main__':\n"
+            "    with mp.get_context('spawn').Pool(1) as pool: pool.apply(spin, (1.5,))\n")
+    script = tmp_path / "busy.py"  # a file: a spawned process imports its parent's main module
+    script.write_text(busy, encoding="utf-8")
+    result = bench.run_measured([sys.executable, str(script)], dict(os.environ))
+    cpu = result["cpu"]
+    assert cpu["workers"] > 1.0, cpu
+    assert cpu["ingest"] < 1.0, cpu
+    assert "cores" in bench._cpu_line(result)
+
+
 def test_bench_says_when_it_compares_runs_of_different_code(tmp_path, capsys):
     """The 100k → 300k line compares sizes only when both runs are of the same code; a
     stored run of an older commit is named as such."""
