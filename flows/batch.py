@@ -105,10 +105,20 @@ def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES,
     return merge(parts)
 
 
-@functools.lru_cache(maxsize=1)
 def _prepare() -> None:
     """Build what every file's cleaning and extraction share (reference, gazetteer,
-    lexicon, normaliser: seconds, once per process) before any file's budget starts."""
+    lexicon, normaliser: seconds) before any file's budget starts: once per process, and
+    again for a reference loaded anew (the gazetteer and the occasions are built per
+    reference object, and were otherwise built inside the first file's budget)."""
+    from transforms.reference import load_reference
+
+    _prepare_for_reference(id(load_reference()))
+
+
+@functools.lru_cache(maxsize=1)
+def _prepare_for_reference(reference_id: int) -> None:
+    # keyed by the id of the cached reference: the extraction's caches hold that object,
+    # so its id is not reused while they keep what was built for it
     from transforms.cleaning import clean_text
     from transforms.extraction import extract_calls
     from transforms.reference import load_reference

@@ -225,13 +225,13 @@ def test_the_head_start_readies_the_transforms_only_when_a_file_is_to_read(inges
     worker the flow then transforms in, so this process never builds them; with one it
     builds them here."""
     from flows import early
-    from flows.batch import _prepare
+    from flows.batch import _prepare_for_reference as prepared
 
     limit = 5 * 1024 * 1024
     ingest(seed_dir, max_bytes=limit)
-    _prepare.cache_clear()
+    prepared.cache_clear()
     early.prepare_early([str(seed_dir)], limit, str(warehouse), workers=2)
-    assert early._POOLS == {} and _prepare.cache_info().currsize == 0
+    assert early._POOLS == {} and prepared.cache_info().currsize == 0
     assert ingest(seed_dir, max_bytes=limit).counts["unchanged"] == 2
 
     (seed_dir / "late.txt").write_text(PERSIAN_CALL, encoding="utf-8")
@@ -239,14 +239,14 @@ def test_the_head_start_readies_the_transforms_only_when_a_file_is_to_read(inges
     assert len(early._POOLS) == 1
     summary = ingest(seed_dir, max_bytes=limit)
     assert summary.counts["loaded"] == 1 and summary.counts["calls_found"] == 1
-    assert early._POOLS == {} and _prepare.cache_info().currsize == 0  # the flow took it and transformed there
+    assert early._POOLS == {} and prepared.cache_info().currsize == 0  # the flow took it and transformed there
 
     (seed_dir / "later.txt").write_text(PERSIAN_CALL + " دوباره.", encoding="utf-8")
     early.prepare_early([str(seed_dir)], limit, str(warehouse), workers=1)
-    assert early._POOLS == {} and _prepare.cache_info().currsize == 1
+    assert early._POOLS == {} and prepared.cache_info().currsize == 1
     assert ingest(seed_dir, max_bytes=limit).counts["loaded"] == 1
 
-    _prepare.cache_clear()
+    prepared.cache_clear()
     early.prepare_early([str(seed_dir)], limit, str(warehouse.with_name("new.duckdb")), workers=2)
     assert len(early._POOLS) == 1
     early.close()

@@ -113,6 +113,24 @@ def test_a_file_over_its_time_budget_is_rejected_and_the_others_load(ingest, tmp
         ("rejected", "transform_timeout:over 0.25 s")]
 
 
+def test_a_reference_loaded_anew_is_built_before_the_files_budget(ingest, tmp_path, monkeypatch):
+    """The gazetteer and occasions are built per reference object: one loaded anew in the
+    same process (load_reference's cache cleared) is built before the first file's budget
+    starts, not inside it. A 0.25 s budget is far less than that build and far more than
+    one short report."""
+    from transforms.reference import load_reference
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "call.txt").write_text(f"خبر {folder.name}\n\n" + CALL, encoding="utf-8")
+    assert ingest(first).counts["loaded"] == 1  # this process's resources are built
+    load_reference.cache_clear()
+    monkeypatch.setenv("TAMAS_FILE_SECONDS", "0.25")
+    summary = ingest(second)
+    assert summary.counts["loaded"] == 1 and summary.counts["rejected"] == 0, summary.counts
+
+
 def test_an_article_too_long_to_read_whole_says_so(ingest, tmp_path, query):
     """A text over the extraction cap loads whole, is read for calls up to a line end
     before the cap, and says so: dim_article.extracted_chars, its file's note and the run
