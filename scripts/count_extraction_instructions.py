@@ -5,9 +5,11 @@
                      [--code DIR [--code DIR ...]]
 
 On a 2-core machine whose speed drifts, CPU seconds spread too much to show a change of a
-few per cent (docs/scaling.md, seventeenth session). Instructions do not: under
-``valgrind --tool=callgrind``, with a fixed hash seed, the same code's count repeats to
-about 0.05 %.
+few per cent (docs/scaling.md, seventeenth session). Instructions spread less: under
+``valgrind --tool=callgrind``, with a fixed hash seed, the same code's count repeats
+within one invocation to about 0.05 %. Across invocations the level has moved by 2.4 %,
+and differences between versions by 0.4 %. So compare versions in one invocation, and
+trust a difference of 0.5 % or more.
 
 Cleans the first ``--n`` articles found under ARTICLES as the flow does (read, parse,
 clean). Then, for each ``--code`` checkout (default: this one), it runs ``extract_calls``
