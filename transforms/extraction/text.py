@@ -298,15 +298,8 @@ class Tokens:
         self._first = buckets(self.starts)
 
     def index_at(self, pos: int) -> int:
-        """Index of the first token starting at or after pos (``bisect_left_in``, inlined:
-        the most called lookup of a report's analysis)."""
-        b = pos >> _BUCKET_BITS
-        if b < 0:
-            return 0
-        first = self._first
-        if b + 1 >= len(first):
-            return len(self.starts)
-        return bisect.bisect_left(self.starts, pos, first[b], first[b + 1])
+        """Index of the first token starting at or after pos."""
+        return bisect_left_in(self.starts, self._first, pos)
 
 
 def tokenize(s: str, spans: list[tuple[int, int]] | None = None) -> Tokens:

@@ -108,25 +108,16 @@ def _starts() -> dict[str, int]:
     return out
 
 
-# verb_at runs for most tokens of a call report's clauses, most of them no verb: the
-# tables are bound here once rather than fetched from their caches at every call
-_TABLES: tuple[dict[str, int], dict[str, VerbForm]] | None = None
-
-
 def verb_at(tokens: list[str], i: int) -> tuple[int, VerbForm] | None:
     """The longest verb form starting at tokens[i]: (number of tokens, analysis)."""
-    global _TABLES
-    if _TABLES is None:
-        _TABLES = (_starts(), verb_forms())
-    starts, forms = _TABLES
-    token = tokens[i]
-    longest = starts.get(token)
+    longest = _starts().get(tokens[i])
     if longest is None:
         return None
-    if token == "گفت" and i + 1 < len(tokens) and (tokens[i + 1] == "و" or tokens[i + 1].startswith(("وگو", "گو"))):
+    forms = verb_forms()
+    if tokens[i] == "گفت" and i + 1 < len(tokens) and (tokens[i + 1] == "و" or tokens[i + 1].startswith(("وگو", "گو"))):
         return None       # گفت‌وگو (گفت‌وگویی، گفت‌وگوها), the noun
     for n in range(min(longest, len(tokens) - i), 0, -1):
-        hit = forms.get(" ".join(tokens[i:i + n]) if n > 1 else token)
+        hit = forms.get(" ".join(tokens[i:i + n]))
         if hit is not None:
             return n, hit
     return None
