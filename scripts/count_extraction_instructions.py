@@ -6,10 +6,8 @@
 
 On a 2-core machine whose speed drifts, CPU seconds spread too much to show a change of a
 few per cent (docs/scaling.md, seventeenth session). Instructions spread less: under
-``valgrind --tool=callgrind``, with a fixed hash seed, the same code's count repeats
-within one invocation to about 0.05 %. Across invocations the level has moved by 2.4 %,
-and differences between versions by 0.4 %. So compare versions in one invocation, and
-trust a difference of 0.5 % or more.
+``valgrind --tool=callgrind``, with a fixed hash seed, the same code's count repeats to
+about 0.01 %, within one invocation and across them (eighteenth session).
 
 Cleans the first ``--n`` articles found under ARTICLES as the flow does (read, parse,
 clean). Then, for each ``--code`` checkout (default: this one), it runs ``extract_calls``
@@ -67,10 +65,12 @@ def instructions(code: Path, data: Path, n: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         # a fixed hash seed: set and dict orders, and so the work, the same in every run
         env = dict(os.environ, PYTHONPATH=str(code), POLARS_MAX_THREADS="1", PYTHONHASHSEED="0")
+        # run in the checkout: ``python -c`` puts its working directory before PYTHONPATH,
+        # so run elsewhere it measured the code of wherever it was started
         result = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/callgrind.out",
              sys.executable, "-c", _CHILD, str(data), str(n)],
-            env=env, capture_output=True, text=True,
+            env=env, cwd=code, capture_output=True, text=True,
         )
     found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
     if result.returncode or not found:
