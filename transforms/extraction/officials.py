@@ -328,12 +328,16 @@ class Mention:
 
 
 def _raw_hits(g: Gazetteer, s: str):
-    # a hit that starts or ends inside a word is none
-    last = len(s) - 1
-    chars = TOKEN_CHARS
-    return [(start, end + 1, lst) for end, (key, lst) in g.automaton.iter(s)
-            if not ((start := end - len(key) + 1) > 0 and s[start - 1] in chars)
-            and not (end < last and s[end + 1] in chars)]
+    hits = []
+    n = len(s)
+    for end, (key, lst) in g.automaton.iter(s):
+        start = end - len(key) + 1
+        if start > 0 and s[start - 1] in TOKEN_CHARS:
+            continue
+        if end + 1 < n and s[end + 1] in TOKEN_CHARS:
+            continue
+        hits.append((start, end + 1, lst))
+    return hits
 
 
 def _select(hits, kinds):
