@@ -13,7 +13,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 LOCK_TOOLS := data/lock-tools
 PIP_TOOLS := pip-tools==7.7.0
 
-.PHONY: setup run test system-deps lock eval textstats bench clean
+.PHONY: setup compiled run test system-deps lock eval textstats bench clean
 
 # The venv is requirements.lock (every package pinned and hash-checked) plus this project,
 # editable; redone only when pyproject.toml or the lock changes. The locked setuptools and
@@ -33,22 +33,28 @@ $(STAMP): pyproject.toml $(LOCK)
 
 setup: $(STAMP)
 
+# The transforms modules compiled by Cython for the pool workers, into data/compiled
+# (core/compiled.py): only modules changed since their last build are compiled; a module
+# that cannot be compiled runs as Python, slower, with the same results.
+compiled: setup
+	$(BIN)/python scripts/compile_transforms.py
+
 # Most of a small run would be the start of Prefect's server (its imports): the server
 # `make run` starts stays up for the next runs until none has used it for KEEP_SERVER
 # seconds (0: a server of its own for each run, ended with it, as `tamas ingest` does).
 KEEP_SERVER ?= $(or $(TAMAS_PREFECT_SERVER_KEEP),300)
 
-run: setup
+run: setup compiled
 	TAMAS_PREFECT_SERVER_KEEP=$(KEEP_SERVER) $(BIN)/tamas ingest seeds/articles --warehouse $(WAREHOUSE)
 
 # The whole suite, nothing skipped: first the Debian packages the tests drive (chromium,
 # fonts, PostgreSQL), installed when missing if we may, else a stop with the command.
-test: system-deps setup
+test: system-deps setup compiled
 	$(BIN)/python -m pytest -q
 
 # Extraction score on the annotated dev set, per outlet and overall (needs ../shared; not
 # part of `make test`).
-eval: setup
+eval: setup compiled
 	rm -f data/dev.duckdb data/seeds-eval.duckdb
 	$(BIN)/tamas ingest $(SHARED)/eval/dev --warehouse data/dev.duckdb
 	$(BIN)/python $(SHARED)/eval/score.py --warehouse data/dev.duckdb --gold $(SHARED)/eval/dev.gold.jsonl --by-source
@@ -63,7 +69,7 @@ eval: setup
 # and `make run` timings. PROFILE=1 adds a py-spy profile. See docs/scaling.md.
 N ?= 2000
 MIX ?= stream,calls
-bench: setup
+bench: setup compiled
 	$(BIN)/python scripts/bench.py --n $(N) --mix "$(MIX)" $(if $(PROFILE),--profile)
 
 # Glued-token report of the cleaning stage (issue 3).

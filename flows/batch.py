@@ -136,19 +136,20 @@ def transform_in(pool: WorkerPool, batch: pl.DataFrame, max_bytes: int = DEFAULT
     try:
         return pool.run(transform_batch, batch, max_bytes, seconds)
     except WorkerDied:
-        return _bisect(batch, max_bytes, seconds)
+        return _bisect(batch, max_bytes, seconds, pool.compiled_dir)
 
 
-def _bisect(batch: pl.DataFrame, max_bytes: int, seconds: float) -> TransformedBatch:
+def _bisect(batch: pl.DataFrame, max_bytes: int, seconds: float, compiled_dir: str | None) -> TransformedBatch:
     # A hard limit besides the batch's own SIGALRM budget: a worker stuck in C code.
     limit = 2 * seconds * batch.height + 60
     try:
-        return run_alone(transform_batch, batch, max_bytes, seconds, timeout=limit)
+        return run_alone(transform_batch, batch, max_bytes, seconds, timeout=limit, compiled_dir=compiled_dir)
     except WorkerDied as died:
         if batch.height == 1:
             return rejected_batch(batch, f"worker_died:{died}")
     half = batch.height // 2
-    return merge([_bisect(batch.slice(0, half), max_bytes, seconds), _bisect(batch.slice(half), max_bytes, seconds)])
+    return merge([_bisect(batch.slice(0, half), max_bytes, seconds, compiled_dir),
+                  _bisect(batch.slice(half), max_bytes, seconds, compiled_dir)])
 
 
 def _transform(batch: pl.DataFrame, max_bytes: int) -> TransformedBatch:

@@ -111,12 +111,13 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
         return
     from flows.batch import _prepare
 
-    cache = settings().table_cache
+    tuned = settings()
+    cache = tuned.table_cache
     workers = workers or os.cpu_count() or 1
     if workers > 1:
         # the run's whole pool when it will have one, else the one worker of a small run
         size = workers if to_read.height >= POOL_MIN_FILES else 1
-        pool = _POOLS[(tuple(paths), max_bytes)] = WorkerPool(size, cache)  # recorded first: close ends it
+        pool = _POOLS[(tuple(paths), max_bytes)] = WorkerPool(size, cache, tuned.workers_compiled_dir)  # recorded first: close ends it
         for _ in range(size):
             pool.start(_prepare)
     else:

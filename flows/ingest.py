@@ -276,7 +276,7 @@ def ingest_articles(
                     if head_start is not None and head_start.workers == workers:
                         pool, head_start = head_start, None
                     else:
-                        pool = WorkerPool(workers, tuned.table_cache)
+                        pool = WorkerPool(workers, tuned.table_cache, tuned.workers_compiled_dir)
                 elif units:
                     pool, head_start = head_start, None
                 if head_start is not None:

@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from core import tables
+from core import compiled, tables
 
 PARENT_POLL_SECONDS = 0.2
 
@@ -38,7 +38,7 @@ def _watch_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
-def _worker_init(parent_pid: int, table_cache: str | None) -> None:
+def _worker_init(parent_pid: int, table_cache: str | None, compiled_dir: str | None) -> None:
     # Pool workers are started by whichever thread submits first, so PR_SET_PDEATHSIG
     # (bound to that thread) would kill them when it ends: poll the parent instead.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -46,6 +46,7 @@ def _worker_init(parent_pid: int, table_cache: str | None) -> None:
     if os.getppid() != parent_pid:
         os._exit(1)
     tables.use_directory(table_cache)
+    compiled.use_directory(compiled_dir)  # before the work's first import of transforms
 
 
 def _context():
@@ -55,10 +56,12 @@ def _context():
 
 
 class WorkerPool:
-    def __init__(self, workers: int, table_cache: Path | None = None):
-        """``table_cache``: where the workers keep and find cleaning's tables (core/tables.py)."""
+    def __init__(self, workers: int, table_cache: Path | None = None, compiled_dir: Path | None = None):
+        """``table_cache``: where the workers keep and find cleaning's tables (core/tables.py);
+        ``compiled_dir``: where they find the compiled transforms modules (core/compiled.py)."""
         self.workers = workers
         self.table_cache = str(table_cache) if table_cache is not None else None
+        self.compiled_dir = str(compiled_dir) if compiled_dir is not None else None
         self._lock = threading.Lock()
         self._closed = False
         self._executor = self._new()
@@ -66,7 +69,7 @@ class WorkerPool:
     def _new(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
             max_workers=self.workers, mp_context=_context(), initializer=_worker_init,
-            initargs=(os.getpid(), self.table_cache)
+            initargs=(os.getpid(), self.table_cache, self.compiled_dir)
         )
 
     def start(self, fn, *args) -> None:
@@ -109,8 +112,8 @@ class WorkerPool:
             process.join(timeout=5)
 
 
-def _alone(conn, parent_pid: int, table_cache: str | None, fn, args) -> None:
-    _worker_init(parent_pid, table_cache)
+def _alone(conn, parent_pid: int, table_cache: str | None, compiled_dir: str | None, fn, args) -> None:
+    _worker_init(parent_pid, table_cache, compiled_dir)
     try:
         result = ("ok", fn(*args))
     except Exception as exc:  # re-raised in the parent, as a pool would
@@ -119,13 +122,17 @@ def _alone(conn, parent_pid: int, table_cache: str | None, fn, args) -> None:
     conn.close()
 
 
-def run_alone(fn, *args, timeout: float | None = None):
-    """``fn(*args)`` in a new process of its own; ``WorkerDied`` (with its exit status or
-    signal) if that process ends without a result or takes longer than ``timeout``."""
+def run_alone(fn, *args, timeout: float | None = None, compiled_dir: Path | str | None = None):
+    """``fn(*args)`` in a new process of its own, which imports the compiled transforms
+    modules from ``compiled_dir``, as a pool's workers do; ``WorkerDied`` (with its exit
+    status or signal) if that process ends without a result or takes longer than ``timeout``."""
     context = _context()
     receive, send = context.Pipe(duplex=False)
     cache = tables.directory()  # the tables this process uses, if it was given a place for them
-    process = context.Process(target=_alone, args=(send, os.getpid(), cache and str(cache), fn, args), daemon=True)
+    process = context.Process(
+        target=_alone, args=(send, os.getpid(), cache and str(cache), compiled_dir and str(compiled_dir), fn, args),
+        daemon=True,
+    )
     process.start()
     send.close()
     try:

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     """Seconds a Prefect server that a run starts stays up after the last run using it ends,
     for the next runs to reuse (flows/runtime.py KeptPrefectServer); 0: each run starts
     its own temporary server, which ends with it. Ignored with ``PREFECT_API_URL``."""
+    compiled_transforms: bool = True
+    """The pool workers import the compiled copies of the transforms modules where they are
+    built from the current source (core/compiled.py); false: the source only, to compare."""
     duckdb_memory: str | None = None
     """DuckDB's memory cap while a run loads (default: warehouse/store.py's MEMORY_CAPS)."""
     duckdb_rebuild_memory: str | None = None
@@ -49,6 +52,17 @@ class Settings(BaseSettings):
         """Where cleaning's tables built from hazm's lists are kept between processes
         (core/tables.py); deleting it only costs the next run seconds."""
         return self.data_dir / "cache"
+
+    @property
+    def compiled_dir(self) -> Path:
+        """Where the compiled copies of the transforms modules are kept (core/compiled.py);
+        deleting it only makes the pool workers run them as Python until the next build."""
+        return self.data_dir / "compiled"
+
+    @property
+    def workers_compiled_dir(self) -> Path | None:
+        """Where the pool workers look for compiled transforms modules (None: nowhere)."""
+        return self.compiled_dir if self.compiled_transforms else None
 
     @property
     def default_warehouse(self) -> Path:

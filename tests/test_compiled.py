@@ -1,0 +1,169 @@
+"""The compiled transforms modules (core/compiled.py, scripts/compile_transforms.py):
+built by the script, imported by the pool workers, the same results as the source, and
+never used for a source edited since their build.
+
+The build goes where `make` puts it (data/compiled of this checkout), so that after
+`make test`'s own build the script here has nothing left to compile."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core import compiled
+from flows.pool import WorkerPool
+
+REPO = Path(__file__).resolve().parents[1]
+BUILT = REPO / "data" / "compiled"
+
+# Run in a child: imports every compilable module (from its compiled copy when argv[1]
+# names a directory), then cleans and extracts the texts on stdin and transforms whole
+# files (argv[2:]) as a pool worker does; prints what came out.
+CHILD = r"""
+import datetime as dt, importlib, json, sys
+from core import compiled
+if sys.argv[1] != "-":
+    compiled.use_directory(sys.argv[1])
+for name in compiled.modules():
+    importlib.import_module(name)
+import polars as pl
+from flows.batch import transform_batch
+from flows.files import discover_files, split_records
+from transforms.cleaning import clean_text
+from transforms.extraction import extract_calls
+from transforms.reference import load_reference
+
+def rows(frame):
+    return frame.to_dicts()
+
+texts = json.load(sys.stdin)
+published = dt.datetime(2026, 6, 10, 10, 30, tzinfo=dt.timezone.utc)
+articles = pl.DataFrame(
+    [{"article_id": str(i), "clean_text": clean_text(t), "title": None, "published_at": published}
+     for i, t in enumerate(texts)],
+    schema={"article_id": pl.Utf8, "clean_text": pl.Utf8, "title": pl.Utf8, "published_at": pl.Datetime("us", "UTC")},
+)
+extraction = extract_calls(articles, load_reference())
+batch = transform_batch(split_records(discover_files(sys.argv[2:])))
+out = {
+    "compiled": compiled.imported_compiled(),
+    "clean": articles["clean_text"].to_list(),
+    "extraction": {k: rows(getattr(extraction, k)) for k in extraction.__dataclass_fields__},
+    "batch": {k: rows(getattr(batch, k)) for k in ("outcomes", "articles")},
+    "batch_extraction": {k: rows(getattr(batch.extraction, k)) for k in batch.extraction.__dataclass_fields__},
+}
+print(json.dumps(out, default=str))  # ASCII: the tests hold lone surrogates
+"""
+
+
+@pytest.fixture(scope="module")
+def built() -> Path:
+    """The build `make` keeps, completed by the script if anything is missing."""
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "compile_transforms.py"), "--into", str(BUILT),
+                           "--strict"], capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not compiled.missing(BUILT)
+    return BUILT
+
+
+def persian_sentences() -> list[str]:
+    """Every Persian text the tests hold (the sentences written for each rule family)."""
+    found = set()
+    for test_file in sorted((REPO / "tests").glob("test_*.py")):
+        for node in ast.walk(ast.parse(test_file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) >= 12:
+                persian = sum("\u0600" <= ch <= "\u06ff" for ch in node.value) >= 8
+                if persian and _decoded(node.value):
+                    found.add(node.value)
+    return sorted(found)
+
+
+def _decoded(text: str) -> bool:
+    """A text as decoding leaves it: lone surrogates (robustness tests) never reach cleaning."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def transform_in_child(compiled_dir: Path | None, cwd: Path = REPO) -> dict:
+    files = [str(REPO / "seeds" / "articles"), str(REPO / "tests" / "fixtures")]
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(compiled_dir) if compiled_dir else "-", *files],
+        input=json.dumps(persian_sentences()), capture_output=True, text=True,
+        cwd=cwd, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+def test_compiled_modules_give_what_the_source_gives(built):
+    source = transform_in_child(None)
+    copies = transform_in_child(built)
+    assert source["compiled"] == []
+    assert copies["compiled"] == sorted(compiled.modules())
+    assert len(source["clean"]) > 300  # the rule families' sentences
+    assert sum(len(m) for m in [source["extraction"]["mentions"], source["batch_extraction"]["mentions"]]) > 100
+    for part in ("clean", "extraction", "batch", "batch_extraction"):
+        assert copies[part] == source[part], part
+
+
+def test_a_module_edited_after_its_build_runs_as_source(built, tmp_path):
+    """The copy of a module is keyed by its source: a changed line and it is not used."""
+    shutil.copytree(REPO / "transforms", tmp_path / "transforms", ignore=shutil.ignore_patterns("__pycache__"))
+    edited = tmp_path / "transforms" / "calendar.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    code = ("import sys; from core import compiled; compiled.use_directory(sys.argv[1]);"
+            "import transforms.calendar, transforms.calls;"
+            "print(transforms.calendar.__file__); print(transforms.calls.__file__)")
+    done = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    calendar_file, calls_file = done.stdout.split()
+    assert calendar_file == str(edited)
+    assert calls_file.startswith(str(compiled.target_dir(built))) and calls_file.endswith(".so")
+
+
+def test_pool_workers_import_the_compiled_modules_and_only_when_told(built):
+    from flows.batch import _prepare
+
+    for compiled_dir, expected in ((built, "transforms.extraction.calls"), (None, None)):
+        pool = WorkerPool(1, compiled_dir=compiled_dir)
+        try:
+            pool.run(_prepare)  # imports cleaning and extraction
+            names = pool.run(compiled.imported_compiled)
+        finally:
+            pool.close()
+        assert (expected in names) if expected else names == []
+
+
+def test_the_build_compiles_only_what_changed_and_drops_old_copies(built, tmp_path):
+    """A fresh directory gets a module's copy once; a second build compiles nothing; a
+    copy no current source loads is removed."""
+    into = tmp_path / "compiled"
+    target = compiled.target_dir(into)
+    target.mkdir(parents=True)
+    # the copies already built, but one: the script must build that one alone
+    keep = dict(compiled.modules())
+    left_out = "transforms.calendar"
+    for name, source in keep.items():
+        if name != left_out:
+            built_copy = compiled.built_path(built, name, source.read_bytes())
+            shutil.copy2(built_copy, target / built_copy.name)
+    stale = target / f"{left_out}.{'0' * compiled.KEY_LENGTH}.so"
+    stale.write_bytes(b"an old build")
+    script = [sys.executable, str(REPO / "scripts" / "compile_transforms.py"), "--into", str(into), "--strict"]
+    first = subprocess.run(script, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "compiling 1 modules" in first.stdout
+    assert not compiled.missing(into)
+    assert not stale.exists()
+    again = subprocess.run(script, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0 and again.stdout == ""
