@@ -4,7 +4,7 @@ when they were built from exactly that source.
 Cleaning and extraction are rules that the interpreter runs one Python call at a time.
 Cython compiles the same modules, unchanged, into C extensions that do the same work in
 fewer instructions (docs/scaling.md, issue 17). The copies never sit beside the source:
-each lives under the run's data folder as one file named by its module and by a hash of
+each lives in the checkout's ``data/compiled`` as one file named by its module and by a hash of
 its source and of how it was built. So a module edited since its build runs as Python
 until it is built again, and a build that failed or never ran costs speed, never a
 result. ``scripts/compile_transforms.py`` builds them (``make`` does, where a C compiler
@@ -38,6 +38,12 @@ def package_root() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ImportError(f"the {PACKAGE} package is not importable")
     return Path(next(iter(spec.submodule_search_locations)))
+
+
+def default_directory() -> Path:
+    """``data/compiled`` of the checkout the code runs from, whatever a run's data folder:
+    the copies belong to the code, as its ``.pyc`` files do, not to a run."""
+    return package_root().parent / "data" / "compiled"
 
 
 def modules(root: Path | None = None) -> dict[str, Path]:

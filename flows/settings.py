@@ -15,6 +15,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core import compiled
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TAMAS_", env_ignore_empty=True, extra="ignore")
@@ -54,15 +56,10 @@ class Settings(BaseSettings):
         return self.data_dir / "cache"
 
     @property
-    def compiled_dir(self) -> Path:
-        """Where the compiled copies of the transforms modules are kept (core/compiled.py);
-        deleting it only makes the pool workers run them as Python until the next build."""
-        return self.data_dir / "compiled"
-
-    @property
     def workers_compiled_dir(self) -> Path | None:
-        """Where the pool workers look for compiled transforms modules (None: nowhere)."""
-        return self.compiled_dir if self.compiled_transforms else None
+        """Where the pool workers look for the compiled transforms modules (None: nowhere):
+        the checkout's ``data/compiled``, whatever ``data`` is (core/compiled.py)."""
+        return compiled.default_directory() if self.compiled_transforms else None
 
     @property
     def default_warehouse(self) -> Path:

@@ -463,6 +463,19 @@ def code_version() -> str | None:
     return commit + (f"+changes-{hashlib.sha256(diff).hexdigest()[:8]}" if diff else "")
 
 
+def compiled_transforms() -> str:
+    """How many transforms modules the pool workers will import compiled (core/compiled.py)."""
+    from core import compiled
+    from flows.settings import settings
+
+    every = compiled.modules()
+    directory = settings().workers_compiled_dir
+    if directory is None:
+        return f"transforms compiled: off (TAMAS_COMPILED_TRANSFORMS), 0 of {len(every)}"
+    built = len(every) - len(compiled.missing(directory))
+    return f"transforms compiled: {built} of {len(every)} modules" + ("" if built else " (`make compiled` builds them)")
+
+
 def _row(name: str, files: int, mb: float, r: dict) -> str:
     return (f"{name:<26} files {files:>7}  {mb:7.1f} MB  wall {r['wall']:8.1f} s  "
             f"{files / r['wall']:8.1f} articles/s  {mb / r['wall']:6.2f} MB/s  "
@@ -484,7 +497,8 @@ def bench_mix(mix: str, args, env: dict) -> dict:
     if args.workers:
         cmd += ["--workers", str(args.workers)]
 
-    print(f"[{mix}] corpus: {corpus} — {len(files)} files, {mb:.1f} MB; machine: {os.cpu_count()} cores")
+    print(f"[{mix}] corpus: {corpus} — {len(files)} files, {mb:.1f} MB; machine: {os.cpu_count()} cores; "
+          f"{compiled_transforms()}")
     # The baseline's two halves just before and just after the cold ingest: this machine's
     # speed drifts by 10-20 % within minutes, and a baseline taken minutes later moved the
     # ratio by as much. Split around the run, a steady drift cancels out.
@@ -517,7 +531,7 @@ def bench_mix(mix: str, args, env: dict) -> dict:
         "rerun_s": rerun["wall"], "rerun_kept_server_s": _median([r["wall"] for r in kept]),
         "rerun_kept_server_spaced_s": _median(spaced), "rss_tree": max(r["rss_tree"] for r in [cold, *reruns]),
         "rss_main": max(r["rss_main"] for r in [cold, *reruns]), "cold_cpu_s": cold["cpu"],
-        "code": code_version(), "measured": time.strftime("%Y-%m-%d %H:%M"),
+        "code": code_version(), "measured": time.strftime("%Y-%m-%d %H:%M"), "compiled": compiled_transforms(),
     }
     if base_n:
         print(f"{f'[{mix}] baseline hazm 1 core':<26} texts {base_n:>7}  {mb:7.1f} MB  time {base_s:8.1f} s  "

@@ -3,8 +3,8 @@
     .venv/bin/python scripts/compile_transforms.py [--into DIR] [--jobs N] [--strict]
 
 Only a module with no copy built from its source as it is now is compiled, so an edit
-costs the build of that module alone; older copies are removed. ``DIR`` defaults to
-``<data>/compiled`` (flows/settings.py), where the pool workers look. Without Cython or a
+costs the build of that module alone; older copies are removed. ``DIR`` defaults to the
+checkout's ``data/compiled``, where the pool workers look. Without Cython or a
 C compiler, or when a module does not compile, it says so and exits 0: the workers run
 those modules as Python, as fast as before and with the same results. ``--strict``
 exits 1 instead (tests). The compiler's own output goes to ``DIR/build.log``.
@@ -29,14 +29,12 @@ from core import compiled  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--into", type=Path, help="where the copies go (default: <data>/compiled)")
+    parser.add_argument("--into", type=Path, help="where the copies go (default: the checkout's data/compiled)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--strict", action="store_true", help="exit 1 when a module is left uncompiled")
     args = parser.parse_args(argv)
     if args.into is None:
-        from flows.settings import settings
-
-        args.into = settings().compiled_dir
+        args.into = compiled.default_directory()
     failed = build(args.into, args.jobs)
     return 1 if failed and args.strict else 0
 

@@ -20,7 +20,7 @@ from core import compiled
 from flows.pool import WorkerPool
 
 REPO = Path(__file__).resolve().parents[1]
-BUILT = REPO / "data" / "compiled"
+BUILT = compiled.default_directory()
 
 # Run in a child: imports every compilable module (from its compiled copy when argv[1]
 # names a directory), then cleans and extracts the texts on stdin and transforms whole
@@ -133,6 +133,10 @@ def test_a_module_edited_after_its_build_runs_as_source(built, tmp_path):
 
 def test_pool_workers_import_the_compiled_modules_and_only_when_told(built):
     from flows.batch import _prepare
+    from flows.settings import settings
+
+    # the tests' runs keep their data elsewhere; the copies are the checkout's all the same
+    assert settings().workers_compiled_dir == built
 
     for compiled_dir, expected in ((built, "transforms.extraction.calls"), (None, None)):
         pool = WorkerPool(1, compiled_dir=compiled_dir)
