@@ -29,6 +29,8 @@ KEPT_AS_SOURCE = frozenset({"transforms.hazm_core"})
 # Annotations stay hints, as in Python: typed by them, Cython would reject at run time a
 # value Python lets through, and only on the text that brings one.
 BUILD_OPTIONS = {"language_level": 3, "binding": True, "annotation_typing": False}
+# No debug information: it would be most of each file, and nobody steps through these.
+C_FLAGS = ("-g0",)
 KEY_LENGTH = 20
 
 
@@ -62,7 +64,7 @@ def modules(root: Path | None = None) -> dict[str, Path]:
 
 def build_key(source: bytes) -> str:
     """What a compiled copy is made from: the module's source and the build's options."""
-    digest = hashlib.sha256(repr(sorted(BUILD_OPTIONS.items())).encode() + b"\0" + source)
+    digest = hashlib.sha256(repr((sorted(BUILD_OPTIONS.items()), C_FLAGS)).encode() + b"\0" + source)
     return digest.hexdigest()[:KEY_LENGTH]
 
 

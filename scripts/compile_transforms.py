@@ -57,11 +57,15 @@ def build(directory: Path, jobs: int) -> list[str]:
     started = time.monotonic()
     print(f"transforms: compiling {len(todo)} modules with Cython {Cython.__version__} "
           f"({jobs} jobs; once per change; output in {log}) ...", flush=True)
-    with open(log, "w", encoding="utf-8") as log_file:
-        built = _compile(todo, target, jobs, log_file)
-        if len(built) < len(todo) and len(todo) > 1:  # one bad module must not cost the others
-            for name in sorted(set(todo) - set(built)):
-                built |= _compile({name: todo[name]}, target, 1, log_file)
+    scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=target))
+    try:
+        with open(log, "w", encoding="utf-8") as log_file:
+            built = _compile(todo, target, scratch, jobs, log_file)
+            if len(built) < len(todo) and len(todo) > 1:  # one bad module must not cost the others
+                for name in sorted(set(todo) - set(built)):
+                    built |= _compile({name: todo[name]}, target, scratch, 1, log_file)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     _remove_stale(target)
     failed = sorted(set(todo) - set(built))
     seconds = time.monotonic() - started
@@ -73,40 +77,38 @@ def build(directory: Path, jobs: int) -> list[str]:
     return failed
 
 
-def _compile(todo: dict[str, Path], target: Path, jobs: int, log_file) -> set[str]:
-    """Compile ``todo`` in a scratch folder beside ``target``; move each copy into place
-    (a rename: a worker never sees half a file). The names moved."""
+def _compile(todo: dict[str, Path], target: Path, scratch: Path, jobs: int, log_file) -> set[str]:
+    """Compile ``todo`` in ``scratch``, a folder beside ``target`` (C files already
+    generated there are reused); move each copy into place (a rename: a worker never sees
+    half a file). The names moved."""
     from Cython.Build import cythonize
     from setuptools import Distribution, Extension
 
-    scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=target))
-    try:
-        with _output_to(log_file):
-            try:
-                extensions = cythonize(
-                    [Extension(name, [str(source)]) for name, source in todo.items()],
-                    build_dir=str(scratch / "c"), nthreads=jobs if jobs > 1 else 0, quiet=True,
-                    language_level=compiled.BUILD_OPTIONS["language_level"],
-                    compiler_directives={k: v for k, v in compiled.BUILD_OPTIONS.items() if k != "language_level"},
-                )
-                distribution = Distribution({"ext_modules": extensions, "script_name": "compile_transforms"})
-                command = distribution.get_command_obj("build_ext")
-                command.build_lib = str(scratch / "lib")
-                command.build_temp = str(scratch / "tmp")
-                command.parallel = jobs
-                distribution.run_command("build_ext")
-            except (Exception, SystemExit) as exc:  # distutils reports a failed compile as SystemExit
-                print(f"build failed: {exc!r}", flush=True)
-                return set()
-        moved = set()
-        for name, source in todo.items():
-            made = command.get_ext_fullpath(name)
-            if Path(made).is_file():
-                os.replace(made, compiled.built_path(target.parent, name, source.read_bytes()))
-                moved.add(name)
-        return moved
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with _output_to(log_file):
+        try:
+            extensions = cythonize(
+                [Extension(name, [str(source)], extra_compile_args=list(compiled.C_FLAGS))
+                 for name, source in todo.items()],
+                build_dir=str(scratch / "c"), nthreads=jobs if jobs > 1 else 0, quiet=True,
+                language_level=compiled.BUILD_OPTIONS["language_level"],
+                compiler_directives={k: v for k, v in compiled.BUILD_OPTIONS.items() if k != "language_level"},
+            )
+            distribution = Distribution({"ext_modules": extensions, "script_name": "compile_transforms"})
+            command = distribution.get_command_obj("build_ext")
+            command.build_lib = str(scratch / "lib")
+            command.build_temp = str(scratch / "tmp")
+            command.parallel = jobs
+            distribution.run_command("build_ext")
+        except (Exception, SystemExit) as exc:  # distutils reports a failed compile as SystemExit
+            print(f"build failed: {exc!r}", flush=True)
+            return set()
+    moved = set()
+    for name, source in todo.items():
+        made = command.get_ext_fullpath(name)
+        if Path(made).is_file():
+            os.replace(made, compiled.built_path(target.parent, name, source.read_bytes()))
+            moved.add(name)
+    return moved
 
 
 def _remove_stale(target: Path) -> None:

@@ -8,6 +8,7 @@ The build goes where `make` puts it (data/compiled of this checkout), so that af
 from __future__ import annotations
 
 import ast
+import os
 import json
 import shutil
 import subprocess
@@ -171,3 +172,24 @@ def test_the_build_compiles_only_what_changed_and_drops_old_copies(built, tmp_pa
     assert not stale.exists()
     again = subprocess.run(script, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and again.stdout == ""
+
+
+def test_a_module_that_does_not_compile_is_left_as_source(built, tmp_path):
+    """No working C compiler: the build says which modules stay Python and still exits 0
+    (a run loses speed, never its results); --strict exits 1."""
+    into = tmp_path / "compiled"
+    target = compiled.target_dir(into)
+    target.mkdir(parents=True)
+    for name, source in compiled.modules().items():
+        if name != "transforms.calendar":
+            built_copy = compiled.built_path(built, name, source.read_bytes())
+            shutil.copy2(built_copy, target / built_copy.name)
+    script = [sys.executable, str(REPO / "scripts" / "compile_transforms.py"), "--into", str(into)]
+    env = {**os.environ, "CC": "false"}  # setuptools compiles with $CC
+    lenient = subprocess.run(script, capture_output=True, text=True, timeout=600, env=env)
+    assert lenient.returncode == 0, lenient.stdout + lenient.stderr
+    assert "1 left as Python (transforms.calendar)" in lenient.stdout
+    assert list(compiled.missing(into)) == ["transforms.calendar"]
+    assert "failed" in (into / "build.log").read_text(encoding="utf-8")
+    strict = subprocess.run([*script, "--strict"], capture_output=True, text=True, timeout=600, env=env)
+    assert strict.returncode == 1
