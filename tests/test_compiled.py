@@ -193,3 +193,25 @@ def test_a_module_that_does_not_compile_is_left_as_source(built, tmp_path):
     assert "failed" in (into / "build.log").read_text(encoding="utf-8")
     strict = subprocess.run([*script, "--strict"], capture_output=True, text=True, timeout=600, env=env)
     assert strict.returncode == 1
+
+
+def test_a_files_time_budget_still_interrupts_compiled_code(built, tmp_path):
+    """The budget is a SIGALRM whose handler raises; compiled code runs no bytecode, so
+    the handler must still get its turn (at the next call into the interpreter or the
+    regex engine's own check)."""
+    from flows.batch import transform_batch
+    from flows.files import DEFAULT_MAX_BYTES, discover_files, split_records
+
+    call = "وزیران امور خارجه ایران و ترکیه روز دوشنبه در تماس تلفنی درباره تحولات منطقه گفت‌وگو کردند."
+    (tmp_path / "long.txt").write_text("خبر بلند\n\n" + "\n".join([call] * 12_000), encoding="utf-8")
+    batch = split_records(discover_files([tmp_path]))
+    pool = WorkerPool(1, compiled_dir=built)
+    try:
+        whole = pool.run(transform_batch, batch)  # no budget to speak of: it is read
+        cut = pool.run(transform_batch, batch, DEFAULT_MAX_BYTES, 0.25)
+        names = pool.run(compiled.imported_compiled)
+    finally:
+        pool.close()
+    assert "transforms.cleaning" in names and "transforms.extraction.calls" in names
+    assert whole.outcomes["rejected"].to_list() == [False]
+    assert cut.outcomes.select("rejected", "reason").rows() == [(True, "transform_timeout:over 0.25 s")]
