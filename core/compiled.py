@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import importlib.abc
 import importlib.machinery
+import importlib.metadata
 import importlib.util
 import sys
 from pathlib import Path
@@ -50,11 +51,13 @@ def default_directory() -> Path:
 
 def modules(root: Path | None = None) -> dict[str, Path]:
     """Every module that can be compiled: dotted name -> source file. Packages'
-    ``__init__`` modules stay Python (the import system finds their submodules there)."""
+    ``__init__`` modules stay Python (the import system finds their submodules there);
+    hidden files (an editor's) are no modules."""
     root = package_root() if root is None else root
     found = {}
     for source in sorted(root.rglob("*.py")):
-        if source.name == "__init__.py":
+        parts = source.relative_to(root).parts
+        if source.name == "__init__.py" or any(part.startswith(".") for part in parts):
             continue
         name = ".".join((PACKAGE, *source.relative_to(root).with_suffix("").parts))
         if name not in KEPT_AS_SOURCE:
@@ -62,35 +65,45 @@ def modules(root: Path | None = None) -> dict[str, Path]:
     return found
 
 
-def build_key(source: bytes) -> str:
-    """What a compiled copy is made from: the module's source and the build's options."""
-    digest = hashlib.sha256(repr((sorted(BUILD_OPTIONS.items()), C_FLAGS)).encode() + b"\0" + source)
-    return digest.hexdigest()[:KEY_LENGTH]
+def compiler_version() -> str | None:
+    """The installed Cython's version (None: not installed, so no copy can be told apart)."""
+    try:
+        return importlib.metadata.version("cython")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def build_key(source: bytes, compiler: str) -> str:
+    """What a compiled copy is made from: the module's source, the compiler and its options."""
+    options = repr((compiler, sorted(BUILD_OPTIONS.items()), C_FLAGS)).encode()
+    return hashlib.sha256(options + b"\0" + source).hexdigest()[:KEY_LENGTH]
 
 
 def target_dir(directory: Path | str) -> Path:
-    """This Python's part of ``directory`` (a copy loads only into the Python it was built for)."""
-    return Path(directory) / sys.implementation.cache_tag
+    """This interpreter's part of ``directory``, named by its extension modules' ABI
+    (a copy loads only into the interpreter it was built for)."""
+    return Path(directory) / importlib.machinery.EXTENSION_SUFFIXES[0].strip(".").removesuffix(".so")
 
 
-def built_path(directory: Path | str, name: str, source: bytes) -> Path:
+def built_path(directory: Path | str, name: str, source: bytes, compiler: str) -> Path:
     suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    return target_dir(directory) / f"{name}.{build_key(source)}{suffix}"
+    return target_dir(directory) / f"{name}.{build_key(source, compiler)}{suffix}"
 
 
 class _CompiledFinder(importlib.abc.MetaPathFinder):
     """Finds a compiled module's copy built from the source as it is now on disk."""
 
-    def __init__(self, directory: Path, sources: dict[str, Path]):
+    def __init__(self, directory: Path, sources: dict[str, Path], compiler: str):
         self.directory = directory
         self.sources = sources
+        self.compiler = compiler
 
     def find_spec(self, fullname, path=None, target=None):
         source = self.sources.get(fullname)
         if source is None:
             return None
         try:
-            built = built_path(self.directory, fullname, source.read_bytes())
+            built = built_path(self.directory, fullname, source.read_bytes(), self.compiler)
         except OSError:
             return None
         if not built.is_file():
@@ -102,8 +115,9 @@ def use_directory(directory: Path | str | None) -> None:
     """Import the compiled copies kept in ``directory`` from now on in this process, for
     the modules not imported yet (None: import source only)."""
     sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _CompiledFinder)]
-    if directory is not None:
-        sys.meta_path.insert(0, _CompiledFinder(Path(directory), modules()))
+    compiler = compiler_version()
+    if directory is not None and compiler is not None:
+        sys.meta_path.insert(0, _CompiledFinder(Path(directory), modules(), compiler))
 
 
 def imported_compiled() -> list[str]:
@@ -117,8 +131,15 @@ def _is_compiled(module) -> bool:
 
 
 def missing(directory: Path | str) -> dict[str, Path]:
-    """The modules with no copy built from their source as it is now."""
-    return {
-        name: source for name, source in modules().items()
-        if not built_path(directory, name, source.read_bytes()).is_file()
-    }
+    """The modules with no copy built from their source as it is now by the installed
+    Cython (without Cython: all of them)."""
+    compiler = compiler_version()
+    absent = {}
+    for name, source in modules().items():
+        try:
+            present = compiler is not None and built_path(directory, name, source.read_bytes(), compiler).is_file()
+        except OSError:  # unreadable: it cannot be imported either way
+            continue
+        if not present:
+            absent[name] = source
+    return absent

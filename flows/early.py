@@ -117,7 +117,8 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
     if workers > 1:
         # the run's whole pool when it will have one, else the one worker of a small run
         size = workers if to_read.height >= POOL_MIN_FILES else 1
-        pool = _POOLS[(tuple(paths), max_bytes)] = WorkerPool(size, cache, tuned.workers_compiled_dir)  # recorded first: close ends it
+        # recorded first: close ends it
+        pool = _POOLS[(tuple(paths), max_bytes)] = WorkerPool(size, cache, tuned.workers_compiled_dir)
         for _ in range(size):
             pool.start(_prepare)
     else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
@@ -112,9 +113,10 @@ class WorkerPool:
             process.join(timeout=5)
 
 
-def _alone(conn, parent_pid: int, table_cache: str | None, compiled_dir: str | None, fn, args) -> None:
+def _alone(conn, parent_pid: int, table_cache: str | None, compiled_dir: str | None, work: bytes) -> None:
     _worker_init(parent_pid, table_cache, compiled_dir)
     try:
+        fn, args = pickle.loads(work)  # after the init: what it imports may be compiled
         result = ("ok", fn(*args))
     except Exception as exc:  # re-raised in the parent, as a pool would
         result = ("error", exc)
@@ -129,8 +131,11 @@ def run_alone(fn, *args, timeout: float | None = None, compiled_dir: Path | str 
     context = _context()
     receive, send = context.Pipe(duplex=False)
     cache = tables.directory()  # the tables this process uses, if it was given a place for them
+    # (fn, args) pickled here, unpickled by the child after its init: unpickling imports
+    # fn's module, and with it transforms, which must come after the compiled finder.
+    work = pickle.dumps((fn, args))
     process = context.Process(
-        target=_alone, args=(send, os.getpid(), cache and str(cache), compiled_dir and str(compiled_dir), fn, args),
+        target=_alone, args=(send, os.getpid(), cache and str(cache), compiled_dir and str(compiled_dir), work),
         daemon=True,
     )
     process.start()

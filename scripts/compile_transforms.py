@@ -4,10 +4,11 @@
 
 Only a module with no copy built from its source as it is now is compiled, so an edit
 costs the build of that module alone; older copies are removed. ``DIR`` defaults to the
-checkout's ``data/compiled``, where the pool workers look. Without Cython or a
-C compiler, or when a module does not compile, it says so and exits 0: the workers run
-those modules as Python, as fast as before and with the same results. ``--strict``
-exits 1 instead (tests). The compiler's own output goes to ``DIR/build.log``.
+checkout's ``data/compiled``, where the pool workers look. Without Cython or a C
+compiler, when a module does not compile, or when the folder cannot be written, it says
+so and exits 0: the workers run those modules as Python, as fast as before and with the
+same results. ``--strict`` exits 1 instead (tests). The compiler's own output goes to
+``DIR/build.log``.
 """
 
 from __future__ import annotations
@@ -35,7 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.into is None:
         args.into = compiled.default_directory()
-    failed = build(args.into, args.jobs)
+    try:
+        failed = build(args.into, args.jobs)
+    except Exception as exc:  # a full disk, a read-only checkout: speed lost, never a run
+        print(f"transforms: not compiled ({exc!r}), so they run as Python", flush=True)
+        return 1 if args.strict else 0
     return 1 if failed and args.strict else 0
 
 
@@ -46,28 +51,29 @@ def build(directory: Path, jobs: int) -> list[str]:
     if not todo:
         _remove_stale(target)
         return []
-    try:
-        import Cython
-        from Cython.Build import cythonize  # noqa: F401
-    except ImportError:
+    compiler = compiled.compiler_version()
+    if compiler is None:
         print("transforms: Cython is not installed, so they run as Python (`make setup` installs it)")
         return sorted(todo)
     target.mkdir(parents=True, exist_ok=True)
     log = Path(directory) / "build.log"
     started = time.monotonic()
-    print(f"transforms: compiling {len(todo)} modules with Cython {Cython.__version__} "
+    print(f"transforms: compiling {len(todo)} modules with Cython {compiler} "
           f"({jobs} jobs; once per change; output in {log}) ...", flush=True)
     scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=target))
     try:
+        # The bytes compiled are the bytes the copy is named by, even if a module is
+        # edited while the build runs.
+        sources = _snapshot(todo, scratch / "src")
         with open(log, "w", encoding="utf-8") as log_file:
-            built = _compile(todo, target, scratch, jobs, log_file)
-            if len(built) < len(todo) and len(todo) > 1:  # one bad module must not cost the others
-                for name in sorted(set(todo) - set(built)):
-                    built |= _compile({name: todo[name]}, target, scratch, 1, log_file)
+            built = _compile(sources, target, scratch, jobs, compiler, log_file)
+            if len(built) < len(sources) and len(sources) > 1:  # one bad module must not cost the others
+                for name in sorted(set(sources) - built):
+                    built |= _compile({name: sources[name]}, target, scratch, 1, compiler, log_file)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     _remove_stale(target)
-    failed = sorted(set(todo) - set(built))
+    failed = sorted(set(todo) - built)
     seconds = time.monotonic() - started
     if failed:
         print(f"transforms: {len(built)} compiled, {len(failed)} left as Python ({', '.join(failed)}); "
@@ -77,8 +83,25 @@ def build(directory: Path, jobs: int) -> list[str]:
     return failed
 
 
-def _compile(todo: dict[str, Path], target: Path, scratch: Path, jobs: int, log_file) -> set[str]:
-    """Compile ``todo`` in ``scratch``, a folder beside ``target`` (C files already
+def _snapshot(todo: dict[str, Path], into: Path) -> dict[str, tuple[Path, bytes]]:
+    """Copy each module's source, as read now, into a package tree under ``into`` (the
+    ``__init__`` files tell Cython each module's full name): name -> (copy, bytes)."""
+    sources = {}
+    for name, source in todo.items():
+        data = source.read_bytes()
+        parts = name.split(".")
+        copy = into.joinpath(*parts).with_suffix(".py")
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(data)
+        for depth in range(1, len(parts)):
+            into.joinpath(*parts[:depth], "__init__.py").touch()
+        sources[name] = (copy, data)
+    return sources
+
+
+def _compile(sources: dict[str, tuple[Path, bytes]], target: Path, scratch: Path, jobs: int, compiler: str,
+             log_file) -> set[str]:
+    """Compile ``sources`` in ``scratch``, a folder beside ``target`` (C files already
     generated there are reused); move each copy into place (a rename: a worker never sees
     half a file). The names moved."""
     from Cython.Build import cythonize
@@ -87,8 +110,8 @@ def _compile(todo: dict[str, Path], target: Path, scratch: Path, jobs: int, log_
     with _output_to(log_file):
         try:
             extensions = cythonize(
-                [Extension(name, [str(source)], extra_compile_args=list(compiled.C_FLAGS))
-                 for name, source in todo.items()],
+                [Extension(name, [str(copy)], extra_compile_args=list(compiled.C_FLAGS))
+                 for name, (copy, _) in sources.items()],
                 build_dir=str(scratch / "c"), nthreads=jobs if jobs > 1 else 0, quiet=True,
                 language_level=compiled.BUILD_OPTIONS["language_level"],
                 compiler_directives={k: v for k, v in compiled.BUILD_OPTIONS.items() if k != "language_level"},
@@ -103,22 +126,28 @@ def _compile(todo: dict[str, Path], target: Path, scratch: Path, jobs: int, log_
             print(f"build failed: {exc!r}", flush=True)
             return set()
     moved = set()
-    for name, source in todo.items():
+    for name, (_, data) in sources.items():
         made = command.get_ext_fullpath(name)
         if Path(made).is_file():
-            os.replace(made, compiled.built_path(target.parent, name, source.read_bytes()))
+            os.replace(made, compiled.built_path(target.parent, name, data, compiler))
             moved.add(name)
     return moved
 
 
 def _remove_stale(target: Path) -> None:
-    """Remove copies no module's current source would load (old builds, deleted modules)."""
-    if not target.is_dir():
+    """Remove copies no module's current source would load (old builds, deleted modules,
+    another Cython's). A module whose source cannot be read keeps its copies."""
+    compiler = compiled.compiler_version()
+    if not target.is_dir() or compiler is None:
         return
-    current = {compiled.built_path(target.parent, name, source.read_bytes()).name
-               for name, source in compiled.modules().items()}
+    current, unreadable = set(), []
+    for name, source in compiled.modules().items():
+        try:
+            current.add(compiled.built_path(target.parent, name, source.read_bytes(), compiler).name)
+        except OSError:
+            unreadable.append(name + ".")
     for path in target.iterdir():
-        if path.is_file() and path.name not in current:
+        if path.is_file() and path.name not in current and not path.name.startswith(tuple(unreadable)):
             path.unlink(missing_ok=True)
 
 

@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,10 +133,11 @@ def test_a_module_edited_after_its_build_runs_as_source(built, tmp_path):
     assert calls_file.startswith(str(compiled.target_dir(built))) and calls_file.endswith(".so")
 
 
-def test_pool_workers_import_the_compiled_modules_and_only_when_told(built):
+def test_pool_workers_import_the_compiled_modules_and_only_when_told(built, monkeypatch):
     from flows.batch import _prepare
     from flows.settings import settings
 
+    monkeypatch.delenv("TAMAS_COMPILED_TRANSFORMS", raising=False)
     # the tests' runs keep their data elsewhere; the copies are the checkout's all the same
     assert settings().workers_compiled_dir == built
 
@@ -160,16 +162,19 @@ def test_the_build_compiles_only_what_changed_and_drops_old_copies(built, tmp_pa
     left_out = "transforms.calendar"
     for name, source in keep.items():
         if name != left_out:
-            built_copy = compiled.built_path(built, name, source.read_bytes())
+            built_copy = compiled.built_path(built, name, source.read_bytes(), compiled.compiler_version())
             shutil.copy2(built_copy, target / built_copy.name)
     stale = target / f"{left_out}.{'0' * compiled.KEY_LENGTH}.so"
     stale.write_bytes(b"an old build")
+    calls_source = keep["transforms.calls"].read_bytes()
+    other_cython = compiled.built_path(into, "transforms.calls", calls_source, "0.0")
+    other_cython.write_bytes(b"another Cython's build")
     script = [sys.executable, str(REPO / "scripts" / "compile_transforms.py"), "--into", str(into), "--strict"]
     first = subprocess.run(script, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "compiling 1 modules" in first.stdout
     assert not compiled.missing(into)
-    assert not stale.exists()
+    assert not stale.exists() and not other_cython.exists()
     again = subprocess.run(script, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and again.stdout == ""
 
@@ -182,7 +187,7 @@ def test_a_module_that_does_not_compile_is_left_as_source(built, tmp_path):
     target.mkdir(parents=True)
     for name, source in compiled.modules().items():
         if name != "transforms.calendar":
-            built_copy = compiled.built_path(built, name, source.read_bytes())
+            built_copy = compiled.built_path(built, name, source.read_bytes(), compiled.compiler_version())
             shutil.copy2(built_copy, target / built_copy.name)
     script = [sys.executable, str(REPO / "scripts" / "compile_transforms.py"), "--into", str(into)]
     env = {**os.environ, "CC": "false"}  # setuptools compiles with $CC
@@ -199,19 +204,40 @@ def test_a_files_time_budget_still_interrupts_compiled_code(built, tmp_path):
     """The budget is a SIGALRM whose handler raises; compiled code runs no bytecode, so
     the handler must still get its turn (at the next call into the interpreter or the
     regex engine's own check)."""
-    from flows.batch import transform_batch
+    from flows.batch import _prepare, transform_batch
     from flows.files import DEFAULT_MAX_BYTES, discover_files, split_records
 
     call = "وزیران امور خارجه ایران و ترکیه روز دوشنبه در تماس تلفنی درباره تحولات منطقه گفت‌وگو کردند."
-    (tmp_path / "long.txt").write_text("خبر بلند\n\n" + "\n".join([call] * 12_000), encoding="utf-8")
+    (tmp_path / "long.txt").write_text("خبر بلند\n\n" + "\n".join([call] * 20_000), encoding="utf-8")
     batch = split_records(discover_files([tmp_path]))
     pool = WorkerPool(1, compiled_dir=built)
     try:
-        whole = pool.run(transform_batch, batch)  # no budget to speak of: it is read
+        pool.run(_prepare)
+        started = time.monotonic()
+        whole = pool.run(transform_batch, batch)  # the default budget, far more than it needs
+        whole_seconds = time.monotonic() - started
+        started = time.monotonic()
         cut = pool.run(transform_batch, batch, DEFAULT_MAX_BYTES, 0.25)
+        cut_seconds = time.monotonic() - started
         names = pool.run(compiled.imported_compiled)
     finally:
         pool.close()
     assert "transforms.cleaning" in names and "transforms.extraction.calls" in names
     assert whole.outcomes["rejected"].to_list() == [False]
     assert cut.outcomes.select("rejected", "reason").rows() == [(True, "transform_timeout:over 0.25 s")]
+    # stopped on time, not when the work was done anyway
+    assert whole_seconds > 3 * 0.25 and cut_seconds < whole_seconds / 2, (whole_seconds, cut_seconds)
+
+
+def _imported_compiled_after(*_work) -> list[str]:
+    return compiled.imported_compiled()
+
+
+def test_a_batch_done_again_alone_imports_the_compiled_modules_too(built):
+    """run_alone (a batch halved to find the file that kills its worker) gets the work
+    after the compiled finder is in place, though unpickling it imports transforms."""
+    from flows.batch import transform_batch
+    from flows.pool import run_alone
+
+    names = run_alone(_imported_compiled_after, transform_batch, timeout=300, compiled_dir=built)
+    assert "transforms.parsing" in names  # imported with flows.batch, when the work is unpickled
