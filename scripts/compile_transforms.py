@@ -19,7 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import chdir, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,13 +109,16 @@ def _compile(sources: dict[str, tuple[Path, bytes]], target: Path, scratch: Path
 
     with _output_to(log_file):
         try:
-            extensions = cythonize(
-                [Extension(name, [str(copy)], extra_compile_args=list(compiled.C_FLAGS))
-                 for name, (copy, _) in sources.items()],
-                build_dir=str(scratch / "c"), nthreads=jobs if jobs > 1 else 0, quiet=True,
-                language_level=compiled.BUILD_OPTIONS["language_level"],
-                compiler_directives={k: v for k, v in compiled.BUILD_OPTIONS.items() if k != "language_level"},
-            )
+            # From the snapshot's root, so that tracebacks through a copy name the module
+            # as transforms/..., not the scratch folder (deleted by then).
+            with chdir(scratch / "src"):
+                extensions = cythonize(
+                    [Extension(name, [str(copy.relative_to(scratch / "src"))], extra_compile_args=list(compiled.C_FLAGS))
+                     for name, (copy, _) in sources.items()],
+                    build_dir=str(scratch / "c"), nthreads=jobs if jobs > 1 else 0, quiet=True,
+                    language_level=compiled.BUILD_OPTIONS["language_level"],
+                    compiler_directives={k: v for k, v in compiled.BUILD_OPTIONS.items() if k != "language_level"},
+                )
             distribution = Distribution({"ext_modules": extensions, "script_name": "compile_transforms"})
             command = distribution.get_command_obj("build_ext")
             command.build_lib = str(scratch / "lib")

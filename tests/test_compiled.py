@@ -241,3 +241,14 @@ def test_a_batch_done_again_alone_imports_the_compiled_modules_too(built):
 
     names = run_alone(_imported_compiled_after, transform_batch, timeout=300, compiled_dir=built)
     assert "transforms.parsing" in names  # imported with flows.batch, when the work is unpickled
+
+
+def test_a_traceback_through_a_compiled_module_shows_its_source_line(built):
+    code = ("import sys, traceback; from core import compiled; compiled.use_directory(sys.argv[1])\n"
+            "from transforms.cleaning import clean_text\n"
+            "try:\n    clean_text(12345)\nexcept TypeError:\n    traceback.print_exc()\n")
+    done = subprocess.run([sys.executable, "-c", code, str(built)], capture_output=True, text=True, cwd=REPO,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert 'File "transforms/cleaning.py", line' in done.stderr
+    assert "return clean_texts([raw])[0]" in done.stderr  # the line itself, read from the source
