@@ -497,8 +497,9 @@ def bench_mix(mix: str, args, env: dict) -> dict:
     if args.workers:
         cmd += ["--workers", str(args.workers)]
 
+    compiled_state = compiled_transforms()
     print(f"[{mix}] corpus: {corpus} — {len(files)} files, {mb:.1f} MB; machine: {os.cpu_count()} cores; "
-          f"{compiled_transforms()}")
+          f"{compiled_state}")
     # The baseline's two halves just before and just after the cold ingest: this machine's
     # speed drifts by 10-20 % within minutes, and a baseline taken minutes later moved the
     # ratio by as much. Split around the run, a steady drift cancels out.
@@ -531,7 +532,7 @@ def bench_mix(mix: str, args, env: dict) -> dict:
         "rerun_s": rerun["wall"], "rerun_kept_server_s": _median([r["wall"] for r in kept]),
         "rerun_kept_server_spaced_s": _median(spaced), "rss_tree": max(r["rss_tree"] for r in [cold, *reruns]),
         "rss_main": max(r["rss_main"] for r in [cold, *reruns]), "cold_cpu_s": cold["cpu"],
-        "code": code_version(), "measured": time.strftime("%Y-%m-%d %H:%M"), "compiled": compiled_transforms(),
+        "code": code_version(), "measured": time.strftime("%Y-%m-%d %H:%M"), "compiled": compiled_state,
     }
     if base_n:
         print(f"{f'[{mix}] baseline hazm 1 core':<26} texts {base_n:>7}  {mb:7.1f} MB  time {base_s:8.1f} s  "

@@ -23,6 +23,8 @@ from flows.pool import WorkerPool
 
 REPO = Path(__file__).resolve().parents[1]
 BUILT = compiled.default_directory()
+BUILD = [sys.executable, str(REPO / "scripts" / "compile_transforms.py")]
+LEFT_OUT = "transforms.calendar"  # a small module: the builds below compile it alone
 
 # Run in a child: imports every compilable module (from its compiled copy when argv[1]
 # names a directory), then cleans and extracts the texts on stdin and transforms whole
@@ -67,8 +69,7 @@ print(json.dumps(out, default=str))  # ASCII: the tests hold lone surrogates
 @pytest.fixture(scope="module")
 def built() -> Path:
     """The build `make` keeps, completed by the script if anything is missing."""
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "compile_transforms.py"), "--into", str(BUILT),
-                           "--strict"], capture_output=True, text=True, timeout=1800)
+    done = subprocess.run([*BUILD, "--into", str(BUILT), "--strict"], capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout + done.stderr
     assert not compiled.missing(BUILT)
     return BUILT
@@ -151,25 +152,28 @@ def test_pool_workers_import_the_compiled_modules_and_only_when_told(built, monk
         assert (expected in names) if expected else names == []
 
 
+def _copies_but(left_out: str, built: Path, into: Path) -> Path:
+    """``into`` holding the copies of ``built`` for every module but ``left_out``; its target folder."""
+    target = compiled.target_dir(into)
+    target.mkdir(parents=True)
+    for name, source in compiled.modules().items():
+        if name != left_out:
+            copy = compiled.built_path(built, name, source.read_bytes(), compiled.compiler_version())
+            shutil.copy2(copy, target / copy.name)
+    return target
+
+
 def test_the_build_compiles_only_what_changed_and_drops_old_copies(built, tmp_path):
     """A fresh directory gets a module's copy once; a second build compiles nothing; a
     copy no current source loads is removed."""
     into = tmp_path / "compiled"
-    target = compiled.target_dir(into)
-    target.mkdir(parents=True)
-    # the copies already built, but one: the script must build that one alone
-    keep = dict(compiled.modules())
-    left_out = "transforms.calendar"
-    for name, source in keep.items():
-        if name != left_out:
-            built_copy = compiled.built_path(built, name, source.read_bytes(), compiled.compiler_version())
-            shutil.copy2(built_copy, target / built_copy.name)
-    stale = target / f"{left_out}.{'0' * compiled.KEY_LENGTH}.so"
+    target = _copies_but(LEFT_OUT, built, into)  # the script must build that one alone
+    stale = target / f"{LEFT_OUT}.{'0' * compiled.KEY_LENGTH}.so"
     stale.write_bytes(b"an old build")
-    calls_source = keep["transforms.calls"].read_bytes()
+    calls_source = compiled.modules()["transforms.calls"].read_bytes()
     other_cython = compiled.built_path(into, "transforms.calls", calls_source, "0.0")
     other_cython.write_bytes(b"another Cython's build")
-    script = [sys.executable, str(REPO / "scripts" / "compile_transforms.py"), "--into", str(into), "--strict"]
+    script = [*BUILD, "--into", str(into), "--strict"]
     first = subprocess.run(script, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "compiling 1 modules" in first.stdout
@@ -183,18 +187,13 @@ def test_a_module_that_does_not_compile_is_left_as_source(built, tmp_path):
     """No working C compiler: the build says which modules stay Python and still exits 0
     (a run loses speed, never its results); --strict exits 1."""
     into = tmp_path / "compiled"
-    target = compiled.target_dir(into)
-    target.mkdir(parents=True)
-    for name, source in compiled.modules().items():
-        if name != "transforms.calendar":
-            built_copy = compiled.built_path(built, name, source.read_bytes(), compiled.compiler_version())
-            shutil.copy2(built_copy, target / built_copy.name)
-    script = [sys.executable, str(REPO / "scripts" / "compile_transforms.py"), "--into", str(into)]
+    _copies_but(LEFT_OUT, built, into)
+    script = [*BUILD, "--into", str(into)]
     env = {**os.environ, "CC": "false"}  # setuptools compiles with $CC
     lenient = subprocess.run(script, capture_output=True, text=True, timeout=600, env=env)
     assert lenient.returncode == 0, lenient.stdout + lenient.stderr
-    assert "1 left as Python (transforms.calendar)" in lenient.stdout
-    assert list(compiled.missing(into)) == ["transforms.calendar"]
+    assert f"1 left as Python ({LEFT_OUT})" in lenient.stdout
+    assert list(compiled.missing(into)) == [LEFT_OUT]
     assert "failed" in (into / "build.log").read_text(encoding="utf-8")
     strict = subprocess.run([*script, "--strict"], capture_output=True, text=True, timeout=600, env=env)
     assert strict.returncode == 1
