@@ -7,7 +7,6 @@ The build goes where `make` puts it (data/compiled of this checkout), so that af
 
 from __future__ import annotations
 
-import ast
 import os
 import json
 import shutil
@@ -20,6 +19,7 @@ import pytest
 
 from core import compiled
 from flows.pool import WorkerPool
+from tests.persian_texts import persian_sentences
 
 REPO = Path(__file__).resolve().parents[1]
 BUILT = compiled.default_directory()
@@ -73,27 +73,6 @@ def built() -> Path:
     assert done.returncode == 0, done.stdout + done.stderr
     assert not compiled.missing(BUILT)
     return BUILT
-
-
-def persian_sentences() -> list[str]:
-    """Every Persian text the tests hold (the sentences written for each rule family)."""
-    found = set()
-    for test_file in sorted((REPO / "tests").glob("test_*.py")):
-        for node in ast.walk(ast.parse(test_file.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) >= 12:
-                persian = sum("\u0600" <= ch <= "\u06ff" for ch in node.value) >= 8
-                if persian and _decoded(node.value):
-                    found.add(node.value)
-    return sorted(found)
-
-
-def _decoded(text: str) -> bool:
-    """A text as decoding leaves it: lone surrogates (robustness tests) never reach cleaning."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def transform_in_child(compiled_dir: Path | None, cwd: Path = REPO) -> dict:
