@@ -28,6 +28,7 @@ addresses are shielded from hazm's tokenizer, which would otherwise space
 
 from __future__ import annotations
 
+import functools
 import re
 
 import polars as pl
@@ -103,18 +104,29 @@ _SHIELD = re.compile(
     r"|\d+(?:[.,٫٬/:\-]\d+)+"
     r"|\b[A-Za-z](?:\.[A-Za-z])+\.?"
 )
-# cheap test for whether _SHIELD can match at all
-_SHIELD_HINT = re.compile(r"\d[.,٫٬/:\-]\d|[A-Za-z0-9]\.[A-Za-z]|@|://")
+# The cheap test for whether a text is worth shielding (a text without it is not), run by
+# polars over a whole batch (_may_shield): re tried it at every position of every text.
+_SHIELD_HINT = r"\d[.,٫٬/:\-]\d|[A-Za-z0-9]\.[A-Za-z]|@|://"
 _MARK = "\ue000"  # a shielded span, while hazm's normaliser runs (no rule looks at it)
 _MAX_SHIELDED = 6400
 
 
+@functools.lru_cache(maxsize=1)
+def _shield_hint_for_polars() -> str:
+    from transforms.normalize import rust_pattern
+
+    return rust_pattern(_SHIELD_HINT)
+
+
+def _may_shield(texts: list[str]) -> list[bool]:
+    """For each text, whether it holds _SHIELD_HINT."""
+    return pl.Series(texts, dtype=pl.String).str.contains(_shield_hint_for_polars()).to_list()
+
+
 def _shield(text: str) -> tuple[str, list[str]]:
     """Numbers, URLs and e-mail addresses replaced by _MARK (at most _MAX_SHIELDED of
-    them; the rest stay), and the spans in order."""
+    them; the rest stay), and the spans in order. For a text _may_shield found worth it."""
     shielded: list[str] = []
-    if not _SHIELD_HINT.search(text):
-        return text, shielded
 
     def shield(m: re.Match) -> str:
         if len(shielded) >= _MAX_SHIELDED:
@@ -153,10 +165,13 @@ def _clean_batch(texts: list[str], r: Resources) -> list[str]:
 
     shielded: list[list[str]] = []
     prepared = []
-    for text in texts:
-        text = fix_spellings(text, r)  # before hazm, so its own joins see the standard form
-        text = text.replace("ۀ", "ه")  # ezafe: hazm already turns هٔ into ه; same for ۀ
-        text, spans = _shield(text)  # numbers/URLs kept from hazm's tokenizer
+    # before hazm, so its own joins see the standard form; and ezafe: hazm already turns
+    # هٔ into ه, the same for ۀ
+    texts = [fix_spellings(text, r).replace("ۀ", "ه") for text in texts]
+    for text, may_shield in zip(texts, _may_shield(texts)):
+        spans: list[str] = []
+        if may_shield:
+            text, spans = _shield(text)  # numbers/URLs kept from hazm's tokenizer
         if '"' in text:
             text = _QUOTES.sub(r"«\1»", text)
         prepared.append(text)

@@ -61,8 +61,9 @@ def _digits() -> str:
         "python-digits", lambda: _ranges([c for c in range(sys.maxunicode + 1) if chr(c).isdecimal()]))
 
 
-def _rust(pattern: str) -> str:
-    """hazm's pattern for Rust's regex engine: ``\\d`` spelt out (inside a class or not)."""
+def rust_pattern(pattern: str) -> str:
+    """A pattern of Python's re (hazm's, or one of ours) for Rust's regex engine (polars):
+    ``\\d`` spelt out as the digits Python's ``\\d`` matches (inside a class or not)."""
     out, in_class, i = [], False, 0
     while i < len(pattern):
         ch = pattern[i]
@@ -154,13 +155,13 @@ class BatchNormalizer:
             if stage == "python"
         }
         self._rust = {
-            pattern: (_rust(pattern), _rust_template(template))
+            pattern: (rust_pattern(pattern), _rust_template(template))
             for steps in self.steps.values()
             for stage, pattern, template in steps
             if stage == "rust"
         }
         self._token_split = n.tokenizer.pattern  # hazm's WordTokenizer pattern
-        self._token_rust = (_rust(n.tokenizer.pattern.pattern), " ${1} ")
+        self._token_rust = (rust_pattern(n.tokenizer.pattern.pattern), " ${1} ")
 
         # token_spacing: a token joins the one before when the ZWNJ-joined pair is a verb
         # form or a lexicon word counted at least once ... (built here, not kept on disk:

@@ -107,8 +107,11 @@ def detect_language(text: str) -> str:
 # A character that is a letter or a digit of any script (what makes a word).
 _WORD_CHAR = re.compile(r"[^\W_]")
 # What decorates a line's ends: anything but letters, digits and closing/opening
-# punctuation that belongs to the text (quotes, brackets, ?, !, ., …).
-_EDGE_DECORATION = re.compile(r"^[^\w«\"'“(\[]+|[^\w»\"'”)\]?!؟.…:]+$")
+# punctuation that belongs to the text (quotes, brackets, ?, !, ., …). The end's run is
+# matched at the start of the reversed line: re would try a pattern ending in "$" at
+# every position.
+_LEADING_DECORATION = re.compile(r"^[^\w«\"'“(\[]+")
+_TRAILING_DECORATION_REVERSED = re.compile(r"[^\w»\"'”)\]?!؟.…:]+")
 # Tokens that mark the channel, not the news: @handles, #hashtags, links, "Link".
 _MARKER_TOKEN = re.compile(r"^(?:[@#]\S+|https?://\S+|t\.me/\S+|www\.\S+|link|لینک|[-–—|])$", re.IGNORECASE)
 # A byline whose agency name was lost ("به گزارش" alone on its line) is no title.
@@ -138,7 +141,15 @@ def _title_candidate(line: str) -> str:
     """A line without its decoration: markdown marks, bullets, emoji at either end."""
     line = unicodedata.normalize("NFC", line).strip()
     line = line.lstrip("#>").strip().strip("*_").strip()
-    return _EDGE_DECORATION.sub("", line).strip()
+    return _without_edge_decoration(line).strip()
+
+
+def _without_edge_decoration(line: str) -> str:
+    """The line without its decoration: the same as removing the matches of
+    ``^[^\\w«"'“(\\[]+|[^\\w»"'”)\\]?!؟.…:]+$``."""
+    line = _LEADING_DECORATION.sub("", line, count=1)
+    trailing = _TRAILING_DECORATION_REVERSED.match(line[::-1])
+    return line[:len(line) - trailing.end()] if trailing else line
 
 
 def _is_marker(line: str) -> bool:

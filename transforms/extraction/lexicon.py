@@ -12,7 +12,7 @@ from pathlib import Path
 from core.script import TOKEN_LETTERS
 from core.seeds import LEXICON_DIR, LINE, read_csv
 
-from .text import norm
+from .text import norm, words_not_after
 
 TOPIC_KINDS = {"stem", "word", "term", "generic"}
 
@@ -49,8 +49,8 @@ class Lexicon:
         hit = self._patterns.get(key)
         if hit is None:
             words = [w for w, a in self.words(cls).items() if attribute is None or a == attribute]
-            alt = "|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)"
-            hit = self._patterns[key] = re.compile(rf"(?<![{_LETTERS}])(?:{alt})(?![{_LETTERS}])")
+            alt = words_not_after(sorted(words, key=len, reverse=True), f"[{_LETTERS}]") if words else "(?!)"
+            hit = self._patterns[key] = re.compile(rf"(?:{alt})(?![{_LETTERS}])")
         return hit
 
 

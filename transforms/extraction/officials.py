@@ -27,7 +27,7 @@ from core.script import TOKEN_LETTERS
 from core.seeds import LEXICON_DIR, read_list
 
 from .memo import per_object
-from .text import LETTER_RE, TOKEN_CHARS, TOKEN_RE, NormText, norm, words_after, words_before
+from .text import LETTER_RE, TOKEN_CHARS, TOKEN_RE, NormText, norm, words_after, words_before, words_not_after
 from .verbs import verb_forms
 
 PRONOUNS = {"وی", "او", "ایشان"}
@@ -603,7 +603,7 @@ def _inside_patronymic(g: Gazetteer, s: str, m: Mention) -> bool:
 # A pronoun that is a whole token.
 _TOKEN_CHARS = TOKEN_RE.pattern[:-1]  # the character class, without "+"
 _PRONOUN_RE = re.compile(
-    rf"(?<!{_TOKEN_CHARS})(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + rf")(?!{_TOKEN_CHARS})"
+    "(?:" + words_not_after(sorted(PRONOUNS, key=len, reverse=True), _TOKEN_CHARS) + rf")(?!{_TOKEN_CHARS})"
 )
 
 

@@ -20,8 +20,11 @@ comes from the grammar around it, not from a window of keywords:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
+
+import ahocorasick
 
 from core.script import TOKEN_LETTERS
 
@@ -204,9 +207,36 @@ def _coordinated_channels(preds: list[Predicate], toks: Tokens) -> None:
             prev = q
 
 
-# where any predicate can start: its call word, or the words that may come before تلفنی
-_ANCHOR = re.compile(r"تماس|تلفن|زنگ|گفت|مکالم|رایزنی|صحبت|تبادل|ارتباط|وید|کنفرانس|به ?صورت|بصورت|از طریق|پشت"
-                     r"|نشست|اجلاس|دیدار")
+# Where any predicate can start: its call word, or the words that may come before تلفنی.
+# Found by Aho-Corasick, one pass in C over the text: re tried their alternation at nearly
+# every position, since they start with the commonest letters.
+ANCHORS = ("تماس", "تلفن", "زنگ", "گفت", "مکالم", "رایزنی", "صحبت", "تبادل", "ارتباط", "وید", "کنفرانس",
+           "به صورت", "بهصورت", "بصورت", "از طریق", "پشت", "نشست", "اجلاس", "دیدار")
+
+
+@functools.lru_cache(maxsize=1)
+def _anchor_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for order, word in enumerate(ANCHORS):
+        automaton.add_word(word, (order, len(word)))
+    automaton.make_automaton()
+    return automaton
+
+
+def anchor_starts(s: str) -> list[int]:
+    """Where the anchors' matches start: the non-overlapping matches, leftmost first, that
+    re's ``finditer`` over their alternation (in the order of ANCHORS) gives."""
+    at_start: dict[int, tuple[int, int]] = {}  # start -> (order, length) of the first anchor there
+    for end, (order, length) in _anchor_automaton().iter(s):
+        start = end - length + 1
+        if start not in at_start or order < at_start[start][0]:
+            at_start[start] = (order, length)
+    starts, free = [], 0
+    for start in sorted(at_start):
+        if start >= free:
+            starts.append(start)
+            free = start + at_start[start][1]
+    return starts
 
 
 def _matches(s: str) -> tuple[list[re.Match], list[re.Match]]:
@@ -215,8 +245,7 @@ def _matches(s: str) -> tuple[list[re.Match], list[re.Match]]:
     with its lookarounds."""
     nouns, adverbs = [], []
     noun_end = adverb_end = 0
-    for a in _ANCHOR.finditer(s):
-        at = a.start()
+    for at in anchor_starts(s):
         if at >= noun_end:
             m = _NOUN_RE.match(s, at)
             if m:

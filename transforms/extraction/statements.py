@@ -6,10 +6,13 @@ import re
 
 from core.script import TOKEN_LETTERS
 
-from .text import NormText
+from .text import NormText, words_not_after
 
 VERBS = ["اظهار داشت", "اظهار کرد", "تاکید کرد", "تأکید کرد", "تصریح کرد", "خاطرنشان کرد", "یادآور شد", "افزود", "گفت", "اعلام کرد"]
-_VERB_RE = re.compile(f"(?<![{TOKEN_LETTERS}])(" + "|".join(sorted({v.replace("أ", "ا") for v in VERBS}, key=len, reverse=True)) + r")(?!\s*و\s*گو|\s*وگو|گو)(?:\s*:|(?=[\s.،]))")
+_VERB_RE = re.compile(
+    "(" + words_not_after(sorted({v.replace("أ", "ا") for v in VERBS}, key=len, reverse=True), f"[{TOKEN_LETTERS}]")
+    + r")(?!\s*و\s*گو|\s*وگو|گو)(?:\s*:|(?=[\s.،]))"
+)
 
 
 def find_statements(nt: NormText, text: str, sents, sent_n):

@@ -65,6 +65,17 @@ def norm(s: str) -> str:
     return _SPACES.sub(" ", (s or "").translate(_TRANSLATE)).strip()
 
 
+def words_not_after(words, not_after: str) -> str:
+    """The alternation ``(?<!C)(?:w1|w2|...)`` of ``words`` (escaped, in the order given)
+    for the character class ``not_after`` (C, brackets included), without its group:
+    written ``w1[0](?<!C.)w1[1:]|...``, the look-behind after each word's first character.
+    The same matches, but re can then skip ahead to a possible first character; a pattern
+    that opens with a look-behind it tries at every position."""
+    if not all(words):
+        raise ValueError("an empty word")
+    return "|".join(re.escape(w[0]) + f"(?<!{not_after}.)" + re.escape(w[1:]) for w in words)
+
+
 TOKEN_CHARS = _LETTERS = frozenset(c for c in map(chr, [*range(0x80), *range(0x0600, 0x0700)]) if LETTER_RE.match(c))
 TOKEN_RE = re.compile(_TOKEN + "+")
 
@@ -171,7 +182,11 @@ def _normalize_with_map_slow(text: str) -> NormText:
 
 # --- segmentation ---------------------------------------------------------------------
 
-_SENT_END = re.compile(r"[.!?؟!]+(?=\s|$)|\n+")
+# A sentence ends at a run of . ! ? ؟ followed by whitespace or the text's end, or at
+# line breaks: ``[.!?؟!]+(?=\s|$)|\n+``, written to start with one character class, so
+# that re skips to the next such character instead of trying the pattern at every
+# position (tests/test_text_patterns.py checks the two give the same matches).
+_SENT_END = re.compile(r"[.!?؟!\n](?:(?<=\n)\n*|[.!?؟!]*(?=\s|$))")
 
 
 @dataclass

@@ -1,0 +1,131 @@
+"""Patterns written for re's speed, not for reading, find what their plain forms find.
+
+re skips ahead to a possible match only when a pattern starts with a literal or a
+character class; one that starts with a repeat, a look-around or an alternation of
+classes is tried at every position of the text. The fast forms start with a class; the
+plain forms are kept here as their specification, and both run over every Persian text
+the tests hold, the seed articles, and edge cases of each pattern."""
+
+from __future__ import annotations
+
+import re
+
+from tests.persian_texts import persian_sentences, seed_texts
+from transforms.cleaning import _SHIELD_HINT, _may_shield, clean_text
+from transforms.extraction import text as extraction_text
+
+
+def _texts(edge_cases: list[str]) -> list[str]:
+    seeds = seed_texts()
+    return persian_sentences() + seeds + [clean_text(t) for t in seeds] + edge_cases
+
+
+def test_sentence_ends_are_the_plain_patterns():
+    plain = re.compile(r"[.!?؟!]+(?=\s|$)|\n+")
+    edge_cases = [
+        "", "\n", "\n\n\n", ".", "...", "؟!", "!?.", "a.b", "a. b", "a.\tb", "a.\nb", "a..\n\nb",
+        "وی گفت: «نه.» سپس رفت.", "پایان؟! آغاز", "۱.۲ درصد.", "جمله\n\n\nجمله. ", ". . .", "؟؟؟\n",
+    ]
+    texts = _texts(edge_cases)
+    assert any("\n" in t for t in texts) and any("؟" in t for t in texts)
+    for text in texts:
+        assert [m.span() for m in extraction_text._SENT_END.finditer(text)] == \
+            [m.span() for m in plain.finditer(text)], text
+
+
+def test_shield_hint_by_polars_is_re_on_each_text():
+    """The hint's \\d is Python's (every Unicode decimal digit), spelt out for polars."""
+    edge_cases = [
+        "۱۲/۵", "١٢٫٥", "12.5", "12 . 5", "۱۲ / ۵", "a.b", "a. b", "A.1", "x@y", "@", "http://t.co",
+        "www.irna.ir", ":/", "𝟙.𝟚", "߁-߂", "٣٬٤", "۳,", "۱۴۰۲/۰۵/۱۰", "", "سلام",
+    ]
+    texts = _texts(edge_cases)
+    want = [re.search(_SHIELD_HINT, text) is not None for text in texts]
+    assert any(want) and not all(want)
+    assert _may_shield(texts) == want
+
+
+def _matching_forms(edge_cases: list[str]) -> list[str]:
+    """Texts in the matching form extraction's patterns run over."""
+    from transforms.extraction.text import normalize_with_map
+
+    return [normalize_with_map(clean_text(t)).s for t in _texts([])] + [normalize_with_map(t).s for t in edge_cases]
+
+
+def _same_matches(fast: re.Pattern, plain: re.Pattern, texts: list[str]) -> int:
+    """Both find the same matches (spans and groups) in each text, and match alike at every
+    word start (callers match at a token's start). Returns how many matches were compared."""
+    found = 0
+    for s in texts:
+        got = [(m.span(), m.groups()) for m in fast.finditer(s)]
+        assert got == [(m.span(), m.groups()) for m in plain.finditer(s)], (fast.pattern, s)
+        found += len(got)
+        for k in range(len(s) + 1):
+            if k == 0 or s[k - 1] == " ":
+                a, b = fast.match(s, k), plain.match(s, k)
+                assert (a and a.span()) == (b and b.span()), (fast.pattern, s, k)
+                # a window that ends inside a word: the look-ahead sees its end as the text's
+                a, b = fast.search(s, k, k + 7), plain.search(s, k, k + 7)
+                assert (a and a.span()) == (b and b.span()), (fast.pattern, s, k)
+    return found
+
+
+WORD_EDGES = ["واگر", "اگرچه", "۱اگر", "xاگر", "اگر۱", "اگر", "اگر.", "«اگر»", "وی", "اوی", "ویژه", "او‌ها",
+              "گفتگو", "گفت و گو", "گفت:", "وی گفت.", "افزود،", "تاکید کرد", "تأکید کرد", "5گفت ", "پیشتر", "قبلا"]
+
+
+def test_lexicon_word_patterns_are_the_plain_patterns():
+    from transforms.extraction.lexicon import _LETTERS, load_lexicon
+
+    lex = load_lexicon()
+    texts = _matching_forms(WORD_EDGES)
+    compared = 0
+    for cls, words in lex.classes.items():
+        for attribute in [None, *sorted(set(words.values()))]:
+            chosen = [w for w, a in words.items() if attribute is None or a == attribute]
+            alt = "|".join(map(re.escape, sorted(chosen, key=len, reverse=True))) or "(?!)"
+            plain = re.compile(rf"(?<![{_LETTERS}])(?:{alt})(?![{_LETTERS}])")
+            compared += _same_matches(lex.pattern(cls, attribute), plain, texts)
+    assert compared > 100
+
+
+def test_statement_verbs_and_pronouns_are_the_plain_patterns():
+    from core.script import TOKEN_LETTERS
+    from transforms.extraction import officials, statements
+
+    texts = _matching_forms(WORD_EDGES)
+    verbs = "|".join(sorted({v.replace("أ", "ا") for v in statements.VERBS}, key=len, reverse=True))
+    plain_verbs = re.compile(f"(?<![{TOKEN_LETTERS}])(" + verbs + r")(?!\s*و\s*گو|\s*وگو|گو)(?:\s*:|(?=[\s.،]))")
+    assert _same_matches(statements._VERB_RE, plain_verbs, texts) > 50
+    token = officials._TOKEN_CHARS
+    pronouns = "|".join(sorted(officials.PRONOUNS, key=len, reverse=True))
+    plain_pronouns = re.compile(rf"(?<!{token})(?:{pronouns})(?!{token})")
+    assert _same_matches(officials._PRONOUN_RE, plain_pronouns, texts) > 20
+
+
+def test_anchor_starts_are_the_plain_alternations():
+    """Aho-Corasick in place of re: the same starts, overlaps resolved as finditer does."""
+    from transforms.extraction.predicates import anchor_starts
+
+    plain = re.compile(r"تماس|تلفن|زنگ|گفت|مکالم|رایزنی|صحبت|تبادل|ارتباط|وید|کنفرانس|به ?صورت|بصورت|از طریق|پشت"
+                       r"|نشست|اجلاس|دیدار")
+    texts = _matching_forms(WORD_EDGES + ["تماستماس", "گفتگفت", "بهصورت تلفنی", "به صورتتلفن", "ویدیو کنفرانس",
+                                          "دیدارتماس", "نشستارتباط"])
+    found = 0
+    for s in texts:
+        starts = anchor_starts(s)
+        assert starts == [m.start() for m in plain.finditer(s)], s
+        found += len(starts)
+    assert found > 500
+
+
+def test_edge_decoration_is_the_plain_pattern():
+    from transforms.parsing import _without_edge_decoration
+
+    plain = re.compile(r"^[^\w«\"'“(\[]+|[^\w»\"'”)\]?!؟.…:]+$")
+    edge_cases = ["", "—", "🔴 فوری 🔴", "«نقل»", "«--", "--«x", "x»--", "(الف)", "[۱]", "؟!", "...", "…",
+                  "عنوان:", "#تیتر_یک", "👈 خبر 👉\n", "abc\n", "abc--\n", "\n\n", "«»", "“نقل”", "'x'", '"x"']
+    lines = [line for text in _texts(edge_cases) for line in [text, *text.splitlines()]]
+    assert len(lines) > 1000
+    for line in lines:
+        assert _without_edge_decoration(line) == plain.sub("", line), line
