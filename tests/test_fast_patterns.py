@@ -129,3 +129,14 @@ def test_edge_decoration_is_the_plain_pattern():
     assert len(lines) > 1000
     for line in lines:
         assert _without_edge_decoration(line) == plain.sub("", line), line
+
+
+def test_unknown_runs_by_polars_are_re_on_each_text():
+    from transforms.repairs import resources, unknown_runs
+
+    r = resources()
+    edge_cases = ["", "سه", "چهار", "همکاریها", "میرود", "آمریکاییها و اروپاییها", "abcd", "xyzw همکاریها"]
+    texts = [clean_text(t) for t in _texts([])] + edge_cases
+    want = [set(r.token_re.findall(t)).difference(r.lex) for t in texts]
+    assert sum(map(len, want)) > 20
+    assert unknown_runs(texts, r) == want

@@ -38,7 +38,7 @@ from core.script import (  # noqa: F401  (LETTERS re-exported: callers use it fr
     TO_ASCII_DIGITS, ZWJ, ZWNJ,
 )
 from transforms.noise import fix_edge_zwnj, join_broken, strip_bullet, strip_noise
-from transforms.repairs import Resources, fix_spellings, repair, repair_gates, resources
+from transforms.repairs import Resources, fix_spellings, repair, repair_gates, resources, unknown_runs
 
 __all__ = [
     "clean_text",
@@ -178,8 +178,9 @@ def _clean_batch(texts: list[str], r: Resources) -> list[str]:
         shielded.append(spans)
     normalized = [_unshield(text, spans) if spans else text for text, spans in zip(normalize_batch(prepared), shielded)]
     out = []
-    for text, compounds, agencies in zip(normalized, *repair_gates(normalized, r)):
-        text = repair(text, r, compounds, agencies)
+    gates = zip(*repair_gates(normalized, r), unknown_runs(normalized, r))
+    for text, (compounds, agencies, unknown) in zip(normalized, gates):
+        text = repair(text, r, compounds, agencies, unknown)
         # ZWNJ only joins two letters (hazm's affix rule can leave "می‌0")
         text = fix_edge_zwnj(text)
         if "  " in text:

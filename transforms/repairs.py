@@ -12,7 +12,9 @@ They read hazm's word list and verb forms and the lexicons of ``seeds/lexicon/``
 - ``repair(text, r, ...)``    after hazm: compounds, agency names, glued suffixes and
   function words;
 - ``repair_gates(texts, r)``  which texts of a batch the compound and agency regexes
-  can change at all.
+  can change at all;
+- ``unknown_runs(texts, r)``  the words of each text of a batch that repair's last step
+  looks at.
 """
 
 from __future__ import annotations
@@ -268,10 +270,13 @@ def _repair_token(w: str, r: Resources) -> str:
 _REPAIRED: dict[str, str] = {}  # token -> its repair, for the life of the process
 
 
-def repair(text: str, r: Resources, compounds: bool = True, agencies: bool = True) -> str:
+def repair(text: str, r: Resources, compounds: bool = True, agencies: bool = True,
+           unknown: set[str] | None = None) -> str:
     """The repairs hazm does not make. ``compounds`` / ``agencies`` False: the text was
     found to hold no compound variant / no agency name with a letter after it (what
-    those two regexes need to change anything; ``repair_gates``)."""
+    those two regexes need to change anything; ``repair_gates``). ``unknown``: the
+    text's ``unknown_runs``, used unless those two repairs changed it."""
+    given = text
     # compounds from the lexicon (glued or spaced -> standard)
     def compound(m: re.Match) -> str:
         std, suf = r.compound_map[m.group(1)], m.group(2)
@@ -301,7 +306,10 @@ def repair(text: str, r: Resources, compounds: bool = True, agencies: bool = Tru
 
     # glued plural/comparative suffixes, می/نمی prefixes, ZWNJ compounds of hazm's
     # lexicon: only the distinct unknown tokens are looked at (cached per process)
-    candidates = set(r.token_re.findall(text)).difference(r.lex)
+    if unknown is not None and text == given:
+        candidates = unknown
+    else:
+        candidates = set(r.token_re.findall(text)).difference(r.lex)
     fixes = {}
     for w in candidates:
         fixed = _REPAIRED.get(w)
@@ -316,6 +324,14 @@ def repair(text: str, r: Resources, compounds: bool = True, agencies: bool = Tru
 
 def _rust_literal(s: str) -> str:
     return re.sub(r"([\\.+*?()|\[\]{}^$#&\-~])", r"\\\1", s)
+
+
+def unknown_runs(texts: list[str], r: Resources) -> list[set[str]]:
+    """For each text, its distinct runs of four or more letters (``token_re``'s matches)
+    that are not words of hazm's lexicon: what ``repair`` looks at last. The runs are
+    found by polars over the whole batch; re tried ``token_re`` at every letter."""
+    runs = pl.Series(texts, dtype=pl.String).str.extract_all(r.token_re.pattern).list.unique().to_list()
+    return [set(found or ()).difference(r.lex) for found in runs]
 
 
 def repair_gates(texts: list[str], r: Resources) -> tuple[list[bool], list[bool]]:
