@@ -8,6 +8,7 @@ the tests hold, the seed articles, and edge cases of each pattern."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from tests.persian_texts import persian_sentences, seed_texts
@@ -15,9 +16,14 @@ from transforms.cleaning import _SHIELD_HINT, _may_shield, clean_text
 from transforms.extraction import text as extraction_text
 
 
-def _texts(edge_cases: list[str]) -> list[str]:
+@functools.lru_cache(maxsize=1)
+def _held_texts() -> tuple[str, ...]:
     seeds = seed_texts()
-    return persian_sentences() + seeds + [clean_text(t) for t in seeds] + edge_cases
+    return tuple(persian_sentences() + seeds + [clean_text(t) for t in seeds])
+
+
+def _texts(edge_cases: list[str]) -> list[str]:
+    return list(_held_texts()) + edge_cases
 
 
 def test_sentence_ends_are_the_plain_patterns():
@@ -45,11 +51,18 @@ def test_shield_hint_by_polars_is_re_on_each_text():
     assert _may_shield(texts) == want
 
 
+@functools.lru_cache(maxsize=1)
+def _held_matching_forms() -> tuple[str, ...]:
+    from transforms.extraction.text import normalize_with_map
+
+    return tuple(normalize_with_map(clean_text(t)).s for t in _held_texts())
+
+
 def _matching_forms(edge_cases: list[str]) -> list[str]:
     """Texts in the matching form extraction's patterns run over."""
     from transforms.extraction.text import normalize_with_map
 
-    return [normalize_with_map(clean_text(t)).s for t in _texts([])] + [normalize_with_map(t).s for t in edge_cases]
+    return list(_held_matching_forms()) + [normalize_with_map(t).s for t in edge_cases]
 
 
 def _same_matches(fast: re.Pattern, plain: re.Pattern, texts: list[str]) -> int:
@@ -136,7 +149,53 @@ def test_unknown_runs_by_polars_are_re_on_each_text():
 
     r = resources()
     edge_cases = ["", "سه", "چهار", "همکاریها", "میرود", "آمریکاییها و اروپاییها", "abcd", "xyzw همکاریها"]
-    texts = [clean_text(t) for t in _texts([])] + edge_cases
+    texts = [clean_text(t) for t in _held_texts()] + edge_cases
     want = [set(r.token_re.findall(t)).difference(r.lex) for t in texts]
     assert sum(map(len, want)) > 20
     assert unknown_runs(texts, r) == want
+
+
+def test_shield_is_the_plain_substitution():
+    """_SHIELD tried only where a match can start: the same spans shielded, the cap kept."""
+    from transforms import cleaning
+
+    def plain(text: str) -> tuple[str, list[str]]:
+        shielded: list[str] = []
+
+        def shield(m: re.Match) -> str:
+            if len(shielded) >= cleaning._MAX_SHIELDED:
+                return m.group(0)
+            shielded.append(m.group(0))
+            return cleaning._MARK
+
+        return cleaning._SHIELD.sub(shield, text), shielded
+
+    edge_cases = [
+        "https://www.irna.ir/news/85123456/عنوان، و", "www.farsnews.ir.", "info@irna.ir", "a.b.c", "U.S.", "U.S.A",
+        "۱۴۰۲/۰۵/۱۰", "12,500", "1.5.", "۱۲-۱۳", "x1.ir/a)", "ab-c.com/x/y.", "سایت isna.ir و", "‌1.2", "a1.b2",
+        "۳۰ تا ۴۰", "10:30", "IRNA.ir", "e.g.", "-1.2", "_a.b", "%1.2", "۱٫۲ و ۳٬۴۵۶", "𝟙.𝟚", "t.me/farsna",
+    ]
+    texts = _texts(edge_cases) + [" ".join(edge_cases)]
+    shielded = 0
+    for text in texts:
+        got = cleaning._shield(text)
+        assert got == plain(text), text
+        shielded += len(got[1])
+    assert shielded > 30
+    many = "۱.۲ " * (cleaning._MAX_SHIELDED + 5)
+    assert cleaning._shield(many) == plain(many)
+
+
+def test_words_before_read_backwards_are_the_plain_search():
+    from transforms.extraction import officials
+
+    edge_cases = ["وزیر «خارجه» ایران", 'رئیس "جمهور" گفت', "الف، ب ج", "  دو  کلمه  ", "a1 b2 c3", "\nیک دو\n",
+                  "یک\nدو سه", "«»", "x" * 45 + " رئیس جمهور", "۱۲ ۳۴"]
+    texts = _matching_forms(edge_cases) + edge_cases + list(_held_texts())[:200]
+    compared = 0
+    for s in texts:
+        for pos in range(len(s) + 2):
+            got = officials._words_before(s, pos)
+            assert got == officials._words_before_by_search(s, max(0, pos - 40), pos), (s, pos)
+            compared += len(got)
+    assert compared > 10000

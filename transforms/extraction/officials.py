@@ -61,12 +61,36 @@ _GEOGRAPHIC_BEFORE = __import__("re").compile(r"(?:دریای|خلیج|تنگه|
 _WORD = TOKEN_LETTERS + "a-zA-Z0-9"
 _TWO_WORDS_BEFORE = __import__("re").compile(
     rf"(?<![{_WORD}])(?:([{_WORD}]+)[ «»\"]+)?([{_WORD}]+)[ «»\"]*$")
+# The same words read backwards from pos: re tries a pattern ending in "$" at every
+# position before it.
+_TWO_WORDS_BEFORE_REVERSED = __import__("re").compile(rf"[ «»\"]*([{_WORD}]+)(?:[ «»\"]+([{_WORD}]+))?")
 
 
 def _words_before(s: str, pos: int) -> list[tuple[int, int, str]]:
     """The (at most two) words right before pos, nearest first, as words_before gives
-    them; one regex on a short slice instead of a loop per character."""
+    them: what ``_TWO_WORDS_BEFORE.search(s, max(0, pos - 40), pos)`` finds."""
     lo = max(0, pos - 40)
+    window = s[lo:pos]
+    if "\n" in window:  # where "$" also matches before a final line break
+        return _words_before_by_search(s, lo, pos)
+    m = _TWO_WORDS_BEFORE_REVERSED.match(window[::-1])
+    if m is None:
+        return []
+    # a word that runs on before the window is no match (the look-behind)
+    cut = lo > 0 and s[lo - 1] in TOKEN_CHARS
+    top = lo + len(window)
+    out = []
+    for group in (1, 2):
+        if m.start(group) < 0:
+            break
+        start, end = top - m.end(group), top - m.start(group)
+        if start == lo and cut:
+            break
+        out.append((start, end, s[start:end]))
+    return out
+
+
+def _words_before_by_search(s: str, lo: int, pos: int) -> list[tuple[int, int, str]]:
     m = _TWO_WORDS_BEFORE.search(s, lo, pos)
     if m is None:
         return []
@@ -74,6 +98,8 @@ def _words_before(s: str, pos: int) -> list[tuple[int, int, str]]:
     if m.group(1):
         out.append((m.start(1), m.end(1), m.group(1)))
     return out
+
+
 # words that may stand between a title and its country: "وزیر خارجه سلطان‌نشین عمان"
 COMPLEMENT_FILLERS = {"تروریست", "محترم", "جنایتکار", "پیشین", "فعلی", "منتخب", "کنونی", "وقت", "جدید", "سلطان",
                       "نشین", "امیرنشین", "پادشاهی", "جمهوری", "دولت", "کشور", "حکومت", "رژیم", "اسلامی", "فدرال",
