@@ -199,3 +199,21 @@ def test_words_before_read_backwards_are_the_plain_search():
             assert got == officials._words_before_by_search(s, max(0, pos - 40), pos), (s, pos)
             compared += len(got)
     assert compared > 10000
+
+
+def test_patterns_tried_where_their_words_start_are_their_finditer():
+    """Statement verbs and pronouns: re tried only where one of their words starts."""
+    from transforms.extraction import officials, statements
+    from transforms.extraction.text import LiteralStarts
+
+    texts = _matching_forms(WORD_EDGES + ["وی گفت: «نه» و افزود", "گفتگو گفت گفت‌وگو", "اوی او ایشانی"])
+    found = 0
+    for pattern, words in ((statements._VERB_RE, statements._VERB_STARTS), (officials._PRONOUN_RE, officials._PRONOUN_STARTS)):
+        for s in texts:
+            starts = words.starts(s)
+            windows = [(0, len(s))] + [(a, min(len(s), a + 60)) for a in range(0, len(s), 37)]
+            for lo, hi in windows:
+                got = [(m.span(), m.groups()) for m in LiteralStarts.finditer(pattern, s, starts, lo, hi)]
+                assert got == [(m.span(), m.groups()) for m in pattern.finditer(s, lo, hi)], (pattern.pattern, s, lo, hi)
+                found += len(got)
+    assert found > 200

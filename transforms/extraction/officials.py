@@ -27,7 +27,9 @@ from core.script import TOKEN_LETTERS
 from core.seeds import LEXICON_DIR, read_list
 
 from .memo import per_object
-from .text import LETTER_RE, TOKEN_CHARS, TOKEN_RE, NormText, norm, words_after, words_before, words_not_after
+from .text import (
+    LETTER_RE, TOKEN_CHARS, TOKEN_RE, LiteralStarts, NormText, norm, words_after, words_before, words_not_after,
+)
 from .verbs import verb_forms
 
 PRONOUNS = {"وی", "او", "ایشان"}
@@ -579,7 +581,7 @@ def find_mentions(g: Gazetteer, nt: NormText, text: str) -> Found:
     # "همتای روس او": the pronoun right after a counterpart is its possessive (whose
     # counterpart), as خود is, not a mention of its own
     counterpart_ends = {m.end for m in mentions if m.kind == "title" and m.counterpart}
-    for pm in _PRONOUN_RE.finditer(s):
+    for pm in LiteralStarts.finditer(_PRONOUN_RE, s, _PRONOUN_STARTS.starts(s)):
         if pm.start() - 1 not in counterpart_ends or s[pm.start() - 1] != " ":
             mentions.append(Mention("pronoun", pm.start(), pm.end()))
     mentions = [m for m in mentions if not _part_of_other_name(s, m) and not _inside_patronymic(g, s, m)]
@@ -631,6 +633,7 @@ _TOKEN_CHARS = TOKEN_RE.pattern[:-1]  # the character class, without "+"
 _PRONOUN_RE = re.compile(
     "(?:" + words_not_after(sorted(PRONOUNS, key=len, reverse=True), _TOKEN_CHARS) + rf")(?!{_TOKEN_CHARS})"
 )
+_PRONOUN_STARTS = LiteralStarts(PRONOUNS)
 
 
 WEEKDAY_NAMES = {"شنبه", "یکشنبه", "دوشنبه", "سه شنبه", "سهشنبه", "چهارشنبه", "پنجشنبه", "پنج شنبه", "جمعه"}

@@ -6,21 +6,23 @@ import re
 
 from core.script import TOKEN_LETTERS
 
-from .text import NormText, words_not_after
+from .text import LiteralStarts, NormText, words_not_after
 
 VERBS = ["اظهار داشت", "اظهار کرد", "تاکید کرد", "تأکید کرد", "تصریح کرد", "خاطرنشان کرد", "یادآور شد", "افزود", "گفت", "اعلام کرد"]
+_VERB_FORMS = sorted({v.replace("أ", "ا") for v in VERBS}, key=len, reverse=True)
 _VERB_RE = re.compile(
-    "(" + words_not_after(sorted({v.replace("أ", "ا") for v in VERBS}, key=len, reverse=True), f"[{TOKEN_LETTERS}]")
-    + r")(?!\s*و\s*گو|\s*وگو|گو)(?:\s*:|(?=[\s.،]))"
+    "(" + words_not_after(_VERB_FORMS, f"[{TOKEN_LETTERS}]") + r")(?!\s*و\s*گو|\s*وگو|گو)(?:\s*:|(?=[\s.،]))"
 )
+_VERB_STARTS = LiteralStarts(_VERB_FORMS)
 
 
 def find_statements(nt: NormText, text: str, sents, sent_n):
     """-> list of (sentence_index, verb, text_start, text_end, verb_norm_start) over clean_text."""
     s = nt.s
     out = []
+    verb_starts = _VERB_STARTS.starts(s)
     for i, (a, b) in enumerate(sent_n):
-        for m in _VERB_RE.finditer(s, a, b):
+        for m in LiteralStarts.finditer(_VERB_RE, s, verb_starts, a, b):
             verb = m.group(1)
             if s[m.end() - 1] == ":" or s[m.end():m.end() + 2].strip().startswith(":"):
                 ta = m.end()

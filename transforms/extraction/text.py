@@ -14,6 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+import ahocorasick
+
 from core.script import (
     BIDI_EMBEDDINGS, HARAKAT, LETTER_FOLDS, LRM, RLM, TATWEEL, TO_ASCII_DIGITS, TOKEN_LETTERS, ZWJ, ZWNJ,
 )
@@ -74,6 +76,37 @@ def words_not_after(words, not_after: str) -> str:
     if not all(words):
         raise ValueError("an empty word")
     return "|".join(re.escape(w[0]) + f"(?<!{not_after}.)" + re.escape(w[1:]) for w in words)
+
+
+class LiteralStarts:
+    """Where any of some words starts in a text, found by one Aho-Corasick pass: a
+    pattern that can match only there is tried there (``finditer``), not by re at every
+    position of the text."""
+
+    def __init__(self, words) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for word in words:
+            if not word:
+                raise ValueError("an empty word")
+            self._automaton.add_word(word, len(word))
+        self._automaton.make_automaton()
+
+    def starts(self, s: str) -> list[int]:
+        """Each position of ``s`` where one of the words starts, in order."""
+        return sorted({end - length + 1 for end, length in self._automaton.iter(s)})
+
+    @staticmethod
+    def finditer(pattern: re.Pattern, s: str, starts: list[int], lo: int = 0, hi: int | None = None):
+        """``pattern.finditer(s, lo, hi)``, for a pattern whose every match is non-empty and
+        begins at one of ``starts`` (``starts(s)`` of the words it opens with)."""
+        hi = len(s) if hi is None else hi
+        free = lo
+        for at in starts[bisect.bisect_left(starts, lo):]:
+            if at >= hi:
+                break
+            if at >= free and (m := pattern.match(s, at, hi)) is not None:
+                yield m
+                free = m.end()
 
 
 TOKEN_CHARS = _LETTERS = frozenset(c for c in map(chr, [*range(0x80), *range(0x0600, 0x0700)]) if LETTER_RE.match(c))
