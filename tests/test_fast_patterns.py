@@ -217,3 +217,30 @@ def test_patterns_tried_where_their_words_start_are_their_finditer():
                 assert got == [(m.span(), m.groups()) for m in pattern.finditer(s, lo, hi)], (pattern.pattern, s, lo, hi)
                 found += len(got)
     assert found > 200
+
+
+def test_date_cues_tried_where_their_words_start_are_their_finditer():
+    from transforms.extraction import dates
+    from transforms.extraction.text import LiteralStarts
+
+    texts = _matching_forms(["دیروز", "امروز صبح", "صبح دیروز", "روز شنبه", "شنبه شب گذشته", "سه شنبه هفته گذشته",
+                             "پیشامروز", "امروزه", "بعد از ظهر روز دوشنبه", "نیمه شب دیشب", "دو روز پیش از", "جمعه۱"])
+    found = 0
+    for s in texts:
+        for lo in range(0, len(s), 50):
+            seg = s[lo:lo + 120]
+            got = [(m.span(), m.groups()) for m in LiteralStarts.finditer(dates._CUE_RE, seg, dates._CUE_STARTS.starts(seg))]
+            assert got == [(m.span(), m.groups()) for m in dates._CUE_RE.finditer(seg)], seg
+            found += len(got)
+    assert found > 50
+
+
+def test_matching_form_skips_the_gap_search_only_without_gaps():
+    """normalize_with_map looks for gaps (two spaces, a dropped character) only in a text
+    that has one: the same forms and offsets as the character-by-character version."""
+    from transforms.extraction.text import _normalize_with_map_slow, normalize_with_map
+
+    edge_cases = ["یک  دو", "یکٔ دو", "  سر", "تـه", "a\u200f b", "بی\u200cتاب", "یک دو", "٫۱۲", "ء ّ", ""]
+    for text in _texts(edge_cases):
+        fast, slow = normalize_with_map(text), _normalize_with_map_slow(text)
+        assert (fast.s, fast.n_starts, fast.o_starts) == (slow.s, slow.n_starts, slow.o_starts), text

@@ -35,6 +35,7 @@ HIJRI_MONTHS = {"محرم": 1, "صفر": 2, "ربیع الاول": 3, "ربیع 
                 "رمضان": 9, "شوال": 10, "ذی القعده": 11, "ذیقعده": 11, "ذی الحجه": 12, "ذیحجه": 12, "ذی حجه": 12}
 WEEKDAYS = {"شنبه": 5, "یکشنبه": 6, "یک شنبه": 6, "دوشنبه": 0, "دو شنبه": 0, "سه شنبه": 1, "سهشنبه": 1,
             "چهارشنبه": 2, "چهار شنبه": 2, "پنجشنبه": 3, "پنج شنبه": 3, "جمعه": 4}
+from .text import LiteralStarts
 from .text import norm as _n
 
 JALALI_MONTHS = {_n(k): v for k, v in JALALI_MONTHS.items()}
@@ -348,7 +349,8 @@ def call_date(scope: str, article: str, pub_local: dt.datetime | None, occasions
 # --- the call's own date cue ------------------------------------------------------------
 
 _L = TOKEN_LETTERS + "a-zA-Z0-9"
-_PARTS_OF_DAY = r"(?:صبح|عصر|ظهر|شب|بامداد|شامگاه|نیمه شب|بعد از ظهر|بعدازظهر|غروب)"
+_PARTS_OF_DAY_WORDS = ("صبح", "عصر", "ظهر", "شب", "بامداد", "شامگاه", "نیمه شب", "بعد از ظهر", "بعدازظهر", "غروب")
+_PARTS_OF_DAY = "(?:" + "|".join(_PARTS_OF_DAY_WORDS) + ")"
 _WEEKDAY = "|".join(_WEEKDAYS_LONGEST_FIRST)
 # relative day words -> days before publication (None: the publication day, unknown
 # before 06:00 Tehran time, when "now" may still be the previous evening)
@@ -367,6 +369,9 @@ _CUE_RE = re.compile(
     rf"|(?P<wd>(?:(?:روز|{_PARTS_OF_DAY}) )?(?P<wdname>{_WEEKDAY})(?: (?P<wdpart>شب|صبح|عصر))?(?P<past> (?:هفته )?(?:گذشته|قبل|پیش))?)"
     rf")(?![{_L}])"
 )
+# Every cue starts with one of these words: _CUE_RE is tried only where one does (re
+# tried it at every position).
+_CUE_STARTS = LiteralStarts([*_PARTS_OF_DAY_WORDS, *RELATIVE_DAYS, "روز", *_WEEKDAYS_LONGEST_FIRST])
 _STATED_RES = (_JALALI_DATE, _GREGORIAN_DATE, _HIJRI_DATE, _NUMERIC_JALALI_DATE)
 # a date that belongs to something else in the clause: "نقض آتش‌بس مورخ ۱۹ فروردین"
 _OTHER_EVENT_BEFORE = ("مورخ", "از", "تا", "مصوب", "سال", "قطعنامه")
@@ -394,7 +399,7 @@ def date_cues(s: str, lo: int, hi: int) -> list[DateCue]:
         for m in _GREGORIAN_MONTH.finditer(seg):
             if not any(c.start <= lo + m.start() < c.end for c in out):
                 out.append(DateCue(lo + m.start(), lo + m.end(), "month", m.group()))
-    for m in _CUE_RE.finditer(seg):
+    for m in LiteralStarts.finditer(_CUE_RE, seg, _CUE_STARTS.starts(seg)):
         if any(c.start <= lo + m.start() < c.end for c in out):
             continue
         if m.group().endswith(("پیش", "قبل")) and seg.startswith(" از ", m.end()):

@@ -176,7 +176,9 @@ def normalize_with_map(text: str) -> NormText:
 
     lead = _LEADING_GAP.match(t)
     pos = lead.end() if lead else 0
-    for m in _GAP.finditer(t, pos):
+    # a gap holds two spaces or a dropped character: most texts have neither
+    gaps = _GAP.finditer(t, pos) if _DROPPED in t or "  " in t else ()
+    for m in gaps:
         a, b = m.span()
         if a > pos:
             add(pos, t[pos:a])
