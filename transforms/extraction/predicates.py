@@ -20,16 +20,13 @@ comes from the grammar around it, not from a window of keywords:
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from dataclasses import dataclass
-
-import ahocorasick
 
 from core.script import TOKEN_LETTERS
 
 from .lexicon import Lexicon
-from .text import NormText, Span, Tokens, norm, tokenize
+from .text import LiteralStarts, NormText, Span, Tokens, norm, tokenize
 from .verbs import VerbForm, verb_at
 
 L = TOKEN_LETTERS + "a-zA-Z0-9"
@@ -208,35 +205,17 @@ def _coordinated_channels(preds: list[Predicate], toks: Tokens) -> None:
 
 
 # Where any predicate can start: its call word, or the words that may come before تلفنی.
-# Found by Aho-Corasick, one pass in C over the text: re tried their alternation at nearly
-# every position, since they start with the commonest letters.
+# Their alternation is tried only where one of them starts (an Aho-Corasick pass): they
+# start with the commonest letters, so re's own skipping passed over few positions.
 ANCHORS = ("تماس", "تلفن", "زنگ", "گفت", "مکالم", "رایزنی", "صحبت", "تبادل", "ارتباط", "وید", "کنفرانس",
            "به صورت", "بهصورت", "بصورت", "از طریق", "پشت", "نشست", "اجلاس", "دیدار")
-
-
-@functools.lru_cache(maxsize=1)
-def _anchor_automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for order, word in enumerate(ANCHORS):
-        automaton.add_word(word, (order, len(word)))
-    automaton.make_automaton()
-    return automaton
+_ANCHOR = re.compile("|".join(map(re.escape, ANCHORS)))
+_ANCHOR_STARTS = LiteralStarts(ANCHORS)
 
 
 def anchor_starts(s: str) -> list[int]:
-    """Where the anchors' matches start: the non-overlapping matches, leftmost first, that
-    re's ``finditer`` over their alternation (in the order of ANCHORS) gives."""
-    at_start: dict[int, tuple[int, int]] = {}  # start -> (order, length) of the first anchor there
-    for end, (order, length) in _anchor_automaton().iter(s):
-        start = end - length + 1
-        if start not in at_start or order < at_start[start][0]:
-            at_start[start] = (order, length)
-    starts, free = [], 0
-    for start in sorted(at_start):
-        if start >= free:
-            starts.append(start)
-            free = start + at_start[start][1]
-    return starts
+    """Where the anchors' non-overlapping matches start, leftmost first."""
+    return [m.start() for m in LiteralStarts.finditer(_ANCHOR, s, _ANCHOR_STARTS.starts(s))]
 
 
 def _matches(s: str) -> tuple[list[re.Match], list[re.Match]]:
