@@ -28,7 +28,7 @@ from core.seeds import LEXICON_DIR, read_list
 
 from .memo import per_object
 from .text import (
-    LETTER_RE, TOKEN_CHARS, TOKEN_RE, LiteralStarts, NormText, norm, words_after, words_before, words_not_after,
+    LETTER_RE, TOKEN_CHARS, TOKEN_RE, LiteralStarts, NormText, norm, words_after, words_before,
 )
 from .verbs import verb_forms
 
@@ -631,7 +631,7 @@ def _inside_patronymic(g: Gazetteer, s: str, m: Mention) -> bool:
 # A pronoun that is a whole token.
 _TOKEN_CHARS = TOKEN_RE.pattern[:-1]  # the character class, without "+"
 _PRONOUN_RE = re.compile(
-    "(?:" + words_not_after(sorted(PRONOUNS, key=len, reverse=True), _TOKEN_CHARS) + rf")(?!{_TOKEN_CHARS})"
+    rf"(?<!{_TOKEN_CHARS})(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + rf")(?!{_TOKEN_CHARS})"
 )
 _PRONOUN_STARTS = LiteralStarts(PRONOUNS)
 

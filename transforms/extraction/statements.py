@@ -6,12 +6,12 @@ import re
 
 from core.script import TOKEN_LETTERS
 
-from .text import LiteralStarts, NormText, words_not_after
+from .text import LiteralStarts, NormText
 
 VERBS = ["اظهار داشت", "اظهار کرد", "تاکید کرد", "تأکید کرد", "تصریح کرد", "خاطرنشان کرد", "یادآور شد", "افزود", "گفت", "اعلام کرد"]
 _VERB_FORMS = sorted({v.replace("أ", "ا") for v in VERBS}, key=len, reverse=True)
 _VERB_RE = re.compile(
-    "(" + words_not_after(_VERB_FORMS, f"[{TOKEN_LETTERS}]") + r")(?!\s*و\s*گو|\s*وگو|گو)(?:\s*:|(?=[\s.،]))"
+    f"(?<![{TOKEN_LETTERS}])(" + "|".join(_VERB_FORMS) + r")(?!\s*و\s*گو|\s*وگو|گو)(?:\s*:|(?=[\s.،]))"
 )
 _VERB_STARTS = LiteralStarts(_VERB_FORMS)
 

@@ -220,7 +220,7 @@ def _normalize_with_map_slow(text: str) -> NormText:
 # A sentence ends at a run of . ! ? ؟ followed by whitespace or the text's end, or at
 # line breaks: ``[.!?؟!]+(?=\s|$)|\n+``, written to start with one character class, so
 # that re skips to the next such character instead of trying the pattern at every
-# position (tests/test_text_patterns.py checks the two give the same matches).
+# position (tests/test_fast_patterns.py checks the two give the same matches).
 _SENT_END = re.compile(r"[.!?؟!\n](?:(?<=\n)\n*|[.!?؟!]*(?=\s|$))")
 
 
