@@ -230,3 +230,136 @@ def test_matching_form_skips_the_gap_search_only_without_gaps():
     for text in _texts(edge_cases):
         fast, slow = normalize_with_map(text), _normalize_with_map_slow(text)
         assert (fast.s, fast.n_starts, fast.o_starts) == (slow.s, slow.n_starts, slow.o_starts), text
+
+
+CLAUSE_EDGES = [
+    "قرار است", "قرار بود فردا", "قراراست", "بیقرار است", "«قرار است»", "\nقرار شد\n", "ناقرار بود", "قرار استان",
+    "را تکذیب کرد", "آن را تکذیب", "راتکذیب", "صحت ندارد.", "صحت نداشت،", "اصحت ندارد", "تکذیبیه",
+    "بی اساس است", "بیاساس", "«کذب» خواند", "کذب.", "کذب،", "اکذب", "نادرستی", "دروغ»", '"جعلی"', "ساختگی\n",
+    "ادامه دارد", "ادامه دارند.", "ادامهدارد", "ادامه داردند", "مطرح نشد.", "مطرح نشده است", "بحث نشدند،",
+    "به میان نیامد", "مطرح نشدنی", "در حالی که", "در حالی، که", "دردر حالی", "که", "بود که", "بودند که", "بودکه",
+    "پیش از انکه وی", "پس از این که او", "قبل از ان که ما", "بعد از اینکه\nآنها", "هنگامی که", "بود کهنه", "هستند که ما", "وقتی  که", "همان روز،", "همان روزها", "همان روز ها",
+    "در همین شب", "در همین شبهای", "پس از پایان", "بعد از پایانش", "به گزارش ایرنا، و", "بر اساس اعلام وزارت،",
+    "بر اساس امار رسمی،", "تماس", "گفت و گو", "گفت وگو", "تلفنی", "رایزنیها",
+]
+
+
+def _with_suffixes(texts: list[str]) -> list[str]:
+    """Each text and what is left of it from each word start: the clause around a call
+    (before it, after it) that the patterns search."""
+    out = []
+    for s in texts:
+        out.append(s)
+        out += [s[k:] for k in range(1, len(s)) if s[k - 1] in " \n"][:40]
+    return out
+
+
+def test_clause_words_are_the_plain_patterns():
+    """predicates, topics, reports and article: patterns that opened with (^|\\s) or
+    (?<!\\S), now with the look-behind after each word's first letter. Where the callers
+    use a match's span, the spans are the same; where they only ask whether there is one,
+    the answers are."""
+    from transforms.extraction import article, predicates, reports, topics
+
+    texts = _matching_forms(CLAUSE_EDGES) + CLAUSE_EDGES
+    spans = {
+        topics._NOT_DISCUSSED: r"(?<!\S)(?:(?:مطرح|بحث|صحبتی|گفتگویی|اشاره ای|سخنی|حرفی) (?:نشد|نشده|نشدند|نبود)"
+                               r"|به میان نیامد)(?=\s|$|\.|،)",
+        topics._WHILE: r"(?<!\S)در حالی(?=\s|$|،)",
+        topics._THAT: r"(?<!\S)که(?=\s|$)",
+        topics._CALL_WORD: r"(?<!\S)(?:تماس|تلفن|گفتگو|گفت و گو|گفت وگو|مکالمه|رایزنی)",
+        topics._ATTRIBUTION: r"(?<!\S)(?:به گزارش|به نقل از|به نوشته|به گفته"
+                             r"|بر اساس (?:امار|ارقام|گزارش|اعلام|اطلاعات))\s[^،:.]{1,60}?(?=،)",
+        reports._WHILE_THAT: r"(?<!\S)(?:در حالی که|(?:پیش|قبل|پس|بعد) از (?:ان ?که|این ?که)|هنگامی که|زمانی که|وقتی که)\s",
+        reports._CLEFT: r"(?<!\S)(?:بود|است|بودند|هستند) که(?!\S)",
+    }
+    compared = 0
+    for fast, plain in spans.items():
+        found = _same_matches(fast, re.compile(plain), texts)
+        assert found > 0, plain
+        compared += found
+    assert compared > 200
+
+    found_anywhere = {
+        predicates._DENIAL: r"(^|\s)(را )?(تکذیب|صحت ندارد|صحت نداشت)",
+        predicates._BASELESS: r"(^|[\s«\"])(بی ?اساس|بی پایه|کذب|نادرست|دروغ|جعلی|ساختگی)([\s»\".،]|$)",
+        predicates._CONTINUES: r"(^|\s)ادامه (دارد|دارند)(\s|$)",
+        article._SAME_DAY_AS_TOLD: r"(?:^|\s)(?:" + article._THAT_DAY + r"|(?:پس|بعد) از پایان)(?=\s|$|،)",
+    }
+    pieces = _with_suffixes(texts)
+    for fast, plain in found_anywhere.items():
+        want = [re.search(plain, x) is not None for x in pieces]
+        assert any(want) and not all(want), plain
+        assert [fast.search(x) is not None for x in pieces] == want, plain
+    # the end of "قرار است" is where the tokens it governs start
+    plain_planned = re.compile(r"(^|\s)قرار (است|بود|شد)(\s|$)")
+    ends = [(m := plain_planned.search(x)) and m.end() for x in pieces]
+    assert any(ends)
+    assert [(m := predicates._PLANNED.search(x)) and m.end() for x in pieces] == ends
+
+
+def test_modal_pairs_are_the_plain_fullmatch():
+    from transforms.extraction import predicates
+    from transforms.extraction.text import tokenize
+
+    texts = _matching_forms(CLAUSE_EDGES + ["ممکن است", "ممکن شد", "قرار باشد", "ممکنه است", "باید"])
+    pairs = {" ".join(toks.texts[k:k + 2]) for s in texts for toks in [tokenize(s)] for k in range(len(toks.texts))}
+    want = {two for two in pairs if re.fullmatch(r"(ممکن|قرار) (است|بود|شد)", two)}
+    assert len(want) >= 3
+    assert {two for two in pairs if two in predicates._MODALS} == want
+
+
+def test_marker_lines_are_the_plain_test():
+    """parsing._is_marker splits a line whole only when its first token is a marker."""
+    from transforms import parsing
+
+    def plain(line: str) -> bool:
+        tokens = line.split()
+        return not tokens or all(parsing._MARKER_TOKEN.match(t.strip("()[]،,.:")) for t in tokens) \
+            or bool(parsing._BYLINE_STUB.match(line))
+
+    edge_cases = ["", " ", "@farsna", "@farsna #خبر", "@farsna خبر", "#خبر_فوری @x https://t.me/x", "Link", "لینک",
+                  "(@irna)", "— |", "به گزارش", "به گزارش:", "بهگزارش ایرنا", "منبع", "منبع: ایرنا", "www.irna.ir متن",
+                  "t.me/x", "خبر @x", "  @x  \n", "[#x]", "http://x.y z"]
+    lines = [line for text in _texts(edge_cases) for line in [text, *text.splitlines()]]
+    want = [plain(line) for line in lines]
+    assert sum(want) > 10 and not all(want)
+    assert [parsing._is_marker(line) for line in lines] == want
+
+
+def test_runs_of_letters_open_with_their_class():
+    """[C]+ written [C][C]* (extraction's tokens) and [C]{4,} written [C][C]{3,} (repair's
+    unknown words), for re to skip ahead to a letter: the same matches."""
+    from transforms.extraction.text import TOKEN_CHAR_CLASS, TOKEN_RE
+    from transforms.repairs import _L, resources
+
+    texts = _matching_forms(WORD_EDGES) + _texts(["ab", "abcd", "a1b2c3d", "سه", "چهار", "x", "۱۲۳۴", "ـــ"])
+    assert _same_matches(TOKEN_RE, re.compile(f"{TOKEN_CHAR_CLASS}+"), texts) > 1000
+    assert _same_matches(resources().token_re, re.compile(f"{_L}{{4,}}"), texts) > 1000
+
+
+def test_zwnj_runs_open_with_a_space_or_a_zwnj():
+    from transforms.noise import _ZWNJ_RUN
+
+    z = "\u200c"
+    edge_cases = [z, f" {z}", f"{z} ", f"  {z}{z}  x", f"a {z}b", f"a{z} b", f"a  b {z}", f"{z}{z}", f"x {z} {z} y",
+                  f"۱{z}", f"می{z}رود", f"  ", f"a {z}\n{z} b"]
+    assert _same_matches(_ZWNJ_RUN, re.compile(f"[ ]*{z}+[ ]*"), _texts(edge_cases)) > 100
+
+
+def test_noise_handles_and_link_tails_are_the_plain_forms():
+    """An @handle's look-behind after the "@"; a line's "Link" tail tried only on a line
+    that ends with the word."""
+    from transforms import noise
+
+    handles = ["@farsna", "x@farsna", "a.@irna_ir", "@@x_y", "«@isna»", "@ab", "@abc", "@1abc", "ما @Tasnimnews و",
+               "mail@x.com", "\n@x_1\n", "_@abc"]
+    texts = _texts(handles)
+    assert _same_matches(noise._HANDLE, re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{2,}"), texts) > 5
+    tails = ["خبر | Link", "خبر - لینک  ", "خبر — Link", "Link", "خبر Link", "خبر |Link x", "| لینک", "خبر |Link ",
+             "Linked", "خبر | Links", "خبر |  Link\t", "-Link"]
+    lines = [line for t in texts + tails for line in t.split("\n")]
+    want = [noise._LINK_TAIL.sub("", line) for line in lines]
+    assert sum(w != line for w, line in zip(want, lines)) >= 5
+    assert [noise._LINK_TAIL.sub("", line) if line.rstrip(" ").endswith(("Link", "لینک")) else line
+            for line in lines] == want

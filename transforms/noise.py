@@ -54,7 +54,9 @@ def _drop_emoji(s: str) -> str:
 # invisible format characters that carry no text: bidi marks/embeddings/isolates,
 # zero-width space, BOM, soft hyphen, private-use characters (we use those internally).
 _INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\ue000-\uf8ff]")
-_ZWNJ_RUN = re.compile(f"[ ]*{ZWNJ}+[ ]*")
+# [ ]*ZWNJ+[ ]*, written as two branches that open with a space or a ZWNJ, so that re can
+# skip ahead to one (a repeat it tries at every position)
+_ZWNJ_RUN = re.compile(f" [ ]*{ZWNJ}+[ ]*|{ZWNJ}+[ ]*")
 
 
 def _zwnj_repl(m: re.Match) -> str:
@@ -93,7 +95,8 @@ _BULLET = re.compile(rf"^[ ]*[{re.escape(_BULLET_CHARS)}][ ]+")
 def strip_bullet(line: str) -> str:
     """A list item's bullet ("• ", "- ") removed from the start of a line."""
     return _BULLET.sub("", line) if line.lstrip(" ")[:1] in _BULLET_CHARS else line
-_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{2,}")
+# (?<![\w@.])@..., with the look-behind after the "@" so that re can skip ahead to one
+_HANDLE = re.compile(r"@(?<![\w@.]@)[A-Za-z][A-Za-z0-9_]{2,}")
 _LINK_TAIL = re.compile(r"[ ]*[|\-–—][ ]*(?:Link|لینک)[ ]*$")
 _HASHTAG = re.compile(r"(?<![\w&])#([^\s#]+)")
 _URL_ONLY = re.compile(
@@ -151,9 +154,9 @@ def strip_noise(raw: str) -> list[str]:
     for line in s.split("\n"):
         had_handle = False
         if has_at and "@" in line:
-            had_handle = _HANDLE.search(line) is not None
-            line = _HANDLE.sub(" ", line)
-        if has_link:
+            line, handles = _HANDLE.subn(" ", line)
+            had_handle = handles > 0
+        if has_link and line.rstrip(" ").endswith(("Link", "لینک")):  # where _LINK_TAIL can match
             line = _LINK_TAIL.sub("", line)
         if has_hash and "#" in line:
             line = _MD_HEADING.sub("", line)

@@ -153,6 +153,11 @@ def _without_edge_decoration(line: str) -> str:
 
 
 def _is_marker(line: str) -> bool:
+    # the first token decides for most lines: a paragraph is split whole only when it
+    # opens with a marker
+    first = line.split(None, 1)
+    if first and not _MARKER_TOKEN.match(first[0].strip("()[]،,.:")):
+        return bool(_BYLINE_STUB.match(line))
     tokens = line.split()
     return not tokens or all(_MARKER_TOKEN.match(t.strip("()[]،,.:")) for t in tokens) or bool(_BYLINE_STUB.match(line))
 

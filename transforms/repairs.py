@@ -140,7 +140,8 @@ class Resources:
             "(?:" + "|".join(map(_rust_literal, sorted(agency_tails))) + f")[{LETTERS}]" if agency_tails else None
         )
 
-        self.token_re = re.compile(f"{_L}{{4,}}")
+        # four or more letters, opening with one so that re can skip ahead to a letter
+        self.token_re = re.compile(f"{_L}{_L}{{3,}}")
 
 
 # A lexicon file left out of seeds/lexicon means no such repair, not an error.

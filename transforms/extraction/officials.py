@@ -28,7 +28,7 @@ from core.seeds import LEXICON_DIR, read_list
 
 from .memo import per_object
 from .text import (
-    LETTER_RE, TOKEN_CHARS, TOKEN_RE, LiteralStarts, NormText, norm, words_after, words_before,
+    LETTER_RE, TOKEN_CHAR_CLASS, TOKEN_CHARS, TOKEN_RE, LiteralStarts, NormText, norm, words_after, words_before,
 )
 from .verbs import verb_forms
 
@@ -629,7 +629,7 @@ def _inside_patronymic(g: Gazetteer, s: str, m: Mention) -> bool:
 
 
 # A pronoun that is a whole token.
-_TOKEN_CHARS = TOKEN_RE.pattern[:-1]  # the character class, without "+"
+_TOKEN_CHARS = TOKEN_CHAR_CLASS
 _PRONOUN_RE = re.compile(
     rf"(?<!{_TOKEN_CHARS})(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + rf")(?!{_TOKEN_CHARS})"
 )

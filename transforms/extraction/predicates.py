@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from core.script import TOKEN_LETTERS
 
 from .lexicon import Lexicon
-from .text import LiteralStarts, NormText, Span, Tokens, norm, tokenize
+from .text import LiteralStarts, NormText, Span, Tokens, norm, tokenize, words_not_after
 from .verbs import VerbForm, verb_at
 
 L = TOKEN_LETTERS + "a-zA-Z0-9"
@@ -320,6 +320,24 @@ _CLAIM_OF_CALL = re.compile(r"(?:^|\s)(?<!\sبه )(?<!^به )(?:ادعا|شای�
                             r"(?:(?: \S+){0,4} (?:درباره|مبنی بر|در مورد|در باره)(?: (?:یک|این|آن))?)?\s*$")
 
 
+# Clause words around the call, each opening with its first letter so that re can skip
+# ahead to it (a pattern opening with (^|\s) it tries at every position); their plain
+# forms are in tests/test_fast_patterns.py.
+# a modal after the call's noun phrase: the whole of two tokens
+_MODALS = frozenset(f"{a} {b}" for a in ("ممکن", "قرار") for b in ("است", "بود", "شد"))
+# "قرار است": the end of the plain (^|\s)قرار (است|بود|شد)(\s|$)
+_PLANNED = re.compile(r"ق(?<!\Sق)رار (?:است|بود|شد)(?:\s|$)")
+# whether the plain (^|\s)(را )?(تکذیب|صحت ندارد|صحت نداشت) is found
+_DENIAL = re.compile(r"ت(?<!\Sت)کذیب|ص(?<!\Sص)حت (?:ندارد|نداشت)")
+# whether the plain (^|[\s«"])(بی ?اساس|...|ساختگی)([\s»".،]|$) is found
+_BASELESS = re.compile(
+    "(?:" + words_not_after(["بی اساس", "بیاساس", "بی پایه", "کذب", "نادرست", "دروغ", "جعلی", "ساختگی"], r'[^\s«"]')
+    + r')(?![^\s»".،])'
+)
+# whether the plain (^|\s)ادامه (دارد|دارند)(\s|$) is found
+_CONTINUES = re.compile(r"ا(?<!\Sا)دامه (?:دارد|دارند)(?!\S)")
+
+
 def _habitual_adverb_before(texts: list[str], i0: int, lo: int, habitual: dict) -> bool:
     """A habitual adverb in the predicate's own clause before it: back to the comma, with
     no verb between it and the predicate (an adverb there modifies the predicate's verb)."""
@@ -466,7 +484,7 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     if p.prep is None:
         for k in range(i1, min(last, i1 + 24)):
             two = " ".join(texts[k:k + 2])
-            if re.fullmatch(r"(ممکن|قرار) (است|بود|شد)", two) or texts[k] == "باید":
+            if two in _MODALS or texts[k] == "باید":
                 status = "hypothetical" if texts[k] == "ممکن" else "planned"
                 break
             if " ".join(texts[k:k + 3]) == "در دستور کار":
@@ -477,18 +495,18 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
                 status = "planned"    # "این نخستین تماس X با Y ... خواهد بود"
             if texts[k] in {"که", "،"} or texts[k] in BOUNDARY or hit:
                 break
-    planned = re.search(r"(^|\s)قرار (است|بود|شد)(\s|$)", before)
+    planned = _PLANNED.search(before)
     if planned and not any(verb_at(texts, k) for k in range(toks.index_at(lo + planned.end()), i0)):
         status = "planned"        # unless it governs a verb of its own before the call
     # denial: "هیچ تماسی"، "... تماس ... را تکذیب کرد"، "... تماس ... صحت ندارد"
     if i0 > 0 and texts[i0 - 1] == "هیچ":
         status = "denied"
     after = s[p.end:hi]
-    if p.verb is None and p.prep is None and re.search(r"(^|\s)(را )?(تکذیب|صحت ندارد|صحت نداشت)", after):
+    if p.verb is None and p.prep is None and _DENIAL.search(after):
         status = "denied"
     # "ادعای ... درباره گفت‌وگوی تلفنی ... بی‌اساس است"، "خبر تماس ... را کذب خواند": a claim
     # or news whose object is the call, called baseless (not the agency's "به گزارش X" nor a claim the call itself rejects)
-    if _CLAIM_OF_CALL.search(before) and re.search(r"(^|[\s«\"])(بی ?اساس|بی پایه|کذب|نادرست|دروغ|جعلی|ساختگی)([\s»\".،]|$)", after):
+    if _CLAIM_OF_CALL.search(before) and _BASELESS.search(after):
         status = "denied"
     # refusing the call itself: "از تماس با ... خودداری کرد", "از پاسخ دادن به تماس‌ها خودداری کرد"
     refused = lex.pattern("refusal").search(after) is not None
@@ -517,7 +535,7 @@ def _analyse(p: Predicate, nt: NormText, toks: Tokens, lex: Lexicon) -> None:
     near = texts[max(i0 - 3, clause_start):i0] + texts[i1:min(last, i1 + 2)]
     if any(t in habitual for t in near) or _habitual_adverb_before(texts, i0, clause_start, habitual):
         status = "habitual"       # "تماس‌های تلفنی مداوم"، "بارها با X تلفنی صحبت کرده‌ایم"
-    if p.plural and re.search(r"(^|\s)ادامه (دارد|دارند)(\s|$)", after):
+    if p.plural and _CONTINUES.search(after):
         status = "habitual"
     p.status = status
 

@@ -35,7 +35,7 @@ from .dates import date_cues
 from .lexicon import Lexicon
 from .officials import Mention
 from .predicates import Predicate
-from .text import TOKEN_RE, NormText, Tokens, bisect_left_in, buckets, norm
+from .text import TOKEN_RE, NormText, Tokens, bisect_left_in, buckets, norm, words_not_after
 from .verbs import verb_at
 
 # tokens that may stand between a call noun and its arguments
@@ -602,11 +602,19 @@ def _governed(s: str, toks: Tokens, h: Mention) -> bool:
 _GOVERNED_NOUNS = {"درخواست", "دعوت", "پیشنهاد", "ابتکار", "دستور", "گفته", "نوشته"}
 
 
-_WHILE_THAT = re.compile(r"(?<!\S)(?:در حالی که|(?:پیش|قبل|پس|بعد) از (?:ان ?که|این ?که)|هنگامی که|زمانی که|وقتی که)\s")
+# The two patterns below stand after whitespace or at the start, (?<!\S): written with the
+# look-behind after each word's first letter (text.words_not_after), so that re can skip
+# ahead to a first letter; tests/test_fast_patterns.py keeps their plain forms.
+_WHILE_THAT = re.compile(
+    "(?:" + words_not_after(["در حالی که"] + [f"{a} از {b}" for a in ("پیش", "قبل", "پس", "بعد")
+                                            for b in ("ان که", "انکه", "این که", "اینکه")]
+                            + ["هنگامی که", "زمانی که", "وقتی که"], r"\S")
+    + r")\s"
+)
 
 
 # "X ... بود که ...": a copula and the relative clause said of its subject
-_CLEFT = re.compile(r"(?<!\S)(?:بود|است|بودند|هستند) که(?!\S)")
+_CLEFT = re.compile("(?:" + words_not_after([f"{w} که" for w in ("بود", "است", "بودند", "هستند")], r"\S") + r")(?!\S)")
 
 
 def _circumstances(s: str, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -110,7 +110,10 @@ class LiteralStarts:
 
 
 TOKEN_CHARS = _LETTERS = frozenset(c for c in map(chr, [*range(0x80), *range(0x0600, 0x0700)]) if LETTER_RE.match(c))
-TOKEN_RE = re.compile(_TOKEN + "+")
+TOKEN_CHAR_CLASS = _TOKEN
+# a run of token characters: [C]+ written [C][C]*, which re can skip ahead to (a repeat it
+# tries at every position)
+TOKEN_RE = re.compile(_TOKEN + _TOKEN + "*")
 
 
 @dataclass

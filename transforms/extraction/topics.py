@@ -21,7 +21,7 @@ import ahocorasick
 from .dates import GREG_MONTHS, HIJRI_MONTHS, JALALI_MONTHS
 from .lexicon import Lexicon, TopicWord
 from .memo import per_object
-from .text import TOKEN_CHARS, TOKEN_RE, NormText, norm
+from .text import TOKEN_CHARS, TOKEN_RE, NormText, norm, words_not_after
 from .verbs import verb_at
 
 INFLECTIONS = ("ها", "های", "هایی", "ات", "ان", "ی", "ای", "یی", "ش", "شان")
@@ -317,15 +317,22 @@ def _sea_area(s: str, y: int, country_spans, c_starts) -> bool:
     return bool(following) and (following[0] in _SEA_AREA_WORDS or " ".join(following[:2]) in _SEA_AREA_WORDS)
 
 
+# Each pattern below stands after whitespace or at the start, (?<!\S): written with the
+# look-behind after each word's first letter (text.words_not_after), so that re can skip
+# ahead to a first letter; tests/test_fast_patterns.py keeps their plain forms.
+
 # "موضوع سفر در این تماس مطرح نشد": what the sentence says was not discussed is no topic
-_NOT_DISCUSSED = re.compile(r"(?<!\S)(?:(?:مطرح|بحث|صحبتی|گفتگویی|اشاره ای|سخنی|حرفی) (?:نشد|نشده|نشدند|نبود)"
-                            r"|به میان نیامد)(?=\s|$|\.|،)")
+_NOT_DISCUSSED = re.compile(
+    "(?:" + words_not_after([f"{a} {b}" for a in ("مطرح", "بحث", "صحبتی", "گفتگویی", "اشاره ای", "سخنی", "حرفی")
+                             for b in ("نشد", "نشده", "نشدند", "نبود")] + ["به میان نیامد"], r"\S")
+    + r")(?=\s|$|\.|،)"
+)
 
 
 # "در حالی (...) که C": C is the circumstance of the main clause
-_WHILE = re.compile(r"(?<!\S)در حالی(?=\s|$|،)")
-_THAT = re.compile(r"(?<!\S)که(?=\s|$)")
-_CALL_WORD = re.compile(r"(?<!\S)(?:تماس|تلفن|گفتگو|گفت و گو|گفت وگو|مکالمه|رایزنی)")
+_WHILE = re.compile(words_not_after(["در حالی"], r"\S") + r"(?=\s|$|،)")
+_THAT = re.compile(words_not_after(["که"], r"\S") + r"(?=\s|$)")
+_CALL_WORD = re.compile(words_not_after(["تماس", "تلفن", "گفتگو", "گفت و گو", "گفت وگو", "مکالمه", "رایزنی"], r"\S"))
 
 
 def _circumstance(s: str, a: int, b: int) -> tuple[int, int] | None:
@@ -348,8 +355,11 @@ def _circumstance(s: str, a: int, b: int) -> tuple[int, int] | None:
 
 
 # "به گزارش X،"، "به نقل از X،": the source, up to its comma
-_ATTRIBUTION = re.compile(r"(?<!\S)(?:به گزارش|به نقل از|به نوشته|به گفته"
-                          r"|بر اساس (?:امار|ارقام|گزارش|اعلام|اطلاعات))\s[^،:.]{1,60}?(?=،)")
+_ATTRIBUTION = re.compile(
+    "(?:" + words_not_after(["به گزارش", "به نقل از", "به نوشته", "به گفته"]
+                            + [f"بر اساس {w}" for w in ("امار", "ارقام", "گزارش", "اعلام", "اطلاعات")], r"\S")
+    + r")\s[^،:.]{1,60}?(?=،)"
+)
 
 
 def _sources(s: str, a: int, b: int) -> list[tuple[int, int]]:
