@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import re
 
+import pytest
+
 from tests.persian_texts import persian_sentences, seed_texts
 from transforms.cleaning import _SHIELD_HINT, _may_shield, clean_text
 from transforms.extraction import text as extraction_text
@@ -215,7 +217,9 @@ def test_date_cues_tried_where_their_words_start_are_their_finditer():
     for s in texts:
         for lo in range(0, len(s), 50):
             seg = s[lo:lo + 120]
-            got = [(m.span(), m.groups()) for m in LiteralStarts.finditer(dates._CUE_RE, seg, dates._CUE_STARTS.starts(seg))]
+            # the starts found in the whole text, those of words cut by the segment's end included
+            starts = dates._CUE_STARTS.starts_between(s, lo, lo + 120)
+            got = [(m.span(), m.groups()) for m in LiteralStarts.finditer(dates._CUE_RE, seg, starts)]
             assert got == [(m.span(), m.groups()) for m in dates._CUE_RE.finditer(seg)], seg
             found += len(got)
     assert found > 50
@@ -363,3 +367,43 @@ def test_noise_handles_and_link_tails_are_the_plain_forms():
     assert sum(w != line for w, line in zip(want, lines)) >= 5
     assert [noise._LINK_TAIL.sub("", line) if line.rstrip(" ").endswith(("Link", "لینک")) else line
             for line in lines] == want
+
+
+def test_invisible_or_space_is_the_union_of_both_classes():
+    """strip_noise runs its two substitutions only where this one class finds a character."""
+    from transforms import noise
+
+    for c in range(0x10000):
+        ch = chr(c)
+        both = bool(noise._INVISIBLE.match(ch) or noise._SPACE_CHARS.match(ch))
+        assert bool(noise._INVISIBLE_OR_SPACE.match(ch)) == both, hex(c)
+
+
+def test_one_pass_finds_every_word_sets_starts():
+    """LiteralStarts: one automaton for every word set, and the last text's starts kept;
+    each set's starts are where its words occur, overlaps and shared words included."""
+    from transforms.extraction import dates, officials, predicates, statements
+    from transforms.extraction.text import LiteralStarts
+
+    def occurrences(words, s: str) -> list[int]:
+        found = set()
+        for w in words:
+            at = s.find(w)
+            while at >= 0:
+                found.add(at)
+                at = s.find(w, at + 1)
+        return sorted(found)
+
+    extra = LiteralStarts(["روز", "روزها", "زها", "گفت"])  # overlaps, and words other sets have
+    sets = [dates._CUE_STARTS, officials._PRONOUN_STARTS, predicates._ANCHOR_STARTS, statements._VERB_STARTS, extra]
+    texts = _matching_forms(WORD_EDGES + ["روزهای روزها", "گفتگفت و گو", "اوی او", ""])
+    found = 0
+    for s in texts:
+        for word_set in sets:
+            assert word_set.starts(s) == occurrences(word_set.words, s), s
+            found += len(word_set.starts(s))
+        for lo, hi in ((0, len(s)), (3, 40), (17, 18)):
+            assert extra.starts_between(s, lo, hi) == [a - lo for a in occurrences(extra.words, s) if lo <= a < hi]
+    assert found > 1000
+    with pytest.raises(ValueError):
+        LiteralStarts(["روز", ""])

@@ -53,7 +53,8 @@ def _drop_emoji(s: str) -> str:
 
 # invisible format characters that carry no text: bidi marks/embeddings/isolates,
 # zero-width space, BOM, soft hyphen, private-use characters (we use those internally).
-_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\ue000-\uf8ff]")
+_INVISIBLE_CHARS = "\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\ue000-\uf8ff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # [ ]*ZWNJ+[ ]*, written as two branches that open with a space or a ZWNJ, so that re can
 # skip ahead to one (a repeat it tries at every position)
 _ZWNJ_RUN = re.compile(f" [ ]*{ZWNJ}+[ ]*|{ZWNJ}+[ ]*")
@@ -84,7 +85,10 @@ def fix_edge_zwnj(s: str) -> str:
     return _ZWNJ_RUN.sub(_zwnj_repl, s) if ZWNJ in s and _MISPLACED_ZWNJ.search(s) else s
 
 
-_SPACE_CHARS = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
+_OTHER_SPACES = "\u00a0\u2000-\u200a\u202f\u205f\u3000\t\v\f"
+_SPACE_CHARS = re.compile(f"[{_OTHER_SPACES}]")
+# few texts have either: one scan decides whether the two substitutions run
+_INVISIBLE_OR_SPACE = re.compile(f"[{_INVISIBLE_CHARS}{_OTHER_SPACES}]")
 _N_MARKER = re.compile(r"[ ]*\[n\][ ]*")
 _MD_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ ]+")
 _MD_BOLD = re.compile(r"\*\*|__")
@@ -137,8 +141,8 @@ def strip_noise(raw: str) -> list[str]:
     sentence)."""
     s = _html_to_text(raw)
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    s = _INVISIBLE.sub("", s)
-    s = _SPACE_CHARS.sub(" ", s)
+    if _INVISIBLE_OR_SPACE.search(s):
+        s = _SPACE_CHARS.sub(" ", _INVISIBLE.sub("", s))
     if ZWNJ in s:  # a ZWNJ not between two letters is a space (digits) or nothing
         s = fix_edge_zwnj(s)
     if "[n]" in s:

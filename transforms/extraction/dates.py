@@ -399,7 +399,7 @@ def date_cues(s: str, lo: int, hi: int) -> list[DateCue]:
         for m in _GREGORIAN_MONTH.finditer(seg):
             if not any(c.start <= lo + m.start() < c.end for c in out):
                 out.append(DateCue(lo + m.start(), lo + m.end(), "month", m.group()))
-    for m in LiteralStarts.finditer(_CUE_RE, seg, _CUE_STARTS.starts(seg)):
+    for m in LiteralStarts.finditer(_CUE_RE, seg, _CUE_STARTS.starts_between(s, lo, hi)):
         if any(c.start <= lo + m.start() < c.end for c in out):
             continue
         if m.group().endswith(("پیش", "قبل")) and seg.startswith(" از ", m.end()):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import threading
 from dataclasses import dataclass
 
 import ahocorasick
@@ -79,21 +80,69 @@ def words_not_after(words, not_after: str) -> str:
 
 
 class LiteralStarts:
-    """Where any of some words starts in a text, found by one Aho-Corasick pass: a
-    pattern that can match only there is tried there (``finditer``), not by re at every
-    position of the text."""
+    """Where any of some words starts in a text: a pattern that can match only there is
+    tried there (``finditer``), not by re at every position of the text.
+
+    Every word set is one Aho-Corasick automaton's: extraction asks for the starts of its
+    call-word anchors, pronouns, statement verbs and date cues in the same text, and one
+    pass over it costs what a pass per set did each. The starts of the last text asked
+    about are kept, by identity."""
+
+    _sets: list[LiteralStarts] = []
+    _automaton: tuple | None = None  # (automaton of every set's words, sets it covers); built on first use
+    _last: tuple = (None, 0, None)  # (text, sets covered, each set's starts in it)
+    _lock = threading.Lock()
 
     def __init__(self, words) -> None:
-        self._automaton = ahocorasick.Automaton()
-        for word in words:
-            if not word:
-                raise ValueError("an empty word")
-            self._automaton.add_word(word, len(word))
-        self._automaton.make_automaton()
+        self.words = list(words)
+        if not all(self.words):
+            raise ValueError("an empty word")
+        with LiteralStarts._lock:
+            self.index = len(LiteralStarts._sets)
+            LiteralStarts._sets.append(self)
+            LiteralStarts._automaton = None
 
     def starts(self, s: str) -> list[int]:
         """Each position of ``s`` where one of the words starts, in order."""
-        return sorted({end - length + 1 for end, length in self._automaton.iter(s)})
+        return LiteralStarts._starts_of_every_set(s)[self.index]
+
+    def starts_between(self, s: str, lo: int, hi: int) -> list[int]:
+        """``starts(s[lo:hi])``, and the positions in ``s[lo:hi]`` where one of the words
+        starts but runs past ``hi``: a pattern whose every match begins with one of the
+        words finds none there."""
+        starts = self.starts(s)
+        return [at - lo for at in starts[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]]
+
+    @classmethod
+    def _starts_of_every_set(cls, s: str) -> list[list[int]]:
+        text, covered, found = cls._last
+        if text is s and covered == len(cls._sets):
+            return found
+        built = cls._automaton
+        if built is None or built[1] != len(cls._sets):
+            built = cls._build()
+        automaton, sets = built
+        hits: list[set[int]] = [set() for _ in range(sets)]
+        for end, (length, members) in automaton.iter(s):
+            for k in members:
+                hits[k].add(end - length + 1)
+        found = [sorted(h) for h in hits]
+        cls._last = (s, sets, found)
+        return found
+
+    @classmethod
+    def _build(cls) -> tuple[ahocorasick.Automaton, int]:
+        with cls._lock:
+            members: dict[str, list[int]] = {}
+            for k, word_set in enumerate(cls._sets):
+                for word in word_set.words:
+                    members.setdefault(word, []).append(k)
+            automaton = ahocorasick.Automaton()
+            for word, sets in members.items():
+                automaton.add_word(word, (len(word), tuple(sets)))
+            automaton.make_automaton()
+            cls._automaton = (automaton, len(cls._sets))
+            return cls._automaton
 
     @staticmethod
     def finditer(pattern: re.Pattern, s: str, starts: list[int], lo: int = 0, hi: int | None = None):

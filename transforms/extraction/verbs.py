@@ -108,16 +108,25 @@ def _starts() -> dict[str, int]:
     return out
 
 
+# (_starts(), verb_forms()), bound on the first call: verb_at runs for most tokens near a
+# call, and two cached-function calls each time cost more than its lookup
+_TABLES: tuple[dict[str, int], dict[str, VerbForm]] | None = None
+
+
 def verb_at(tokens: list[str], i: int) -> tuple[int, VerbForm] | None:
     """The longest verb form starting at tokens[i]: (number of tokens, analysis)."""
-    longest = _starts().get(tokens[i])
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = (_starts(), verb_forms())
+    starts, forms = _TABLES
+    longest = starts.get(tokens[i])
     if longest is None:
         return None
-    forms = verb_forms()
     if tokens[i] == "گفت" and i + 1 < len(tokens) and (tokens[i + 1] == "و" or tokens[i + 1].startswith(("وگو", "گو"))):
         return None       # گفت‌وگو (گفت‌وگویی، گفت‌وگوها), the noun
-    for n in range(min(longest, len(tokens) - i), 0, -1):
+    for n in range(min(longest, len(tokens) - i), 1, -1):
         hit = forms.get(" ".join(tokens[i:i + n]))
         if hit is not None:
             return n, hit
-    return None
+    hit = forms.get(tokens[i])
+    return None if hit is None else (1, hit)
