@@ -152,14 +152,18 @@ def _without_edge_decoration(line: str) -> str:
     return line[:len(line) - trailing.end()] if trailing else line
 
 
+def _is_marker_token(token: str) -> bool:
+    return _MARKER_TOKEN.match(token.strip("()[]،,.:")) is not None
+
+
 def _is_marker(line: str) -> bool:
     # the first token decides for most lines: a paragraph is split whole only when it
     # opens with a marker
     first = line.split(None, 1)
-    if first and not _MARKER_TOKEN.match(first[0].strip("()[]،,.:")):
+    if first and not _is_marker_token(first[0]):
         return bool(_BYLINE_STUB.match(line))
     tokens = line.split()
-    return not tokens or all(_MARKER_TOKEN.match(t.strip("()[]،,.:")) for t in tokens) or bool(_BYLINE_STUB.match(line))
+    return not tokens or all(map(_is_marker_token, tokens)) or bool(_BYLINE_STUB.match(line))
 
 
 def _shorten(title: str) -> str:

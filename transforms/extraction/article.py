@@ -194,7 +194,9 @@ _SAYING = re.compile(r"(?:^|\s)(?:گفت(?! ?و ?گو)|افزود|خبر داد|
 
 
 # "همان روز"، "در همین شب" (not "در همین روزها")
-_THAT_DAY = r"(?:همان|در همین) (?:روز|شب|شامگاه|بامداد|عصر|صبح)(?! ?ها(?:ی)?(?=\s|$|،))"
+_THAT_DAY_WORDS = [f"{a} {b}" for a in ("همان", "در همین") for b in ("روز", "شب", "شامگاه", "بامداد", "عصر", "صبح")]
+_NOT_THOSE_DAYS = r"(?! ?ها(?:ی)?(?=\s|$|،))"
+_THAT_DAY = "(?:" + "|".join(_THAT_DAY_WORDS) + ")" + _NOT_THOSE_DAYS
 # a day told by the call before it in the article: the same day, or the next
 _SAME_DAY = re.compile(r"(?:^|\s)(?:" + _THAT_DAY +
                        r"|(?:ساعتی|ساعاتی|دقایقی|لحظاتی) (?:(?:بعد|پس) از (?:ان|این)|بعد(?! از))|سپس"
@@ -208,8 +210,7 @@ _NEXT_DAY = re.compile(r"(?:^|\s)(?:فردای (?:ان|همان) روز|روز �
 # (whether (?:^|\s)(?:THAT_DAY|(?:پس|بعد) از پایان)(?=\s|$|،) is found: each word opens
 # with its first letter, so that re can skip ahead to one; tests/test_fast_patterns.py)
 _SAME_DAY_AS_TOLD = re.compile(
-    "(?:" + "|".join([words_not_after([f"{a} {b}"], r"\S") + r"(?! ?ها(?:ی)?(?=\s|$|،))"
-                      for a in ("همان", "در همین") for b in ("روز", "شب", "شامگاه", "بامداد", "عصر", "صبح")]
+    "(?:" + "|".join([words_not_after([w], r"\S") + _NOT_THOSE_DAYS for w in _THAT_DAY_WORDS]
                      + [words_not_after(["پس از پایان", "بعد از پایان"], r"\S")])
     + r")(?=\s|$|،)"
 )

@@ -35,8 +35,7 @@ HIJRI_MONTHS = {"محرم": 1, "صفر": 2, "ربیع الاول": 3, "ربیع 
                 "رمضان": 9, "شوال": 10, "ذی القعده": 11, "ذیقعده": 11, "ذی الحجه": 12, "ذیحجه": 12, "ذی حجه": 12}
 WEEKDAYS = {"شنبه": 5, "یکشنبه": 6, "یک شنبه": 6, "دوشنبه": 0, "دو شنبه": 0, "سه شنبه": 1, "سهشنبه": 1,
             "چهارشنبه": 2, "چهار شنبه": 2, "پنجشنبه": 3, "پنج شنبه": 3, "جمعه": 4}
-from .text import LiteralStarts
-from .text import norm as _n
+from .text import LiteralStarts, norm as _n
 
 JALALI_MONTHS = {_n(k): v for k, v in JALALI_MONTHS.items()}
 GREG_MONTHS = {_n(k): v for k, v in GREG_MONTHS.items()}

@@ -629,9 +629,8 @@ def _inside_patronymic(g: Gazetteer, s: str, m: Mention) -> bool:
 
 
 # A pronoun that is a whole token.
-_TOKEN_CHARS = TOKEN_CHAR_CLASS
 _PRONOUN_RE = re.compile(
-    rf"(?<!{_TOKEN_CHARS})(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + rf")(?!{_TOKEN_CHARS})"
+    rf"(?<!{TOKEN_CHAR_CLASS})(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True)) + rf")(?!{TOKEN_CHAR_CLASS})"
 )
 _PRONOUN_STARTS = LiteralStarts(PRONOUNS)
 
