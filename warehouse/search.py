@@ -125,15 +125,17 @@ def _no_insertion_order(con: duckdb.DuckDBPyConnection):
         con.execute(f"SET preserve_insertion_order = {str(order).lower()}")
 
 
-# No article folded before the tokens are made (bm25_tokens.sql's $folded).
-_NONE_FOLDED = "(SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS folded LIMIT 0)"
+# No tokens made before the SQL makes the rest (bm25_tokens.sql's $made).
+_NONE_MADE = "(SELECT NULL::BIGINT AS docid, NULL::VARCHAR AS term LIMIT 0)"
 
 
-def _with_tokens(script: str, first: int, folded: str = _NONE_FOLDED) -> str:
+def _with_tokens(script: str, first: int, which: str | None = None, made: str = _NONE_MADE) -> str:
     """A search script with its ``$tokens`` statement (bm25_tokens.sql), ``$first``, the
-    rowid of the first article it covers, and ``$folded``, the relation of articles
-    already folded."""
-    tokens = read_sql("search", "bm25_tokens").replace("$folded", folded)
+    rowid of the first article it covers, ``$which``, the condition on dim_article's rows
+    (``a``) whose tokens the SQL makes (by default every row from ``first`` on), and
+    ``$made``, the relation of tokens already made."""
+    which = f"a.rowid >= {int(first)}" if which is None else which
+    tokens = read_sql("search", "bm25_tokens").replace("$which", which).replace("$made", made)
     return read_sql("search", script).replace("$tokens", tokens).replace("$first", str(int(first)))
 
 
@@ -180,20 +182,32 @@ class IndexAppender:
             if texts is None or not texts.height:
                 con.execute(_with_tokens("bm25_append", first))
                 return
-            con.register("_bm25_folded", self._folded(texts).to_arrow())
+            made, rest = self._tokens(con, first, texts)
+            con.register("_bm25_made", made.to_arrow())
             try:
-                con.execute(_with_tokens("bm25_append", first, "_bm25_folded"))
+                which = f"a.rowid IN ({', '.join(map(str, rest))})" if rest else "false"
+                con.execute(_with_tokens("bm25_append", first, which, "_bm25_made"))
             finally:
-                con.unregister("_bm25_folded")
+                con.unregister("_bm25_made")
 
-    def _folded(self, texts: pl.DataFrame) -> pl.DataFrame:
-        """(article_id, folded) of the texts the fold covers (translate() as in _bm25_fold)."""
+    def _tokens(self, con: duckdb.DuckDBPyConnection, first: int, texts: pl.DataFrame) -> tuple[pl.DataFrame, list[int]]:
+        """(docid, term) of the articles from rowid ``first`` on that ``texts`` has and the
+        fold covers, made here with polars (one Aho-Corasick pass, then a split: cheaper
+        than DuckDB's translate() and string_split() over texts read back from the table),
+        and the docids of the other articles, whose tokens the SQL makes."""
         source, replacements, unfoldable = self._fold
-        # one row per article: the tokens join these by article_id
+        ids = con.execute("SELECT rowid AS docid, article_id FROM dim_article WHERE rowid >= ?", [first]).pl()
         texts = texts.unique("article_id", keep="first", maintain_order=True)
-        return texts.filter(~pl.col("clean_text").str.contains(unfoldable)).select(
-            "article_id", folded=pl.col("clean_text").str.replace_many(source, replacements),
+        folded = ids.join(
+            texts.filter(~pl.col("clean_text").str.contains(unfoldable)).select(
+                "article_id", folded=pl.col("clean_text").str.replace_many(source, replacements)),
+            on="article_id", how="left",
         )
+        made = (folded.filter(pl.col("folded").is_not_null())
+                .select("docid", term=pl.col("folded").str.split(" "))
+                .explode("term", empty_as_null=True)
+                .filter(pl.col("term") != ""))
+        return made, folded.filter(pl.col("folded").is_null())["docid"].to_list()
 
     def _begin(self, con: duckdb.DuckDBPyConnection) -> None:
         self.incremental = True
