@@ -71,6 +71,29 @@ def test_the_same_answer_as_langdetect_on_generated_text(text):
     assert compact(text) == stock(text)
 
 
+def probabilities(text: str, ours: bool) -> list | str:
+    """Every language's probability, langdetect's Detector on its own or with our block."""
+    detector = language._factory().create()
+    detector.append(text)
+    try:
+        if ours:
+            language._detect_block(detector)
+        return [(found.lang, found.prob) for found in detector.get_probabilities()] + [detector.langprob]
+    except LangDetectException as exc:
+        return f"raised:{exc.code}"
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_the_same_probabilities_as_langdetect_bit_for_bit(text):
+    assert probabilities(text, ours=True) == probabilities(text, ours=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèüößçñ АБВабвгд αβγ אבג 漢字かな한국 0123 \n.,@#👈", max_size=300))
+def test_the_same_probabilities_as_langdetect_on_generated_text(text):
+    assert probabilities(text, ours=True) == probabilities(text, ours=False)
+
+
 def test_the_table_holds_langdetect_s_rows():
     init_factory()
     from langdetect import detector_factory
