@@ -106,24 +106,22 @@ def test_batch_by_batch_is_the_whole_build(tmp_path, sizes, fold_here):
 def test_the_loaders_tokens_are_duckdbs(tmp_path):
     """The appender folds and splits a batch's texts with polars; each text's tokens are
     what _bm25_fold and string_split give it in DuckDB, and a text _bm25_foldable refuses
-    is left to the SQL (DuckDB's tokenize)."""
+    (or one the appender is not handed) gets DuckDB's tokenize: the tokens the whole build
+    makes."""
     chars = "".join(chr(c) for first, last in search.FOLDED_RANGES for c in range(first, last + 1))
     texts = _texts() + [chars, chars[::-1], "x́y آٓ", "  دو  فاصله  ", ""]
     con = _warehouse(tmp_path / "fold.duckdb")
     _append(con, texts, 0)
+    search.build_index(con)  # its tokenize macro
     appender = search.IndexAppender()
     appender._begin(con)
-    made, rest = appender._tokens(con, 0, con.execute("SELECT article_id, clean_text FROM dim_article").pl())
-    expected = con.execute(
-        "SELECT docid, term FROM (SELECT rowid AS docid, unnest(string_split(_bm25_fold(clean_text), ' ')) AS term"
-        " FROM dim_article WHERE _bm25_foldable(clean_text)) WHERE term <> ''"
-    ).fetchall()
-    assert sorted(made.rows()) == sorted(expected)
-    unfoldable = con.execute(  # and the text that is NULL (it has no tokens either way)
-        "SELECT rowid FROM dim_article WHERE clean_text IS NULL OR NOT _bm25_foldable(clean_text) ORDER BY rowid"
-    ).fetchall()
-    assert sorted(rest) == [r for (r,) in unfoldable]
-    assert 0 < len(rest) < len(texts)  # both kinds are in the batch
+    handed = con.execute("SELECT article_id, clean_text FROM dim_article").pl()
+    con.execute(search._tokens_sql("true"))
+    whole = sorted(con.execute("SELECT docid, term FROM _bm25_tokens").fetchall())
+    for given in (handed, handed[::2], None):
+        assert sorted(appender._tokens(con, 0, given).rows()) == whole
+    foldable = con.execute("SELECT count(*) FROM dim_article WHERE _bm25_foldable(clean_text)").fetchone()[0]
+    assert 0 < foldable < len(texts)  # both kinds are in the batch
 
 
 def test_later_runs_add_to_an_earlier_runs_index(tmp_path):

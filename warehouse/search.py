@@ -109,7 +109,7 @@ def build_index(con: duckdb.DuckDBPyConnection) -> None:
     try:
         with end_step(con, "index"), _no_insertion_order(con):
             define_fold_macros(con)
-            con.execute(_with_tokens("bm25_index", 0))
+            con.execute(read_sql("search", "bm25_index").replace("$tokens", _tokens_sql("true")))
     finally:
         _drop_fold_macros(con)
 
@@ -125,18 +125,9 @@ def _no_insertion_order(con: duckdb.DuckDBPyConnection):
         con.execute(f"SET preserve_insertion_order = {str(order).lower()}")
 
 
-# No tokens made before the SQL makes the rest (bm25_tokens.sql's $made).
-_NONE_MADE = "(SELECT NULL::BIGINT AS docid, NULL::VARCHAR AS term LIMIT 0)"
-
-
-def _with_tokens(script: str, first: int, which: str | None = None, made: str = _NONE_MADE) -> str:
-    """A search script with its ``$tokens`` statement (bm25_tokens.sql), ``$first``, the
-    rowid of the first article it covers, ``$which``, the condition on dim_article's rows
-    (``a``) whose tokens the SQL makes (by default every row from ``first`` on), and
-    ``$made``, the relation of tokens already made."""
-    which = f"a.rowid >= {int(first)}" if which is None else which
-    tokens = read_sql("search", "bm25_tokens").replace("$which", which).replace("$made", made)
-    return read_sql("search", script).replace("$tokens", tokens).replace("$first", str(int(first)))
+def _tokens_sql(which: str) -> str:
+    """bm25_tokens.sql for the articles of dim_article (``a``) that ``which`` selects."""
+    return read_sql("search", "bm25_tokens").replace("$which", which)
 
 
 def _drop_fold_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -179,24 +170,30 @@ class IndexAppender:
         if not self.incremental:
             return
         with _no_insertion_order(con):
-            if texts is None or not texts.height:
-                con.execute(_with_tokens("bm25_append", first))
-                return
-            made, rest = self._tokens(con, first, texts)
-            con.register("_bm25_made", made.to_arrow())
+            made = self._tokens(con, first, texts)
+            handed = {
+                "_bm25_made": made,
+                "_bm25_batch": made.group_by("term").agg(df=pl.col("docid").n_unique().cast(pl.Int64)),
+                "_bm25_lengths": made.group_by("docid").agg(len=pl.len().cast(pl.Int64)),
+            }
+            for name, frame in handed.items():
+                con.register(name, frame.to_arrow())
             try:
-                which = f"a.rowid IN ({', '.join(map(str, rest))})" if rest else "false"
-                con.execute(_with_tokens("bm25_append", first, which, "_bm25_made"))
+                con.execute(read_sql("search", "bm25_append").replace("$first", str(int(first))))
             finally:
-                con.unregister("_bm25_made")
+                for name in handed:
+                    con.unregister(name)
 
-    def _tokens(self, con: duckdb.DuckDBPyConnection, first: int, texts: pl.DataFrame) -> tuple[pl.DataFrame, list[int]]:
-        """(docid, term) of the articles from rowid ``first`` on that ``texts`` has and the
-        fold covers, made here with polars (one Aho-Corasick pass, then a split: cheaper
-        than DuckDB's translate() and string_split() over texts read back from the table),
-        and the docids of the other articles, whose tokens the SQL makes."""
+    def _tokens(self, con: duckdb.DuckDBPyConnection, first: int, texts: pl.DataFrame | None) -> pl.DataFrame:
+        """(docid, term), a row per word occurrence, of dim_article's articles from rowid
+        ``first`` on. Those ``texts`` has and the fold covers are folded and split here
+        with polars (one Aho-Corasick pass, then a split: cheaper than DuckDB's translate()
+        and string_split() over texts read back from the table); the others' tokens are
+        made by DuckDB (bm25_tokens.sql)."""
         source, replacements, unfoldable = self._fold
         ids = con.execute("SELECT rowid AS docid, article_id FROM dim_article WHERE rowid >= ?", [first]).pl()
+        if texts is None:
+            texts = pl.DataFrame(schema={"article_id": pl.String, "clean_text": pl.String})
         texts = texts.unique("article_id", keep="first", maintain_order=True)
         folded = ids.join(
             texts.filter(~pl.col("clean_text").str.contains(unfoldable)).select(
@@ -207,7 +204,15 @@ class IndexAppender:
                 .select("docid", term=pl.col("folded").str.split(" "))
                 .explode("term", empty_as_null=True)
                 .filter(pl.col("term") != ""))
-        return made, folded.filter(pl.col("folded").is_null())["docid"].to_list()
+        rest = folded.filter(pl.col("folded").is_null())["docid"].to_list()
+        if not rest:
+            return made
+        con.execute(_tokens_sql(f"a.rowid IN ({', '.join(map(str, rest))})"))
+        try:
+            by_sql = con.execute("SELECT docid::BIGINT AS docid, term FROM _bm25_tokens").pl()
+        finally:
+            con.execute("DROP TABLE _bm25_tokens")
+        return pl.concat([made, by_sql])
 
     def _begin(self, con: duckdb.DuckDBPyConnection) -> None:
         self.incremental = True

@@ -1,17 +1,12 @@
 -- One batch's new articles added to the BM25 index (bm25_index.sql has the layout), while
--- the run loads: the articles of dim_article from rowid $first on. Tokens as the whole
--- build makes them; a term the dictionary lacks gets the next id (ids only join terms to
--- dict: the extension's are in term order, these in order of arrival). Document
--- frequencies are kept apart (_bm25_df, summed into dict by bm25_finish.sql), so a batch
--- reads the dictionary once and never rewrites it.
-
--- One row per word occurrence of the batch's articles (bm25_tokens.sql).
-$tokens
-
-CREATE OR REPLACE TEMP TABLE _bm25_batch AS
-SELECT term, count(DISTINCT docid)::BIGINT AS df
-FROM _bm25_tokens
-GROUP BY term;
+-- the run loads: the articles of dim_article from rowid $first on. The loader hands over
+-- their tokens as the whole build makes them (warehouse/search.py, IndexAppender.add):
+-- _bm25_made (docid, term), one row per word occurrence; _bm25_batch (term, df), the
+-- number of the batch's articles each term is in; _bm25_lengths (docid, len). A term the
+-- dictionary lacks gets the next id (ids only join terms to dict: the extension's are in
+-- term order, these in order of arrival). Document frequencies are kept apart (_bm25_df,
+-- summed into dict by bm25_finish.sql), so a batch reads the dictionary once and never
+-- rewrites it.
 
 CREATE OR REPLACE TEMP TABLE _bm25_ids AS
 SELECT d.termid, d.term
@@ -35,20 +30,13 @@ JOIN _bm25_ids AS i USING (term);
 
 INSERT INTO fts_main_dim_article.terms
 SELECT t.docid::BIGINT, 0::BIGINT, i.termid
-FROM _bm25_tokens AS t
+FROM _bm25_made AS t
 JOIN _bm25_ids AS i USING (term);
 
 INSERT INTO fts_main_dim_article.docs
-WITH lengths AS (
-    SELECT docid, count(*) AS len
-    FROM _bm25_tokens
-    GROUP BY docid
-)
 SELECT a.rowid::BIGINT, a.article_id, coalesce(l.len, 0)::BIGINT
 FROM dim_article AS a
-LEFT JOIN lengths AS l ON l.docid = a.rowid
+LEFT JOIN _bm25_lengths AS l ON l.docid = a.rowid
 WHERE a.rowid >= $first;
 
-DROP TABLE _bm25_tokens;
-DROP TABLE _bm25_batch;
 DROP TABLE _bm25_ids;
