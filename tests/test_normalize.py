@@ -112,6 +112,23 @@ def test_every_hazm_pattern_is_one_step_in_order() -> None:
     assert set(_PYTHON_RULES) <= {p for steps in b.steps.values() for _, p, _ in steps}
 
 
+def test_the_word_class_given_to_rust_is_pythons_word_characters() -> None:
+    """hazm's \\b rules run in Rust with Python's word characters spelt out: the class
+    matches exactly what Python's re calls \\w, in every plane."""
+    import re
+
+    import polars as pl
+
+    from transforms.normalize import _word_class
+
+    chars = [chr(c) for c in range(0x30000) if not 0xD800 <= c <= 0xDFFF]
+    chars += [chr(c) for c in range(0xE0000, 0x110000, 7)]
+    rust = pl.Series(chars, dtype=pl.String).str.contains(f"^[{_word_class()}]$").to_list()
+    python = [re.match(r"\w", ch) is not None for ch in chars]
+    assert rust == python
+    assert sum(python) > 100_000  # letters of every script, digits, "_"
+
+
 # ------------------------------------------------------------------ generated
 
 PIECES = (

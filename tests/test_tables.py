@@ -82,7 +82,7 @@ from transforms.cleaning import clean_text
 r, b = repairs.resources(), normalize.batch_normalizer()
 found = {
     "words": hazm_core.words(), "verb_forms": hazm_core.verb_forms(),
-    "frequent": hazm_core.frequent_words(200000), "digits": normalize._digits(),
+    "frequent": hazm_core.frequent_words(200000), "digits": normalize._digits(), "word_class": normalize._word_class(),
     "spacing": (b._pair_words, b._heads, b._tails), "repairs": (r.adjectives, r.frequent, r.joined),
     "normalizer_words": r.normalizer.tokenizer.words, "clean": clean_text(sys.argv[2]),
 }
@@ -113,7 +113,7 @@ def test_tables_read_back_are_the_tables_built(tmp_path):
     built = _digests("-")
     first = _digests(str(tmp_path))  # builds and keeps them
     kept = {p: p.stat().st_mtime_ns for p in tmp_path.glob("*.pickle")}
-    assert len(kept) == 4
+    assert len(kept) == 5
     second = _digests(str(tmp_path))  # reads them
     assert {p: p.stat().st_mtime_ns for p in tmp_path.glob("*.pickle")} == kept
     assert built == first == second

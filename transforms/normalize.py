@@ -13,8 +13,9 @@ text of the dev set and of the ordinary-news corpus). hazm's steps in its order:
 3. the ligatures of ``unicodes_replacement`` and ``remove_specials_chars``.
 
 Each rule is applied to the whole batch as a polars string expression (Rust's regex
-engine, one pass over the batch's buffer) where it has no look-around; hazm's regex,
-compiled once, goes text by text where it has one (a lookbehind or lookahead, or \\b).
+engine, one pass over the batch's buffer) where it has no look-around, or an equivalent
+without one (the two ZWNJ rules with \\b); hazm's regex, compiled once, goes text by text
+where it has one (a lookbehind or lookahead).
 A rule's pattern is hazm's own, with ``\\d`` spelt out as Python's digits (Rust's
 ``\\d`` follows a newer Unicode) and templates in Rust's ``${1}`` syntax; a test checks
 every hazm pattern has exactly one counterpart here. ``token_spacing`` is hazm's rule
@@ -99,26 +100,41 @@ _AFFIX_TR = (  # built as hazm builds it (part of it is not a raw string)
     + _PUNCT_AFTER + _PUNCT_BEFORE + "]|$)"
 )
 _PYTHON_RULES = {
-    r"\b\u200c*\B": (ZWNJ,),
-    r"\B\u200c*\b": (ZWNJ,),
     _AFFIX_TR: (" تر", " گر", " ها"),
     r"([^ ]ه) (ا(م|یم|ش|ند|ی|ید|ت))(?=[ \n" + _PUNCT_AFTER + "]|$)": ("ه ا",),
+}
+# hazm's two ZWNJ rules, with \b and \B, run by Rust's engine all the same: hazm's steps
+# before them have made every run of ZWNJs one ZWNJ (checked when the steps are built).
+# Then the first removes a ZWNJ with a word character before it and none after it (or
+# the text's end after it), the second one with none before it (or the text's start)
+# and a word character after it. The word characters are Python's, spelt out
+# (``_word_class``): Rust's \w also has marks and the ZWNJ itself.
+_ZWNJ_RUNS_COLLAPSED = r"\u200c{2,}"
+_WORD = "{word}"
+_RUST_EQUIVALENTS = {
+    r"\b\u200c*\B": (f"([{_WORD}])\u200c([^{_WORD}]|$)", "${1}${2}"),
+    r"\B\u200c*\b": (f"(^|[^{_WORD}])\u200c([{_WORD}])", "${1}${2}"),
 }
 _LOOK_AROUND = re.compile(r"\(\?<?[=!]|\\[bB]")
 
 
-# Faster equivalents of two of them (the same text; tests/test_cleaning.py compares):
-# empty matches replaced by nothing change nothing, so only runs of ZWNJ matter, and
-# \b before a ZWNJ means a word character before it (a ZWNJ is not one); the affix
-# lookbehind is checked after the space it precedes, which re finds fast.
+# A faster equivalent of the affix rule (the same text; tests/test_cleaning.py compares):
+# its lookbehind is checked after the space it precedes, which re finds fast.
 _FASTER = {
-    r"\b\u200c*\B": r"\u200c(?<=\w\u200c)\u200c*\B",
-    r"\B\u200c*\b": r"\u200c(?<!\w\u200c)\u200c*\b",
     _AFFIX_TR: (
         r" (?<=[^\n\d " + _PUNCT_AFTER + _PUNCT_BEFORE + "]{2} )(تر(ین?)?|گری?|های?)(?=[ \n"
         + _PUNCT_AFTER + _PUNCT_BEFORE + "]|$)"
     ),
 }
+
+
+@functools.lru_cache(maxsize=1)
+def _word_class() -> str:
+    """Python's \\w (str.isalnum() or "_") as a character-class body for Rust's engine."""
+    from transforms import hazm_core
+
+    return hazm_core.cached_table("python-word-chars", lambda: _ranges(
+        [c for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF and (chr(c).isalnum() or c == 0x5F)]))
 
 
 class BatchNormalizer:
@@ -142,8 +158,12 @@ class BatchNormalizer:
         self.steps: dict[str, list[tuple[str, str, str]]] = {}
         for name in ("extra_space_patterns", "affix_spacing_patterns", "punctuation_spacing_patterns"):
             for pattern, _ in getattr(n, name):
-                if _LOOK_AROUND.search(pattern) and pattern not in _PYTHON_RULES:
+                if _LOOK_AROUND.search(pattern) and pattern not in _PYTHON_RULES and pattern not in _RUST_EQUIVALENTS:
                     raise RuntimeError(f"hazm has a new pattern with a look-around: {pattern!r}")
+            patterns = [pattern for pattern, _ in getattr(n, name)]
+            for pattern in _RUST_EQUIVALENTS:
+                if pattern in patterns and _ZWNJ_RUNS_COLLAPSED not in patterns[:patterns.index(pattern)]:
+                    raise RuntimeError(f"hazm no longer collapses runs of ZWNJ before {pattern!r}")
             self.steps[name] = [
                 ("python" if pattern in _PYTHON_RULES else "rust", pattern, template)
                 for pattern, template in getattr(n, name)
@@ -154,8 +174,10 @@ class BatchNormalizer:
             for stage, pattern, template in steps
             if stage == "python"
         }
+        word = _word_class()
         self._rust = {
-            pattern: (rust_pattern(pattern), _rust_template(template))
+            pattern: ((_RUST_EQUIVALENTS[pattern][0].replace(_WORD, word), _RUST_EQUIVALENTS[pattern][1])
+                      if pattern in _RUST_EQUIVALENTS else (rust_pattern(pattern), _rust_template(template)))
             for steps in self.steps.values()
             for stage, pattern, template in steps
             if stage == "rust"
