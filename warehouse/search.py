@@ -155,9 +155,8 @@ class IndexAppender:
         return con.execute("SELECT coalesce(max(rowid), -1) + 1 FROM dim_article").fetchone()[0]
 
     def add(self, con: duckdb.DuckDBPyConnection, first: int, texts: pl.DataFrame | None = None) -> None:
-        """``texts``: (article_id, clean_text) of the batch's articles, folded here with
-        polars (one Aho-Corasick pass, faster than DuckDB's translate()) when given;
-        an article not among them is folded by DuckDB."""
+        """``texts``: (article_id, clean_text) of the batch's articles, whose tokens are
+        made here (``_tokens``); an article not among them is tokenised by DuckDB."""
         if self.incremental is None:
             if _covers(con, first):
                 self._begin(con)
