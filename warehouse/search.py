@@ -130,6 +130,15 @@ def _tokens_sql(which: str) -> str:
     return read_sql("search", "bm25_tokens").replace("$which", which)
 
 
+def _tokens_by_sql(con: duckdb.DuckDBPyConnection, which: str) -> pl.DataFrame:
+    """(docid, term) that bm25_tokens.sql makes for the articles ``which`` selects."""
+    con.execute(_tokens_sql(which))
+    try:
+        return con.execute("SELECT docid::BIGINT AS docid, term FROM _bm25_tokens").pl()
+    finally:
+        con.execute("DROP TABLE _bm25_tokens")
+
+
 def _drop_fold_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP MACRO IF EXISTS _bm25_foldable")
     con.execute("DROP MACRO IF EXISTS _bm25_fold")
@@ -189,10 +198,10 @@ class IndexAppender:
         with polars (one Aho-Corasick pass, then a split: cheaper than DuckDB's translate()
         and string_split() over texts read back from the table); the others' tokens are
         made by DuckDB (bm25_tokens.sql)."""
+        if texts is None:
+            return _tokens_by_sql(con, f"a.rowid >= {int(first)}")
         source, replacements, unfoldable = self._fold
         ids = con.execute("SELECT rowid AS docid, article_id FROM dim_article WHERE rowid >= ?", [first]).pl()
-        if texts is None:
-            texts = pl.DataFrame(schema={"article_id": pl.String, "clean_text": pl.String})
         texts = texts.unique("article_id", keep="first", maintain_order=True)
         folded = ids.join(
             texts.filter(~pl.col("clean_text").str.contains(unfoldable)).select(
@@ -206,12 +215,7 @@ class IndexAppender:
         rest = folded.filter(pl.col("folded").is_null())["docid"].to_list()
         if not rest:
             return made
-        con.execute(_tokens_sql(f"a.rowid IN ({', '.join(map(str, rest))})"))
-        try:
-            by_sql = con.execute("SELECT docid::BIGINT AS docid, term FROM _bm25_tokens").pl()
-        finally:
-            con.execute("DROP TABLE _bm25_tokens")
-        return pl.concat([made, by_sql])
+        return pl.concat([made, _tokens_by_sql(con, f"a.rowid IN ({', '.join(map(str, rest))})")])
 
     def _begin(self, con: duckdb.DuckDBPyConnection) -> None:
         self.incremental = True
