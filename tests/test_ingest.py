@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 
 import pytest
 
@@ -285,7 +286,11 @@ def test_a_big_runs_head_start_starts_its_whole_pool_and_the_flow_transforms_the
     early.prepare_early([str(folder)], limit, str(warehouse), workers=2)
     [pool] = early._POOLS.values()
     assert pool.workers == 2
-    head_start = workers() - before
+    # A worker is launched by a fork and then an exec: just after the launch, the newest
+    # may still have the parent's command line. Each is given a few seconds to show.
+    deadline = time.monotonic() + 10
+    while len(head_start := workers() - before) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert len(head_start) == 2
     seen, done = set(), threading.Event()
 
