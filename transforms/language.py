@@ -8,11 +8,11 @@ non-zero probabilities, and the detector gets the full row when it asks for one.
 languages are listed, and the probabilities computed, exactly as langdetect's own
 ``DetectorFactory.load_profile`` does, so every detection is the same.
 
-A detection draws about a thousand n-grams and, for each, multiplies every language's
-probability by a factor: langdetect does that in a Python loop over the languages,
-~10 ms per text. ``detect`` does the same products for all languages at once (numpy),
-in the same order, with langdetect's own random draws: the same probabilities, bit for
-bit (tests/test_language.py).
+A detection draws many n-grams and, for each, multiplies every language's probability
+by a factor: langdetect does that in a Python loop over the languages. ``detect`` does
+the same products for all languages at once (numpy), in the same order, with
+langdetect's own random draws: the same probabilities, bit for bit
+(tests/test_language.py; timings in docs/scaling.md).
 """
 
 from __future__ import annotations
