@@ -26,6 +26,10 @@ from pathlib import Path
 from core import compiled, tables
 
 PARENT_POLL_SECONDS = 0.2
+# A worker's polars runs on one thread: the pool already has a process per core, and a
+# thread pool per worker made them preempt one another (docs/scaling.md). A
+# POLARS_MAX_THREADS of the user's own is kept.
+WORKER_POLARS_THREADS = "1"
 
 
 class WorkerDied(Exception):
@@ -43,6 +47,7 @@ def _worker_init(parent_pid: int, table_cache: str | None, compiled_dir: str | N
     # Pool workers are started by whichever thread submits first, so PR_SET_PDEATHSIG
     # (bound to that thread) would kill them when it ends: poll the parent instead.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ.setdefault("POLARS_MAX_THREADS", WORKER_POLARS_THREADS)  # read when polars starts its pool
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="watch-parent").start()
     if os.getppid() != parent_pid:
         os._exit(1)

@@ -517,3 +517,28 @@ def test_article_texts_are_stored_compressed_and_an_older_file_is_rewritten_once
     assert content() == before
     assert query(search) == ranked
     assert query("SELECT count(*) FROM ingest_run WHERE status = 'completed'") == [(2,)]
+
+
+def _polars_threads() -> int:
+    import polars as pl
+
+    return pl.thread_pool_size()
+
+
+@pytest.mark.parametrize("asked", [None, "2"])
+def test_pool_workers_run_polars_on_one_thread_unless_the_user_asks(monkeypatch, asked):
+    """A pool has a worker per core: each worker's polars on one thread, so they do not
+    preempt one another; a POLARS_MAX_THREADS the user set is kept."""
+    from flows.pool import WorkerPool, run_alone
+
+    if asked is None:
+        monkeypatch.delenv("POLARS_MAX_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("POLARS_MAX_THREADS", asked)
+    expected = 1 if asked is None else int(asked)
+    pool = WorkerPool(2)
+    try:
+        assert pool.run(_polars_threads) == expected
+    finally:
+        pool.close()
+    assert run_alone(_polars_threads, timeout=120) == expected  # a batch redone alone too
