@@ -153,6 +153,14 @@ def _bisect(batch: pl.DataFrame, max_bytes: int, seconds: float, compiled_dir: s
 
 
 def _transform(batch: pl.DataFrame, max_bytes: int) -> TransformedBatch:
+    # The whole batch with the cycle collector off, not only extraction: parsing and
+    # cleaning make a batch's worth of small dicts and lists too, which set off its
+    # passes over everything the worker holds (docs/scaling.md, twenty-fourth session).
+    with collector_paused():
+        return _transform_unpaused(batch, max_bytes)
+
+
+def _transform_unpaused(batch: pl.DataFrame, max_bytes: int) -> TransformedBatch:
     from transforms.cleaning import clean_articles
 
     read = read_files(batch, max_bytes)
@@ -199,19 +207,14 @@ def _extract_apart(articles: pl.DataFrame, failed: dict[str, str]):
     from transforms.reference import load_reference
 
     reference = load_reference()
-
-    def extract(frame):
-        with collector_paused():
-            return extract_calls(frame, reference)
-
     try:
-        return extract(articles)
+        return extract_calls(articles, reference)
     except Exception:
         pass
     # Find the articles it raises on, then extract the others together (exactly the
     # batch's result without them: extract_calls merges rows across articles).
-    _each_apart(lambda one: (extract(one), one)[1], articles, "extract_failed", failed)
-    return extract(articles.filter(~pl.col("article_id").is_in(list(failed))))
+    _each_apart(lambda one: (extract_calls(one, reference), one)[1], articles, "extract_failed", failed)
+    return extract_calls(articles.filter(~pl.col("article_id").is_in(list(failed))), reference)
 
 
 def _with_article_failures(outcomes: pl.DataFrame, failed: dict[str, str],

@@ -542,3 +542,37 @@ def test_pool_workers_run_polars_on_one_thread_unless_the_user_asks(monkeypatch,
     finally:
         pool.close()
     assert run_alone(_polars_threads, timeout=120) == expected  # a batch redone alone too
+
+
+def test_a_batch_is_read_parsed_cleaned_and_extracted_with_the_cycle_collector_off(tmp_path):
+    """Parsing and cleaning make a batch's worth of small dicts and lists: with the
+    collector on they set off its passes over everything the worker holds. None runs
+    while a batch is transformed: one pass of the youngest generation, which what the
+    batch left sets off as it ends, and the collector is on again after it."""
+    import gc
+
+    from flows.batch import transform_batch
+    from flows.files import discover_files, split_records
+
+    for i in range(400):
+        text = (f"خبر شماره {i}: وزیر امور خارجه ایران در تماس تلفنی با همتای ترکیه‌ای خود درباره "
+                f"روابط دوجانبه و تحولات منطقه گفت‌وگو کرد. این گفت‌وگو {i} دقیقه طول کشید.")
+        record = {"title": f"گفت‌وگوی تلفنی شماره {i}", "text": text, "published_at": "2024-03-05T10:00:00+03:30"}
+        (tmp_path / f"a{i:03d}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    files = split_records(discover_files([tmp_path]))
+    transform_batch(files.head(1))  # what every batch shares is built before
+
+    collections = []
+
+    def count(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        batch = transform_batch(files)
+    finally:
+        gc.callbacks.remove(count)
+    assert batch.articles.height == 400 and batch.extraction.mentions.height == 400
+    assert collections in ([], [0])
+    assert gc.isenabled()
