@@ -1,5 +1,6 @@
 """The temporary Prefect server's app (flows/runtime.py starts the process): Prefect's
-own API app, built with Python's cyclic garbage collector off.
+own API app, built with Python's cyclic garbage collector off, which builds its API
+routes as soon as it has answered its first health check (``RoutesBuiltAfterHealth``).
 
 The server's start is mostly imports and the build of its app (pydantic models, FastAPI
 routes): a great many objects that stay alive, which the collector would
@@ -24,7 +25,7 @@ def create_app():
     from prefect.server.api.server import create_app as prefect_app
 
     try:
-        return prefect_app()
+        return RoutesBuiltAfterHealth(prefect_app())
     finally:
         gc.freeze()
         gc.enable()
@@ -71,3 +72,47 @@ def end_when_unused(*, in_use: str, state: str, keep_seconds: float) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(20)
         os._exit(0)  # an orderly shutdown that hangs
+
+
+class RoutesBuiltAfterHealth:
+    """Prefect's app, which builds its API routes once its first health check is answered.
+
+    FastAPI builds the routes of an included router on the first request that reaches
+    it, so a run's first API call, which reaches nearly all of Prefect's routers, waited
+    for them after the server was ready (docs/scaling.md, twenty-fourth session). A run
+    gets the health check's answer and then sets up its flow before that call; the
+    server builds the routes meanwhile, with one request to itself for Prefect's version
+    (what a client asks first), which passes every router the client's would."""
+
+    WARM_PATH = "/api/admin/version"
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._warming = None  # the task, kept: the event loop holds only a weak reference
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.app(scope, receive, send)
+        if self._warming is None and scope["type"] == "http" and scope["path"].endswith("/health"):
+            import asyncio
+
+            self._warming = asyncio.get_running_loop().create_task(self._build_routes())
+
+    async def _build_routes(self) -> None:
+        import asyncio
+
+        await asyncio.sleep(0)  # after the health check's response has gone out
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            pass
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": self.WARM_PATH, "raw_path": self.WARM_PATH.encode(),
+                 "root_path": "", "query_string": b"", "headers": [(b"host", b"127.0.0.1")],
+                 "client": ("127.0.0.1", 0), "server": ("127.0.0.1", 0)}
+        try:
+            await self.app(scope, receive, send)
+        except Exception:
+            pass  # only a head start: the client's own first request builds what is left

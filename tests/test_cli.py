@@ -117,6 +117,51 @@ def test_ingest_runs_its_own_temporary_prefect_server_and_stops_it(tmp_path, see
     assert processes["left"] == {}
 
 
+def test_the_temporary_server_builds_its_api_routes_once_it_has_answered_its_health_check(monkeypatch):
+    """FastAPI builds an included router's routes on the first request that reaches it,
+    and a run's first API call (Prefect's version) reaches nearly all of Prefect's: the
+    run waited for them after the server was ready. The server builds them once it has
+    answered its health check, while the run sets up its flow: the first call then costs
+    the server no more than the ones after it."""
+    import time
+    import urllib.request
+
+    import psutil
+
+    from flows import runtime
+
+    # the server sets these for the run it serves, and unsets them when it stops
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("TAMAS_TEMPORARY_PREFECT_API_URL", raising=False)
+    server = runtime.TemporaryPrefectServer()
+    server.start()
+    try:
+        url = server.wait_ready()
+        process = psutil.Process(server.process.pid)
+
+        def cpu_seconds() -> float:
+            times = process.cpu_times()
+            return times.user + times.system
+
+        deadline, last = time.monotonic() + 60, cpu_seconds()
+        while time.monotonic() < deadline:  # until the server is idle: nothing left to build
+            time.sleep(0.5)
+            now = cpu_seconds()
+            if now - last < 0.02:
+                break
+            last = now
+        costs = []
+        for _ in range(2):
+            before = cpu_seconds()
+            with urllib.request.urlopen(f"{url}/admin/version", timeout=30) as response:
+                assert response.status == 200
+            time.sleep(0.05)
+            costs.append(cpu_seconds() - before)
+        assert costs[0] < 0.1, costs  # a call that builds the routes costs several times this
+    finally:
+        server.stop()
+
+
 def test_a_temporary_server_that_cannot_start_is_one_line(tmp_path, seed_dir):
     """The run says so in one line, which names the log that holds the server's own
     messages: they never reach the run's terminal (a server stopped while it still
