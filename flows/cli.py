@@ -9,6 +9,7 @@ prints DuckDB's message whole: its hints and the caret under the query).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import traceback
@@ -218,14 +219,17 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
         if server is not None:
             # Prefect's engine imports this on a flow's first call (Flow.serialize_parameters).
             import fastapi.encoders  # noqa: F401
-        settings = {}
-        if server is not None:
-            # The URL also goes through the settings context: Prefect read the
-            # environment when it was imported, and a port clash restarts the server.
-            # Heartbeats let a long-lived server mark a crashed run; ours ends with the
-            # run, and joining the heartbeat thread cost up to 2 s at the end.
-            settings = {"api.url": server.wait_ready(), "flows.heartbeat_frequency": None}
-        with temporary_settings(updates=settings):
+        with contextlib.ExitStack() as stack:
+            if server is not None:
+                # The URL also goes through the settings context: Prefect read the
+                # environment when it was imported. Heartbeats let a long-lived server mark
+                # a crashed run; ours ends with the run, and joining the heartbeat thread
+                # cost up to 2 s at the end. The context (a copy of Prefect's settings,
+                # slow to validate) is made while the server still starts.
+                url = server.url
+                stack.enter_context(temporary_settings(updates={"api.url": url, "flows.heartbeat_frequency": None}))
+                if server.wait_ready() != url:  # a port clash started it again on another port
+                    stack.enter_context(temporary_settings(updates={"api.url": server.url}))
             summary = flow(
                 paths=paths,
                 warehouse=spec,

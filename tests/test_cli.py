@@ -308,6 +308,41 @@ def test_temporary_server_moves_to_another_port_when_its_port_is_taken(tmp_path)
     assert server.process is None and os.environ.get("PREFECT_API_URL") == saved["PREFECT_API_URL"]
 
 
+def test_a_run_whose_server_moved_to_another_port_runs_against_it_there(tmp_path, seed_dir):
+    """The run sets Prefect's settings up for the server's address while the server
+    still starts; a port clash that starts the server again elsewhere moves them too."""
+    script = r"""
+import socket, sys
+from flows import cli, runtime
+runtime.configure()
+with socket.socket() as taken:
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    server = runtime.TemporaryPrefectServer()
+    server.start(port=taken.getsockname()[1])
+    first = server.url
+    args = cli.build_parser().parse_args(["ingest", sys.argv[1], "--warehouse", sys.argv[2]])
+    try:
+        status = cli._run_ingest(args, sys.argv[2], {}, server)
+        print("status", status, "moved", server.url != first)
+    finally:
+        server.stop()
+"""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    warehouse = tmp_path / "w.duckdb"
+    run = subprocess.run([sys.executable, "-c", script, str(seed_dir), str(warehouse)], capture_output=True,
+                         text=True, timeout=300, env=env, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert "status 0 moved True" in run.stdout and "files seen 2 / loaded 2" in run.stdout
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert con.execute("SELECT status FROM ingest_run").fetchall() == [("completed",)]
+    finally:
+        con.close()
+
+
 def test_a_kept_prefect_server_serves_the_next_run_then_ends_itself(tmp_path, seed_dir):
     """With TAMAS_PREFECT_SERVER_KEEP the server a run starts outlives it: the next run
     uses that same server (Prefect records both flow runs), a caller reading the run's
