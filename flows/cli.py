@@ -217,8 +217,11 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
 
             flow = ingest_articles.with_options(task_runner=dask_task_runner(args.dask_address, args.workers))
         if server is not None:
-            # Prefect's engine imports this on a flow's first call (Flow.serialize_parameters).
+            # Imported on first use, after the server has answered: by Prefect's engine on a
+            # flow's first call (Flow.serialize_parameters), by DuckDB on the first query
+            # over an Arrow table (the run's first insert). Here they load while it starts.
             import fastapi.encoders  # noqa: F401
+            import pyarrow.dataset  # noqa: F401
         with contextlib.ExitStack() as stack:
             if server is not None:
                 # The URL also goes through the settings context: Prefect read the
