@@ -9,9 +9,10 @@ from contextlib import contextmanager
 @contextmanager
 def collector_paused():
     """The cycle collector off for the block. A worker's batch (parsing, cleaning,
-    extraction) and reading a kept table make millions of small objects; the collector's passes over the live ones made a long
-    article cost more per KB than a short one and a table's read a third slower
-    (docs/operations.md). The few cycles such work leaves are collected once it is over."""
+    extraction) and reading a kept table make millions of small objects; the collector's
+    passes over the live ones made a long article cost more per KB than a short one and
+    a table's read a third slower (docs/operations.md, docs/scaling.md). The few cycles
+    such work leaves are collected once it is over."""
     enabled = gc.isenabled()
     gc.disable()
     try:
