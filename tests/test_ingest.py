@@ -547,8 +547,8 @@ def test_pool_workers_run_polars_on_one_thread_unless_the_user_asks(monkeypatch,
 def test_a_batch_is_read_parsed_cleaned_and_extracted_with_the_cycle_collector_off(tmp_path):
     """Parsing and cleaning make a batch's worth of small dicts and lists: with the
     collector on they set off its passes over everything the worker holds. None runs
-    while a batch is transformed: one pass of the youngest generation, which what the
-    batch left sets off as it ends, and the collector is on again after it."""
+    while a batch is transformed, but the one that what the batch allocated sets off as
+    the pause ends (of whichever generation is due), and the collector is on again."""
     import gc
 
     from flows.batch import transform_batch
@@ -574,5 +574,5 @@ def test_a_batch_is_read_parsed_cleaned_and_extracted_with_the_cycle_collector_o
     finally:
         gc.callbacks.remove(count)
     assert batch.articles.height == 400 and batch.extraction.mentions.height == 400
-    assert collections in ([], [0])
+    assert len(collections) <= 1, collections
     assert gc.isenabled()
