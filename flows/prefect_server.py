@@ -15,6 +15,7 @@ itself once no run has held it for its keep time.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 
@@ -93,13 +94,9 @@ class RoutesBuiltAfterHealth:
     async def __call__(self, scope, receive, send) -> None:
         await self.app(scope, receive, send)
         if self._warming is None and scope["type"] == "http" and scope["path"].endswith("/health"):
-            import asyncio
-
             self._warming = asyncio.get_running_loop().create_task(self._build_routes())
 
     async def _build_routes(self) -> None:
-        import asyncio
-
         await asyncio.sleep(0)  # after the health check's response has gone out
 
         async def receive():

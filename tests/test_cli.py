@@ -311,6 +311,8 @@ def test_temporary_server_moves_to_another_port_when_its_port_is_taken(tmp_path)
 def test_a_run_whose_server_moved_to_another_port_runs_against_it_there(tmp_path, seed_dir):
     """The run sets Prefect's settings up for the server's address while the server
     still starts; a port clash that starts the server again elsewhere moves them too."""
+    import duckdb
+
     script = r"""
 import socket, sys
 from flows import cli, runtime
@@ -334,8 +336,6 @@ with socket.socket() as taken:
                          text=True, timeout=300, env=env, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     assert "status 0 moved True" in run.stdout and "files seen 2 / loaded 2" in run.stdout
-    import duckdb
-
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert con.execute("SELECT status FROM ingest_run").fetchall() == [("completed",)]
