@@ -144,6 +144,13 @@ class IngestState:
             by_reason[key] = by_reason.get(key, 0) + 1
         self.counts["files_seen"] += frame.height
 
+    def add_unchanged(self, paths: pl.Series | None) -> None:
+        """Record the files not read (their rows made from the warehouse's own state:
+        ``load.record_unchanged``); ``paths`` None: every file it has accepted."""
+        recorded = load.record_unchanged(self.con, self.run_id, incremental.UNCHANGED_NOTE, paths)
+        self.counts["unchanged"] += recorded
+        self.counts["files_seen"] += recorded
+
 
 @task(name="load-batch", cache_policy=NO_CACHE)
 def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
@@ -191,9 +198,11 @@ def rebuild_dimensions_and_facts(con) -> int:
 @task(name="finish-load", cache_policy=NO_CACHE)
 def finish_load_task(
     state: IngestState, unchanged: pl.DataFrame, still_rejected: pl.DataFrame, started_at: datetime, paths: list[str],
-    rebuild: bool = True, keep_file_latest: bool = True,
+    rebuild: bool = True, keep_file_latest: bool = True, unchanged_is_every_known_file: bool = False,
 ) -> None:
-    if unchanged.height:
+    if unchanged.height and keep_file_latest:  # the state they match is in ingest_file_latest
+        state.add_unchanged(None if unchanged_is_every_known_file else unchanged["source_path"])
+    elif unchanged.height:
         state.add_files(incremental.unchanged_rows(unchanged))
     if still_rejected.height:
         state.add_files(still_rejected)
@@ -251,6 +260,7 @@ def ingest_articles(
                 discovered = discover_task(paths, max_bytes)
                 known, rejected = backend.file_state(con, published)
                 unchanged, to_read = incremental.split_unchanged(discovered, known)
+                unchanged_is_every_known_file = unchanged.height == known.height
                 still_rejected, to_read = incremental.split_still_rejected(to_read, rejected)
                 del known, rejected  # not kept to the end of the run
                 workers = workers or os.cpu_count() or 1
@@ -306,6 +316,7 @@ def ingest_articles(
                 finish_load_task(
                     state, unchanged, still_rejected, started_at, [str(p) for p in paths],
                     rebuild=backend.rebuilds_before_commit, keep_file_latest=backend.keeps_file_latest,
+                    unchanged_is_every_known_file=unchanged_is_every_known_file,
                 )
                 con.execute("COMMIT")
                 calls = backend.after_commit(con, rebuild_dimensions_and_facts)

@@ -577,3 +577,45 @@ def test_a_batch_is_read_parsed_cleaned_and_extracted_with_the_cycle_collector_o
     assert batch.articles.height == 400 and batch.extraction.mentions.height == 400
     assert len(collections) <= 1, collections
     assert gc.isenabled()
+
+
+def test_unchanged_files_get_rows_made_from_their_last_accepted_state(ingest, tmp_path, query):
+    """A file not read again is recorded with the size, mtime and hash of the run that
+    accepted it: for a re-run where nothing changed (every known file) and for one where
+    a file changed and another went away (only the files still as they were)."""
+    from transforms.incremental import UNCHANGED_NOTE
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = {
+        "a.txt": "وزیر خارجه ایران روز شنبه در تماس تلفنی با همتای عمانی خود درباره مذاکرات گفت‌وگو کرد.",
+        "b.txt": "رئیس‌جمهور کشورمان در گفت‌وگوی تلفنی با رئیس‌جمهور فرانسه از تحولات لبنان سخن گفت.",
+        "c.txt": "وزیر امور خارجه قطر شامگاه یکشنبه با وزیر خارجه ایران تلفنی گفت‌وگو کرد.",
+    }
+    for name, text in texts.items():
+        (folder / name).write_text("خبر\n\n" + text, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    first = ingest(folder)
+
+    def accepted(run_id):
+        return {row[0]: row[1:] for row in query(
+            "SELECT source_path, size_bytes, mtime_ns, content_sha256 FROM ingest_file WHERE run_id = ?", [run_id])}
+
+    def unchanged(run_id):
+        return {row[0]: row[1:] for row in query(
+            "SELECT source_path, size_bytes, mtime_ns, content_sha256, reason, article_ids FROM ingest_file "
+            "WHERE run_id = ? AND outcome = 'unchanged'", [run_id])}
+
+    loaded = accepted(first.run_id)
+    second = ingest(folder)
+    assert unchanged(second.run_id) == {
+        str(folder / name): (*loaded[str(folder / name)], UNCHANGED_NOTE, None) for name in texts
+    }
+    assert second.counts["unchanged"] == 3 and second.counts["files_seen"] == 4
+
+    (folder / "b.txt").write_text("خبر\n\n" + texts["b.txt"] + " این خبر به‌روز شد.", encoding="utf-8")
+    (folder / "c.txt").unlink()
+    third = ingest(folder)
+    assert unchanged(third.run_id) == {str(folder / "a.txt"): (*loaded[str(folder / "a.txt")], UNCHANGED_NOTE, None)}
+    assert third.counts["unchanged"] == 1 and third.counts["files_seen"] == 3
+    assert query("SELECT count(*) FROM ingest_file WHERE run_id = ?", [third.run_id]) == [(3,)]

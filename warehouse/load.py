@@ -327,6 +327,34 @@ def record_files(con: duckdb.DuckDBPyConnection, run_id: str, files: pl.DataFram
     _insert(con, "ingest_file", files.with_columns(pl.lit(run_id).alias("run_id")))
 
 
+def record_unchanged(con: duckdb.DuckDBPyConnection, run_id: str, reason: str, paths: pl.Series | None = None) -> int:
+    """The ingest_file rows (outcome 'unchanged', ``reason``) of files not read because
+    their size and mtime are those of their last accepted state in ingest_file_latest,
+    made from that state by DuckDB: a re-run over many files then hands over no frame of
+    them (docs/scaling.md). ``paths``: those files; None: every file with an accepted
+    state. Returns the number of rows, which must be one per file."""
+    where = "accepted_outcome IS NOT NULL"
+    if paths is not None:
+        con.register("_unchanged_paths", pl.DataFrame({"source_path": paths}).to_arrow())
+        where += " AND source_path IN (SELECT source_path FROM _unchanged_paths)"
+    try:
+        recorded = con.execute(
+            f"""
+            INSERT INTO ingest_file BY NAME
+            SELECT ? AS run_id, source_path, accepted_size_bytes AS size_bytes, accepted_mtime_ns AS mtime_ns,
+                   accepted_sha256 AS content_sha256, 'unchanged' AS outcome, ? AS reason
+            FROM ingest_file_latest WHERE {where}
+            """,
+            [run_id, reason],
+        ).fetchone()[0]
+    finally:
+        if paths is not None:
+            con.unregister("_unchanged_paths")
+    if paths is not None and recorded != paths.len():
+        raise RuntimeError(f"{paths.len()} unchanged files, but {recorded} of them have an accepted state")
+    return recorded
+
+
 def record_run(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
