@@ -227,10 +227,14 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
                 # The URL also goes through the settings context: Prefect read the
                 # environment when it was imported. Heartbeats let a long-lived server mark
                 # a crashed run; ours ends with the run, and joining the heartbeat thread
-                # cost up to 2 s at the end. The context (a copy of Prefect's settings,
-                # slow to validate) is made while the server still starts.
+                # cost up to 2 s at the end. Our own server runs this very Prefect, so
+                # each client's check of its version is a request for nothing. The
+                # context (a copy of Prefect's settings, slow to validate) is made while
+                # the server still starts.
                 url = server.url
-                stack.enter_context(temporary_settings(updates={"api.url": url, "flows.heartbeat_frequency": None}))
+                stack.enter_context(temporary_settings(updates={
+                    "api.url": url, "flows.heartbeat_frequency": None, "client.server_version_check_enabled": False,
+                }))
                 if server.wait_ready() != url:  # a port clash started it again on another port
                     stack.enter_context(temporary_settings(updates={"api.url": server.url}))
             summary = flow(

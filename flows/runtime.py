@@ -185,7 +185,7 @@ class TemporaryPrefectServer:
                 sock.bind(("127.0.0.1", 0))
                 port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}/api"
-        env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1",
+        env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1",
                    **self._server_env())
         try:
             self.process = subprocess.Popen(
