@@ -20,3 +20,12 @@ def collector_paused():
     finally:
         if enabled:
             gc.enable()
+
+
+def freeze_and_resume() -> None:
+    """End a pause taken for a process's start: everything made so far (modules, classes,
+    settings: objects that live as long as the process) goes out of the collector's reach
+    for good (``gc.freeze``), so its later passes scan only what the work makes; then the
+    collector is on again."""
+    gc.freeze()
+    gc.enable()

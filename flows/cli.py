@@ -15,6 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from core.collector import collector_paused, freeze_and_resume
 from flows import analyst_cli, output, runtime
 from flows.options import max_file_mb_option, warehouse_option
 from flows.settings import settings
@@ -132,6 +133,14 @@ def _missing_path(paths: list[str]) -> str | None:
 
 
 def cmd_ingest(args) -> int:
+    # The command's start imports Prefect, polars and DuckDB: hundreds of thousands of
+    # objects that live as long as the process, which the cycle collector would scan
+    # again and again. It stays off until the flow is about to run (_run_ingest).
+    with collector_paused():
+        return _cmd_ingest(args)
+
+
+def _cmd_ingest(args) -> int:
     if args.dask_address and args.task_runner != "dask":
         return _fail("--dask-address needs --task-runner dask", EXIT_USAGE)
     warehouse = args.warehouse or runtime.default_warehouse()
@@ -237,6 +246,7 @@ def _run_ingest(args, spec: str, lake_options: dict, server) -> int:
                 }))
                 if server.wait_ready() != url:  # a port clash started it again on another port
                     stack.enter_context(temporary_settings(updates={"api.url": server.url}))
+            freeze_and_resume()
             summary = flow(
                 paths=paths,
                 warehouse=spec,

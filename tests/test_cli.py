@@ -395,3 +395,24 @@ def test_the_console_script_s_module_imports_nothing_a_pool_worker_would_pay_for
              "print(' '.join(sorted(set(sys.modules) - before)))")
     imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert imported == ["flows", "flows.entry"]
+
+
+def test_an_ingest_freezes_what_its_start_made_and_leaves_the_collector_on(tmp_path, seed_dir):
+    """The cycle collector is off while the command starts (imports, settings) and on
+    again for the flow, with what the start made frozen out of its passes; a command that
+    fails before its flow leaves it on too."""
+    script = r"""
+import gc, sys
+from flows import cli
+status = cli.main(["ingest", sys.argv[1], "--warehouse", sys.argv[2]])
+print("ran", status, gc.isenabled(), gc.get_freeze_count())
+status = cli.main(["ingest", sys.argv[1] + "-missing", "--warehouse", sys.argv[2]])
+print("failed", status, gc.isenabled())
+"""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    run = subprocess.run([sys.executable, "-c", script, str(seed_dir), str(tmp_path / "w.duckdb")],
+                         capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    ran = next(line.split() for line in run.stdout.splitlines() if line.startswith("ran "))
+    assert ran[1:3] == ["0", "True"] and int(ran[3]) > 100_000  # Prefect's, polars' and DuckDB's modules
+    assert "failed 2 True" in run.stdout
