@@ -120,6 +120,42 @@ def record_prefect_db() -> None:
         (home / _STAMP).write_text(state + "\n", encoding="utf-8")
 
 
+_EVENT_VACUUM_STAMP = "tamas-event-vacuum.txt"
+_VACUUM_TYPES = "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED"
+
+
+def event_vacuum_env(home: Path, now: float | None = None) -> dict[str, str]:
+    """The server setting that leaves the events vacuum out of a server's start, unless
+    no server on ``home`` has started with it for Prefect's vacuum interval (an hour by
+    default, ``PREFECT_SERVER_SERVICES_DB_VACUUM_LOOP_SECONDS``).
+
+    A Prefect server deletes expired events as it starts and then once an interval; a
+    temporary server starts for every run, and its vacuum's deletes, committed while the
+    run's client created its flow run, made that insert fail as "database is locked":
+    Prefect's client then waits 2 s before it tries again (docs/scaling.md,
+    twenty-sixth session). So a run's server vacuums as often as a long-lived one does.
+    A user's own choice of vacuum types is kept, and the events vacuum is all that is
+    left out: the server's other vacuums do not run in a temporary server."""
+    import time
+
+    if _VACUUM_TYPES in os.environ:
+        return {}
+    now = time.time() if now is None else now
+    stamp = home / _EVENT_VACUUM_STAMP
+    try:
+        interval = float(os.environ.get("PREFECT_SERVER_SERVICES_DB_VACUUM_LOOP_SECONDS", "3600"))
+        last = float(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last = None
+    if last is not None and 0 <= now - last < interval:
+        return {_VACUUM_TYPES: "orphans"}  # Prefect's default is "events"; orphans run only in a full server
+    try:
+        write_replacing(stamp, f"{now}\n")
+    except OSError:
+        pass  # a home we cannot write to: every start vacuums, as Prefect's own
+    return {}
+
+
 # ------------------------------------------------------------ the temporary server
 
 _OWN_SERVER_URL = "TAMAS_TEMPORARY_PREFECT_API_URL"  # the PREFECT_API_URL we set ourselves
@@ -186,7 +222,7 @@ class TemporaryPrefectServer:
                 port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}/api"
         env = dict(os.environ, PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1",
-                   **self._server_env())
+                   **event_vacuum_env(prefect_home()), **self._server_env())
         try:
             self.process = subprocess.Popen(
                 # -P and --app-dir: python -c and uvicorn would put the working folder first on

@@ -1,12 +1,19 @@
-"""The temporary Prefect server's route table (flows/prefect_server.py): the routers a
-flow run calls go first, and no request is answered by another route for it."""
+"""The temporary Prefect server: its route table (flows/prefect_server.py), where the
+routers a flow run calls go first and no request is answered by another route for it;
+and its events vacuum, which runs at most once an interval (flows/runtime.py)."""
 
 from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
 
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from flows.prefect_server import run_routers_first
+from flows.runtime import event_vacuum_env
 
 
 def _router(prefix: str, *paths: str) -> APIRouter:
@@ -107,3 +114,50 @@ def test_nothing_to_move_is_no_change():
         unmoved = _order(app)
         assert run_routers_first(app.router) is False
         assert _order(app) == unmoved
+
+
+VACUUM = "PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED"
+NO_EVENTS_VACUUM = {VACUUM: "orphans"}
+
+
+def test_a_run_s_server_vacuums_events_once_an_interval_as_a_long_lived_one(tmp_path, monkeypatch):
+    monkeypatch.delenv(VACUUM, raising=False)
+    monkeypatch.delenv("PREFECT_SERVER_SERVICES_DB_VACUUM_LOOP_SECONDS", raising=False)
+    assert event_vacuum_env(tmp_path, now=1000.0) == {}  # no server has vacuumed here yet
+    assert event_vacuum_env(tmp_path, now=1010.0) == NO_EVENTS_VACUUM
+    assert event_vacuum_env(tmp_path, now=4599.0) == NO_EVENTS_VACUUM
+    assert event_vacuum_env(tmp_path, now=4600.0) == {}  # Prefect's hour has passed
+    assert event_vacuum_env(tmp_path, now=4605.0) == NO_EVENTS_VACUUM
+    assert event_vacuum_env(tmp_path, now=10.0) == {}  # a clock set back: vacuum again
+    monkeypatch.setenv("PREFECT_SERVER_SERVICES_DB_VACUUM_LOOP_SECONDS", "60")
+    assert event_vacuum_env(tmp_path, now=50.0) == NO_EVENTS_VACUUM
+    assert event_vacuum_env(tmp_path, now=71.0) == {}
+    # a user's own choice of vacuums is theirs, every time
+    monkeypatch.setenv(VACUUM, "events,flow_runs")
+    assert event_vacuum_env(tmp_path, now=72.0) == {}
+    # a home that cannot hold the stamp: every start vacuums
+    monkeypatch.delenv(VACUUM)
+    missing = tmp_path / "no" / "such" / "home"
+    assert event_vacuum_env(missing, now=1.0) == event_vacuum_env(missing, now=2.0) == {}
+
+
+PREFECT_SERVICES = """
+import prefect.server.api.background_workers
+from prefect.server.services.perpetual_services import get_enabled_perpetual_services
+print(sorted(config.function.__name__ for config in get_enabled_perpetual_services(ephemeral=True)))
+"""
+
+
+def test_prefect_reads_the_setting_as_a_server_without_its_events_vacuum(tmp_path):
+    """What a temporary server (an ephemeral one, for Prefect) schedules as it starts,
+    with and without the setting: only the events vacuum is left out."""
+    found = {}
+    for name, extra in (("default", {}), ("without", NO_EVENTS_VACUUM)):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_SERVER_SERVICES_")}
+        env.update(extra, PREFECT_HOME=str(tmp_path / name), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+        run = subprocess.run([sys.executable, "-c", PREFECT_SERVICES], env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, run.stderr
+        found[name] = set(ast.literal_eval(run.stdout.strip().splitlines()[-1]))
+    assert "schedule_event_vacuum_tasks" in found["default"]
+    assert found["without"] == found["default"] - {"schedule_event_vacuum_tasks"}
