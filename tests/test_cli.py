@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -117,6 +118,23 @@ def test_ingest_runs_its_own_temporary_prefect_server_and_stops_it(tmp_path, see
     assert processes["left"] == {}
 
 
+@contextlib.contextmanager
+def _own_temporary_server(monkeypatch):
+    """A temporary Prefect server started by this test, once it answers; stopped after."""
+    from flows import runtime
+
+    # the server sets these for the run it serves, and unsets them when it stops
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("TAMAS_TEMPORARY_PREFECT_API_URL", raising=False)
+    server = runtime.TemporaryPrefectServer()
+    server.start()
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
 def test_the_temporary_server_builds_its_api_routes_once_it_has_answered_its_health_check(monkeypatch):
     """FastAPI builds an included router's routes on the first request that reaches it,
     and a run's first API call (Prefect's version) reaches several of Prefect's: the
@@ -128,15 +146,8 @@ def test_the_temporary_server_builds_its_api_routes_once_it_has_answered_its_hea
 
     import psutil
 
-    from flows import runtime
-
-    # the server sets these for the run it serves, and unsets them when it stops
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.delenv("TAMAS_TEMPORARY_PREFECT_API_URL", raising=False)
-    server = runtime.TemporaryPrefectServer()
-    server.start()
-    try:
-        url = server.wait_ready()
+    with _own_temporary_server(monkeypatch) as server:
+        url = server.url
         process = psutil.Process(server.process.pid)
 
         def cpu_seconds() -> float:
@@ -158,30 +169,19 @@ def test_the_temporary_server_builds_its_api_routes_once_it_has_answered_its_hea
             time.sleep(0.05)
             costs.append(cpu_seconds() - before)
         assert costs[0] < 0.1, costs  # a call that builds the routes costs several times this
-    finally:
-        server.stop()
 
 
 def test_the_temporary_server_has_the_routers_a_run_calls_first(monkeypatch):
     """A run's first request built every router it passed, nearly all of Prefect's 30;
     the server moves the ones a run calls ahead of the others (flows/prefect_server.py).
     Its OpenAPI document lists the API's paths in the order the server matches them."""
-    import json
     import urllib.request
 
-    from flows import runtime
     from flows.prefect_server import RUN_SEGMENTS
 
-    monkeypatch.delenv("PREFECT_API_URL", raising=False)
-    monkeypatch.delenv("TAMAS_TEMPORARY_PREFECT_API_URL", raising=False)
-    server = runtime.TemporaryPrefectServer()
-    server.start()
-    try:
-        url = server.wait_ready()
-        with urllib.request.urlopen(f"{url}/openapi.json", timeout=60) as response:
+    with _own_temporary_server(monkeypatch) as server:
+        with urllib.request.urlopen(f"{server.url}/openapi.json", timeout=60) as response:
             paths = list(json.load(response)["paths"])
-    finally:
-        server.stop()
     firsts = [path.split("/")[1] for path in paths if path not in ("/health", "/version")]
     firsts = [first for i, first in enumerate(firsts) if i == 0 or first != firsts[i - 1]]
     assert firsts[: len(RUN_SEGMENTS)] == list(RUN_SEGMENTS), firsts
