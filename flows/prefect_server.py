@@ -17,8 +17,9 @@ itself once no run has held it for its keep time.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
+
+from core.collector import freeze_and_resume
 
 
 def create_app():
@@ -33,8 +34,7 @@ def create_app():
             run_routers_first(api.router)
         return RoutesBuiltAfterHealth(app)
     finally:
-        gc.freeze()
-        gc.enable()
+        freeze_and_resume()
         kept = os.environ.get("TAMAS_KEPT_SERVER")  # set by runtime.KeptPrefectServer only
         if kept:
             import json
