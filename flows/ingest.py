@@ -152,9 +152,13 @@ class IngestState:
         self.counts["files_seen"] += recorded
 
 
-@task(name="load-batch", cache_policy=NO_CACHE)
-def load_batch_task(state: IngestState, batch: TransformedBatch) -> None:
-    """Append a batch's new articles and their staging rows; account for its files."""
+def load_batch(state: IngestState, batch: TransformedBatch) -> None:
+    """Append a batch's new articles and their staging rows; account for its files.
+
+    A plain call in the flow's loading thread, not a Prefect task: the batch's transform
+    task already records it, and a task run per batch more cost the server and the run
+    a few seconds of CPU at 100k files (docs/scaling.md, twenty-seventh session). A load
+    that raises fails the flow run, which records the error."""
     read, articles, extraction = batch.files, batch.articles, batch.extraction
     # A touched file with the same bytes is unchanged: its articles are already loaded.
     unchanged_paths = incremental.same_bytes_paths(read, batch.outcomes)
@@ -349,7 +353,7 @@ def one_line_error(exc: BaseException, limit: int = 500) -> str:
 def _load(holder: BatchHolder, state: IngestState, progress: ProgressReporter) -> None:
     """Load one transformed batch (batches load in discovery order)."""
     batch = holder.take()
-    load_batch_task(state, batch)
+    load_batch(state, batch)
     if state.commit_each_batch:
         # The staged copy is private until published, so a commit per batch exposes
         # nothing half-loaded; one transaction for the whole run would hold every

@@ -247,7 +247,7 @@ def test_each_ingest_is_recorded_by_prefect_with_its_task_runs(tmp_path, seed_di
         ]
     assert [state for _, state in flows] == ["COMPLETED", "COMPLETED"]
     assert tasks == [
-        [("discover", "COMPLETED"), ("finish-load", "COMPLETED"), ("load-batch", "COMPLETED"), ("transform", "COMPLETED")],
+        [("discover", "COMPLETED"), ("finish-load", "COMPLETED"), ("transform", "COMPLETED")],
         [("discover", "COMPLETED"), ("finish-load", "COMPLETED")],
     ]
 

@@ -66,7 +66,7 @@ def _run(con, batches: list[list[str]], start: int, fold_here: str = "all") -> i
     every other one, twice, the rest left to DuckDB; "none": DuckDB folds them all)."""
     appender = search.IndexAppender()
     for batch in batches:
-        if not batch:  # a batch with no new article appends nothing (load_batch_task)
+        if not batch:  # a batch with no new article appends nothing (load_batch)
             continue
         first = appender.next_rowid(con)
         _append(con, batch, start)
