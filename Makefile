@@ -13,7 +13,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 LOCK_TOOLS := data/lock-tools
 PIP_TOOLS := pip-tools==7.7.0
 
-.PHONY: setup compiled run test system-deps lock eval textstats bench clean
+.PHONY: setup compiled prepared run test system-deps lock eval textstats bench clean
 
 # The venv is requirements.lock (every package pinned and hash-checked) plus this project,
 # editable; redone only when pyproject.toml or the lock changes. The locked setuptools and
@@ -39,12 +39,22 @@ setup: $(STAMP)
 compiled: setup
 	$(BIN)/python scripts/compile_transforms.py
 
+# A checkout's data folder made ready for its first run (flows/prepare.py): Prefect's
+# database migrated and the transforms' tables built, so that the first run's server and
+# workers are the lean ones of every later run; again when the venv or that code changes.
+PREPARED := data/.prepared
+$(PREPARED): $(STAMP) $(shell find core transforms -name '*.py')
+	$(BIN)/python -m flows.prepare
+	touch $(PREPARED)
+
+prepared: $(PREPARED)
+
 # Most of a small run would be the start of Prefect's server (its imports): the server
 # `make run` starts stays up for the next runs until none has used it for KEEP_SERVER
 # seconds (0: a server of its own for each run, ended with it, as `tamas ingest` does).
 KEEP_SERVER ?= $(or $(TAMAS_PREFECT_SERVER_KEEP),300)
 
-run: setup compiled
+run: setup compiled prepared
 	TAMAS_PREFECT_SERVER_KEEP=$(KEEP_SERVER) $(BIN)/tamas ingest seeds/articles --warehouse $(WAREHOUSE)
 
 # The whole suite, nothing skipped: first the Debian packages the tests drive (chromium,
@@ -54,7 +64,7 @@ test: system-deps setup compiled
 
 # Extraction score on the annotated dev set, per outlet and overall (needs ../shared; not
 # part of `make test`).
-eval: setup compiled
+eval: setup compiled prepared
 	rm -f data/dev.duckdb data/seeds-eval.duckdb
 	$(BIN)/tamas ingest $(SHARED)/eval/dev --warehouse data/dev.duckdb
 	$(BIN)/python $(SHARED)/eval/score.py --warehouse data/dev.duckdb --gold $(SHARED)/eval/dev.gold.jsonl --by-source
@@ -69,7 +79,7 @@ eval: setup compiled
 # and `make run` timings. PROFILE=1 adds a py-spy profile. See docs/scaling.md.
 N ?= 2000
 MIX ?= stream,calls
-bench: setup compiled
+bench: setup compiled prepared
 	$(BIN)/python scripts/bench.py --n $(N) --mix "$(MIX)" $(if $(PROFILE),--profile)
 
 # Glued-token report of the cleaning stage (issue 3).

@@ -85,7 +85,7 @@ def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES,
 
     The batch has the sum of its files' budgets; when it runs over, each file is done
     again under its own budget and the one that runs over is rejected."""
-    _prepare()
+    prepare_transforms()
     try:
         with time_budget(seconds * batch.height):
             return _transform(batch, max_bytes)
@@ -105,7 +105,7 @@ def transform_batch(batch: pl.DataFrame, max_bytes: int = DEFAULT_MAX_BYTES,
     return merge(parts)
 
 
-def _prepare() -> None:
+def prepare_transforms() -> None:
     """Build what every file's cleaning and extraction share (reference, gazetteer,
     lexicon, normaliser: seconds) before any file's budget starts: once per process, and
     again for a reference loaded anew (the gazetteer and the occasions are built per

@@ -91,8 +91,8 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
     (``discover_early``) and, when some listed file is new or changed
     by the warehouse's published record and the run will transform in its own processes
     (``transforms_here``: no cluster), get the transforms' shared resources ready
-    (``batch._prepare``: seconds of CPU per process). With more than one core, in worker
-    processes started now, which build them while this process imports Prefect and the
+    (``batch.prepare_transforms``: seconds of CPU per process). With more than one core,
+    in worker processes started now, which build them while this process imports Prefect and the
     server starts, and which the flow then transforms in (``take_pool``): one for a run
     of fewer files than ``POOL_MIN_FILES``, else the run's whole pool; with one core, in
     this process."""
@@ -109,7 +109,7 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
     _, to_read = incremental.split_still_rejected(to_read, state.rejected)
     if not to_read.height:
         return
-    from flows.batch import _prepare
+    from flows.batch import prepare_transforms
 
     tuned = settings()
     cache = tuned.table_cache
@@ -120,10 +120,10 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
         # recorded first: close ends it
         pool = _POOLS[(tuple(paths), max_bytes)] = WorkerPool(size, cache, tuned.workers_compiled_dir)
         for _ in range(size):
-            pool.start(_prepare)
+            pool.start(prepare_transforms)
     else:
         tables.use_directory(cache)
-        _prepare()
+        prepare_transforms()
 
 
 @contextmanager

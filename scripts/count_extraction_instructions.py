@@ -35,10 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 _CHILD = """
 import gc, sys
 import polars as pl
-from flows.batch import _prepare
+from flows.batch import prepare_transforms
 from transforms.extraction import extract_calls
 from transforms.reference import load_reference
-_prepare()
+prepare_transforms()
 articles = pl.read_parquet(sys.argv[1]).head(int(sys.argv[2]))
 gc.disable()
 if articles.height:

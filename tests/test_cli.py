@@ -303,6 +303,32 @@ print("deleted", runtime.prefect_db_is_current(home))
         "deleted False"]
 
 
+
+def test_prepare_migrates_prefect_and_builds_the_tables_once_and_the_first_run_finds_both(tmp_path, seed_dir):
+    """``python -m flows.prepare`` (make run's first step) leaves a data folder whose
+    Prefect database this Prefect recorded as migrated and whose table cache holds the
+    transforms' tables; called again it does nothing; the run after it builds no table."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    data = tmp_path / "data"
+    env["TAMAS_DATA"] = str(data)
+    prepare = [sys.executable, "-m", "flows.prepare"]
+    first = subprocess.run(prepare, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "tamas prepare: Prefect's database migrated; the transforms' tables built"
+    check = "from flows import runtime; print(runtime.prefect_db_is_current(runtime.data_dir() / 'prefect'))"
+    assert subprocess.run([sys.executable, "-c", check], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "True"
+    cached = {p.name: p.stat().st_mtime_ns for p in (data / "cache").iterdir()}
+    assert any(name.startswith("hazm-verb-forms-") for name in cached)
+
+    again = subprocess.run(prepare, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+
+    run = _tamas("ingest", seed_dir, "--warehouse", tmp_path / "w.duckdb", env=env)
+    assert run.returncode == 0, run.stderr
+    assert "loaded 2" in run.stdout
+    assert {p.name: p.stat().st_mtime_ns for p in (data / "cache").iterdir()} == cached
+
 def test_temporary_server_moves_to_another_port_when_its_port_is_taken(tmp_path):
     """The port is chosen free but another process can take it before uvicorn binds:
     uvicorn then exits with status 3 and the server starts again elsewhere."""

@@ -114,7 +114,7 @@ def test_a_module_edited_after_its_build_runs_as_source(built, tmp_path):
 
 
 def test_pool_workers_import_the_compiled_modules_and_only_when_told(built, monkeypatch):
-    from flows.batch import _prepare
+    from flows.batch import prepare_transforms
     from flows.settings import settings
 
     monkeypatch.delenv("TAMAS_COMPILED_TRANSFORMS", raising=False)
@@ -124,7 +124,7 @@ def test_pool_workers_import_the_compiled_modules_and_only_when_told(built, monk
     for compiled_dir, expected in ((built, "transforms.extraction.calls"), (None, None)):
         pool = WorkerPool(1, compiled_dir=compiled_dir)
         try:
-            pool.run(_prepare)  # imports cleaning and extraction
+            pool.run(prepare_transforms)  # imports cleaning and extraction
             names = pool.run(compiled.imported_compiled)
         finally:
             pool.close()
@@ -182,7 +182,7 @@ def test_a_files_time_budget_still_interrupts_compiled_code(built, tmp_path):
     """The budget is a SIGALRM whose handler raises; compiled code runs no bytecode, so
     the handler must still get its turn (at the next call into the interpreter or the
     regex engine's own check)."""
-    from flows.batch import _prepare, transform_batch
+    from flows.batch import prepare_transforms, transform_batch
     from flows.files import DEFAULT_MAX_BYTES, discover_files, split_records
 
     call = "وزیران امور خارجه ایران و ترکیه روز دوشنبه در تماس تلفنی درباره تحولات منطقه گفت‌وگو کردند."
@@ -192,7 +192,7 @@ def test_a_files_time_budget_still_interrupts_compiled_code(built, tmp_path):
     batch = split_records(discover_files([tmp_path]))
     pool = WorkerPool(1, compiled_dir=built)
     try:
-        pool.run(_prepare)
+        pool.run(prepare_transforms)
         started = time.monotonic()
         whole = pool.run(transform_batch, batch)  # the default budget, far more than it needs
         whole_seconds = time.monotonic() - started
