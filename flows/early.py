@@ -92,8 +92,8 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
     by the warehouse's published record and the run will transform in its own processes
     (``transforms_here``: no cluster), get the transforms' shared resources ready
     (``batch.prepare_transforms``: seconds of CPU per process). With more than one core,
-    in worker processes started now, which build them while this process imports Prefect and the
-    server starts, and which the flow then transforms in (``take_pool``): one for a run
+    in worker processes started now, which build them while this process imports Prefect
+    and the server starts, and which the flow then transforms in (``take_pool``): one for a run
     of fewer files than ``POOL_MIN_FILES``, else the run's whole pool; with one core, in
     this process."""
     state = backends.for_warehouse(warehouse).head_start()  # first: its copy runs during the listing

@@ -1,13 +1,13 @@
-"""A checkout's data folder made ready for its first run (``make run`` and ``make bench``
-call it; ``python -m flows.prepare``): Prefect's database migrated, and the tables the
-transforms build from hazm's lists kept on disk (core/tables.py).
+"""A checkout's data folder made ready for its first run (``make run``, ``make eval`` and
+``make bench`` call it; ``python -m flows.prepare``): Prefect's database migrated, and
+the tables the transforms build from hazm's lists kept on disk (core/tables.py).
 
 A first run does both itself, but in the processes that then carry its work: the
 temporary server that migrated the database holds ~70 MB more for the whole run, and
 every pool worker builds the tables at the same time (docs/scaling.md, twenty-seventh
 session). Done here once, before any run, the first run is like every later one. Each
-step is skipped when it is already done, so calling it again costs a fraction of a
-second.
+step is skipped when it is already done; called again it still reads the tables back (a
+few seconds), so the Makefile calls it only when the venv or the code changed.
 """
 
 from __future__ import annotations

@@ -303,7 +303,6 @@ print("deleted", runtime.prefect_db_is_current(home))
         "deleted False"]
 
 
-
 def test_prepare_migrates_prefect_and_builds_the_tables_once_and_the_first_run_finds_both(tmp_path, seed_dir):
     """``python -m flows.prepare`` (make run's first step) leaves a data folder whose
     Prefect database this Prefect recorded as migrated and whose table cache holds the
@@ -328,6 +327,7 @@ def test_prepare_migrates_prefect_and_builds_the_tables_once_and_the_first_run_f
     assert run.returncode == 0, run.stderr
     assert "loaded 2" in run.stdout
     assert {p.name: p.stat().st_mtime_ns for p in (data / "cache").iterdir()} == cached
+
 
 def test_temporary_server_moves_to_another_port_when_its_port_is_taken(tmp_path):
     """The port is chosen free but another process can take it before uvicorn binds:
