@@ -157,6 +157,8 @@ class IndexAppender:
 
     def __init__(self) -> None:
         self.incremental: bool | None = None  # None: no batch yet
+        self._vocabulary: pl.DataFrame | None = None  # (term, termid): the dictionary, kept as it grows
+        self._next_termid = 0
 
     @staticmethod
     def next_rowid(con: duckdb.DuckDBPyConnection) -> int:
@@ -178,10 +180,11 @@ class IndexAppender:
         if not self.incremental:
             return
         with _no_insertion_order(con):
-            made = self._tokens(con, first, texts)
+            made, new_terms = self._with_term_ids(self._tokens(con, first, texts))
             handed = {
-                "_bm25_made": made,
-                "_bm25_batch": made.group_by("term").agg(df=pl.col("docid").n_unique().cast(pl.Int64)),
+                "_bm25_made": made.select("docid", "termid"),
+                "_bm25_new_terms": new_terms,
+                "_bm25_batch": made.group_by("termid").agg(df=pl.col("docid").n_unique().cast(pl.Int64)),
                 "_bm25_lengths": made.group_by("docid").agg(len=pl.len().cast(pl.Int64)),
             }
             for name, frame in handed.items():
@@ -217,8 +220,27 @@ class IndexAppender:
             return made
         return pl.concat([made, _tokens_by_sql(con, f"a.rowid IN ({', '.join(map(str, rest))})")])
 
+    def _with_term_ids(self, made: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """``made`` (docid, term) with each term's id from the dictionary as the run keeps it
+        (``_vocabulary``), and the (termid, term) of the terms it lacked, which get the next
+        ids. Joined here, on the batch's strings once, not by DuckDB against the dictionary
+        table on every batch."""
+        joined = made.join(self._vocabulary, on="term", how="left")
+        unknown = joined.filter(pl.col("termid").is_null())
+        if unknown.height == 0:
+            return joined, pl.DataFrame(schema={"termid": pl.Int64, "term": pl.String})
+        new_terms = (unknown.select("term").unique(maintain_order=True)
+                     .with_row_index("termid", offset=self._next_termid)
+                     .select(pl.col("termid").cast(pl.Int64), "term"))
+        self._next_termid += new_terms.height
+        self._vocabulary = pl.concat([self._vocabulary, new_terms.select("term", "termid")])
+        found = unknown.drop("termid").join(new_terms, on="term").select(joined.columns)
+        return pl.concat([joined.filter(pl.col("termid").is_not_null()), found]), new_terms
+
     def _begin(self, con: duckdb.DuckDBPyConnection) -> None:
         self.incremental = True
+        self._vocabulary = con.execute(f"SELECT term, termid::BIGINT AS termid FROM {INDEX_SCHEMA}.dict").pl()
+        self._next_termid = int(self._vocabulary["termid"].max() + 1) if self._vocabulary.height else 0
         table = source, target, unfoldable = fold_table(con)
         # translate() deletes the characters of its source past the end of its target
         self._fold = (list(source), list(target) + [""] * (len(source) - len(target)), unfoldable)
