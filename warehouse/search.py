@@ -229,9 +229,11 @@ class IndexAppender:
         unknown = joined.filter(pl.col("termid").is_null())
         if unknown.height == 0:
             return joined, pl.DataFrame(schema={"termid": pl.Int64, "term": pl.String})
-        new_terms = (unknown.select("term").unique(maintain_order=True)
-                     .with_row_index("termid", offset=self._next_termid)
-                     .select(pl.col("termid").cast(pl.Int64), "term"))
+        # The new terms are copied out of the batch: a polars string split from a text is a
+        # view of that text's buffer, and the dictionary would keep every batch's texts alive.
+        terms = unknown["term"].unique(maintain_order=True).to_list()
+        new_terms = pl.DataFrame({"termid": range(self._next_termid, self._next_termid + len(terms)), "term": terms},
+                                 schema={"termid": pl.Int64, "term": pl.String})
         self._next_termid += new_terms.height
         self._vocabulary = pl.concat([self._vocabulary, new_terms.select("term", "termid")])
         found = unknown.drop("termid").join(new_terms, on="term").select(joined.columns)
