@@ -198,7 +198,9 @@ def test_a_temporary_server_that_cannot_start_is_one_line(tmp_path, seed_dir):
     run, processes = _tamas_watched(tmp_path, "ingest", seed_dir, "--warehouse", tmp_path / "w.duckdb", env=env)
     assert run.returncode == 1
     log = tmp_path / "data" / "logs" / "prefect-temporary-server.log"
-    [line] = run.stderr.strip().splitlines()
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr  # what else was printed, when it fails
+    line = lines[0]
     assert line.startswith("tamas: error: run failed:") and "temporary Prefect server exited" in line
     assert f"its messages are in {log}" in line and "Application startup failed" in log.read_text(encoding="utf-8")
     assert not (tmp_path / "w.duckdb").exists()
