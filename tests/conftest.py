@@ -61,8 +61,13 @@ def ingest(prefect_server, warehouse):
     """Run the real flow over paths into this test's warehouse; returns the RunSummary."""
     from flows.ingest import ingest_articles
 
+    from warehouse.store import wait_for_removals
+
     def run(*paths, **options):
-        return ingest_articles(paths=[str(p) for p in paths], warehouse=str(warehouse), **options)
+        try:
+            return ingest_articles(paths=[str(p) for p in paths], warehouse=str(warehouse), **options)
+        finally:  # the file a publish replaced is removed in the background; the test sees it gone
+            wait_for_removals()
 
     return run
 

@@ -84,6 +84,7 @@ def _warehouse(path: Path, rows: int = 1000) -> None:
     with store.writer_lock(path), store.staged_copy(path) as con:
         con.execute("CREATE TABLE IF NOT EXISTS numbers (n BIGINT)")
         con.execute(f"INSERT INTO numbers SELECT range FROM range({rows})")
+    store.wait_for_removals()  # the file it replaced, removed in the background
 
 
 def _count(path: Path) -> int:
@@ -136,13 +137,35 @@ def test_what_killed_runs_left_beside_the_warehouse_is_removed_by_the_next_run(t
     dead.wait()
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        for name in (f"w.duckdb.early-{dead.pid}", f"w.duckdb.early-{live.pid}"):
+        for name in (f"w.duckdb.early-{dead.pid}", f"w.duckdb.early-{live.pid}", f"w.duckdb.replaced-{live.pid}"):
             (tmp_path / name).write_bytes(b"left")
+        # killed between naming the published file a second time and the rename: only that name goes
+        os.link(path, tmp_path / f"w.duckdb.replaced-{dead.pid}")
         _warehouse(path)
-        assert _beside(path) == [f"w.duckdb.early-{live.pid}"]
+        assert _beside(path) == [f"w.duckdb.early-{live.pid}", f"w.duckdb.replaced-{live.pid}"]
+        assert _count(path) == 2000
     finally:
         live.kill()
         live.wait()
+
+
+def test_a_publish_frees_the_replaced_file_after_the_rename_and_readers_keep_it(tmp_path):
+    """The file a publish replaces keeps a second name until the rename is done, and
+    loses it in a thread the run does not wait for: a reader that had it open still reads
+    it whole, the warehouse path is the new file at once, and nothing is left beside it."""
+    import hashlib
+
+    path = tmp_path / "w.duckdb"
+    _warehouse(path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as reader:  # a reader's open file (a dashboard's DuckDB holds one)
+        with store.writer_lock(path), store.staged_copy(path) as con:
+            con.execute("INSERT INTO numbers SELECT range FROM range(500)")
+        assert _count(path) == 1500
+        assert [thread.name for thread in store._REMOVALS] == ["remove-replaced-warehouse"]
+        store.wait_for_removals()
+        assert _beside(path) == []
+        assert hashlib.sha256(reader.read()).hexdigest() == before
 
 
 def test_the_state_read_before_the_lock_is_used_only_while_nothing_was_published(ingest, seed_dir, warehouse):

@@ -67,10 +67,58 @@ def file_identity(path: Path) -> tuple | None:
 
 
 def _publish(next_path: Path, path: Path) -> None:
-    """The complete, closed copy on disk, then in the warehouse's place in one rename."""
+    """The complete, closed copy on disk, then in the warehouse's place in one rename.
+
+    A rename over the old file frees its blocks before it returns: time that grows with
+    the warehouse, and that a run with little to load would mostly spend there. The old
+    file gets a second name first (``<name>.replaced-<pid>``), so the rename only moves
+    names, and that name is removed in a thread while the run goes on to its end
+    (``_remove_in_background``). Without hard links (some file systems), a plain rename."""
     with open(next_path, "rb") as handle:
         os.fsync(handle.fileno())
+    wait_for_removals()  # an earlier publish's, by this process, uses the same name
+    replaced = path.with_name(f"{path.name}{_REPLACED_SUFFIX}{os.getpid()}")
+    try:
+        replaced.unlink(missing_ok=True)
+        os.link(path, replaced)
+    except OSError:  # no old file, or no hard links here
+        replaced = None
     os.replace(next_path, path)
+    if replaced is not None:
+        _remove_in_background(replaced)
+
+
+_REMOVALS: list[threading.Thread] = []
+
+
+def _remove_in_background(path: Path) -> None:
+    """Remove ``path`` in a thread the interpreter waits for at its exit (not a daemon);
+    ``wait_for_removals`` waits for it sooner. A file a killed run left is removed by the
+    next run (``_discard_dead_runs_files``)."""
+
+    def remove() -> None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # removed by the next run's _discard_dead_runs_files
+
+    thread = threading.Thread(target=remove, name="remove-replaced-warehouse")
+    try:
+        thread.start()
+    except RuntimeError:  # no thread could start
+        remove()
+        return
+    _REMOVALS.append(thread)
+
+
+def wait_for_removals() -> None:
+    """Wait until the files replaced by this process's publishes are removed."""
+    while True:
+        try:
+            thread = _REMOVALS.pop()
+        except IndexError:
+            return
+        thread.join()
 
 
 def sql_files(layer: str) -> list[Path]:
@@ -357,6 +405,7 @@ def _flush_in_background(path: Path) -> threading.Thread:
 
 
 _EARLY_SUFFIX = ".early-"
+_REPLACED_SUFFIX = ".replaced-"
 
 
 class EarlyCopy:
@@ -439,8 +488,11 @@ class EarlyCopy:
 
 def _discard_dead_runs_files(path: Path) -> None:
     """What runs that no longer exist (killed) left beside the warehouse: early copies
-    (``EarlyCopy``). A pid since reused by a live process keeps its file until then."""
-    for stale in path.parent.glob(f"{glob.escape(path.name)}{_EARLY_SUFFIX}*"):
+    (``EarlyCopy``), replaced files not yet removed (``_publish``). A pid since reused by
+    a live process keeps its file until then."""
+    left = [*path.parent.glob(f"{glob.escape(path.name)}{_EARLY_SUFFIX}*"),
+            *path.parent.glob(f"{glob.escape(path.name)}{_REPLACED_SUFFIX}*")]
+    for stale in left:
         pid = stale.name.rpartition("-")[2]
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
