@@ -1,7 +1,7 @@
 """What a run starts before it imports Prefect (flows/cli.py), so that it overlaps the
 Prefect server's start and Prefect's own imports: the input's listing, the warehouse's
 file state as published and, for a run with files to read, the processes that will
-transform them.
+transform them; for a run with nothing to read, its rows in the warehouse's early copy.
 
 Imports no Prefect. Only a head start: the flow decides again under the lock, and takes
 what was started here (``take_listing``, ``taken_state``, ``take_pool``) or does without it.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -19,9 +20,11 @@ import polars as pl
 from core import tables
 from flows.files import InputError, discover_in_child
 from flows.pool import WorkerPool
+from flows.run_state import IngestState, RecordedRun, record_not_read
 from flows.settings import settings
 from transforms import incremental
 from warehouse import backend as backends
+from warehouse import load, store
 from warehouse.backend import PublishedState
 
 # Below this many files to read, a process pool's start (each worker imports polars and
@@ -101,13 +104,17 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
         _STATES[warehouse] = state
     discover_early(paths, max_bytes, stop)
     listing = _LISTINGS.get((tuple(paths), max_bytes))
-    if state is None or listing is None or not transforms_here:
+    if state is None or listing is None:
         return
     if stop is not None and stop.is_set():
         return
-    _, to_read = incremental.split_unchanged(listing, state.files)
-    _, to_read = incremental.split_still_rejected(to_read, state.rejected)
+    unchanged, to_read = incremental.split_unchanged(listing, state.files)
+    still_rejected, to_read = incremental.split_still_rejected(to_read, state.rejected)
     if not to_read.height:
+        if state.copy is not None:
+            record_unchanged_run(state, unchanged, still_rejected, (tuple(paths), max_bytes))
+        return
+    if not transforms_here:
         return
     from flows.batch import prepare_transforms
 
@@ -126,13 +133,42 @@ def prepare_early(paths: list[str], max_bytes: int, warehouse: str, transforms_h
         prepare_transforms()
 
 
+def record_unchanged_run(state: PublishedState, unchanged: pl.DataFrame, still_rejected: pl.DataFrame,
+                         listing: _Key) -> None:
+    """A run with nothing to read (its files unchanged, or still rejected for the same
+    bytes) writes only their ingest_file rows and ingest_file_latest: write them into
+    the early copy now, committed and checkpointed (``EarlyCopy.write``), while the
+    Prefect server still starts, rather than after it answers. The flow finds them in
+    its session (``PublishedState.recorded_in_session``) when it took the copy, which
+    it does only while the warehouse is still the file copied; a copy not taken goes,
+    with them. The early copy is a file warehouse's: it keeps ingest_file_latest."""
+    run_id = str(uuid.uuid4())
+    counts: list[dict] = []
+
+    def statements(con) -> None:
+        run = IngestState(con, run_id)
+        record_not_read(run, unchanged, still_rejected, keep_file_latest=True,
+                        unchanged_is_every_known_file=unchanged.height == state.files.height)
+        with store.end_step(con, "rebuild"):
+            load.update_file_latest(con, run_id)
+        counts.append(run.counts)
+
+    if state.copy.write(statements):
+        state.recorded = RecordedRun(run_id, counts[0], unchanged, still_rejected, listing)
+
+
 @contextmanager
-def taken_state(warehouse: str) -> Iterator[PublishedState | None]:
+def taken_state(warehouse: str, paths: list[str], max_bytes: int) -> Iterator[PublishedState | None]:
     """The warehouse's state as ``prepare_early`` read it, if it did, with its early copy
     (the backend checks, under the lock, that it is still the published one); on the
-    way out, the copy is removed if the run did not take it."""
+    way out, the copy is removed if the run did not take it. A copy holding rows recorded
+    for another input than the run's (``record_unchanged_run``) is removed now: the run
+    copies again."""
     _finished()
     state = _STATES.pop(warehouse, None)
+    if state is not None and state.recorded is not None and state.recorded.listing != (tuple(paths), max_bytes):
+        state.discard()
+        state.copy = state.recorded = None
     try:
         yield state
     finally:

@@ -30,11 +30,12 @@ from flows.batch import DEFAULT_FILE_SECONDS, TransformedBatch, transform_batch,
 from flows.files import DEFAULT_MAX_BYTES, InputError, batches_by_weight, discover_files, split_records
 from flows.pool import WorkerPool
 from flows.progress import ProgressReporter
+from flows.run_state import IngestState, record_not_read
 from flows.settings import settings
 from transforms import incremental
 from transforms.parsing import whole_files, with_known_articles
 from warehouse import backend as backends
-from warehouse import checks, load, search, store
+from warehouse import checks, load, store
 
 # Batches: large enough that Prefect's per-task cost (tens of ms of its server's CPU per
 # task run) vanishes, small enough that a few in flight keep memory flat and every worker
@@ -115,43 +116,6 @@ def transform_task(batch: pl.DataFrame, pool: WorkerPool | None, max_bytes: int 
 # ---------------------------------------------------------------- the flow
 
 
-class IngestState:
-    """What the loading thread accumulates over the batches of one run."""
-
-    def __init__(self, con, run_id: str, commit_each_batch: bool = False):
-        self.con = con
-        self.run_id = run_id
-        self.commit_each_batch = commit_each_batch
-        self.counts = {"files_seen": 0, "loaded": 0, "duplicate": 0, "unchanged": 0, "rejected": 0, "loaded_articles": 0, "calls_found": 0,
-                       "articles_cut": 0}
-        self.counts["rejected_by_reason"] = {}
-        self.parts: dict = {}  # a .jsonl's parts loaded so far, until its last (parsing.whole_files)
-        # The BM25 index, kept up batch by batch on a file warehouse (DuckLake stores no
-        # FTS macros: no index on a lake)
-        self.index = search.IndexAppender() if commit_each_batch else None
-        self.index_from: int | None = None  # first rowid of the batch's articles
-        self.index_texts: pl.DataFrame | None = None  # and their (article_id, clean_text)
-
-    def add_files(self, frame: pl.DataFrame) -> None:
-        """Record a batch's ingest_file rows now (same transaction), so memory does not
-        grow with the number of files in the run."""
-        load.record_files(self.con, self.run_id, frame)
-        for outcome, n in frame.group_by("outcome").len().iter_rows():
-            self.counts[outcome] += n
-        by_reason = self.counts["rejected_by_reason"]
-        keys = frame.filter(pl.col("outcome") == "rejected").select(pl.col("reason").str.extract(r"^([a-z_]+)", 1))
-        for (key,) in keys.iter_rows():
-            by_reason[key] = by_reason.get(key, 0) + 1
-        self.counts["files_seen"] += frame.height
-
-    def add_unchanged(self, paths: pl.Series | None) -> None:
-        """Record the files not read (their rows made from the warehouse's own state:
-        ``load.record_unchanged``); ``paths`` None: every file it has accepted."""
-        recorded = load.record_unchanged(self.con, self.run_id, incremental.UNCHANGED_NOTE, paths)
-        self.counts["unchanged"] += recorded
-        self.counts["files_seen"] += recorded
-
-
 def load_batch(state: IngestState, batch: TransformedBatch) -> None:
     """Append a batch's new articles and their staging rows; account for its files.
 
@@ -203,13 +167,12 @@ def rebuild_dimensions_and_facts(con) -> int:
 def finish_load_task(
     state: IngestState, unchanged: pl.DataFrame, still_rejected: pl.DataFrame, started_at: datetime, paths: list[str],
     rebuild: bool = True, keep_file_latest: bool = True, unchanged_is_every_known_file: bool = False,
+    not_read_recorded: bool = False,
 ) -> None:
-    if unchanged.height and keep_file_latest:  # the state they match is in ingest_file_latest
-        state.add_unchanged(None if unchanged_is_every_known_file else unchanged["source_path"])
-    elif unchanged.height:
-        state.add_files(incremental.unchanged_rows(unchanged))
-    if still_rejected.height:
-        state.add_files(still_rejected)
+    """``not_read_recorded``: the rows of the files not read, and their ingest_file_latest,
+    are in the session already (the head start's: flows/early.py ``record_unchanged_run``)."""
+    if not not_read_recorded:
+        record_not_read(state, unchanged, still_rejected, keep_file_latest, unchanged_is_every_known_file)
     fingerprint = load.reference_fingerprint()
     # A run that loads nothing new over the same seeds would rebuild identical facts and
     # index: skip that work (it dominated a no-change re-run).
@@ -222,7 +185,7 @@ def finish_load_task(
     else:
         state.counts["calls_total"] = state.con.execute("SELECT count(*) FROM fact_call").fetchone()[0]
     load.record_run(state.con, state.run_id, started_at, "completed", state.counts, paths)
-    if keep_file_latest:
+    if keep_file_latest and not not_read_recorded:
         with store.end_step(state.con, "rebuild"):  # a row per file the warehouse has seen
             load.update_file_latest(state.con, state.run_id)
     if rebuild:  # a DuckLake checks its rebuild in its own transaction (warehouse/lake.py)
@@ -255,7 +218,7 @@ def ingest_articles(
     tables.use_directory(tuned.table_cache)
     seconds = DEFAULT_FILE_SECONDS if tuned.file_seconds is None else tuned.file_seconds
     # The state read before the lock, the file copied meanwhile (flows/early.py).
-    with early.taken_state(warehouse) as published, backend.lock():
+    with early.taken_state(warehouse, paths, max_bytes) as published, backend.lock():
         try:
             with backend.session(published) as con:
                 con.execute("BEGIN TRANSACTION")
@@ -267,6 +230,13 @@ def ingest_articles(
                 unchanged_is_every_known_file = unchanged.height == known.height
                 still_rejected, to_read = incremental.split_still_rejected(to_read, rejected)
                 del known, rejected  # not kept to the end of the run
+                # Nothing to read: the head start may have recorded the run already (flows/early.py).
+                recorded = published.recorded_in_session() if published is not None else None
+                if recorded is not None:
+                    if not recorded.is_for(unchanged, still_rejected, to_read):
+                        raise RuntimeError("the head start recorded other files than this run found not to read")
+                    run_id = summary.run_id = state.run_id = recorded.run_id
+                    state.counts.update(recorded.counts)
                 workers = workers or os.cpu_count() or 1
                 to_read = split_records(to_read, max_bytes)  # a big .jsonl: a row per part
                 changed = to_read.filter(pl.col("previous_sha256").is_not_null() & pl.col("part_index").is_null())
@@ -321,6 +291,7 @@ def ingest_articles(
                     state, unchanged, still_rejected, started_at, [str(p) for p in paths],
                     rebuild=backend.rebuilds_before_commit, keep_file_latest=backend.keeps_file_latest,
                     unchanged_is_every_known_file=unchanged_is_every_known_file,
+                    not_read_recorded=recorded is not None,
                 )
                 con.execute("COMMIT")
                 calls = backend.after_commit(con, rebuild_dimensions_and_facts)

@@ -236,3 +236,114 @@ def test_a_run_that_ends_before_its_flow_leaves_no_early_copy(tmp_path, seed_dir
     early.start([str(seed_dir)], 5 * 1024 * 1024, str(path))
     early.close()
     assert early._STATES == {} and early._RUNNING == [] and _beside(path) == []
+
+
+def _last_run_rows(path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return sorted(con.execute(sql).fetchall(), key=repr)
+
+
+def test_a_run_with_nothing_to_read_finds_its_rows_written_by_its_head_start(ingest, seed_dir, warehouse, tmp_path):
+    """A re-run over unchanged files (and one still rejected for its bytes) has its
+    ingest_file rows and ingest_file_latest written into the early copy by the head
+    start, before the flow starts; the flow takes them as its own. The warehouse ends as
+    the same re-run without a head start leaves its twin."""
+    from flows import early
+    from flows.files import DEFAULT_MAX_BYTES
+    from flows.ingest import ingest_articles
+
+    (seed_dir / "english.txt").write_text("A note in English, which no Persian reader loads.", encoding="utf-8")
+    first = ingest(seed_dir)
+    assert first.counts["rejected"] == 1
+    twin = tmp_path / "twin.duckdb"
+    twin.write_bytes(warehouse.read_bytes())
+
+    early.start([str(seed_dir)], DEFAULT_MAX_BYTES, str(warehouse))
+    early._finished()
+    recorded = early._STATES[str(warehouse)].recorded
+    assert recorded is not None and recorded.counts["unchanged"] == first.counts["loaded"] + first.counts["duplicate"]
+    again = ingest(seed_dir)
+    alone = ingest_articles(paths=[str(seed_dir)], warehouse=str(twin))
+
+    assert again.run_id == recorded.run_id and again.counts == alone.counts
+    assert again.counts["unchanged"] == 2 and again.counts["rejected"] == 1 and again.counts["loaded"] == 0
+    for sql in (
+        "SELECT * EXCLUDE (run_id), run_id = (SELECT max_by(run_id, started_at) FROM ingest_run) FROM ingest_file "
+        "WHERE run_id = (SELECT max_by(run_id, started_at) FROM ingest_run)",
+        "SELECT * EXCLUDE (run_id), run_id = (SELECT max_by(run_id, started_at) FROM ingest_run) FROM ingest_file_latest",
+        "SELECT status, files_seen, articles_loaded, duplicates, unchanged, rejected, calls_found FROM ingest_run",
+    ):
+        assert _last_run_rows(warehouse, sql) == _last_run_rows(twin, sql), sql
+    assert _beside(warehouse) == []
+
+
+def test_rows_written_early_into_a_copy_made_stale_are_not_the_run_s(ingest, seed_dir, warehouse):
+    """A run published between the head start's rows and the lock: the copy holding them
+    is removed, and the flow records its run in a copy of what is published now."""
+    from flows import early
+    from flows.files import DEFAULT_MAX_BYTES
+
+    ingest(seed_dir)
+    early.start([str(seed_dir)], DEFAULT_MAX_BYTES, str(warehouse))
+    early._finished()
+    recorded = early._STATES[str(warehouse)].recorded
+    assert recorded is not None
+    with store.writer_lock(warehouse), store.staged_copy(warehouse) as con:  # another writer publishes
+        con.execute("CREATE TABLE published_meanwhile AS SELECT 1 AS n")
+    store.wait_for_removals()
+    again = ingest(seed_dir)
+    assert again.run_id != recorded.run_id and again.counts["unchanged"] == 2
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM published_meanwhile").fetchone() == (1,)
+        assert con.execute("SELECT count(*) FROM ingest_file WHERE run_id = ?", [recorded.run_id]).fetchone() == (0,)
+        assert con.execute("SELECT count(DISTINCT run_id) FROM ingest_file_latest").fetchone() == (1,)
+        assert con.execute("SELECT any_value(run_id) FROM ingest_file_latest").fetchone() == (again.run_id,)
+    assert _beside(warehouse) == []
+
+
+def test_an_early_copy_is_written_only_as_a_run_would_find_it_and_an_error_removes_it(tmp_path, ingest, seed_dir, warehouse):
+    """``EarlyCopy.write`` leaves a copy of a warehouse whose schema a run would first
+    upgrade as it is, and a copy whose statements failed is gone: the run copies again."""
+    path = tmp_path / "w.duckdb"
+    _warehouse(path)  # no ingest_run: not a warehouse of the current schema
+    copy = store.EarlyCopy(path, store.file_identity(path))
+    assert copy.write(lambda con: con.execute("DELETE FROM numbers")) is False
+    with store.writer_lock(path), store.staged_copy(path, copy) as con:
+        assert con.execute("SELECT count(*) FROM numbers").fetchone() == (1000,)
+    assert copy.taken
+    store.wait_for_removals()
+
+    ingest(seed_dir)
+    failing = store.EarlyCopy(warehouse, store.file_identity(warehouse))
+
+    def fails(con):
+        con.execute("DELETE FROM ingest_file")
+        raise RuntimeError("a statement failed")
+
+    with pytest.raises(RuntimeError, match="a statement failed"):
+        failing.write(fails)
+    assert not failing.copy_path.exists()
+    with store.writer_lock(warehouse), store.staged_copy(warehouse, failing) as con:
+        assert con.execute("SELECT count(*) FROM ingest_file").fetchone()[0] > 0
+    assert not failing.taken
+    store.wait_for_removals()
+    assert _beside(warehouse) == []
+
+
+def test_rows_written_early_for_another_input_are_not_the_run_s(ingest, seed_dir, warehouse):
+    """Rows the head start recorded for one input (paths and file size limit) are never
+    taken by a flow over another: their copy is removed and the flow copies again."""
+    from flows import early
+    from flows.files import DEFAULT_MAX_BYTES
+
+    ingest(seed_dir)
+    early.start([str(seed_dir)], DEFAULT_MAX_BYTES, str(warehouse))
+    early._finished()
+    recorded = early._STATES[str(warehouse)].recorded
+    assert recorded is not None
+    again = ingest(seed_dir, max_bytes=DEFAULT_MAX_BYTES // 2)
+    assert again.run_id != recorded.run_id and again.counts["unchanged"] == 2
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM ingest_file WHERE run_id = ?", [recorded.run_id]).fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM ingest_file WHERE run_id = ?", [again.run_id]).fetchone() == (2,)
+    assert early._STATES == {} and _beside(warehouse) == []

@@ -40,6 +40,13 @@ class PublishedState:
     rejected: pl.DataFrame | None
     source: tuple | None
     copy: store.EarlyCopy | None = None
+    # What the head start wrote into the copy (``EarlyCopy.write``) and says of it: the
+    # rows of a run with nothing to read (flows/early.py). The run's only if it took the copy.
+    recorded: object | None = None
+
+    def recorded_in_session(self) -> object | None:
+        """``recorded``, once the run's session holds the copy it was written into."""
+        return self.recorded if self.copy is not None and self.copy.taken else None
 
     def take_frames(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The two frames, handed over once: the run does not keep them to its end."""

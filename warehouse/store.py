@@ -32,6 +32,7 @@ import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
@@ -473,6 +474,38 @@ class EarlyCopy:
                 pass
         self.discard()
         return None
+
+    @property
+    def taken(self) -> bool:
+        """A run's ``staged_copy`` took this copy (``take``)."""
+        return self._taken
+
+    def write(self, statements: Callable[[duckdb.DuckDBPyConnection], None]) -> bool:
+        """Before the lock: run ``statements`` on the copy in one transaction, committed
+        and checkpointed, so that a run that takes the copy finds them done. False, and
+        the copy as it was, when the copy cannot be a run's as it is: not made (failed,
+        stopped, stale), of an older format (``staged_copy`` rewrites those from the
+        published file) or of an older schema (``apply_schema``). An error discards the
+        copy (the run copies under the lock) and is raised."""
+        self._copied.wait()
+        if not self._ok or self._taken or self._stop.is_set() or not self.copy_path.exists():
+            return False
+        con = _connect_writer(self.copy_path)
+        try:
+            if not _compresses_text(con) or not schema_is_current(con):
+                return False
+            con.execute("BEGIN TRANSACTION")
+            statements(con)
+            con.execute("COMMIT")
+            con.execute("RESET threads")  # as a run's last checkpoint
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            self._ok = False
+            self.discard()
+            raise
+        con.close()
+        return True
 
     def discard(self) -> None:
         """Stop the copy and remove it, unless a run took it. Never raises: a copy it
