@@ -18,7 +18,7 @@ from pathlib import Path
 from core.collector import collector_paused, freeze_and_resume
 from flows import analyst_cli, output, runtime
 from flows.options import max_file_mb_option, warehouse_option
-from flows.settings import settings
+from flows.settings import SettingError, settings
 
 EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 1, 2, 75
 
@@ -393,6 +393,10 @@ def _read_statements():
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        settings()  # a variable of the wrong type is a usage error, before anything starts
+    except SettingError as exc:
+        return _fail(str(exc), EXIT_USAGE)
     # A long-lived serve process shows Prefect's log lines (runs scheduled, started, finished).
     runtime.configure(verbose=args.verbose or args.command == "serve")
     handlers = {"ingest": cmd_ingest, "serve": cmd_serve, "sql": cmd_sql, **analyst_cli.HANDLERS}

@@ -7,20 +7,30 @@ process reads them: the warehouse layer and the pool workers get theirs as argum
 (``store.configure_memory``, ``lake.resolve_options``, ``transform_batch(seconds=)``).
 Prefect's own variables (``PREFECT_*``) stay Prefect's, set before Prefect is imported
 (flows/runtime.py).
+
+Read with the standard library only: ``tamas ingest`` launches its Prefect server as
+soon as it has read them, and pydantic's import (about 0.2 s) would come first. A
+variable's name is matched whatever its case; an empty one counts as unset; a value
+that is not of its setting's type is an error that names the variable.
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass, fields
 from pathlib import Path
-
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core import compiled
 
+PREFIX = "TAMAS_"
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TAMAS_", env_ignore_empty=True, extra="ignore")
 
+class SettingError(ValueError):
+    """A TAMAS_ variable whose value is not of its setting's type."""
+
+
+@dataclass(frozen=True)
+class Settings:
     data: Path = Path("data")
     """Everything a run generates (gitignored): the default warehouse, Prefect's home, logs."""
     warehouse: Path | None = None
@@ -70,6 +80,38 @@ class Settings(BaseSettings):
         return {"load": self.duckdb_memory, "rebuild": self.duckdb_rebuild_memory, "index": self.duckdb_index_memory}
 
 
-def settings() -> Settings:
-    """The settings as the environment gives them now."""
-    return Settings()
+_TRUE = {"1", "true", "t", "yes", "y", "on"}
+_FALSE = {"0", "false", "f", "no", "n", "off"}
+
+
+def _typed(name: str, kind: str, text: str):
+    """``text`` as a value of the field type ``kind`` (its annotation, as written)."""
+    base = kind.replace(" | None", "")
+    if base == "str":
+        return text
+    if base == "Path":
+        return Path(text)
+    if base == "float":
+        try:
+            return float(text)
+        except ValueError:
+            raise SettingError(f"{name} must be a number, not {text!r}") from None
+    if base == "bool":
+        if text.strip().lower() in _TRUE:
+            return True
+        if text.strip().lower() in _FALSE:
+            return False
+        raise SettingError(f"{name} must be true or false, not {text!r}")
+    raise TypeError(f"no reader for a setting of type {kind}")
+
+
+def settings(environ: dict[str, str] | None = None) -> Settings:
+    """The settings as the environment (``os.environ``, or ``environ``) gives them now."""
+    given = {key.upper(): value for key, value in (os.environ if environ is None else environ).items()
+             if key.upper().startswith(PREFIX) and value != ""}
+    values = {}
+    for field in fields(Settings):
+        name = PREFIX + field.name.upper()
+        if name in given:
+            values[field.name] = _typed(name, field.type, given[name])
+    return Settings(**values)

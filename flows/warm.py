@@ -460,10 +460,10 @@ def _installed_stamps() -> dict[str, int]:
 
 
 def _keyed(env: dict[str, str]) -> dict[str, str]:
-    from flows.settings import Settings
+    from flows.settings import PREFIX
 
-    # pydantic-settings reads our variables whatever their case
-    prefixes = (*_KEYED_PREFIXES, Settings.model_config["env_prefix"].upper())
+    # flows/settings.py reads our variables whatever their case
+    prefixes = (*_KEYED_PREFIXES, PREFIX)
     return {k: v for k, v in env.items() if k.upper().startswith(prefixes) or k in _KEYED_NAMES}
 
 

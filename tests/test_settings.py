@@ -31,6 +31,39 @@ def test_settings_come_from_tamas_variables(monkeypatch, tmp_path):
     assert settings().default_warehouse == tmp_path / "w.duckdb"
 
 
+def test_a_variable_is_read_whatever_its_case_and_a_wrong_type_is_named():
+    from flows.settings import SettingError
+
+    got = settings({"tamas_file_seconds": "2", "Tamas_Compiled_Transforms": "off", "TAMAS_UNKNOWN": "x", "OTHER": "1"})
+    assert got.file_seconds == 2.0 and got.compiled_transforms is False and got.workers_compiled_dir is None
+    assert settings({}).compiled_transforms is True and settings({}).prefect_server_keep == 0
+    for name, value, message in (
+        ("TAMAS_PREFECT_SERVER_KEEP", "ten", "TAMAS_PREFECT_SERVER_KEEP must be a number, not 'ten'"),
+        ("TAMAS_COMPILED_TRANSFORMS", "maybe", "TAMAS_COMPILED_TRANSFORMS must be true or false, not 'maybe'"),
+    ):
+        try:
+            settings({name: value})
+        except SettingError as exc:
+            assert str(exc) == message
+        else:
+            raise AssertionError(f"{name}={value!r} was accepted")
+
+
+def test_a_run_with_a_setting_of_the_wrong_type_is_a_usage_error_before_it_starts(tmp_path, seed_dir):
+    """Exit 2 with one line, and no Prefect server, warehouse or lock made."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("TAMAS_")}
+    env.update(TAMAS_DATA=str(tmp_path / "data"), TAMAS_FILE_SECONDS="soon")
+    run = subprocess.run([sys.executable, "-m", "flows.cli", "ingest", str(seed_dir)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr == "tamas: error: TAMAS_FILE_SECONDS must be a number, not 'soon'\n"
+    assert not (tmp_path / "data").exists()
+
+
 def test_a_memory_cap_set_applies_and_the_others_keep_their_defaults():
     try:
         store.configure_memory({"load": None, "rebuild": "200MB", "index": None})
