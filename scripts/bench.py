@@ -593,7 +593,9 @@ def print_targets(results: dict[str, dict], small: dict | None) -> None:
     targets = {"stream": 0.6, "calls": 1.0}
     for mix, r in results.items():
         if "ratio" in r:
-            print(f"[{mix}] ratio Tamas cold / hazm baseline: {r['ratio']:.2f}  "
+            # three decimals: a ratio a few tenths of a per cent over its target printed
+            # as the target itself beside MISSED
+            print(f"[{mix}] ratio Tamas cold / hazm baseline: {r['ratio']:.3f}  "
                   f"(target ≤ {targets[mix]}: {_verdict(r['ratio'] <= targets[mix])})")
         if r["n"] != 100_000:  # the re-run and memory targets are set at 100k articles
             print(f"[{mix}] re-run, no changes {r['rerun_s']:.1f} s; peak RSS tree {r['rss_tree'] / 2**30:.2f} GB "
