@@ -490,21 +490,19 @@ class EarlyCopy:
         self._copied.wait()
         if not self._ok or self._taken or self._stop.is_set() or not self.copy_path.exists():
             return False
-        con = _connect_writer(self.copy_path)
         try:
-            if not _compresses_text(con) or not schema_is_current(con):
-                return False
-            con.execute("BEGIN TRANSACTION")
-            statements(con)
-            con.execute("COMMIT")
-            con.execute("RESET threads")  # as a run's last checkpoint
-            con.execute("CHECKPOINT")
+            with _connect_writer(self.copy_path) as con:
+                if not _compresses_text(con) or not schema_is_current(con):
+                    return False
+                con.execute("BEGIN TRANSACTION")
+                statements(con)
+                con.execute("COMMIT")
+                con.execute("RESET threads")  # as a run's last checkpoint
+                con.execute("CHECKPOINT")
         except BaseException:
-            con.close()
             self._ok = False
             self.discard()
             raise
-        con.close()
         return True
 
     def discard(self) -> None:
